@@ -1,0 +1,170 @@
+/**
+ * The one schema for Switchyard's configuration. VS Code settings (`switchyard.<key>`) and the
+ * CLI's config file are both parsed by `configSchema`; package.json's contributes.configuration
+ * must declare exactly these top-level keys (a unit test compares them).
+ */
+import { z } from 'zod';
+
+const name = z.string().regex(/^[A-Za-z0-9._:-]{1,64}$/, 'use letters, digits, ".", "_", ":" or "-" (at most 64)');
+
+export const providerSchema = z.object({
+  kind: z.enum(['openai', 'anthropic', 'openai-compatible']),
+  /** OpenAI-compatible base URLs end in /v1; Anthropic's is the host root. */
+  baseUrl: z.string().url().optional(),
+  /** CLI: environment variable holding the key. The extension keeps keys in SecretStorage. */
+  apiKeyEnv: z.string().optional(),
+  /** Extra HTTP headers (no secrets: those go to SecretStorage / env). */
+  headers: z.record(z.string(), z.string()).optional(),
+});
+export type ProviderConfig = z.infer<typeof providerSchema>;
+
+export const priceSchema = z.object({
+  inputPerMTok: z.number().nonnegative(),
+  outputPerMTok: z.number().nonnegative(),
+  cacheReadPerMTok: z.number().nonnegative().optional(),
+  cacheWritePerMTok: z.number().nonnegative().optional(),
+});
+export type Price = z.infer<typeof priceSchema>;
+
+export const modelSchema = z.object({
+  provider: name,
+  id: z.string().min(1),
+  contextWindow: z.number().int().positive().optional(),
+  maxOutputTokens: z.number().int().positive().optional(),
+  /** 'native': /completions with `suffix`; 'template': FIM tokens in the prompt; 'chat': hole-filler chat prompt. */
+  fim: z.enum(['native', 'template', 'chat']).optional(),
+  /** Force a FIM template family (qwen, deepseek, starcoder, codellama, codestral, codegemma). */
+  fimTemplate: z.string().optional(),
+  /** Overrides the catalog price for this model. */
+  price: priceSchema.optional(),
+});
+export type ModelConfig = z.infer<typeof modelSchema>;
+
+export const budgetSchema = z.object({
+  dailyUsd: z.number().positive().optional(),
+  monthlyUsd: z.number().positive().optional(),
+  onExceed: z.enum(['warn', 'block', 'cheapest']).default('warn'),
+});
+export type BudgetConfig = z.infer<typeof budgetSchema>;
+
+export const routerSettingsSchema = z.object({
+  /** Retries of the same model for retryable errors (429 with short Retry-After, 5xx, network). */
+  maxRetries: z.number().int().min(0).max(10).default(2),
+  backoffBaseMs: z.number().int().min(0).default(250),
+  backoffMaxMs: z.number().int().min(0).default(4000),
+  /** A 429 whose Retry-After is longer than this moves to the next candidate instead of waiting. */
+  retryAfterCapMs: z.number().int().min(0).default(5000),
+  requestTimeoutMs: z.number().int().positive().default(120_000),
+  /** Time-to-first-token timeout per task; `default` applies to tasks not listed. */
+  ttftTimeoutMs: z.record(z.string(), z.number().int().positive()).default({ default: 30_000, completion: 4_000 }),
+  breakerFailureThreshold: z.number().int().positive().default(3),
+  breakerCooldownMs: z.number().int().positive().default(30_000),
+});
+export type RouterSettings = z.infer<typeof routerSettingsSchema>;
+
+export const traceSettingsSchema = z.object({
+  /** Keep prompt and response bodies in traces (always redacted). */
+  recordBodies: z.boolean().default(true),
+  maxTraces: z.number().int().positive().default(500),
+  maxBytes: z.number().int().positive().default(20_000_000),
+  otlpEndpoint: z.string().url().optional(),
+  otlpHeaders: z.record(z.string(), z.string()).optional(),
+});
+
+export const completionSettingsSchema = z.object({
+  enabled: z.boolean().default(true),
+  /** Per-language switch, e.g. {"markdown": false}. */
+  languages: z.record(z.string(), z.boolean()).default({}),
+  debounceMs: z.number().int().min(0).max(2000).default(120),
+  maxLines: z.number().int().min(1).max(200).default(16),
+  /** Token budget of the prompt context (prefix-heavy). */
+  contextTokens: z.number().int().positive().default(2048),
+});
+
+export const ragSettingsSchema = z.object({
+  /** Empty: the extension runs a local Chroma server. A URL: use that server. */
+  chromaUrl: z.string().url().optional(),
+  maxFileBytes: z.number().int().positive().default(512 * 1024),
+  exclude: z.array(z.string()).default([]),
+});
+
+export const mcpServerSchema = z.object({
+  type: z.enum(['stdio', 'http', 'sse']).optional(),
+  command: z.string().optional(),
+  args: z.array(z.string()).optional(),
+  env: z.record(z.string(), z.string()).optional(),
+  envFile: z.string().optional(),
+  cwd: z.string().optional(),
+  url: z.string().optional(),
+  headers: z.record(z.string(), z.string()).optional(),
+  disabled: z.boolean().optional(),
+  disabledTools: z.array(z.string()).optional(),
+});
+
+export const mcpSettingsSchema = z.object({
+  callTimeoutMs: z.number().int().positive().default(60_000),
+  maxToolRounds: z.number().int().min(1).max(50).default(8),
+  /** Tools allowed without asking, as "server/tool". */
+  alwaysAllow: z.array(z.string()).default([]),
+});
+
+export const configSchema = z.object({
+  providers: z.record(name, providerSchema).default({}),
+  models: z.record(name, modelSchema).default({}),
+  /** Task → ordered candidate model names. */
+  routes: z.record(name, z.array(name).min(1)).default({}),
+  /** Task → pinned model name (Switch Model); overrides the route's head. */
+  pinned: z.record(name, name).default({}),
+  budget: budgetSchema.default({ onExceed: 'warn' }),
+  router: routerSettingsSchema.default(routerSettingsSchema.parse({})),
+  /** Price overrides by provider model id. */
+  prices: z.record(z.string(), priceSchema).default({}),
+  trace: traceSettingsSchema.default(traceSettingsSchema.parse({})),
+  completion: completionSettingsSchema.default(completionSettingsSchema.parse({})),
+  rag: ragSettingsSchema.default(ragSettingsSchema.parse({})),
+  mcpServers: z.record(z.string(), mcpServerSchema).default({}),
+  mcp: mcpSettingsSchema.default(mcpSettingsSchema.parse({})),
+}).superRefine((cfg, ctx) => {
+  for (const [modelName, m] of Object.entries(cfg.models)) {
+    if (!cfg.providers[m.provider]) {
+      ctx.addIssue({ code: 'custom', path: ['models', modelName, 'provider'], message: `unknown provider "${m.provider}" (defined: ${Object.keys(cfg.providers).join(', ') || 'none'})` });
+    }
+  }
+  const check = (path: (string | number)[], modelName: string) => {
+    if (!cfg.models[modelName]) {
+      ctx.addIssue({ code: 'custom', path, message: `unknown model "${modelName}" (defined: ${Object.keys(cfg.models).join(', ') || 'none'})` });
+    }
+  };
+  for (const [task, list] of Object.entries(cfg.routes)) list.forEach((m, i) => check(['routes', task, i], m));
+  for (const [task, m] of Object.entries(cfg.pinned)) check(['pinned', task], m);
+});
+
+export type SwitchyardConfig = z.infer<typeof configSchema>;
+export type ConfigInput = z.input<typeof configSchema>;
+
+/** Formats zod issues as "routes.chat[1]: unknown model "x" (…)" lines. */
+export function formatConfigIssues(error: z.ZodError): string {
+  return error.issues
+    .map((issue) => {
+      const path = issue.path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? String(p) : `.${String(p)}`)).join('');
+      return `${path || '(root)'}: ${issue.message}`;
+    })
+    .join('\n');
+}
+
+export class ConfigError extends Error {
+  constructor(message: string, readonly issues: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Parses config; throws ConfigError whose message names every bad field. */
+export function parseConfig(input: unknown, source = 'configuration'): SwitchyardConfig {
+  const result = configSchema.safeParse(input ?? {});
+  if (!result.success) {
+    const issues = formatConfigIssues(result.error);
+    throw new ConfigError(`Invalid Switchyard ${source}:\n${issues}`, issues);
+  }
+  return result.data;
+}

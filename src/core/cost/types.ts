@@ -1,0 +1,73 @@
+/** The cost vocabulary: catalog entries, ledger records and the seams the router writes to. */
+import { z } from 'zod';
+
+export const catalogEntrySchema = z.object({
+  provider: z.enum(['openai', 'anthropic', 'deepseek', 'mistral', 'google', 'local']),
+  inputPerMTok: z.number().nonnegative(),
+  outputPerMTok: z.number().nonnegative(),
+  cacheReadPerMTok: z.number().nonnegative().optional(),
+  cacheWritePerMTok: z.number().nonnegative().optional(),
+  contextWindow: z.number().int().positive(),
+  maxOutputTokens: z.number().int().positive(),
+  fim: z.boolean().default(false),
+  /** Embedding models have no output price. */
+  kind: z.enum(['chat', 'completion', 'embedding']).default('chat'),
+});
+export type CatalogEntry = z.infer<typeof catalogEntrySchema>;
+
+const usageSchema = z.object({
+  inputTokens: z.number().int().nonnegative(),
+  outputTokens: z.number().int().nonnegative(),
+  cacheReadTokens: z.number().int().nonnegative(),
+  cacheWriteTokens: z.number().int().nonnegative(),
+});
+
+export const attemptRecordSchema = z.object({
+  model: z.string(),
+  modelId: z.string(),
+  provider: z.string(),
+  status: z.enum(['ok', 'error', 'skipped']),
+  errorClass: z.string().optional(),
+  reason: z.string().optional(),
+  httpStatus: z.number().optional(),
+  latencyMs: z.number(),
+  ttftMs: z.number().optional(),
+});
+
+/** One ledger line: one router call, success or failure. */
+export const ledgerRecordSchema = z.object({
+  v: z.literal(1),
+  traceId: z.string(),
+  /** ISO-8601 time the call started. */
+  time: z.string(),
+  feature: z.string(),
+  task: z.string(),
+  workspace: z.string().optional(),
+  route: z.array(z.string()),
+  model: z.string().optional(),
+  modelId: z.string().optional(),
+  provider: z.string().optional(),
+  attempts: z.array(attemptRecordSchema),
+  usage: usageSchema,
+  /** null: the price was unknown. */
+  costUsd: z.number().nullable(),
+  /** What the cache reads saved against the full input price (null when unknown). */
+  cacheSavingsUsd: z.number().nullable().optional(),
+  status: z.enum(['ok', 'error', 'cancelled']),
+  latencyMs: z.number(),
+  ttftMs: z.number().optional(),
+  /** Completion outcome and similar per-feature facts. */
+  outcome: z.string().optional(),
+});
+export type LedgerRecord = z.infer<typeof ledgerRecordSchema>;
+
+export interface LedgerFilter {
+  sinceMs?: number;
+  untilMs?: number;
+}
+
+export interface Ledger {
+  append(record: LedgerRecord): Promise<void>;
+  /** Every valid record (torn or invalid lines are skipped and counted). */
+  read(filter?: LedgerFilter): Promise<LedgerRecord[]>;
+}

@@ -1,0 +1,94 @@
+/** The neutral request and event vocabulary every provider adapter speaks. */
+import type { ModelError } from './errors';
+
+export interface ToolCall {
+  id: string;
+  name: string;
+  /** JSON text, exactly as the model produced it. */
+  arguments: string;
+}
+
+export type ChatMessage =
+  | { role: 'system'; content: string }
+  | { role: 'user'; content: string }
+  | { role: 'assistant'; content: string; toolCalls?: ToolCall[] }
+  | { role: 'tool'; toolCallId: string; name: string; content: string; isError?: boolean };
+
+export interface ToolDefinition {
+  /** Must match ^[a-zA-Z0-9_-]{1,64}$ so both OpenAI and Anthropic accept it. */
+  name: string;
+  description?: string;
+  /** JSON Schema of the arguments object. */
+  inputSchema: Record<string, unknown>;
+}
+
+/**
+ * One model request. A chat request carries `messages`; a text-completion (fill-in-the-middle)
+ * request carries `prompt` and, for endpoints with a native `suffix` parameter, `suffix`.
+ */
+export interface ModelRequest {
+  messages?: ChatMessage[];
+  prompt?: string;
+  suffix?: string;
+  tools?: ToolDefinition[];
+  toolChoice?: 'auto' | 'none' | 'required';
+  maxTokens?: number;
+  temperature?: number;
+  stop?: string[];
+}
+
+/**
+ * Token counts, normalised across providers:
+ * `inputTokens` counts every prompt token, cached or not (OpenAI's convention);
+ * `cacheReadTokens` and `cacheWriteTokens` are the parts of it read from / written to the cache.
+ */
+export interface Usage {
+  inputTokens: number;
+  outputTokens: number;
+  cacheReadTokens: number;
+  cacheWriteTokens: number;
+}
+
+export const emptyUsage = (): Usage => ({ inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0 });
+
+export type FinishReason = 'stop' | 'length' | 'tool_calls' | 'content_filter' | 'other';
+
+/**
+ * What an adapter's stream yields. A stream ends with exactly one `finish` or one `error`
+ * event; adapters never throw from the iterator (a thrown SDK error becomes an `error` event).
+ */
+export type ModelEvent =
+  | { type: 'text'; text: string }
+  | { type: 'tool_call_delta'; index: number; id?: string; name?: string; argumentsDelta: string }
+  | { type: 'usage'; usage: Usage }
+  | { type: 'finish'; reason: FinishReason }
+  | { type: 'error'; error: ModelError };
+
+export type ProviderKind = 'openai' | 'anthropic' | 'openai-compatible';
+
+/** A model as the router resolved it from config and the price catalog. */
+export interface ResolvedModel {
+  /** The config name (e.g. "sonnet"). */
+  name: string;
+  /** The provider's model id (e.g. "claude-sonnet-4-5"). */
+  id: string;
+  providerName: string;
+  providerKind: ProviderKind;
+  contextWindow?: number;
+  maxOutputTokens?: number;
+  /** Whether the endpoint takes a native `suffix` parameter on /completions. */
+  nativeFim: boolean;
+}
+
+export interface EmbeddingResult {
+  vectors: number[][];
+  usage: Usage;
+}
+
+export interface ModelAdapter {
+  readonly providerName: string;
+  readonly kind: ProviderKind;
+  stream(model: ResolvedModel, request: ModelRequest, signal: AbortSignal): AsyncIterable<ModelEvent>;
+  /** Throws ModelError on failure. */
+  embed(model: ResolvedModel, inputs: string[], signal: AbortSignal): Promise<EmbeddingResult>;
+}

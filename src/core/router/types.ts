@@ -1,0 +1,79 @@
+/** The router's public contract: every model call in Switchyard goes through `Router`. */
+import type { ErrorClass, ModelError } from '../models/errors';
+import type { FinishReason, ModelEvent, ModelRequest, ToolCall, Usage } from '../models/types';
+import type { Span } from '../trace/types';
+
+export interface RouteRequest {
+  /** chat | completion | embedding | summarize | any custom task with a route in config. */
+  task: string;
+  request: ModelRequest;
+  signal?: AbortSignal;
+  /** Use exactly this model name (overrides pin and route; still falls back along the route). */
+  model?: string;
+  /** Ledger feature label; defaults to the task (e.g. "tools" for MCP-driven calls). */
+  feature?: string;
+  /** Parent span; without one the router starts a new trace. */
+  parentSpan?: Span;
+  /** Overrides the task's time-to-first-token timeout. */
+  ttftTimeoutMs?: number;
+  /** Extra attributes on the operation span (e.g. completion outcome). */
+  attributes?: Record<string, string | number | boolean>;
+}
+
+export interface AttemptRecord {
+  model: string;
+  modelId: string;
+  provider: string;
+  status: 'ok' | 'error' | 'skipped';
+  errorClass?: ErrorClass;
+  /** Why the router moved on (or stopped), in words. */
+  reason?: string;
+  httpStatus?: number;
+  latencyMs: number;
+  ttftMs?: number;
+}
+
+export interface RouterResult {
+  traceId: string;
+  status: 'ok' | 'error' | 'cancelled';
+  text: string;
+  toolCalls: ToolCall[];
+  finishReason?: FinishReason;
+  /** Final model config name (the one that answered, or the last tried). */
+  model?: string;
+  modelId?: string;
+  provider?: string;
+  attempts: AttemptRecord[];
+  usage: Usage;
+  /** null when the price of the model is unknown: never reported as $0. */
+  costUsd: number | null;
+  latencyMs: number;
+  ttftMs?: number;
+  error?: ModelError;
+}
+
+/** The router's stream adds attempt notices to the neutral model events. */
+export type RouterEvent =
+  | ModelEvent
+  | { type: 'attempt'; model: string; provider: string; attempt: number }
+  | { type: 'fallback'; from: string; to: string; reason: string };
+
+export interface RouterStream extends AsyncIterable<RouterEvent> {
+  /** Resolves when the call is over (success, failure or cancel); never rejects. */
+  readonly result: Promise<RouterResult>;
+}
+
+export interface EmbedRequest {
+  inputs: string[];
+  signal?: AbortSignal;
+  model?: string;
+  parentSpan?: Span;
+}
+
+export interface Router {
+  stream(request: RouteRequest): RouterStream;
+  /** Runs the call to the end; the same as draining `stream`. */
+  complete(request: RouteRequest): Promise<RouterResult>;
+  /** task 'embedding'; throws ModelError when every candidate failed. */
+  embed(request: EmbedRequest): Promise<{ vectors: number[][]; result: RouterResult }>;
+}
