@@ -1,12 +1,17 @@
 /** The router's public contract: every model call in Switchyard goes through `Router`. */
 import type { ErrorClass, ModelError } from '../models/errors';
-import type { FinishReason, ModelEvent, ModelRequest, ToolCall, Usage } from '../models/types';
+import type { FinishReason, ModelEvent, ModelRequest, ResolvedModel, ToolCall, Usage } from '../models/types';
 import type { Span } from '../trace/types';
 
 export interface RouteRequest {
   /** chat | completion | embedding | summarize | any custom task with a route in config. */
   task: string;
   request: ModelRequest;
+  /**
+   * Builds the request for one candidate, when it depends on the model (a FIM template, a
+   * context-window trim). Overrides `request` for every candidate when given.
+   */
+  requestFor?: (model: ResolvedModel) => ModelRequest;
   signal?: AbortSignal;
   /** Use exactly this model name (overrides pin and route; still falls back along the route). */
   model?: string;

@@ -1,0 +1,517 @@
+/**
+ * The router: every model call in Switchyard goes through here. It resolves the task's route,
+ * gates it by budget and circuit breakers, runs attempts with timeouts, retries and falls back
+ * by error class, and writes exactly one ledger record and one trace per call.
+ */
+import type { Price, SwitchyardConfig } from '../config/schema';
+import type { LedgerRecord, Ledger } from '../cost/types';
+import { computeCost } from '../cost/pricing';
+import type { Logger } from '../logger';
+import { ModelError } from '../models/errors';
+import type { FinishReason, ModelAdapter, ModelEvent, ModelRequest, ResolvedModel, ToolCall, Usage } from '../models/types';
+import { emptyUsage } from '../models/types';
+import type { Clock } from '../services';
+import { systemClock } from '../services';
+import type { Span, Tracer } from '../trace/types';
+import { AsyncQueue, abortableSleep } from '../util/asyncQueue';
+import { CircuitBreaker } from './breaker';
+import { candidateNames, noRouteError, resolveModel, type ModelFacts } from './candidates';
+import { decide, isHealthFailure } from './policy';
+import type { AttemptRecord, EmbedRequest, RouteRequest, Router, RouterEvent, RouterResult, RouterStream } from './types';
+
+/** What the router needs from the price catalog. */
+export interface PriceLookup {
+  lookup(modelId: string): ModelFacts | undefined;
+  priceFor(modelId: string, modelOverride?: Price): Price | undefined;
+}
+
+/** What the router needs from the budget tracker. */
+export interface BudgetGate {
+  state(): { level: 'ok' | 'warning' | 'exceeded'; onExceed: 'warn' | 'block' | 'cheapest'; message?: string };
+  add(costUsd: number | null, atMs?: number): void;
+}
+
+export interface RouterDeps {
+  config: SwitchyardConfig;
+  /** Adapter for a provider config name; throws ModelError{kind:'config'} when it cannot be built. */
+  adapterFor: (providerName: string) => Promise<ModelAdapter>;
+  catalog: PriceLookup;
+  ledger: Ledger;
+  tracer: Tracer;
+  budget: BudgetGate;
+  logger: Logger;
+  clock?: Clock;
+  workspace?: string;
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  random?: () => number;
+}
+
+/** The router as the composition root sees it: the public Router plus health introspection. */
+export interface ManagedRouter extends Router {
+  breakerState(model: string): 'closed' | 'open' | 'half_open';
+}
+
+const OPERATION_BY_TASK: Record<string, string> = { completion: 'text_completion', embedding: 'embeddings' };
+
+interface AttemptOutcome {
+  record: AttemptRecord;
+  usage: Usage;
+  error?: ModelError;
+  deliveredOutput: boolean;
+  finishReason?: FinishReason;
+  vectors?: number[][];
+}
+
+interface CallState {
+  text: string;
+  toolCalls: Map<number, ToolCall>;
+  attempts: AttemptRecord[];
+  usage: Usage;
+  costUsd: number | null;
+  cacheSavingsUsd: number | null;
+  ttftMs?: number;
+}
+
+export function createRouter(deps: RouterDeps): ManagedRouter {
+  const clock = deps.clock ?? systemClock;
+  const sleep = deps.sleep ?? abortableSleep;
+  const random = deps.random ?? Math.random;
+  const settings = deps.config.router;
+  const breaker = new CircuitBreaker(settings.breakerFailureThreshold, settings.breakerCooldownMs, clock);
+  /** Providers whose key was rejected, with the adapter (so: the key) that was rejected. */
+  const rejectedAdapters = new Map<string, ModelAdapter | undefined>();
+
+  const factsFor = (modelId: string) => deps.catalog.lookup(modelId);
+
+  function priceOf(model: ResolvedModel): Price | undefined {
+    return deps.catalog.priceFor(model.id, deps.config.models[model.name]?.price);
+  }
+
+  function resolveCandidates(task: string, explicitModel?: string): ResolvedModel[] {
+    const names = candidateNames(deps.config, task, explicitModel);
+    if (names.length === 0) throw noRouteError(deps.config, task);
+    return names.map((name) => resolveModel(deps.config, name, factsFor));
+  }
+
+  /** Applies the budget policy to the candidate list; returns the kept ones and the skipped ones. */
+  function gateByBudget(candidates: ResolvedModel[], span: Span): { kept: ResolvedModel[]; refused: ResolvedModel[]; message?: string } {
+    const state = deps.budget.state();
+    span.setAttribute('switchyard.budget_level', state.level);
+    if (state.level !== 'exceeded') return { kept: candidates, refused: [] };
+    const costOf = (m: ResolvedModel) => {
+      const p = priceOf(m);
+      return p ? p.inputPerMTok + p.outputPerMTok : Number.POSITIVE_INFINITY;
+    };
+    const message = state.message ?? 'The Switchyard budget is exceeded.';
+    if (state.onExceed === 'warn') {
+      deps.logger.warn(`${message} Continuing (budget.onExceed is "warn").`);
+      return { kept: candidates, refused: [], message };
+    }
+    if (state.onExceed === 'block') {
+      const kept = candidates.filter((m) => costOf(m) === 0);
+      return { kept, refused: candidates.filter((m) => !kept.includes(m)), message };
+    }
+    const cheapest = [...candidates].sort((a, b) => costOf(a) - costOf(b))[0];
+    return { kept: [cheapest], refused: candidates.filter((m) => m !== cheapest), message };
+  }
+
+  async function runAttempt(
+    model: ResolvedModel,
+    request: ModelRequest | { embedInputs: string[] },
+    route: RouteRequest | EmbedRequest,
+    task: string,
+    attemptNo: number,
+    parent: Span,
+    emit: (event: RouterEvent) => void,
+  ): Promise<AttemptOutcome> {
+    const startMs = clock.now();
+    const isEmbed = 'embedInputs' in request;
+    const span = parent.child(`${OPERATION_BY_TASK[task] ?? 'chat'} ${model.id}`, {
+      'gen_ai.operation.name': OPERATION_BY_TASK[task] ?? 'chat',
+      'gen_ai.request.model': model.id,
+      'gen_ai.provider.name': model.providerKind === 'anthropic' ? 'anthropic' : 'openai',
+      'switchyard.model': model.name,
+      'switchyard.provider': model.providerName,
+      'switchyard.attempt': attemptNo,
+    });
+    if (!isEmbed) {
+      if (request.maxTokens !== undefined) span.setAttribute('gen_ai.request.max_tokens', request.maxTokens);
+      if (request.temperature !== undefined) span.setAttribute('gen_ai.request.temperature', request.temperature);
+    }
+    const usage = emptyUsage();
+    let deliveredOutput = false;
+    let finishReason: FinishReason | undefined;
+    let vectors: number[][] | undefined;
+    let ttftMs: number | undefined;
+    let error: ModelError | undefined;
+
+    const controller = new AbortController();
+    const callerSignal = route.signal;
+    const onCallerAbort = () => controller.abort(new ModelError({ kind: 'aborted', message: 'Cancelled.' }));
+    if (callerSignal?.aborted) onCallerAbort();
+    callerSignal?.addEventListener('abort', onCallerAbort, { once: true });
+    let timedOut: 'ttft_timeout' | 'timeout' | undefined;
+    const ttftLimit = isEmbed ? undefined : (route as RouteRequest).ttftTimeoutMs ?? settings.ttftTimeoutMs[task] ?? settings.ttftTimeoutMs['default'];
+    const ttftTimer = ttftLimit === undefined ? undefined : setTimeout(() => {
+      timedOut = 'ttft_timeout';
+      controller.abort();
+    }, ttftLimit);
+    const totalTimer = setTimeout(() => {
+      timedOut = 'timeout';
+      controller.abort();
+    }, settings.requestTimeoutMs);
+
+    try {
+      const adapter = await deps.adapterFor(model.providerName);
+      if (rejectedAdapters.has(model.providerName) && rejectedAdapters.get(model.providerName) !== adapter) {
+        rejectedAdapters.delete(model.providerName); // the key changed: try the provider again
+      }
+      const events: AsyncIterable<ModelEvent> = isEmbed
+        ? embedAsEvents(adapter, model, request.embedInputs, controller.signal, (v) => (vectors = v))
+        : adapter.stream(model, request, controller.signal);
+      for await (const event of events) {
+        if (event.type === 'text' || event.type === 'tool_call_delta') {
+          if (ttftMs === undefined) {
+            ttftMs = clock.now() - startMs;
+            if (ttftTimer) clearTimeout(ttftTimer);
+          }
+          deliveredOutput = true;
+          emit(event);
+        } else if (event.type === 'usage') {
+          addUsage(usage, event.usage);
+        } else if (event.type === 'finish') {
+          finishReason = event.reason;
+        } else if (event.type === 'error') {
+          error = event.error;
+        }
+      }
+      if (!error && finishReason === undefined && !isEmbed) {
+        error = new ModelError({ kind: 'stream_interrupted', message: `${model.name}: the stream ended without a finish reason.`, provider: model.providerName, model: model.name });
+      }
+      if (error && error.kind === 'auth') rejectedAdapters.set(model.providerName, adapter);
+    } catch (thrown) {
+      error = thrown instanceof ModelError
+        ? thrown
+        : new ModelError({ kind: 'unknown', message: `${model.name}: ${thrown instanceof Error ? thrown.message : String(thrown)}`, cause: thrown });
+      if (error.kind === 'auth' || error.kind === 'config') rejectedAdapters.set(model.providerName, undefined);
+    } finally {
+      if (ttftTimer) clearTimeout(ttftTimer);
+      clearTimeout(totalTimer);
+      callerSignal?.removeEventListener('abort', onCallerAbort);
+    }
+
+    if (error && callerSignal?.aborted) {
+      error = new ModelError({ kind: 'aborted', message: 'Cancelled.', model: model.name, provider: model.providerName });
+    } else if (error && timedOut) {
+      error = timedOut === 'ttft_timeout'
+        ? new ModelError({ kind: 'ttft_timeout', message: `${model.name} sent no first token within ${ttftLimit} ms.`, model: model.name, provider: model.providerName })
+        : new ModelError({ kind: 'timeout', message: `${model.name} did not finish within ${settings.requestTimeoutMs} ms.`, model: model.name, provider: model.providerName });
+    }
+
+    const latencyMs = clock.now() - startMs;
+    const record: AttemptRecord = {
+      model: model.name,
+      modelId: model.id,
+      provider: model.providerName,
+      status: error ? 'error' : 'ok',
+      latencyMs,
+      ...(ttftMs !== undefined ? { ttftMs } : {}),
+      ...(error ? { errorClass: error.kind, reason: error.message, ...(error.status ? { httpStatus: error.status } : {}) } : {}),
+    };
+    span.setAttributes(usageAttributes(usage));
+    if (ttftMs !== undefined) span.setAttribute('switchyard.ttft_ms', ttftMs);
+    if (finishReason) span.setAttribute('gen_ai.response.finish_reasons', [finishReason]);
+    if (error) {
+      span.setAttribute('error.type', error.kind);
+      if (error.status) span.setAttribute('http.response.status_code', error.status);
+      span.setStatus(error.kind === 'aborted' ? 'ok' : 'error', error.message);
+    } else {
+      span.setAttribute('gen_ai.response.model', model.id);
+      span.setStatus('ok');
+    }
+    span.end();
+    return { record, usage, error, deliveredOutput, finishReason, vectors };
+  }
+
+  /** The shared attempt loop for streams and embeddings. */
+  async function run(
+    task: string,
+    route: RouteRequest | EmbedRequest,
+    makeRequest: (model: ResolvedModel) => ModelRequest | { embedInputs: string[] },
+    emit: (event: RouterEvent) => void,
+    bodies: { prompt?: string },
+  ): Promise<RouterResult & { vectors?: number[][] }> {
+    const startMs = clock.now();
+    const feature = ('feature' in route && route.feature) || task;
+    const rootAttributes = {
+      'gen_ai.operation.name': OPERATION_BY_TASK[task] ?? 'chat',
+      'switchyard.task': task,
+      'switchyard.feature': feature,
+      ...('attributes' in route && route.attributes ? route.attributes : {}),
+    };
+    const span = route.parentSpan ? route.parentSpan.child(task, rootAttributes) : deps.tracer.startTrace(task, rootAttributes);
+    if (bodies.prompt !== undefined) span.setAttribute('switchyard.prompt', bodies.prompt);
+
+    const state: CallState = { text: '', toolCalls: new Map(), attempts: [], usage: emptyUsage(), costUsd: 0, cacheSavingsUsd: 0 };
+    const collect = (event: RouterEvent) => {
+      if (event.type === 'text') state.text += event.text;
+      if (event.type === 'tool_call_delta') {
+        const call = state.toolCalls.get(event.index) ?? { id: '', name: '', arguments: '' };
+        if (event.id) call.id = event.id;
+        if (event.name) call.name += event.name;
+        call.arguments += event.argumentsDelta;
+        state.toolCalls.set(event.index, call);
+      }
+      emit(event);
+    };
+
+    let candidates: ResolvedModel[] = [];
+    let finalModel: ResolvedModel | undefined;
+    let finalError: ModelError | undefined;
+    let finishReason: FinishReason | undefined;
+    let vectors: number[][] | undefined;
+    let status: RouterResult['status'] = 'error';
+
+    try {
+      candidates = resolveCandidates(task, route.model);
+      span.setAttribute('switchyard.route', candidates.map((c) => c.name));
+      const gate = gateByBudget(candidates, span);
+      for (const refused of gate.refused) {
+        state.attempts.push({ model: refused.name, modelId: refused.id, provider: refused.providerName, status: 'skipped', errorClass: 'budget', reason: gate.message, latencyMs: 0 });
+      }
+      if (gate.kept.length === 0) {
+        throw new ModelError({ kind: 'budget', message: `${gate.message} Paid models are blocked (budget.onExceed is "block") and the route has no free model.`, fix: 'Raise switchyard.budget limits, set onExceed to "warn", or add a local model to the route.' });
+      }
+
+      let contextLimit: number | undefined; // set after a context-window failure
+      let attemptNo = 0;
+      candidateLoop: for (let i = 0; i < gate.kept.length; i++) {
+        const model = gate.kept[i];
+        const skip = (errorClass: AttemptRecord['errorClass'], reason: string) => {
+          state.attempts.push({ model: model.name, modelId: model.id, provider: model.providerName, status: 'skipped', errorClass, reason, latencyMs: 0 });
+        };
+        if (contextLimit !== undefined && model.contextWindow !== undefined && model.contextWindow <= contextLimit) {
+          skip('context_window', `context window ${model.contextWindow} is not larger than ${contextLimit}`);
+          continue;
+        }
+        if (rejectedAdapters.has(model.providerName)) {
+          const current = await deps.adapterFor(model.providerName).catch(() => undefined);
+          if (current === rejectedAdapters.get(model.providerName)) {
+            skip('auth', `provider "${model.providerName}" was rejected earlier and its key has not changed`);
+            continue;
+          }
+        }
+        if (!breaker.tryAcquire(model.name)) {
+          skip('circuit_open', `cooling down after repeated failures (${Math.ceil(breaker.remainingCooldownMs(model.name) / 1000)} s left)`);
+          continue;
+        }
+        const request = makeRequest(model);
+        for (let retries = 0; ; retries++) {
+          attemptNo++;
+          emit({ type: 'attempt', model: model.name, provider: model.providerName, attempt: attemptNo });
+          const outcome = await runAttempt(model, request, route, task, attemptNo, span, collect);
+          addUsage(state.usage, outcome.usage);
+          addCost(state, outcome.usage, priceOf(model));
+          if (outcome.record.ttftMs !== undefined && state.ttftMs === undefined) {
+            state.ttftMs = clock.now() - startMs - outcome.record.latencyMs + outcome.record.ttftMs;
+          }
+          finalModel = model;
+          if (!outcome.error) {
+            breaker.onSuccess(model.name);
+            state.attempts.push(outcome.record);
+            finishReason = outcome.finishReason;
+            vectors = outcome.vectors;
+            status = 'ok';
+            finalError = undefined;
+            break candidateLoop;
+          }
+          const error = outcome.error;
+          if (isHealthFailure(error)) breaker.onFailure(model.name);
+          else breaker.onNeutral(model.name);
+          finalError = error;
+          const decision = decide(error, retries, outcome.deliveredOutput, settings, random);
+          state.attempts.push({ ...outcome.record, reason: `${error.message} → ${decision.action === 'retry' ? 'retry' : decision.action === 'next' ? 'next candidate' : 'stop'}: ${decision.reason}` });
+          if (decision.action === 'stop') {
+            if (error.kind === 'aborted') status = 'cancelled';
+            break candidateLoop;
+          }
+          if (decision.action === 'retry') {
+            try {
+              await sleep(decision.delayMs, route.signal);
+            } catch {
+              status = 'cancelled';
+              finalError = new ModelError({ kind: 'aborted', message: 'Cancelled.' });
+              break candidateLoop;
+            }
+            continue;
+          }
+          if (decision.contextExceeded) contextLimit = model.contextWindow ?? contextLimit;
+          const next = gate.kept[i + 1];
+          if (next) emit({ type: 'fallback', from: model.name, to: next.name, reason: decision.reason });
+          continue candidateLoop;
+        }
+      }
+      if (status === 'error' && !finalError) {
+        finalError = new ModelError({ kind: 'unknown', message: 'No candidate could be tried.' });
+      }
+    } catch (thrown) {
+      finalError = thrown instanceof ModelError ? thrown : new ModelError({ kind: 'unknown', message: String(thrown), cause: thrown });
+      if (finalError.kind === 'aborted') status = 'cancelled';
+    }
+
+    if (status === 'error' && finalError) finalError = summarizeFailure(task, finalError, state.attempts);
+    const toolCalls = [...state.toolCalls.entries()].sort(([a], [b]) => a - b).map(([, call]) => call);
+    const latencyMs = clock.now() - startMs;
+    const result: RouterResult & { vectors?: number[][] } = {
+      traceId: span.traceId,
+      status,
+      text: state.text,
+      toolCalls,
+      finishReason,
+      model: finalModel?.name,
+      modelId: finalModel?.id,
+      provider: finalModel?.providerName,
+      attempts: state.attempts,
+      usage: state.usage,
+      costUsd: state.costUsd,
+      latencyMs,
+      ...(state.ttftMs !== undefined ? { ttftMs: state.ttftMs } : {}),
+      ...(finalError && status !== 'ok' ? { error: finalError } : {}),
+      ...(vectors ? { vectors } : {}),
+    };
+
+    span.setAttributes({ ...usageAttributes(state.usage), 'switchyard.status': status, 'switchyard.attempts': state.attempts.length });
+    if (finalModel) span.setAttributes({ 'gen_ai.request.model': finalModel.id, 'switchyard.model': finalModel.name, 'switchyard.provider': finalModel.providerName });
+    if (state.costUsd !== null) span.setAttribute('switchyard.cost_usd', state.costUsd);
+    if (state.ttftMs !== undefined) span.setAttribute('switchyard.ttft_ms', state.ttftMs);
+    if (state.text) span.setAttribute('switchyard.response', state.text);
+    if (toolCalls.length) span.setAttribute('switchyard.tool_calls', JSON.stringify(toolCalls));
+    span.setStatus(status === 'error' ? 'error' : 'ok', finalError?.message);
+    span.end();
+
+    const record: LedgerRecord = {
+      v: 1,
+      traceId: span.traceId,
+      time: new Date(startMs).toISOString(),
+      feature,
+      task,
+      ...(deps.workspace ? { workspace: deps.workspace } : {}),
+      route: candidates.map((c) => c.name),
+      ...(finalModel ? { model: finalModel.name, modelId: finalModel.id, provider: finalModel.providerName } : {}),
+      attempts: state.attempts,
+      usage: state.usage,
+      costUsd: state.costUsd,
+      cacheSavingsUsd: state.cacheSavingsUsd,
+      status,
+      latencyMs,
+      ...(state.ttftMs !== undefined ? { ttftMs: state.ttftMs } : {}),
+      ...('attributes' in route && typeof route.attributes?.outcome === 'string' ? { outcome: route.attributes.outcome } : {}),
+    };
+    deps.budget.add(state.costUsd, startMs);
+    try {
+      await deps.ledger.append(record);
+    } catch (err) {
+      deps.logger.error(`Could not append to the usage ledger: ${err instanceof Error ? err.message : String(err)}`);
+    }
+    return result;
+  }
+
+  function stream(route: RouteRequest): RouterStream {
+    const queue = new AsyncQueue<RouterEvent>();
+    const prompt = deps.config.trace.recordBodies ? promptText(route.request) : undefined;
+    const result = run(route.task, route, (model) => (route.requestFor ? route.requestFor(model) : route.request), (e) => queue.push(e), { prompt })
+      .then((r) => {
+        if (r.usage.inputTokens || r.usage.outputTokens) queue.push({ type: 'usage', usage: r.usage });
+        if (r.status === 'ok') queue.push({ type: 'finish', reason: r.finishReason ?? 'stop' });
+        else queue.push({ type: 'error', error: r.error ?? new ModelError({ kind: r.status === 'cancelled' ? 'aborted' : 'unknown', message: r.status === 'cancelled' ? 'Cancelled.' : 'The call failed.' }) });
+        return r;
+      })
+      .finally(() => queue.close());
+    return Object.assign(queue, { result }) as RouterStream;
+  }
+
+  return {
+    stream,
+    async complete(route) {
+      const s = stream(route);
+      for await (const _event of s) {
+        // draining: the result collects text and tool calls
+      }
+      return s.result;
+    },
+    async embed(request) {
+      const result = await run('embedding', request, () => ({ embedInputs: request.inputs }), () => undefined, {});
+      if (result.status !== 'ok' || !result.vectors) {
+        throw result.error ?? new ModelError({ kind: 'unknown', message: 'Embedding failed.' });
+      }
+      const { vectors, ...rest } = result;
+      return { vectors, result: rest };
+    },
+    breakerState: (model) => breaker.state(model),
+  };
+}
+
+async function* embedAsEvents(
+  adapter: ModelAdapter,
+  model: ResolvedModel,
+  inputs: string[],
+  signal: AbortSignal,
+  onVectors: (vectors: number[][]) => void,
+): AsyncIterable<ModelEvent> {
+  try {
+    const { vectors, usage } = await adapter.embed(model, inputs, signal);
+    onVectors(vectors);
+    yield { type: 'usage', usage };
+    yield { type: 'finish', reason: 'stop' };
+  } catch (err) {
+    yield {
+      type: 'error',
+      error: err instanceof ModelError ? err : new ModelError({ kind: 'unknown', message: String(err), cause: err }),
+    };
+  }
+}
+
+function addUsage(into: Usage, add: Usage): void {
+  into.inputTokens += add.inputTokens;
+  into.outputTokens += add.outputTokens;
+  into.cacheReadTokens += add.cacheReadTokens;
+  into.cacheWriteTokens += add.cacheWriteTokens;
+}
+
+/** Adds one attempt's cost; an attempt that used tokens at an unknown price makes the total unknown. */
+function addCost(state: CallState, usage: Usage, price: Price | undefined): void {
+  const used = usage.inputTokens + usage.outputTokens > 0;
+  if (!used) return;
+  const { costUsd, cacheSavingsUsd } = computeCost(usage, price);
+  state.costUsd = state.costUsd === null || costUsd === null ? null : state.costUsd + costUsd;
+  state.cacheSavingsUsd = state.cacheSavingsUsd === null || cacheSavingsUsd === null ? null : state.cacheSavingsUsd + cacheSavingsUsd;
+}
+
+function usageAttributes(usage: Usage): Record<string, number> {
+  return {
+    'gen_ai.usage.input_tokens': usage.inputTokens,
+    'gen_ai.usage.output_tokens': usage.outputTokens,
+    'gen_ai.usage.cache_read.input_tokens': usage.cacheReadTokens,
+    'gen_ai.usage.cache_creation.input_tokens': usage.cacheWriteTokens,
+  };
+}
+
+function promptText(request: ModelRequest): string {
+  if (request.messages) return JSON.stringify(request.messages);
+  return request.suffix !== undefined ? JSON.stringify({ prompt: request.prompt, suffix: request.suffix }) : request.prompt ?? '';
+}
+
+/** The error a caller sees when every candidate failed: each attempt and why. */
+function summarizeFailure(task: string, last: ModelError, attempts: AttemptRecord[]): ModelError {
+  if (attempts.length <= 1 || last.kind === 'invalid_request') return last;
+  const lines = attempts.map((a) => `- ${a.model} (${a.provider}): ${a.status === 'skipped' ? 'skipped' : 'failed'}, ${a.errorClass ?? 'error'}${a.reason ? ` — ${a.reason}` : ''}`);
+  return new ModelError({
+    kind: last.kind,
+    status: last.status,
+    provider: last.provider,
+    model: last.model,
+    fix: last.fix,
+    message: `Every candidate for task "${task}" failed:\n${lines.join('\n')}`,
+    cause: last,
+  });
+}
