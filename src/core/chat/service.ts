@@ -1,0 +1,364 @@
+/**
+ * Chat sessions: a conversation's turns from the question to the stored answer. It persists the
+ * history, resolves context chips, trims the prompt to the model's window (recorded on the trace),
+ * streams through the TurnRunner and turns failures into inline errors with a fixing action.
+ */
+import { randomUUID } from 'node:crypto';
+import type { SwitchyardConfig } from '../config/schema';
+import type { Logger } from '../logger';
+import type { ModelError } from '../models/errors';
+import type { ChatMessage } from '../models/types';
+import type { Router, RouterResult } from '../router/types';
+import type { Clock } from '../services';
+import type { Span, Tracer } from '../trace/types';
+import { ConversationHistory, titleFrom } from './history';
+import { DEFAULT_SYSTEM_PROMPT, outputReserve, renderUserPrompt, trimToContextWindow, type ResolvedContext } from './prompt';
+import { routerTurnRunner, type TurnRunner } from './turn';
+import type { ChatError, ContextChip, Conversation, ConversationSummary, FixAction, StoredMessage, ToolCallView } from './types';
+
+/** What the chat service tells its front end while a turn runs. */
+export type ChatEvent =
+  | { type: 'conversation'; conversation: Conversation }
+  | { type: 'delta'; conversationId: string; messageId: string; text: string }
+  | { type: 'notice'; conversationId: string; messageId: string; text: string }
+  | { type: 'toolCall'; conversationId: string; messageId: string; call: ToolCallView }
+  | { type: 'done'; conversationId: string; message: StoredMessage };
+
+/** Resolves a chip the service cannot expand by itself (file, workspace retrieval, MCP resource). */
+export type ContextResolver = (chip: ContextChip, question: string, signal: AbortSignal, span?: Span) => Promise<ResolvedContext[]>;
+
+export interface ChatCore {
+  readonly config: SwitchyardConfig;
+  readonly router: Router;
+  readonly tracer: Tracer;
+  readonly clock: Clock;
+}
+
+export interface ChatServiceDeps {
+  history: ConversationHistory;
+  /** The current core (it is rebuilt when settings change). */
+  core: () => ChatCore;
+  logger: Logger;
+  /** Context window / max output of a model config name (catalog lookup); config is used when absent. */
+  modelLimits?: (modelName: string) => { contextWindow?: number; maxOutputTokens?: number } | undefined;
+  /** Per chip kind; a kind without a resolver becomes a notice on the answer. */
+  resolvers?: Partial<Record<ContextChip['kind'], ContextResolver>>;
+  /** Swappable turn (the tool loop); defaults to one router.stream call. */
+  runTurn?: TurnRunner;
+  systemPrompt?: string;
+  newId?: () => string;
+}
+
+export interface SendInput {
+  conversationId?: string;
+  text: string;
+  chips: ContextChip[];
+  /** Overrides the conversation's model for this turn (and becomes its model). */
+  model?: string;
+}
+
+/** Used when neither config nor catalog knows a candidate's window. */
+export const FALLBACK_CONTEXT_WINDOW = 16_000;
+
+export class ChatService {
+  private readonly active = new Map<string, AbortController>();
+  private readonly newId: () => string;
+  private runTurn: TurnRunner;
+
+  constructor(private readonly deps: ChatServiceDeps) {
+    this.newId = deps.newId ?? (() => randomUUID());
+    this.runTurn = deps.runTurn ?? routerTurnRunner(() => deps.core().router);
+  }
+
+  /** Swaps the turn runner (the lead wires the tool loop here). */
+  setTurnRunner(runner: TurnRunner): void {
+    this.runTurn = runner;
+  }
+
+  setResolver(kind: ContextChip['kind'], resolver: ContextResolver | undefined): void {
+    this.deps.resolvers = { ...this.deps.resolvers, [kind]: resolver };
+  }
+
+  list(): ConversationSummary[] {
+    return this.deps.history.list();
+  }
+
+  isRunning(conversationId: string): boolean {
+    return this.active.has(conversationId);
+  }
+
+  /** A conversation; an answer left 'streaming' by a closed window shows as cancelled. */
+  get(id: string): Conversation | undefined {
+    const c = this.deps.history.get(id);
+    if (!c || this.active.has(id)) return c;
+    return { ...c, messages: c.messages.map((m) => (m.status === 'streaming' ? { ...m, status: 'cancelled' as const } : m)) };
+  }
+
+  async create(model?: string): Promise<Conversation> {
+    const now = this.deps.core().clock.now();
+    const c: Conversation = { v: 1, id: this.newId(), title: 'New chat', createdMs: now, updatedMs: now, model, messages: [] };
+    await this.deps.history.save(c);
+    return c;
+  }
+
+  async rename(id: string, title: string): Promise<Conversation | undefined> {
+    return this.deps.history.rename(id, title);
+  }
+
+  async delete(id: string): Promise<void> {
+    this.stop(id);
+    await this.deps.history.delete(id);
+  }
+
+  async setModel(id: string, model: string | undefined): Promise<Conversation | undefined> {
+    const c = this.get(id);
+    if (!c) return undefined;
+    const next = { ...c, model };
+    await this.deps.history.save(next);
+    return next;
+  }
+
+  /** Cancels the running turn of a conversation; returns whether one was running. */
+  stop(conversationId: string): boolean {
+    const ctl = this.active.get(conversationId);
+    ctl?.abort();
+    return ctl !== undefined;
+  }
+
+  /** Asks a question; resolves with the stored answer (ok, error or cancelled). */
+  async send(input: SendInput, emit: (ev: ChatEvent) => void): Promise<StoredMessage> {
+    const core = this.deps.core();
+    let conv = (input.conversationId && this.get(input.conversationId)) || (await this.create(input.model));
+    if (this.active.has(conv.id)) throw new Error('A request is already running in this conversation: stop it first.');
+    const user: StoredMessage = {
+      id: this.newId(),
+      role: 'user',
+      content: input.text,
+      timeMs: core.clock.now(),
+      chips: input.chips.length ? input.chips : undefined,
+    };
+    conv = {
+      ...conv,
+      model: input.model ?? conv.model,
+      title: conv.messages.length === 0 ? titleFrom(input.text) : conv.title,
+      messages: [...conv.messages, user],
+    };
+    return this.runAnswer(conv, user, emit);
+  }
+
+  /** Answers the user turn before `messageId` again, with another model; replaces that answer. */
+  async retry(conversationId: string, messageId: string, model: string | undefined, emit: (ev: ChatEvent) => void): Promise<StoredMessage> {
+    const conv = this.get(conversationId);
+    if (!conv) throw new Error(`Unknown conversation ${conversationId}.`);
+    if (this.active.has(conv.id)) throw new Error('A request is already running in this conversation: stop it first.');
+    const idx = conv.messages.findIndex((m) => m.id === messageId);
+    const userIdx = idx < 0 ? -1 : conv.messages[idx]!.role === 'user' ? idx : idx - 1;
+    const user = conv.messages[userIdx];
+    if (!user || user.role !== 'user') throw new Error(`No question to retry before message ${messageId}.`);
+    const next: Conversation = { ...conv, model: model ?? conv.model, messages: conv.messages.slice(0, userIdx + 1) };
+    return this.runAnswer(next, user, emit);
+  }
+
+  private candidates(config: SwitchyardConfig, model: string | undefined): string[] {
+    const route = config.routes.chat ?? [];
+    const head = model ?? config.pinned.chat;
+    return head ? [head, ...route.filter((m) => m !== head)] : route;
+  }
+
+  /** The smallest known window among the candidates: a fallback must still fit. */
+  limitsFor(model: string | undefined): { contextWindow: number; maxOutputTokens?: number } {
+    const config = this.deps.core().config;
+    let window: number | undefined;
+    let maxOut: number | undefined;
+    for (const name of this.candidates(config, model)) {
+      const fromCatalog = this.deps.modelLimits?.(name);
+      const cw = config.models[name]?.contextWindow ?? fromCatalog?.contextWindow;
+      const mo = config.models[name]?.maxOutputTokens ?? fromCatalog?.maxOutputTokens;
+      if (cw !== undefined && (window === undefined || cw < window)) window = cw;
+      if (mo !== undefined && (maxOut === undefined || mo < maxOut)) maxOut = mo;
+    }
+    return { contextWindow: window ?? FALLBACK_CONTEXT_WINDOW, maxOutputTokens: maxOut };
+  }
+
+  private async runAnswer(conv: Conversation, user: StoredMessage, emit: (ev: ChatEvent) => void): Promise<StoredMessage> {
+    const core = this.deps.core();
+    const ctl = new AbortController();
+    this.active.set(conv.id, ctl);
+    const started = core.clock.now();
+    let answer: StoredMessage = {
+      id: this.newId(),
+      role: 'assistant',
+      content: '',
+      timeMs: started,
+      status: 'streaming',
+      requestedModel: conv.model,
+    };
+    const notices: string[] = [];
+    const toolCalls = new Map<string, ToolCallView>();
+    const notice = (text: string) => {
+      notices.push(text);
+      emit({ type: 'notice', conversationId: conv.id, messageId: answer.id, text });
+    };
+    conv = { ...conv, updatedMs: started, messages: [...conv.messages, answer] };
+    const root = core.tracer.startTrace('chat', { 'switchyard.feature': 'chat', 'switchyard.chat.conversation_id': conv.id });
+    try {
+      await this.deps.history.save(conv);
+      emit({ type: 'conversation', conversation: conv });
+
+      // 1. The question with its context.
+      let promptContent = user.promptContent;
+      if (promptContent === undefined) {
+        const contexts = await this.resolveChips(user, ctl.signal, root, notice);
+        promptContent = renderUserPrompt(user.content, contexts);
+        const withPrompt = { ...user, promptContent };
+        conv = { ...conv, messages: conv.messages.map((m) => (m.id === user.id ? withPrompt : m)) };
+      }
+
+      // 2. History, trimmed to the smallest window on the route.
+      const limits = this.limitsFor(conv.model);
+      const all: ChatMessage[] = [{ role: 'system', content: this.deps.systemPrompt ?? DEFAULT_SYSTEM_PROMPT }];
+      for (const m of conv.messages) {
+        if (m.id === answer.id) break;
+        if (m.role === 'user') all.push({ role: 'user', content: m.promptContent ?? m.content });
+        else if (m.status === 'ok' && m.content) all.push({ role: 'assistant', content: m.content });
+      }
+      const trimmed = trimToContextWindow(all, {
+        contextWindow: limits.contextWindow,
+        reserveForOutput: outputReserve(limits.contextWindow, limits.maxOutputTokens),
+      });
+      const trimAttrs = {
+        'switchyard.chat.history_messages': all.length - 1,
+        'switchyard.chat.trimmed_messages': trimmed.droppedMessages,
+        'switchyard.chat.prompt_tokens_estimate': trimmed.estimatedTokens,
+        'switchyard.chat.prompt_budget_tokens': trimmed.budgetTokens,
+        'switchyard.chat.context_window': limits.contextWindow,
+      };
+      root.setAttributes(trimAttrs);
+      if (trimmed.droppedMessages > 0) {
+        root.addEvent('chat.history_trimmed', { dropped: trimmed.droppedMessages, kept: trimmed.messages.length - 1 });
+        notice(`${trimmed.droppedMessages} earlier message(s) left out to fit the ${limits.contextWindow.toLocaleString('en-US')}-token context window.`);
+      }
+      answer = { ...answer, trimmedMessages: trimmed.droppedMessages };
+
+      // 3. The model call.
+      const stream = this.runTurn({
+        messages: trimmed.messages,
+        model: conv.model,
+        signal: ctl.signal,
+        parentSpan: root,
+        attributes: trimAttrs,
+        onToolCall: (call) => {
+          toolCalls.set(call.id, call);
+          emit({ type: 'toolCall', conversationId: conv.id, messageId: answer.id, call });
+        },
+      });
+      let text = '';
+      for await (const ev of stream) {
+        if (ev.type === 'text') {
+          text += ev.text;
+          emit({ type: 'delta', conversationId: conv.id, messageId: answer.id, text: ev.text });
+        } else if (ev.type === 'fallback') {
+          notice(`${ev.from} failed (${ev.reason}); trying ${ev.to}.`);
+        }
+      }
+      const result = await stream.result;
+      answer = this.finish(answer, result, text, notices, [...toolCalls.values()], conv.model);
+    } catch (err) {
+      this.deps.logger.error(`Chat turn failed: ${err instanceof Error ? err.message : String(err)}`);
+      const aborted = ctl.signal.aborted;
+      answer = {
+        ...answer,
+        status: aborted ? 'cancelled' : 'error',
+        latencyMs: core.clock.now() - started,
+        notices: notices.length ? notices : undefined,
+        error: aborted ? undefined : { kind: 'internal', message: err instanceof Error ? err.message : String(err), actions: [] },
+      };
+    } finally {
+      this.active.delete(conv.id);
+      root.setStatus(answer.status === 'error' ? 'error' : 'ok', answer.error?.message);
+      root.end();
+    }
+    conv = { ...conv, updatedMs: core.clock.now(), messages: conv.messages.map((m) => (m.id === answer.id ? answer : m)) };
+    try {
+      await this.deps.history.save(conv);
+    } catch (err) {
+      this.deps.logger.error(`Could not save the chat history: ${err instanceof Error ? err.message : String(err)}`);
+    }
+    emit({ type: 'done', conversationId: conv.id, message: answer });
+    return answer;
+  }
+
+  private finish(answer: StoredMessage, r: RouterResult, text: string, notices: string[], toolCalls: ToolCallView[], requested?: string): StoredMessage {
+    const status = r.status === 'ok' ? 'ok' : r.status === 'cancelled' ? 'cancelled' : 'error';
+    return {
+      ...answer,
+      content: text || r.text,
+      status,
+      model: r.model,
+      requestedModel: requested,
+      traceId: r.traceId,
+      usage: r.usage,
+      costUsd: r.costUsd,
+      latencyMs: r.latencyMs,
+      notices: notices.length ? notices : undefined,
+      toolCalls: toolCalls.length ? toolCalls : undefined,
+      error: status === 'error' ? chatErrorFrom(r.error) : undefined,
+    };
+  }
+
+  private async resolveChips(user: StoredMessage, signal: AbortSignal, root: Span, notice: (t: string) => void): Promise<ResolvedContext[]> {
+    const out: ResolvedContext[] = [];
+    for (const chip of user.chips ?? []) {
+      if (chip.kind === 'selection') {
+        out.push({ kind: 'selection', title: `${chip.path}:${chip.startLine}-${chip.endLine}`, language: chip.language, content: chip.text });
+        continue;
+      }
+      const resolver = this.deps.resolvers?.[chip.kind];
+      if (!resolver) {
+        notice(chip.kind === 'workspace' ? '@workspace retrieval is not available (no code index yet).' : `Context of kind ${chip.kind} is not available.`);
+        continue;
+      }
+      const span = root.child(`chat.context.${chip.kind}`, { 'switchyard.context.kind': chip.kind });
+      try {
+        const got = await resolver(chip, user.content, signal, span);
+        span.setAttribute('switchyard.context.items', got.length);
+        out.push(...got);
+        span.setStatus('ok');
+      } catch (err) {
+        const msg = err instanceof Error ? err.message : String(err);
+        span.setStatus('error', msg);
+        notice(`Could not add ${chip.kind} context: ${msg}`);
+      } finally {
+        span.end();
+      }
+    }
+    return out;
+  }
+}
+
+/** The inline error of a failed answer, with the actions that fix it. */
+export function chatErrorFrom(error: ModelError | undefined): ChatError {
+  if (!error) return { kind: 'unknown', message: 'The request failed without an error message.', actions: [{ action: 'retry', label: 'Retry' }] };
+  const actions: FixAction[] = [];
+  switch (error.kind) {
+    case 'auth':
+    case 'config':
+      if (error.provider) actions.push({ action: 'setKey', label: `Set ${error.provider} API key`, provider: error.provider });
+      else actions.push({ action: 'setKey', label: 'Set API key' });
+      actions.push({ action: 'openSettings', label: 'Open settings' });
+      break;
+    case 'budget':
+      actions.push({ action: 'openSettings', label: 'Budget settings' }, { action: 'switchModel', label: 'Switch model' });
+      break;
+    case 'context_window':
+    case 'not_found':
+      actions.push({ action: 'switchModel', label: 'Switch model' }, { action: 'openSettings', label: 'Open settings' });
+      break;
+    case 'invalid_request':
+      actions.push({ action: 'switchModel', label: 'Switch model' });
+      break;
+    default:
+      actions.push({ action: 'retry', label: 'Retry' }, { action: 'switchModel', label: 'Switch model' });
+  }
+  return { kind: error.kind, message: error.message, fix: error.fix, actions };
+}
