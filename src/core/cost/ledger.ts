@@ -1,0 +1,115 @@
+/**
+ * The usage ledger: append-only JSONL, one zod-validated record per router call, safe for several
+ * processes (VS Code windows, the CLI) appending at once.
+ */
+import { mkdir, open } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { createInterface } from 'node:readline';
+import { formatConfigIssues } from '../config/schema';
+import { silentLogger, type Logger } from '../logger';
+import { ledgerRecordSchema, type Ledger, type LedgerFilter, type LedgerRecord } from './types';
+
+const NEWLINE = 0x0a;
+
+export class JsonlLedger implements Ledger {
+  private lastSkipped = 0;
+  /** Serialises this instance's appends so its records keep their order. */
+  private queue: Promise<void> = Promise.resolve();
+  private dirReady: Promise<unknown> | undefined;
+
+  constructor(
+    readonly filePath: string,
+    private readonly logger: Logger = silentLogger,
+  ) {}
+
+  /** Lines skipped (torn or invalid) by the last read(). */
+  get skippedLines(): number {
+    return this.lastSkipped;
+  }
+
+  /**
+   * Validates and appends one record as one line, in ONE write() on a file opened with O_APPEND:
+   * the kernel places each write at the end atomically, so concurrent appenders never interleave.
+   * If the file does not end in "\n" (a torn line after a crash), the line starts with "\n" so the
+   * torn fragment stays a separate (skipped) line; at worst a race adds an empty line.
+   */
+  append(record: LedgerRecord): Promise<void> {
+    const parsed = ledgerRecordSchema.safeParse(record);
+    if (!parsed.success) {
+      return Promise.reject(new Error(`Invalid ledger record (not written):\n${formatConfigIssues(parsed.error)}`));
+    }
+    const line = JSON.stringify(parsed.data);
+    const run = this.queue.then(() => this.write(line));
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private async write(line: string): Promise<void> {
+    this.dirReady ??= mkdir(dirname(this.filePath), { recursive: true });
+    await this.dirReady;
+    const handle = await open(this.filePath, 'a'); // O_WRONLY | O_CREAT | O_APPEND
+    try {
+      let prefix = '';
+      const { size } = await handle.stat();
+      if (size > 0) {
+        // 'a' handles cannot read; peek the last byte through a separate read-only handle.
+        const peek = await open(this.filePath, 'r');
+        try {
+          const buf = Buffer.alloc(1);
+          await peek.read(buf, 0, 1, size - 1);
+          if (buf[0] !== NEWLINE) prefix = '\n';
+        } finally {
+          await peek.close();
+        }
+      }
+      await handle.write(Buffer.from(`${prefix}${line}\n`, 'utf8'));
+    } finally {
+      await handle.close();
+    }
+  }
+
+  /** Every valid record in file order, optionally within [sinceMs, untilMs). */
+  async read(filter: LedgerFilter = {}): Promise<LedgerRecord[]> {
+    await this.queue;
+    const records: LedgerRecord[] = [];
+    let skipped = 0;
+    let handle;
+    try {
+      handle = await open(this.filePath, 'r');
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') {
+        this.lastSkipped = 0;
+        return records;
+      }
+      throw e;
+    }
+    const stream = handle.createReadStream({ encoding: 'utf8' });
+    const lines = createInterface({ input: stream, crlfDelay: Infinity });
+    for await (const raw of lines) {
+      const text = raw.trim();
+      if (!text) continue;
+      let value: unknown;
+      try {
+        value = JSON.parse(text);
+      } catch {
+        skipped++;
+        continue;
+      }
+      const parsed = ledgerRecordSchema.safeParse(value);
+      if (!parsed.success) {
+        skipped++;
+        continue;
+      }
+      const rec = parsed.data;
+      if (filter.sinceMs !== undefined || filter.untilMs !== undefined) {
+        const t = Date.parse(rec.time);
+        if (filter.sinceMs !== undefined && !(t >= filter.sinceMs)) continue;
+        if (filter.untilMs !== undefined && !(t < filter.untilMs)) continue;
+      }
+      records.push(rec);
+    }
+    this.lastSkipped = skipped;
+    if (skipped > 0) this.logger.warn(`Usage ledger ${this.filePath}: skipped ${skipped} torn or invalid line(s); the other records are intact.`);
+    return records;
+  }
+}
