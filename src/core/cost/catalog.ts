@@ -15,7 +15,12 @@ export const catalogFileSchema = z.object({
   models: z.record(z.string().min(1), catalogEntrySchema),
   /** Extra ids that resolve to a catalog id (e.g. "claude-opus-4-0" → "claude-opus-4"). */
   aliases: z.record(z.string().min(1), z.string().min(1)).optional(),
+  /** Caveats per model id (unverified price, long-context tiers not modelled, …). */
+  notes: z.record(z.string().min(1), z.string()).optional(),
 }).superRefine((file, ctx) => {
+  for (const id of Object.keys(file.notes ?? {})) {
+    if (!file.models[id]) ctx.addIssue({ code: 'custom', path: ['notes', id], message: `note for "${id}", which is not in models` });
+  }
   for (const [alias, target] of Object.entries(file.aliases ?? {})) {
     if (!file.models[target]) ctx.addIssue({ code: 'custom', path: ['aliases', alias], message: `points to "${target}", which is not in models` });
   }
@@ -62,8 +67,8 @@ export function lookupCandidates(modelId: string): string[] {
       bases.push(base.slice(0, colon));
     }
   }
+  for (const base of bases) push(base);
   for (const base of bases) {
-    push(base);
     for (const re of DATE_SUFFIXES) {
       if (re.test(base)) {
         const undated = base.replace(re, '');
@@ -89,6 +94,7 @@ export class PriceCatalog {
   private readonly ids = new Map<string, string>();
   private readonly localFamilies: string[];
   private readonly overrides = new Map<string, Price>();
+  private readonly notes: Record<string, string>;
 
   /**
    * @param data catalog JSON (defaults to the bundled prices.json); throws CatalogError naming the bad field.
@@ -101,6 +107,7 @@ export class PriceCatalog {
     }
     this.version = parsed.data.version;
     this.source = parsed.data.source;
+    this.notes = parsed.data.notes ?? {};
     for (const [id, entry] of Object.entries(parsed.data.models)) {
       this.entries.set(id.toLowerCase(), entry);
       this.ids.set(id.toLowerCase(), id);
@@ -144,6 +151,12 @@ export class PriceCatalog {
   resolveId(modelId: string): string | undefined {
     const key = this.resolveKey(modelId);
     return key === undefined ? undefined : this.ids.get(key);
+  }
+
+  /** The catalog's caveat for a model (e.g. "Unverified: …"), if any. */
+  noteFor(modelId: string): string | undefined {
+    const id = this.resolveId(modelId);
+    return id === undefined ? undefined : this.notes[id];
   }
 
   lookup(modelId: string): CatalogEntry | undefined {
