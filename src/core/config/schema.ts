@@ -79,6 +79,10 @@ export const completionSettingsSchema = z.object({
   maxLines: z.number().int().min(1).max(200).default(16),
   /** Token budget of the prompt context (prefix-heavy). */
   contextTokens: z.number().int().positive().default(2048),
+  /** Follow the typing rhythm: the debounce outlasts the gaps between keystrokes (around debounceMs). */
+  adaptiveDebounce: z.boolean().default(true),
+  /** How long "Switchyard: Snooze Completions" turns completions off. */
+  snoozeMinutes: z.number().int().min(1).max(1440).default(15),
 });
 
 export const ragSettingsSchema = z.object({
@@ -86,6 +90,12 @@ export const ragSettingsSchema = z.object({
   chromaUrl: z.string().url().optional(),
   maxFileBytes: z.number().int().positive().default(512 * 1024),
   exclude: z.array(z.string()).default([]),
+  /** How a remote server's token (SecretStorage "switchyard.rag.chromaToken" / env `chromaTokenEnv`) is sent. */
+  chromaAuthHeader: z.enum(['Authorization', 'X-Chroma-Token']).default('Authorization'),
+  /** CLI: environment variable holding the remote Chroma token. */
+  chromaTokenEnv: z.string().default('SWITCHYARD_CHROMA_TOKEN'),
+  /** Re-index changed files as they are saved, created, renamed or deleted. */
+  watch: z.boolean().default(true),
 });
 
 export const mcpServerSchema = z.object({

@@ -1,0 +1,406 @@
+/**
+ * The workspace index: walk → chunk → embed → store, incrementally. Files are re-chunked only when
+ * their content changed and re-embedded only when their vectors are not already stored; deletes
+ * purge; progress is checkpointed so an interrupted run resumes without re-embedding finished files.
+ */
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { createHash } from 'node:crypto';
+import type { Logger } from '../logger';
+import { Chunker, type ChunkerOptions } from './chunk/chunker';
+import { reciprocalRankFusion } from './retrieve/fusion';
+import { LexicalIndex } from './store/lexicalIndex';
+import { loadManifest, saveManifest, emptyManifest, type VectorManifest } from './store/manifest';
+import { walkWorkspace, isIndexable, type WalkOptions } from './walk/walker';
+import type { Chunk, Embedder, IndexProgress, IndexState, IndexSummary, SearchHit, VectorStore, WalkedFile } from './types';
+
+export interface RagIndexOptions {
+  root: string;
+  /** Folder for this workspace's lexical index and vector manifest. */
+  storageDir: string;
+  logger: Logger;
+  chunker: Omit<ChunkerOptions, 'logger'>;
+  walk?: Omit<WalkOptions, 'root' | 'signal'>;
+  /** Both set: hybrid. Either missing: lexical-only, for `lexicalOnlyReason`. */
+  embedder?: Embedder;
+  vectors?: VectorStore;
+  /** Collection name the vectors live in (recorded in the manifest). */
+  collection?: string;
+  lexicalOnlyReason?: string;
+  /** Chunks per embedding flush (default 128). */
+  embedBatch?: number;
+  /** Lexical index checkpoint interval during a run (default 10 s). */
+  checkpointMs?: number;
+  now?: () => number;
+}
+
+export interface SearchOptions {
+  k?: number;
+  signal?: AbortSignal;
+  /** Candidates taken from each retriever before fusion (default 4k, at least 20). */
+  candidates?: number;
+}
+
+export interface SearchResponse {
+  hits: SearchHit[];
+  mode: 'hybrid' | 'lexical-only';
+  /** Why the vector side was not used for this query, if it was not. */
+  warning?: string;
+}
+
+interface Pending {
+  file: WalkedFile;
+  hash: string;
+  chunks: Chunk[];
+}
+
+function slug(s: string): string {
+  return s.replace(/[^A-Za-z0-9._-]+/g, '_').slice(0, 60) + '-' + createHash('sha256').update(s).digest('hex').slice(0, 8);
+}
+
+export class RagIndex {
+  private readonly lexical = new LexicalIndex();
+  private manifest: VectorManifest | undefined;
+  private readonly chunker: Chunker;
+  private loaded: Promise<void> | undefined;
+  private stateValue: IndexState = { kind: 'idle' };
+  private readonly listeners = new Set<(s: IndexState) => void>();
+  /** Serialises runs: index, file updates and rebuilds never interleave. */
+  private queue: Promise<unknown> = Promise.resolve();
+  private vectorProblem: string | undefined;
+  private readonly now: () => number;
+
+  constructor(private readonly opts: RagIndexOptions) {
+    this.chunker = new Chunker({ ...opts.chunker, logger: opts.logger });
+    this.now = opts.now ?? Date.now;
+  }
+
+  get mode(): 'hybrid' | 'lexical-only' {
+    return this.opts.embedder && this.opts.vectors && !this.vectorProblem ? 'hybrid' : 'lexical-only';
+  }
+
+  /** Why the index is lexical-only (no embedding model, Chroma unavailable, …). */
+  get lexicalOnlyReason(): string | undefined {
+    if (this.mode === 'hybrid') return undefined;
+    return this.vectorProblem ?? this.opts.lexicalOnlyReason ?? 'no vector store is configured';
+  }
+
+  get state(): IndexState {
+    return this.stateValue;
+  }
+
+  onState(listener: (s: IndexState) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private setState(s: IndexState): void {
+    this.stateValue = s;
+    for (const l of this.listeners) l(s);
+  }
+
+  private get lexicalFile(): string {
+    return path.join(this.opts.storageDir, 'lexical.json');
+  }
+
+  private get manifestFile(): string {
+    return path.join(this.opts.storageDir, `vectors-${slug(this.opts.embedder?.model ?? 'none')}.json`);
+  }
+
+  private hasVectors(): boolean {
+    return !!(this.opts.embedder && this.opts.vectors) && !this.vectorProblem;
+  }
+
+  /** Loads the persisted state once; unreadable files are discarded with a warning, never fatal. */
+  private load(): Promise<void> {
+    this.loaded ??= (async () => {
+      await fs.mkdir(this.opts.storageDir, { recursive: true });
+      const existed = await fs.stat(this.lexicalFile).then(() => true, () => false);
+      if (!(await this.lexical.load(this.lexicalFile)) && existed) {
+        this.opts.logger.warn(`RAG: the lexical index at ${this.lexicalFile} was unreadable; it will be rebuilt.`);
+      }
+      if (this.opts.embedder) {
+        const { manifest, problem } = await loadManifest(this.manifestFile, this.opts.embedder!.model, this.opts.collection ?? '');
+        if (problem) this.opts.logger.warn(`RAG: discarded the vector manifest (${problem}); files will be re-embedded.`);
+        this.manifest = manifest;
+      }
+      if (this.lexical.size > 0) {
+        this.setState({ kind: 'ready', files: this.lexical.paths().length, chunks: this.lexical.size, mode: this.mode, reason: this.lexicalOnlyReason });
+      }
+    })();
+    return this.loaded;
+  }
+
+  private enqueue<T>(run: () => Promise<T>): Promise<T> {
+    const next = this.queue.then(run, run);
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  /** Checks that the collection still holds what the manifest says; otherwise re-embeds everything. */
+  private async verifyVectors(): Promise<void> {
+    if (!this.hasVectors() || !this.manifest) return;
+    let count: number;
+    try {
+      count = await this.opts.vectors!.count();
+    } catch (err) {
+      this.vectorProblem = `the vector store is unavailable (${(err as Error).message.split('\n')[0]})`;
+      this.opts.logger.warn(`RAG: ${this.vectorProblem}; indexing lexical-only.`);
+      return;
+    }
+    const expected = Object.values(this.manifest.files).reduce((n, f) => n + f.chunks, 0);
+    if (count !== expected) {
+      this.opts.logger.warn(`RAG: the vector collection holds ${count} vectors but ${expected} were recorded; re-embedding the workspace.`);
+      await this.opts.vectors!.clear();
+      this.manifest = emptyManifest(this.opts.embedder!.model, this.opts.collection ?? '');
+      await saveManifest(this.manifestFile, this.manifest);
+    }
+  }
+
+  /** Indexes the workspace (incrementally unless `rebuild`). Cancelling keeps what was finished. */
+  index(opts: { signal?: AbortSignal; onProgress?: (p: IndexProgress) => void; rebuild?: boolean } = {}): Promise<IndexSummary> {
+    return this.enqueue(() => this.run(opts));
+  }
+
+  private async run(opts: { signal?: AbortSignal; onProgress?: (p: IndexProgress) => void; rebuild?: boolean }): Promise<IndexSummary> {
+    const started = this.now();
+    await this.load();
+    this.vectorProblem = undefined;
+    if (opts.rebuild) {
+      this.lexical.clear();
+      if (this.hasVectors()) {
+        try {
+          await this.opts.vectors!.clear();
+        } catch (err) {
+          this.vectorProblem = `the vector store is unavailable (${(err as Error).message.split('\n')[0]})`;
+        }
+        this.manifest = emptyManifest(this.opts.embedder!.model, this.opts.collection ?? '');
+        await saveManifest(this.manifestFile, this.manifest);
+      }
+    }
+    await this.verifyVectors();
+    const summary: IndexSummary = {
+      mode: this.mode, reason: this.lexicalOnlyReason, filesSeen: 0, filesIndexed: 0, filesUnchanged: 0, filesDeleted: 0,
+      chunksIndexed: 0, chunksEmbedded: 0, totalChunks: 0, cancelled: false, durationMs: 0,
+    };
+    try {
+      opts.onProgress?.({ phase: 'walk', done: 0, total: 0 });
+      const files = await walkWorkspace({ ...this.opts.walk, root: this.opts.root, signal: opts.signal });
+      summary.filesSeen = files.length;
+      const seen = new Set(files.map((f) => f.path));
+      const gone = new Set([...this.lexical.paths(), ...Object.keys(this.manifest?.files ?? {})].filter((p) => !seen.has(p)));
+      if (gone.size > 0) {
+        opts.onProgress?.({ phase: 'purge', done: 0, total: gone.size });
+        await this.purge([...gone]);
+        summary.filesDeleted = gone.size;
+      }
+      await this.processFiles(files, summary, opts.signal, opts.onProgress);
+    } catch (err) {
+      if (!opts.signal?.aborted) {
+        await this.checkpoint().catch(() => undefined);
+        const message = (err as Error).message;
+        this.setState({ kind: 'error', message });
+        throw err;
+      }
+      summary.cancelled = true;
+    }
+    await this.checkpoint();
+    summary.mode = this.mode;
+    summary.reason = this.lexicalOnlyReason;
+    summary.totalChunks = this.lexical.size;
+    summary.durationMs = this.now() - started;
+    opts.onProgress?.({ phase: 'done', done: summary.filesSeen, total: summary.filesSeen });
+    this.setState({ kind: 'ready', files: this.lexical.paths().length, chunks: this.lexical.size, mode: this.mode, reason: this.lexicalOnlyReason });
+    return summary;
+  }
+
+  /** Re-indexes or purges the given workspace-relative paths (file watcher batches). */
+  update(paths: string[], signal?: AbortSignal): Promise<IndexSummary> {
+    return this.enqueue(async () => {
+      const started = this.now();
+      await this.load();
+      const summary: IndexSummary = {
+        mode: this.mode, reason: this.lexicalOnlyReason, filesSeen: paths.length, filesIndexed: 0, filesUnchanged: 0, filesDeleted: 0,
+        chunksIndexed: 0, chunksEmbedded: 0, totalChunks: 0, cancelled: false, durationMs: 0,
+      };
+      const keep: WalkedFile[] = [];
+      const drop: string[] = [];
+      for (const rel of [...new Set(paths)]) {
+        const walkOpts = { ...this.opts.walk, root: this.opts.root };
+        if (await isIndexable(walkOpts, rel)) {
+          const absPath = path.join(this.opts.root, rel);
+          const st = await fs.stat(absPath);
+          keep.push({ path: rel, absPath, size: st.size, mtimeMs: st.mtimeMs });
+        } else if (this.lexical.file(rel) || this.manifest?.files[rel]) {
+          drop.push(rel);
+        }
+      }
+      if (drop.length > 0) await this.purge(drop);
+      summary.filesDeleted = drop.length;
+      try {
+        await this.processFiles(keep, summary, signal);
+      } catch (err) {
+        if (!signal?.aborted) throw err;
+        summary.cancelled = true;
+      } finally {
+        await this.checkpoint();
+      }
+      summary.totalChunks = this.lexical.size;
+      summary.durationMs = this.now() - started;
+      this.setState({ kind: 'ready', files: this.lexical.paths().length, chunks: this.lexical.size, mode: this.mode, reason: this.lexicalOnlyReason });
+      return summary;
+    });
+  }
+
+  private async purge(paths: string[]): Promise<void> {
+    this.lexical.remove(paths);
+    if (this.hasVectors() && this.manifest) {
+      await this.opts.vectors!.deleteByPath(paths);
+      for (const p of paths) delete this.manifest.files[p];
+      await saveManifest(this.manifestFile, this.manifest);
+    }
+  }
+
+  private async checkpoint(): Promise<void> {
+    await this.lexical.save(this.lexicalFile);
+    if (this.manifest && this.opts.embedder) await saveManifest(this.manifestFile, this.manifest);
+  }
+
+  private async processFiles(files: WalkedFile[], summary: IndexSummary, signal?: AbortSignal, onProgress?: (p: IndexProgress) => void): Promise<void> {
+    const batchLimit = this.opts.embedBatch ?? 128;
+    let pending: Pending[] = [];
+    let pendingChunks = 0;
+    let lastCheckpoint = this.now();
+    const flush = async () => {
+      if (pending.length === 0 || !this.hasVectors() || !this.manifest) return;
+      const batch = pending;
+      pending = [];
+      pendingChunks = 0;
+      const chunks = batch.flatMap((p) => p.chunks);
+      let vectors: number[][];
+      try {
+        vectors = await this.opts.embedder!.embed(chunks.map(embeddingText), signal);
+      } catch (err) {
+        if (signal?.aborted) throw err;
+        throw new Error(`Embedding failed: ${(err as Error).message}`, { cause: err });
+      }
+      const stale = batch.filter((p) => this.manifest!.files[p.file.path]).map((p) => p.file.path);
+      if (stale.length > 0) await this.opts.vectors!.deleteByPath(stale);
+      await this.opts.vectors!.upsert(chunks, vectors);
+      for (const p of batch) this.manifest.files[p.file.path] = { hash: p.hash, chunks: p.chunks.length };
+      summary.chunksEmbedded += chunks.length;
+      await saveManifest(this.manifestFile, this.manifest); // small, so after every flush: resume never re-embeds a flushed file
+    };
+    this.setState({ kind: 'indexing', done: 0, total: files.length });
+    let done = 0;
+    for (const file of files) {
+      signal?.throwIfAborted();
+      const known = this.lexical.file(file.path);
+      const vectorEntry = this.manifest?.files[file.path];
+      // Same size and mtime as last time: trust the recorded hash (as git does) and skip reading.
+      let hash = known && known.size === file.size && known.mtimeMs === file.mtimeMs ? known.hash : undefined;
+      let buf: Buffer | undefined;
+      if (!hash) {
+        try {
+          buf = await fs.readFile(file.absPath);
+        } catch {
+          continue; // vanished during the run
+        }
+        hash = createHash('sha256').update(buf).digest('hex');
+      }
+      const lexicalFresh = known?.hash === hash;
+      const vectorsFresh = !this.hasVectors() || vectorEntry?.hash === hash;
+      if (lexicalFresh && vectorsFresh) {
+        if (known && (known.mtimeMs !== file.mtimeMs || known.size !== file.size)) this.lexical.replaceStat(file.path, file.size, file.mtimeMs);
+        summary.filesUnchanged++;
+      } else {
+        buf ??= await fs.readFile(file.absPath);
+        const chunks = await this.chunker.chunk(file.path, buf.toString('utf8'));
+        this.lexical.replace(file.path, { hash, size: file.size, mtimeMs: file.mtimeMs }, chunks);
+        summary.filesIndexed++;
+        summary.chunksIndexed += chunks.length;
+        if (!vectorsFresh) {
+          if (chunks.length === 0 && this.manifest) {
+            if (vectorEntry) await this.opts.vectors!.deleteByPath([file.path]);
+            this.manifest.files[file.path] = { hash, chunks: 0 };
+          } else {
+            pending.push({ file, hash, chunks });
+            pendingChunks += chunks.length;
+          }
+        }
+      }
+      if (pendingChunks >= batchLimit) await flush();
+      done++;
+      onProgress?.({ phase: 'index', done, total: files.length, path: file.path });
+      if (done % 25 === 0 || done === files.length) this.setState({ kind: 'indexing', done, total: files.length });
+      if (this.now() - lastCheckpoint > (this.opts.checkpointMs ?? 10_000)) {
+        await this.lexical.save(this.lexicalFile);
+        lastCheckpoint = this.now();
+      }
+    }
+    await flush();
+  }
+
+  /** Hybrid search: BM25 and vector candidates fused by RRF; lexical-only when vectors are unavailable. */
+  async search(query: string, opts: SearchOptions = {}): Promise<SearchResponse> {
+    await this.load();
+    const k = opts.k ?? 10;
+    const n = opts.candidates ?? Math.max(20, k * 4);
+    const lexical = this.lexical.query(query, n);
+    let vector: { id: string; score: number }[] = [];
+    let warning: string | undefined;
+    let mode: SearchResponse['mode'] = 'lexical-only';
+    if (this.hasVectors() && this.manifest && Object.keys(this.manifest.files).length > 0) {
+      try {
+        const [qv] = await this.opts.embedder!.embed([query], opts.signal);
+        const matches = await this.opts.vectors!.query(qv, n);
+        vector = matches.map((m) => ({ id: m.id, score: 1 - m.distance }));
+        mode = 'hybrid';
+      } catch (err) {
+        if (opts.signal?.aborted) throw err;
+        warning = `vector search failed (${(err as Error).message.split('\n')[0]}); showing lexical results only`;
+        this.opts.logger.warn(`RAG: ${warning}`);
+      }
+    } else {
+      warning = this.lexicalOnlyReason ? `lexical-only: ${this.lexicalOnlyReason}` : undefined;
+    }
+    const fused = reciprocalRankFusion(lexical, vector).slice(0, k * 2);
+    const hits: SearchHit[] = [];
+    const fileCache = new Map<string, string[] | null>();
+    for (const f of fused) {
+      if (hits.length >= k) break;
+      const ref = this.lexical.ref(f.id);
+      if (!ref) continue; // a vector whose file has since changed or gone
+      let lines = fileCache.get(ref.path);
+      if (lines === undefined) {
+        lines = await fs.readFile(path.join(this.opts.root, ref.path), 'utf8').then((t) => t.split(/\r?\n/), () => null);
+        fileCache.set(ref.path, lines);
+      }
+      if (!lines) continue;
+      const { id: _id, ...fusedRest } = f;
+      hits.push({ chunk: { ...ref, text: lines.slice(ref.startLine - 1, ref.endLine).join('\n') }, ...fusedRest });
+    }
+    return { hits, mode, warning };
+  }
+
+  /** Vectors in the collection, or undefined when the index is lexical-only or the store is unreachable. */
+  async vectorCount(): Promise<number | undefined> {
+    if (!this.hasVectors()) return undefined;
+    return this.opts.vectors!.count().catch(() => undefined);
+  }
+
+  /** Files and chunks in the lexical index. */
+  stats(): { files: number; chunks: number; embeddedFiles: number } {
+    return { files: this.lexical.paths().length, chunks: this.lexical.size, embeddedFiles: Object.keys(this.manifest?.files ?? {}).length };
+  }
+
+  dispose(): void {
+    this.chunker.dispose();
+    this.listeners.clear();
+  }
+}
+
+/** The text that is embedded for a chunk: where it is and what it is, then the code. */
+export function embeddingText(c: Chunk): string {
+  return `${c.path}${c.symbol ? ` ${c.symbol}` : ''}\n${c.text}`;
+}

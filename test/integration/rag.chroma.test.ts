@@ -1,0 +1,207 @@
+/**
+ * The workspace index against a REAL Chroma server started by the same supervisor the extension
+ * uses: index, query, update, delete, a server crash and restart, corrupt state, an interrupted run.
+ * Vectors come from the fake provider's deterministic bag-of-words embedding (no network).
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync, mkdirSync, unlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseConfig } from '../../src/core/config/schema';
+import type { Logger } from '../../src/core/logger';
+import { openWorkspaceRag, type WorkspaceRag } from '../../src/core/rag/workspace';
+import { ChromaSupervisor } from '../../src/core/rag/store/chromaSupervisor';
+import type { Embedder } from '../../src/core/rag/types';
+import { embeddingFor } from '../support/fakeServer';
+
+const FILES: Record<string, string> = {
+  'src/billing/invoice.ts': `/** Builds invoices. */\nexport function computeInvoiceTotal(lines: { price: number; qty: number }[]): number {\n  return lines.reduce((sum, l) => sum + l.price * l.qty, 0);\n}\n\nexport class InvoiceFormatter {\n  format(total: number): string {\n    return '$' + total.toFixed(2);\n  }\n}\n`,
+  'src/net/retry.py': `import time\n\n\ndef retry_with_backoff(fn, attempts=3):\n    """Calls fn, sleeping exponentially between failures."""\n    for i in range(attempts):\n        try:\n            return fn()\n        except Exception:\n            time.sleep(2 ** i)\n`,
+  'cmd/server/main.go': `package main\n\nimport "net/http"\n\n// healthHandler answers the load balancer's probe.\nfunc healthHandler(w http.ResponseWriter, r *http.Request) {\n\tw.WriteHeader(200)\n}\n\nfunc main() {\n\thttp.HandleFunc("/healthz", healthHandler)\n}\n`,
+  'docs/notes.md': `# Notes\n\nThe deployment pipeline publishes container images nightly.\n`,
+  'build/output.js': `// generated: must be ignored by .gitignore\nexport const generatedBundleMarker = 1;\n`,
+  '.gitignore': 'build/\n',
+};
+
+function memoryLogger(): Logger & { lines: string[] } {
+  const lines: string[] = [];
+  return { lines, debug: (m) => lines.push(`debug ${m}`), info: (m) => lines.push(`info ${m}`), warn: (m) => lines.push(`warn ${m}`), error: (m) => lines.push(`error ${m}`) };
+}
+
+/** Embeds like the fake server (hashed bag of words) and counts what it was asked to embed. */
+function countingEmbedder(): Embedder & { inputs: number } {
+  const e = {
+    model: 'fake/bag-of-words-256',
+    inputs: 0,
+    async embed(texts: string[]) {
+      e.inputs += texts.length;
+      return texts.map((t) => embeddingFor(t, 256));
+    },
+  };
+  return e;
+}
+
+const config = parseConfig({});
+
+describe('rag on a real Chroma server (supervised)', function () {
+  this.timeout(60_000);
+  let root: string;
+  let storage: string;
+  let rag: WorkspaceRag;
+  let embedder: ReturnType<typeof countingEmbedder>;
+  const logger = memoryLogger();
+
+  before(async () => {
+    root = mkdtempSync(join(tmpdir(), 'sy-rag-ws-'));
+    storage = mkdtempSync(join(tmpdir(), 'sy-rag-store-'));
+    for (const [rel, text] of Object.entries(FILES)) {
+      mkdirSync(join(root, rel, '..'), { recursive: true });
+      writeFileSync(join(root, rel), text);
+    }
+    embedder = countingEmbedder();
+    rag = openWorkspaceRag({ root, storageDir: storage, config, logger, embedder });
+    await rag.supervisor!.start();
+  });
+
+  after(async () => {
+    await rag?.dispose();
+    rmSync(root, { recursive: true, force: true });
+    rmSync(storage, { recursive: true, force: true });
+  });
+
+  it('indexes the workspace into a Chroma collection, honouring .gitignore', async () => {
+    const s = await rag.index.index();
+    assert.equal(s.mode, 'hybrid');
+    assert.equal(s.filesSeen, 5, 'four sources + .gitignore; build/ is ignored');
+    assert.equal(s.chunksEmbedded, s.totalChunks);
+    const search = await rag.index.search('generatedBundleMarker');
+    assert.ok(!search.hits.some((h) => h.chunk.path.startsWith('build/')), 'ignored file was indexed');
+    assert.equal(rag.supervisor!.state.kind, 'ready');
+  });
+
+  it('answers a query with fused scores and both ranks', async () => {
+    const res = await rag.index.search('invoice total computation', { k: 3 });
+    assert.equal(res.mode, 'hybrid');
+    const top = res.hits[0];
+    assert.equal(top.chunk.path, 'src/billing/invoice.ts');
+    assert.equal(top.lexicalRank, 1);
+    assert.ok(top.vectorRank !== undefined && top.vectorScore !== undefined, 'vector side missing');
+    assert.ok(top.score > 0 && top.chunk.startLine >= 1 && top.chunk.endLine >= top.chunk.startLine);
+    assert.match(top.chunk.text, /computeInvoiceTotal/);
+    assert.equal(top.chunk.language, 'typescript');
+  });
+
+  it('re-embeds only the changed file on update', async () => {
+    const before = embedder.inputs;
+    writeFileSync(join(root, 'src/net/retry.py'), `def jittered_retry(fn):\n    """Retries with full jitter."""\n    return fn()\n`);
+    const s = await rag.index.index();
+    assert.equal(s.filesIndexed, 1);
+    assert.equal(s.filesUnchanged, 4);
+    assert.equal(embedder.inputs - before, s.chunksEmbedded);
+    assert.ok(s.chunksEmbedded >= 1);
+    const res = await rag.index.search('jittered_retry', { k: 3 });
+    assert.equal(res.hits[0].chunk.path, 'src/net/retry.py');
+    assert.equal(res.hits[0].chunk.symbol, 'jittered_retry');
+    const old = await rag.index.search('retry_with_backoff exponentially', { k: 5 });
+    assert.ok(!old.hits.some((h) => /retry_with_backoff/.test(h.chunk.text)), 'old content still retrievable');
+  });
+
+  it('purges a deleted file from both indexes', async () => {
+    unlinkSync(join(root, 'cmd/server/main.go'));
+    const s = await rag.index.update(['cmd/server/main.go']);
+    assert.equal(s.filesDeleted, 1);
+    const res = await rag.index.search('healthHandler load balancer probe', { k: 10 });
+    assert.ok(!res.hits.some((h) => h.chunk.path === 'cmd/server/main.go'));
+    const full = await rag.index.index();
+    assert.equal(full.filesIndexed, 0, 'nothing left to do after the watcher update');
+    // vector count equals the chunks still indexed: nothing stale left behind in Chroma
+    const again = await rag.index.index();
+    assert.equal(again.chunksEmbedded, 0);
+    assert.equal(await rag.index.vectorCount(), rag.index.stats().chunks, 'stale vectors left in Chroma');
+  });
+
+  it('keeps serving after the Chroma server crashes (supervisor restarts it, data persists)', async () => {
+    const sup = rag.supervisor!;
+    const oldPid = sup.pid;
+    const restarted = new Promise<void>((resolve) => {
+      const off = sup.onState((s) => {
+        if (s.kind === 'ready') {
+          off();
+          resolve();
+        }
+      });
+    });
+    sup.crashForTest();
+    await restarted;
+    assert.notEqual(sup.pid, oldPid);
+    const res = await rag.index.search('invoice total computation', { k: 3 });
+    assert.equal(res.mode, 'hybrid', res.warning);
+    assert.equal(res.hits[0].chunk.path, 'src/billing/invoice.ts');
+    const s = await rag.index.index();
+    assert.equal(s.chunksEmbedded, 0, 'vectors were lost across the restart');
+  });
+
+  it('recovers from corrupt index files without crashing', async () => {
+    await rag.dispose();
+    writeFileSync(join(storage, 'index', 'lexical.json'), '{"format":2, "byPath": {"x": tru');
+    for (const f of require('node:fs').readdirSync(join(storage, 'index')) as string[]) {
+      if (f.startsWith('vectors-')) writeFileSync(join(storage, 'index', f), 'garbage');
+    }
+    const log = memoryLogger();
+    embedder = countingEmbedder();
+    rag = openWorkspaceRag({ root, storageDir: storage, config, logger: log, embedder });
+    const s = await rag.index.index();
+    assert.equal(s.mode, 'hybrid');
+    assert.ok(log.lines.some((l) => /lexical index .* unreadable/.test(l)), log.lines.join('\n'));
+    assert.ok(log.lines.some((l) => /discarded the vector manifest/.test(l)), log.lines.join('\n'));
+    assert.equal(s.chunksEmbedded, s.totalChunks, 'every chunk re-embedded once');
+    const res = await rag.index.search('invoice total computation', { k: 3 });
+    assert.equal(res.hits[0].chunk.path, 'src/billing/invoice.ts');
+    const again = await rag.index.index();
+    assert.equal(again.chunksEmbedded, 0);
+    assert.equal(await rag.index.vectorCount(), rag.index.stats().chunks, 'duplicate or missing vectors after recovery');
+  });
+
+  it('resumes an interrupted run without re-embedding finished files', async () => {
+    mkdirSync(join(root, 'src/gen'), { recursive: true });
+    for (let i = 0; i < 30; i++) writeFileSync(join(root, `src/gen/mod${i}.ts`), `export function helper${i}(x: number) {\n  return x * ${i};\n}\n`);
+    await rag.dispose();
+    embedder = countingEmbedder();
+    // small flushes so the first run stores some files before it is cancelled
+    rag = openWorkspaceRag({ root, storageDir: storage, config, logger, embedder, embedBatch: 5 });
+    const ac = new AbortController();
+    const first = await rag.index.index({ signal: ac.signal, onProgress: (p) => p.phase === 'index' && p.done === 20 && ac.abort() });
+    assert.equal(first.cancelled, true);
+    assert.ok(first.chunksEmbedded > 0 && first.chunksEmbedded < 30, `embedded ${first.chunksEmbedded}`);
+    const second = await rag.index.index();
+    assert.equal(second.cancelled, false);
+    assert.equal(first.chunksEmbedded + second.chunksEmbedded, 30, 'a finished file was embedded twice, or one was skipped');
+    assert.equal(await rag.index.vectorCount(), rag.index.stats().chunks);
+    const res = await rag.index.search('helper29', { k: 1 });
+    assert.equal(res.hits[0].chunk.path, 'src/gen/mod29.ts');
+  });
+});
+
+describe('rag when Chroma cannot start', function () {
+  this.timeout(30_000);
+
+  it('gives one clear error and falls back to the lexical index', async () => {
+    const storage = mkdtempSync(join(tmpdir(), 'sy-rag-bad-'));
+    const root = mkdtempSync(join(tmpdir(), 'sy-rag-ws2-'));
+    writeFileSync(join(root, 'a.ts'), 'export function parseWidgetConfig() { return 1; }\n');
+    const logger = memoryLogger();
+    const sup = new ChromaSupervisor({ bindingPath: join(storage, 'missing-binding.node'), dataDir: join(storage, 'chroma'), logger, startTimeoutMs: 10_000 });
+    await assert.rejects(sup.start(), /local Chroma server could not start: it exited .*lexical index only.*chromaUrl/s);
+    assert.equal(sup.state.kind, 'failed');
+    // the same failure inside a workspace index: lexical-only with the reason
+    const rag = openWorkspaceRag({ root, storageDir: storage, config: parseConfig({ rag: { chromaUrl: 'http://127.0.0.1:9' } }), logger, embedder: countingEmbedder() });
+    const s = await rag.index.index();
+    assert.equal(s.mode, 'lexical-only');
+    assert.match(s.reason ?? '', /vector store is unavailable/);
+    const res = await rag.index.search('widget config');
+    assert.equal(res.hits[0].chunk.path, 'a.ts');
+    await rag.dispose();
+    rmSync(storage, { recursive: true, force: true });
+    rmSync(root, { recursive: true, force: true });
+  });
+});
