@@ -49,7 +49,7 @@ const RULES: readonly Rule[] = [
   // Env-file / shell style: UPPER_CASE name, unquoted value (OPENAI_API_KEY=abc…).
   {
     kind: 'secret',
-    re: /(\b[A-Z0-9_]*(?:API_KEY|APIKEY|SECRET|SECRET_KEY|ACCESS_KEY|TOKEN|PASSWORD|PASSWD)\s*=\s*)(?=[^\s"'`;&()[\]{},<>]*[A-Za-z])([^\s"'`;&()[\]{},<>]{6,})/g,
+    re: /(\b[A-Z0-9_]*(?:API_KEY|APIKEY|SECRET|SECRET_KEY|ACCESS_KEY|TOKEN|PASSWORD|PASSWD)\s*=\s*)(?=[^\s"'`;&()[\]{},<>]*[A-Za-z])([^\s"'`;&()[\]{},<>]{6,})(?=$|[\s;&,"'`])/gm,
     replace: (_m, head) => `${head}${mask('secret')}`,
   },
   // Query strings: ?api_key=…&access_token=…
