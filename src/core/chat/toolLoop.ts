@@ -305,6 +305,13 @@ export interface ToolLoopTurnRunnerDeps {
   maxRounds: () => number;
   tracer?: () => Tracer;
   logger?: Logger;
+  /** Router task (default 'chat') and ledger feature (default the task). */
+  task?: string;
+  feature?: string;
+  /** Extra request fields for every model call (e.g. maxTokens). */
+  request?: ToolLoopInput['request'];
+  /** Every loop event, besides what the TurnRunner reports through onToolCall. */
+  onEvent?: (event: ToolLoopEvent) => void;
 }
 
 /**
@@ -333,6 +340,9 @@ export function toolLoopTurnRunner(deps: ToolLoopTurnRunnerDeps): TurnRunner {
     const started = Date.now();
     const result = runToolLoop({
       router: deps.router(),
+      task: deps.task,
+      feature: deps.feature,
+      request: deps.request,
       messages: turn.messages,
       model: turn.model,
       tools: deps.tools(),
@@ -345,6 +355,7 @@ export function toolLoopTurnRunner(deps: ToolLoopTurnRunnerDeps): TurnRunner {
       validator,
       logger: deps.logger,
       onEvent: (e) => {
+        deps.onEvent?.(e);
         switch (e.type) {
           case 'model':
             if (e.event.type === 'text') {
