@@ -53,7 +53,8 @@
  *     first chunk: time to first token), chunkDelayMs (between chunks).
  *   Faults inside a streamed reply (N = number of content chunks written first):
  *     hangAfterChunks: N        stop writing; the response stays open until the client aborts or close()
- *     disconnectAfterChunks: N  destroy the socket (client sees a network error mid-stream)
+ *     disconnectAfterChunks: N  close the socket mid-body (written chunks arrive first; the client then
+ *                               sees a network error, e.g. undici "terminated" / UND_ERR_SOCKET)
  *     endAfterChunks: N         end the body cleanly without finish / [DONE] / message_stop
  *     malformedAfterChunks: N   write one malformed SSE data line, then end
  *     errorEventAfterChunks: N  the provider's in-stream error (Anthropic `event: error` overloaded_error;
@@ -581,7 +582,11 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
     if (step.hangAfterChunks === written) await waitForever(ctx.closed);
     if (step.disconnectAfterChunks === written) {
       ctx.rec.outcome = 'disconnected';
-      ctx.res.socket?.destroy();
+      // FIN first so the chunks already written reach the client in order (a bare destroy can RST
+      // them away), then destroy: the client sees the body end before its terminating chunk.
+      const socket = ctx.res.socket;
+      socket?.end();
+      setTimeout(() => socket?.destroy(), 50).unref();
       return true;
     }
     if (step.endAfterChunks === written) {

@@ -1,0 +1,326 @@
+/**
+ * The adapter for OpenAI and every OpenAI-compatible endpoint (Ollama, vLLM, LM Studio,
+ * llama.cpp, OpenRouter, DeepSeek, …), over the `openai` SDK: chat, text completion (FIM), embeddings.
+ */
+import OpenAI from 'openai';
+import type { Logger } from '../logger';
+import { classifyError, type ErrorContext } from './classify';
+import { ModelError } from './errors';
+import type {
+  ChatMessage, EmbeddingResult, FinishReason, ModelAdapter, ModelEvent, ModelRequest, ResolvedModel, ToolDefinition, Usage,
+} from './types';
+import { emptyUsage } from './types';
+
+export interface OpenAIAdapterOptions {
+  providerName: string;
+  kind: 'openai' | 'openai-compatible';
+  baseUrl: string;
+  /** Local servers ignore the key; the SDK still needs one, so a placeholder is sent. */
+  apiKey?: string;
+  apiKeyEnv?: string;
+  headers?: Record<string, string>;
+  logger: Logger;
+  /** For tests: a fetch to use instead of the global one. */
+  fetch?: FetchLike;
+}
+
+type FetchLike = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
+
+/** Sent when an OpenAI-compatible server needs no key (the SDK refuses to run without one). */
+export const PLACEHOLDER_API_KEY = 'switchyard-no-key';
+
+/** The router owns timeouts; the SDK's own is only a backstop against a leaked request. */
+export const SDK_TIMEOUT_MS = 30 * 60_000;
+
+/** OpenAI accepts at most 2048 inputs per embeddings request. */
+const EMBED_BATCH = 2048;
+
+/**
+ * Rewrites error bodies of OpenAI-compatible servers into OpenAI's `{error: {message, type, code}}`
+ * envelope. Without it the SDK drops bodies such as vLLM's / Mistral's top-level `{message}` or
+ * FastAPI's `{detail}` and reports "400 status code (no body)".
+ */
+export function normaliseErrorBody(body: unknown): unknown {
+  if (!body || typeof body !== 'object' || Array.isArray(body)) return body;
+  const b = body as Record<string, unknown>;
+  if (b.error && typeof b.error === 'object') return body;
+  if (typeof b.error === 'string') return { error: { message: b.error, type: typeof b.type === 'string' ? b.type : undefined, code: b.code ?? null } };
+  const detail = b.detail;
+  const message =
+    typeof b.message === 'string' ? b.message
+    : typeof detail === 'string' ? detail
+    : Array.isArray(detail) ? detail.map((d) => {
+      const e = d as { loc?: unknown[]; msg?: string };
+      return e.msg ? `${Array.isArray(e.loc) ? `${e.loc.join('.')}: ` : ''}${e.msg}` : JSON.stringify(d);
+    }).join('; ')
+    : undefined;
+  if (message === undefined) return body;
+  return { error: { message, type: typeof b.type === 'string' ? b.type : undefined, code: b.code ?? null, param: b.param ?? null } };
+}
+
+function normalisingFetch(inner: FetchLike): FetchLike {
+  return async (input, init) => {
+    const res = await inner(input, init);
+    if (res.ok || !(res.headers.get('content-type') ?? '').includes('json')) return res;
+    const text = await res.text();
+    let body: unknown;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      body = undefined;
+    }
+    const headers = new Headers(res.headers);
+    headers.delete('content-length');
+    headers.delete('content-encoding');
+    const out = body === undefined ? text : JSON.stringify(normaliseErrorBody(body));
+    return new Response(out, { status: res.status, statusText: res.statusText, headers });
+  };
+}
+
+export function toOpenAIMessages(messages: ChatMessage[]): OpenAI.Chat.ChatCompletionMessageParam[] {
+  return messages.map((m): OpenAI.Chat.ChatCompletionMessageParam => {
+    switch (m.role) {
+      case 'system':
+        return { role: 'system', content: m.content };
+      case 'user':
+        return { role: 'user', content: m.content };
+      case 'assistant':
+        return m.toolCalls?.length
+          ? {
+            role: 'assistant',
+            content: m.content || null,
+            tool_calls: m.toolCalls.map((c) => ({ id: c.id, type: 'function' as const, function: { name: c.name, arguments: c.arguments || '{}' } })),
+          }
+          : { role: 'assistant', content: m.content };
+      case 'tool':
+        // OpenAI has no error flag on tool results: say it in the content so the model knows.
+        return { role: 'tool', tool_call_id: m.toolCallId, content: m.isError ? `Error: ${m.content}` : m.content };
+    }
+  });
+}
+
+export function toOpenAITools(tools: ToolDefinition[]): OpenAI.Chat.ChatCompletionTool[] {
+  return tools.map((t) => ({
+    type: 'function' as const,
+    function: { name: t.name, ...(t.description ? { description: t.description } : {}), parameters: t.inputSchema },
+  }));
+}
+
+export function mapOpenAIFinish(reason: string | null | undefined, sawToolCalls: boolean): FinishReason {
+  switch (reason) {
+    case 'stop':
+      // Some compatible servers (older Ollama, llama.cpp) finish tool calls with "stop".
+      return sawToolCalls ? 'tool_calls' : 'stop';
+    case 'length':
+      return 'length';
+    case 'tool_calls':
+    case 'function_call':
+      return 'tool_calls';
+    case 'content_filter':
+      return 'content_filter';
+    default:
+      return 'other';
+  }
+}
+
+interface WireUsage {
+  prompt_tokens?: number;
+  completion_tokens?: number;
+  prompt_tokens_details?: { cached_tokens?: number | null } | null;
+  /** DeepSeek */
+  prompt_cache_hit_tokens?: number;
+  /** Moonshot and a few others */
+  cached_tokens?: number;
+}
+
+/** OpenAI convention: prompt_tokens already includes the cached tokens. */
+export function normaliseOpenAIUsage(u: WireUsage | null | undefined): Usage {
+  if (!u) return emptyUsage();
+  return {
+    inputTokens: u.prompt_tokens ?? 0,
+    outputTokens: u.completion_tokens ?? 0,
+    cacheReadTokens: u.prompt_tokens_details?.cached_tokens ?? u.prompt_cache_hit_tokens ?? u.cached_tokens ?? 0,
+    cacheWriteTokens: 0,
+  };
+}
+
+export class OpenAIAdapter implements ModelAdapter {
+  readonly providerName: string;
+  readonly kind: 'openai' | 'openai-compatible';
+  private readonly client: OpenAI;
+  private readonly opts: OpenAIAdapterOptions;
+
+  constructor(opts: OpenAIAdapterOptions) {
+    this.opts = opts;
+    this.providerName = opts.providerName;
+    this.kind = opts.kind;
+    const log = opts.logger;
+    this.client = new OpenAI({
+      apiKey: opts.apiKey || PLACEHOLDER_API_KEY,
+      baseURL: opts.baseUrl,
+      maxRetries: 0, // the router is the only retry loop
+      timeout: SDK_TIMEOUT_MS,
+      // Never forward the user's OpenAI organisation / project (read from env by default) elsewhere.
+      organization: opts.kind === 'openai' ? undefined : null,
+      project: opts.kind === 'openai' ? undefined : null,
+      defaultHeaders: opts.headers,
+      fetch: normalisingFetch(opts.fetch ?? ((input, init) => fetch(input, init))),
+      logLevel: 'warn',
+      logger: {
+        error: (msg: string) => log.error(`[openai sdk] ${msg}`),
+        warn: (msg: string) => log.warn(`[openai sdk] ${msg}`),
+        info: (msg: string) => log.info(`[openai sdk] ${msg}`),
+        debug: (msg: string) => log.debug(`[openai sdk] ${msg}`),
+      },
+    });
+  }
+
+  private ctx(model: ResolvedModel, signal?: AbortSignal, afterOutput = false): ErrorContext {
+    return {
+      providerName: this.providerName, kind: this.kind, baseUrl: this.opts.baseUrl, model: model.id,
+      apiKeyEnv: this.opts.apiKeyEnv, signal, afterOutput,
+    };
+  }
+
+  stream(model: ResolvedModel, request: ModelRequest, signal: AbortSignal): AsyncIterable<ModelEvent> {
+    if (request.messages === undefined && request.prompt !== undefined) return this.streamCompletion(model, request, signal);
+    return this.streamChat(model, request, signal);
+  }
+
+  private async *streamChat(model: ResolvedModel, request: ModelRequest, signal: AbortSignal): AsyncGenerator<ModelEvent> {
+    let delivered = false;
+    try {
+      if (!request.messages?.length) {
+        throw new ModelError({ kind: 'invalid_request', message: 'A chat request needs at least one message.', provider: this.providerName, model: model.id });
+      }
+      const body: OpenAI.Chat.ChatCompletionCreateParamsStreaming = {
+        model: model.id,
+        messages: toOpenAIMessages(request.messages),
+        stream: true,
+        stream_options: { include_usage: true },
+      };
+      if (request.tools?.length) {
+        body.tools = toOpenAITools(request.tools);
+        if (request.toolChoice) body.tool_choice = request.toolChoice;
+      }
+      if (request.maxTokens !== undefined) {
+        // OpenAI's reasoning models reject max_tokens; compatible servers mostly know only max_tokens.
+        if (this.kind === 'openai') body.max_completion_tokens = request.maxTokens;
+        else body.max_tokens = request.maxTokens;
+      }
+      if (request.temperature !== undefined) body.temperature = request.temperature;
+      if (request.stop?.length) body.stop = request.stop;
+
+      const stream = await this.client.chat.completions.create(body, { signal });
+      let finish: string | null | undefined;
+      let usage: Usage | undefined;
+      let sawToolCalls = false;
+      for await (const chunk of stream) {
+        if (chunk.usage) usage = normaliseOpenAIUsage(chunk.usage as WireUsage);
+        const choice = chunk.choices?.[0];
+        if (!choice) continue;
+        const delta = choice.delta;
+        if (delta?.content) {
+          delivered = true;
+          yield { type: 'text', text: delta.content };
+        }
+        for (const [i, tc] of (delta?.tool_calls ?? []).entries()) {
+          delivered = true;
+          sawToolCalls = true;
+          yield {
+            type: 'tool_call_delta',
+            index: tc.index ?? i,
+            ...(tc.id ? { id: tc.id } : {}),
+            ...(tc.function?.name ? { name: tc.function.name } : {}),
+            argumentsDelta: tc.function?.arguments ?? '',
+          };
+        }
+        if (choice.finish_reason) finish = choice.finish_reason;
+      }
+      yield* this.end(model, signal, delivered, finish, usage, sawToolCalls);
+    } catch (err) {
+      yield { type: 'error', error: classifyError(err, this.ctx(model, signal, delivered)) };
+    }
+  }
+
+  private async *streamCompletion(model: ResolvedModel, request: ModelRequest, signal: AbortSignal): AsyncGenerator<ModelEvent> {
+    let delivered = false;
+    try {
+      const body: OpenAI.CompletionCreateParamsStreaming = {
+        model: model.id,
+        prompt: request.prompt ?? '',
+        stream: true,
+        stream_options: { include_usage: true },
+      };
+      if (request.suffix !== undefined && model.nativeFim) body.suffix = request.suffix;
+      if (request.maxTokens !== undefined) body.max_tokens = request.maxTokens;
+      if (request.temperature !== undefined) body.temperature = request.temperature;
+      if (request.stop?.length) body.stop = request.stop;
+
+      const stream = await this.client.completions.create(body, { signal });
+      let finish: string | null | undefined;
+      let usage: Usage | undefined;
+      for await (const chunk of stream) {
+        if (chunk.usage) usage = normaliseOpenAIUsage(chunk.usage as WireUsage);
+        const choice = chunk.choices?.[0];
+        if (!choice) continue;
+        if (choice.text) {
+          delivered = true;
+          yield { type: 'text', text: choice.text };
+        }
+        if (choice.finish_reason) finish = choice.finish_reason;
+      }
+      yield* this.end(model, signal, delivered, finish, usage, false);
+    } catch (err) {
+      yield { type: 'error', error: classifyError(err, this.ctx(model, signal, delivered)) };
+    }
+  }
+
+  /** The stream's last events: usage then finish, or one error when it did not end properly. */
+  private *end(model: ResolvedModel, signal: AbortSignal, delivered: boolean, finish: string | null | undefined, usage: Usage | undefined, sawToolCalls: boolean): Generator<ModelEvent> {
+    // The SDK ends the iteration quietly when the request is aborted mid-stream.
+    if (signal.aborted) {
+      yield { type: 'error', error: classifyError(signal.reason ?? new Error('aborted'), this.ctx(model, signal, delivered)) };
+      return;
+    }
+    if (!finish) {
+      yield {
+        type: 'error',
+        error: new ModelError({
+          kind: delivered ? 'stream_interrupted' : 'malformed_response',
+          message: delivered
+            ? `The stream from ${this.opts.baseUrl} ended in the middle of the answer (no finish reason).`
+            : `The stream from ${this.opts.baseUrl} ended without an answer.`,
+          provider: this.providerName,
+          model: model.id,
+        }),
+      };
+      return;
+    }
+    if (usage) yield { type: 'usage', usage };
+    yield { type: 'finish', reason: mapOpenAIFinish(finish, sawToolCalls) };
+  }
+
+  async embed(model: ResolvedModel, inputs: string[], signal: AbortSignal): Promise<EmbeddingResult> {
+    const vectors: number[][] = [];
+    const usage = emptyUsage();
+    try {
+      for (let start = 0; start < inputs.length; start += EMBED_BATCH) {
+        const batch = inputs.slice(start, start + EMBED_BATCH);
+        const res = await this.client.embeddings.create({ model: model.id, input: batch }, { signal });
+        const data = [...res.data].sort((a, b) => a.index - b.index);
+        if (data.length !== batch.length) {
+          throw new ModelError({
+            kind: 'malformed_response', provider: this.providerName, model: model.id,
+            message: `${this.opts.baseUrl} returned ${data.length} embeddings for ${batch.length} inputs.`,
+          });
+        }
+        for (const d of data) vectors.push(Array.from(d.embedding as ArrayLike<number>));
+        usage.inputTokens += res.usage?.prompt_tokens ?? 0;
+      }
+      return { vectors, usage };
+    } catch (err) {
+      throw classifyError(err, this.ctx(model, signal));
+    }
+  }
+}
