@@ -1,0 +1,302 @@
+/**
+ * The inline-completion engine: cache → in-flight reuse → debounce → context → prompt per model
+ * family → router (task "completion") → postprocess → cache. Editor-agnostic: the VS Code provider,
+ * the CLI and the benchmark drive the same class.
+ */
+import { randomUUID } from 'node:crypto';
+import type { SwitchyardConfig } from '../config/schema';
+import type { Ledger } from '../cost/types';
+import type { Logger } from '../logger';
+import type { Router } from '../router/types';
+import { systemClock, type Clock } from '../services';
+import { abortableSleep } from '../util/asyncQueue';
+import { CompletionCache } from './cache/cache';
+import { assembleContext } from './context/assemble';
+import { Debouncer, type Sleep } from './debounce/debouncer';
+import { Generation, type GenerationOutcome } from './generation/generation';
+import { OutcomeTracker, type ModelCompletionStats } from './outcomes/outcomes';
+import { postprocess } from './postprocessing';
+import type { CompletionRequest, CompletionResult, CompletionSource, CompletionStatus } from './types';
+
+export interface CompletionEngineDeps {
+  router: Router;
+  config: SwitchyardConfig;
+  logger: Logger;
+  /** Where accepted / shown / rejected outcomes are recorded. */
+  ledger?: Ledger;
+  clock?: Clock;
+  sleep?: Sleep;
+  /** Monotonic milliseconds for timings (performance.now by default). */
+  hrtime?: () => number;
+  workspaceRoot?: string;
+  /** How long an unwanted in-flight call survives in case the next keystroke types through it. */
+  graceMs?: number;
+  cacheSize?: number;
+}
+
+export interface EngineTotals {
+  /** complete() calls. */
+  requests: number;
+  /** Model calls started. */
+  modelCalls: number;
+  /** Model calls the engine aborted. */
+  aborted: number;
+  /** Requests answered from the cache. */
+  cacheHits: number;
+  /** Requests answered by joining a call already in flight. */
+  inflightReuses: number;
+  /** Requests that ended in the debounce (a newer keystroke or a cancel came first). */
+  debounced: number;
+}
+
+export interface EngineStats {
+  totals: EngineTotals;
+  byModel: Record<string, ModelCompletionStats & { acceptRate: number | null }>;
+}
+
+/** Typed characters an in-flight call may be reused across. */
+const REUSE_LOOKBACK = 128;
+
+export class CompletionEngine {
+  private readonly cache: CompletionCache;
+  private readonly debouncer: Debouncer;
+  private readonly outcomes: OutcomeTracker;
+  private readonly inflight = new Set<Generation>();
+  private readonly clock: Clock;
+  private readonly hrtime: () => number;
+  private readonly graceMs: number;
+  private snoozedUntilMs = 0;
+  private readonly totals: EngineTotals = { requests: 0, modelCalls: 0, aborted: 0, cacheHits: 0, inflightReuses: 0, debounced: 0 };
+
+  constructor(private readonly deps: CompletionEngineDeps) {
+    this.clock = deps.clock ?? systemClock;
+    this.hrtime = deps.hrtime ?? (() => performance.now());
+    this.graceMs = deps.graceMs ?? 60;
+    const settings = deps.config.completion;
+    this.cache = new CompletionCache({ max: deps.cacheSize ?? 500 });
+    this.debouncer = new Debouncer({ baseMs: settings.debounceMs, adaptive: settings.adaptiveDebounce }, this.clock, deps.sleep ?? abortableSleep);
+    this.outcomes = new OutcomeTracker(deps.ledger, this.clock, deps.logger, deps.workspaceRoot);
+  }
+
+  /** Whether completions are on for a language right now (setting, per-language switch, snooze). */
+  isEnabledFor(languageId: string): boolean {
+    const settings = this.deps.config.completion;
+    if (!settings.enabled || settings.languages[languageId] === false) return false;
+    return this.clock.now() >= this.snoozedUntilMs;
+  }
+
+  /** Turns completions off for `ms` (default: the snoozeMinutes setting); 0 ends a snooze. */
+  snooze(ms = this.deps.config.completion.snoozeMinutes * 60_000): void {
+    this.snoozedUntilMs = ms > 0 ? this.clock.now() + ms : 0;
+    if (ms > 0) this.abortAll();
+  }
+
+  /** Epoch ms the snooze ends, or undefined when not snoozed. */
+  snoozedUntil(): number | undefined {
+    return this.clock.now() < this.snoozedUntilMs ? this.snoozedUntilMs : undefined;
+  }
+
+  async complete(request: CompletionRequest): Promise<CompletionResult> {
+    const started = this.hrtime();
+    this.totals.requests++;
+    const { document, signal } = request;
+    /** `modelMs` in fields is every wait (debounce and model); the rest of the wall time is the engine's. */
+    const result = (status: CompletionStatus, fields: Partial<CompletionResult> = {}): CompletionResult => {
+      const latencyMs = this.hrtime() - started;
+      const modelMs = fields.modelMs ?? 0;
+      return {
+        id: '',
+        text: '',
+        multiline: false,
+        source: 'model',
+        cacheHit: false,
+        ...fields,
+        status,
+        latencyMs,
+        modelMs,
+        engineMs: Math.max(0, latencyMs - modelMs),
+      };
+    };
+    if (!this.isEnabledFor(document.languageId)) return result('disabled');
+    if (signal?.aborted) return result('cancelled');
+
+    const docPrefix = document.text.slice(0, document.offset);
+    const docSuffix = document.text.slice(document.offset);
+    const delay = request.trigger === 'manual' ? 0 : this.debouncer.noteKeystroke();
+
+    // 1. The cache: this exact context, or an earlier one whose start the user has typed since.
+    const hit = this.cache.get(document.filepath, docPrefix, docSuffix);
+    if (hit) {
+      this.totals.cacheHits++;
+      const e = hit.entry;
+      this.outcomes.cacheHit(e.model);
+      if (hit.remaining === '') {
+        this.outcomes.reject();
+        return result('empty', { id: e.id, cacheHit: true, source: 'cache', model: e.model, modelId: e.modelId, traceId: e.traceId });
+      }
+      this.outcomes.shown({ id: e.id, model: e.model, modelId: e.modelId, traceId: e.traceId }, true);
+      return result('ok', { id: e.id, text: hit.remaining, multiline: e.multiline, source: 'cache', cacheHit: true, model: e.model, modelId: e.modelId, traceId: e.traceId });
+    }
+
+    // 2. A call in flight for an earlier keystroke that agrees with what was typed since.
+    for (const g of [...this.inflight].reverse()) {
+      if (g.filepath !== document.filepath || g.docSuffix !== docSuffix || !docPrefix.startsWith(g.docPrefix)) continue;
+      const typed = docPrefix.slice(g.docPrefix.length);
+      if (typed.length > REUSE_LOOKBACK || !g.agreesWith(typed)) continue;
+      const waitStart = this.hrtime();
+      const outcome = await this.waitFor(g, signal);
+      const modelMs = this.hrtime() - waitStart;
+      if (outcome === 'cancelled') return result('cancelled', { modelMs });
+      const text = this.finish(g, outcome);
+      if (outcome.status === 'ok' && text.startsWith(typed) && text.length > typed.length) {
+        this.totals.inflightReuses++;
+        this.outcomes.cacheHit(outcome.model);
+        this.outcomes.shown({ id: g.id, model: outcome.model, later: laterFacts(g) }, true);
+        return result('ok', { id: g.id, text: text.slice(typed.length), multiline: g.ctx.multiline, source: 'inflight', cacheHit: true, model: outcome.model, modelMs });
+      }
+      break;
+    }
+
+    // 3. Debounce (manual invocations skip it).
+    const debounceStart = this.hrtime();
+    if (!(await this.debouncer.wait(delay, signal))) {
+      this.totals.debounced++;
+      return result('cancelled', { modelMs: this.hrtime() - debounceStart });
+    }
+    const debounceMs = this.hrtime() - debounceStart;
+
+    // 4. A new model call.
+    const settings = this.deps.config.completion;
+    const ctx = assembleContext(request, { contextTokens: settings.contextTokens, maxLines: settings.maxLines, workspaceRoot: this.deps.workspaceRoot });
+    const id = randomUUID();
+    const g = new Generation(
+      {
+        router: this.deps.router,
+        config: this.deps.config,
+        ctx,
+        docPrefix,
+        docSuffix,
+        graceMs: this.graceMs,
+        attributes: {
+          'switchyard.completion.id': id,
+          'switchyard.completion.trigger': request.trigger,
+          'switchyard.completion.multiline': ctx.multiline,
+          'switchyard.completion.language': document.languageId,
+          'switchyard.completion.snippets': ctx.snippets.length,
+        },
+        onResult: (r) => {
+          this.outcomes.call(r.model, r.status);
+          if (r.status === 'error' && r.error) this.deps.logger.warn(`Completion failed: ${r.error.message}`);
+        },
+      },
+      id,
+    );
+    this.totals.modelCalls++;
+    this.inflight.add(g);
+    void g.done.finally(() => {
+      this.inflight.delete(g);
+      if (g.aborted) this.totals.aborted++;
+    });
+    const waitStart = this.hrtime();
+    const outcome = await this.waitFor(g, signal);
+    // Debounce counts as waiting, not engine work.
+    const modelMs = this.hrtime() - waitStart + debounceMs;
+    if (outcome === 'cancelled') return result('cancelled', { id, modelMs });
+    if (outcome.status === 'cancelled') return result('cancelled', { id, modelMs, model: outcome.model });
+    if (outcome.status === 'error') {
+      const e = outcome.error;
+      return result('error', { id, modelMs, model: outcome.model, error: { kind: e?.kind ?? 'unknown', message: e?.message ?? 'The completion call failed.', ...(e?.fix ? { fix: e.fix } : {}) } });
+    }
+    const text = this.finish(g, outcome);
+    const later = laterFacts(g);
+    if (text === '') {
+      this.outcomes.reject();
+      return result('empty', { id, modelMs, model: outcome.model });
+    }
+    this.outcomes.shown({ id, model: outcome.model, later }, false);
+    const facts = await Promise.race([later, Promise.resolve(undefined)]);
+    return result('ok', { id, text, multiline: ctx.multiline, source: 'model' as CompletionSource, model: outcome.model, modelId: outcome.modelId ?? facts?.modelId, traceId: outcome.traceId ?? facts?.traceId, modelMs });
+  }
+
+  /**
+   * The document changed: abort calls in flight for this file that the edit contradicts (the user
+   * typed something other than the start of what is streaming, deleted, or edited elsewhere).
+   */
+  documentChanged(filepath: string, text: string, offset: number): void {
+    const prefix = text.slice(0, offset);
+    const suffix = text.slice(offset);
+    for (const g of this.inflight) {
+      if (g.filepath !== filepath || g.settledYet) continue;
+      const agrees = g.docSuffix === suffix && prefix.startsWith(g.docPrefix) && g.agreesWith(prefix.slice(g.docPrefix.length));
+      if (!agrees) g.abort();
+    }
+  }
+
+  /** The suggestion with this id was accepted. Returns false for an unknown or already-closed id. */
+  accepted(id: string): boolean {
+    return this.outcomes.accept(id);
+  }
+
+  /** The suggestion on screen was dismissed (Escape). */
+  dismissed(): void {
+    this.outcomes.reject();
+  }
+
+  stats(): EngineStats {
+    return { totals: { ...this.totals }, byModel: this.outcomes.snapshot() };
+  }
+
+  /** Resolves when outcome records and in-flight calls are finished (tests, CLI exit). */
+  async flush(): Promise<void> {
+    await Promise.allSettled([...this.inflight].map((g) => g.done));
+    await this.outcomes.flush();
+  }
+
+  abortAll(): void {
+    for (const g of this.inflight) g.abort();
+  }
+
+  dispose(): void {
+    this.abortAll();
+    this.cache.clear();
+  }
+
+  /** Waits for a call's settled outcome, leaving it (and letting it abort) when the caller cancels. */
+  private waitFor(g: Generation, signal: AbortSignal | undefined): Promise<GenerationOutcome | 'cancelled'> {
+    g.attach();
+    return new Promise((resolve) => {
+      const onAbort = () => {
+        g.detach();
+        resolve('cancelled');
+      };
+      if (signal?.aborted) return onAbort();
+      signal?.addEventListener('abort', onAbort, { once: true });
+      void g.settled.then((outcome) => {
+        if (signal?.aborted) return;
+        signal?.removeEventListener('abort', onAbort);
+        g.detach();
+        resolve(outcome);
+      });
+    });
+  }
+
+  /** Postprocesses a call's text once and caches it under the call's context. */
+  private finish(g: Generation, outcome: GenerationOutcome): string {
+    if (g.final !== undefined) return g.final;
+    if (outcome.status !== 'ok') return '';
+    const prompt = outcome.prompt;
+    const { text } = postprocess(outcome.raw, { ctx: g.ctx, stop: prompt?.stop ?? [], promptKind: prompt?.mode.kind ?? 'template' });
+    g.final = text;
+    this.cache.set(g.filepath, g.docPrefix, g.docSuffix, { id: g.id, text, multiline: g.ctx.multiline, model: outcome.model, modelId: outcome.modelId, traceId: outcome.traceId });
+    void g.done.then((r) => {
+      // Early-settled calls learn their trace id when they end: keep the cache entry complete.
+      const entry = this.cache.get(g.filepath, g.docPrefix, g.docSuffix);
+      if (entry && entry.typed === '' && entry.entry.id === g.id) Object.assign(entry.entry, { traceId: r.traceId, modelId: r.modelId });
+    });
+    return text;
+  }
+}
+
+function laterFacts(g: Generation): Promise<{ traceId?: string; modelId?: string; provider?: string }> {
+  return g.done.then((r) => ({ traceId: r.traceId, modelId: r.modelId, provider: r.provider }));
+}

@@ -1,0 +1,219 @@
+/**
+ * One model call for a completion, shareable: several requests (the first one, then the user
+ * typing through its start) can wait on the same call. It settles as soon as the streamed text is
+ * complete enough for the context (one line, or the end of the block), and aborts the HTTP request
+ * when nobody waits for it any more.
+ */
+import type { ModelRequest, ResolvedModel } from '../../models/types';
+import type { ModelError } from '../../models/errors';
+import type { Router, RouterResult } from '../../router/types';
+import type { CompletionContext } from '../context/assemble';
+import { cutAtStop, extractFill, maxLines, stopAtBlockEnd, stripFences, type RuleInput } from '../postprocessing/rules';
+import { buildPrompt, promptModeFor, type BuiltPrompt, type PromptMode } from '../templating/templates';
+import type { SwitchyardConfig } from '../../config/schema';
+
+export interface GenerationOutcome {
+  status: 'ok' | 'error' | 'cancelled';
+  /** The streamed text of the answering attempt (possibly still growing in the background). */
+  raw: string;
+  /** The prompt of the model that answered. */
+  prompt?: BuiltPrompt;
+  model?: string;
+  modelId?: string;
+  provider?: string;
+  traceId?: string;
+  error?: ModelError;
+}
+
+export interface GenerationOptions {
+  router: Router;
+  config: SwitchyardConfig;
+  ctx: CompletionContext;
+  /** The document's full prefix and suffix at request time (the context windows may be cut). */
+  docPrefix: string;
+  docSuffix: string;
+  attributes: Record<string, string | number | boolean>;
+  /** How long an unwanted call lives on, in case the next keystroke types through it. */
+  graceMs: number;
+  onResult?: (result: RouterResult) => void;
+}
+
+/** The text a partial stream would give after the cheap cleaning steps (stops, tags, fences). */
+export function cleanPartial(raw: string, prompt: BuiltPrompt | undefined, ctx: CompletionContext): string {
+  const input: RuleInput = { ctx, stop: prompt?.stop ?? [], promptKind: prompt?.mode.kind ?? 'template' };
+  let text = cutAtStop.apply(raw, input);
+  if (prompt?.mode.kind === 'chat') text = extractFill.apply(text, input);
+  if (/^\s*```[^\n]*\n/.test(text)) text = stripFences.apply(text, input);
+  return text;
+}
+
+/** True when the streamed text already holds everything the context will keep. */
+export function isComplete(raw: string, prompt: BuiltPrompt | undefined, ctx: CompletionContext): boolean {
+  if (prompt && prompt.stop.some((s) => raw.includes(s))) return true;
+  const text = cleanPartial(raw, prompt, ctx);
+  const nl = text.lastIndexOf('\n');
+  if (!ctx.multiline) return text.includes('\n');
+  if (nl === -1) return false;
+  const whole = text.slice(0, nl);
+  const input: RuleInput = { ctx, stop: [], promptKind: prompt?.mode.kind ?? 'template' };
+  if (whole.split('\n').length > ctx.maxLines) return true;
+  return stopAtBlockEnd.apply(whole, input) !== whole || maxLines.apply(whole, input) !== whole;
+}
+
+/** The prompt mode of the model the router will try first for completions. */
+export function headPromptMode(config: SwitchyardConfig): PromptMode {
+  const name = config.pinned['completion'] ?? config.routes['completion']?.[0];
+  const model = name ? config.models[name] : undefined;
+  if (!model) return { kind: 'chat' };
+  return promptModeFor({ id: model.id, nativeFim: model.fim === 'native' }, model);
+}
+
+export class Generation {
+  raw = '';
+  finished = false;
+  readonly settled: Promise<GenerationOutcome>;
+  /** Resolves when the router call is over (ledger written). */
+  readonly done: Promise<RouterResult>;
+  /** The suggestion id every request served from this call shares. */
+  readonly id: string;
+  /** The postprocessed text, once computed (memoized: every waiter sees the same suggestion). */
+  final?: string;
+  private readonly controller = new AbortController();
+  private consumers = 0;
+  private abortTimer?: ReturnType<typeof setTimeout>;
+  private settle!: (outcome: GenerationOutcome) => void;
+  private isSettled = false;
+  private readonly prompts = new Map<string, BuiltPrompt>();
+  private currentModel?: string;
+  aborted = false;
+
+  constructor(private readonly options: GenerationOptions, id: string) {
+    this.id = id;
+    this.settled = new Promise((resolve) => (this.settle = resolve));
+    this.done = this.run();
+  }
+
+  get ctx(): CompletionContext {
+    return this.options.ctx;
+  }
+
+  get docPrefix(): string {
+    return this.options.docPrefix;
+  }
+
+  get filepath(): string {
+    return this.options.ctx.filepath;
+  }
+
+  get settledYet(): boolean {
+    return this.isSettled;
+  }
+
+  get docSuffix(): string {
+    return this.options.docSuffix;
+  }
+
+  get signal(): AbortSignal {
+    return this.controller.signal;
+  }
+
+  promptFor(model?: string): BuiltPrompt | undefined {
+    return model ? this.prompts.get(model) : undefined;
+  }
+
+  attach(): void {
+    this.consumers++;
+    if (this.abortTimer) {
+      clearTimeout(this.abortTimer);
+      this.abortTimer = undefined;
+    }
+  }
+
+  /** A waiter left; with nobody left, abort after the grace period (unless someone attaches). */
+  detach(): void {
+    this.consumers = Math.max(0, this.consumers - 1);
+    // A settled call may still stream in the background (early settle): let it finish and be recorded.
+    if (this.consumers > 0 || this.finished || this.isSettled || this.abortTimer) return;
+    if (this.options.graceMs <= 0) this.abort();
+    else this.abortTimer = setTimeout(() => this.abort(), this.options.graceMs);
+  }
+
+  abort(): void {
+    if (this.abortTimer) clearTimeout(this.abortTimer);
+    this.abortTimer = undefined;
+    if (this.finished || this.controller.signal.aborted) return;
+    this.aborted = true;
+    // The router copies `outcome` into the ledger record when the call ends.
+    this.options.attributes.outcome = 'cancelled';
+    this.controller.abort();
+  }
+
+  /** Whether what the user typed since the request (`typed`) agrees with the text streamed so far. */
+  agreesWith(typed: string): boolean {
+    if (this.controller.signal.aborted) return false;
+    const text = cleanPartial(this.raw, this.promptFor(this.currentModel), this.options.ctx);
+    if (text.startsWith(typed)) return true;
+    return !this.finished && !this.isSettled && typed.startsWith(text);
+  }
+
+  private requestFor = (model: ResolvedModel): ModelRequest => {
+    const mode: PromptMode = promptModeFor(model, this.options.config.models[model.name]);
+    const prompt = buildPrompt(this.options.ctx, mode);
+    this.prompts.set(model.name, prompt);
+    return prompt.request;
+  };
+
+  private resolveWith(status: GenerationOutcome['status'], result?: RouterResult): void {
+    if (this.isSettled) return;
+    this.isSettled = true;
+    const model = result?.model ?? this.currentModel;
+    this.settle({
+      status,
+      raw: this.raw,
+      prompt: this.promptFor(model),
+      model,
+      modelId: result?.modelId,
+      provider: result?.provider,
+      traceId: result?.traceId,
+      error: result?.error,
+    });
+  }
+
+  private async run(): Promise<RouterResult> {
+    const { router, ctx, config } = this.options;
+    const stream = router.stream({
+      task: 'completion',
+      feature: 'completion',
+      // The head candidate's prompt (recorded in the trace); requestFor builds each candidate's own.
+      request: buildPrompt(ctx, headPromptMode(config)).request,
+      requestFor: this.requestFor,
+      signal: this.controller.signal,
+      attributes: this.options.attributes,
+    });
+    for await (const event of stream) {
+      if (event.type === 'attempt') {
+        this.currentModel = event.model;
+        this.raw = '';
+      } else if (event.type === 'text') {
+        this.raw += event.text;
+        if (!this.isSettled && isComplete(this.raw, this.promptFor(this.currentModel), ctx)) {
+          this.resolveWithPartial();
+        }
+      }
+    }
+    const result = await stream.result;
+    this.finished = true;
+    if (this.abortTimer) clearTimeout(this.abortTimer);
+    this.options.onResult?.(result);
+    this.resolveWith(result.status, result);
+    return result;
+  }
+
+  /** Settles early with the text so far; the call finishes in the background. */
+  private resolveWithPartial(): void {
+    const model = this.currentModel;
+    if (this.isSettled) return;
+    this.isSettled = true;
+    this.settle({ status: 'ok', raw: this.raw, prompt: this.promptFor(model), model, modelId: undefined, provider: undefined, traceId: undefined });
+  }
+}
