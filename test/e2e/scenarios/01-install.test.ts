@@ -1,0 +1,38 @@
+/** Install: the packaged VSIX installs into code-server, activates with no error, and its commands are in the palette. */
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { e2e } from '../hooks';
+import { repoRoot } from '../harness';
+
+interface ManifestCommand {
+  command: string;
+  title: string;
+  category?: string;
+}
+
+describe('e2e: install and activate', () => {
+  it('activates in the sample workspace: the Switchyard log says so and no error notification shows', async () => {
+    const { session } = e2e();
+    await session.waitForSwitchyardLog(/activated/, 30_000);
+    assert.match(session.switchyardLog(), /Switchyard .*activated/, `no activation line in the Switchyard output log; log files: ${session.logFiles().join(', ')}`);
+    await session.page.waitForTimeout(1000); // let any startup notification render
+    const shot = await session.screenshot('activated');
+    const errors = (await session.notifications()).filter((n) => n.severity === 'error' || /switchyard/i.test(n.text));
+    assert.deepEqual(errors, [], `unexpected notifications (screenshot ${shot})`);
+  });
+
+  it('lists every command of the manifest in the command palette', async () => {
+    const { session } = e2e();
+    const manifest = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { contributes: { commands: ManifestCommand[]; menus?: Record<string, Array<{ command: string; when?: string }>> } };
+    // Commands hidden from the palette by a `when: false` menu entry are not expected there.
+    const hidden = new Set((manifest.contributes.menus?.commandPalette ?? []).filter((m) => m.when === 'false').map((m) => m.command));
+    const expected = manifest.contributes.commands.filter((c) => !hidden.has(c.command)).map((c) => `${c.category ?? 'Switchyard'}: ${c.title}`);
+    assert.ok(expected.length >= 3, 'the manifest contributes commands');
+    const entries = await session.paletteEntries('Switchyard:');
+    await session.screenshot('palette');
+    for (const title of expected) {
+      assert.ok(entries.some((e) => e.startsWith(title)), `"${title}" missing from the palette; it shows: ${entries.join(' | ')}`);
+    }
+  });
+});

@@ -1,0 +1,1 @@
+// Scratch file the completion scenario types into.
