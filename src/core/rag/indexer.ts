@@ -39,6 +39,8 @@ export interface SearchOptions {
   signal?: AbortSignal;
   /** Candidates taken from each retriever before fusion (default 4k, at least 20). */
   candidates?: number;
+  /** Which retrievers to use (default both: 'hybrid'); single ones are for evaluation. */
+  retrievers?: 'hybrid' | 'lexical' | 'vector';
 }
 
 export interface SearchResponse {
@@ -346,11 +348,12 @@ export class RagIndex {
     await this.load();
     const k = opts.k ?? 10;
     const n = opts.candidates ?? Math.max(20, k * 4);
-    const lexical = this.lexical.query(query, n);
+    const use = opts.retrievers ?? 'hybrid';
+    const lexical = use === 'vector' ? [] : this.lexical.query(query, n);
     let vector: { id: string; score: number }[] = [];
     let warning: string | undefined;
     let mode: SearchResponse['mode'] = 'lexical-only';
-    if (this.hasVectors() && this.manifest && Object.keys(this.manifest.files).length > 0) {
+    if (use !== 'lexical' && this.hasVectors() && this.manifest && Object.keys(this.manifest.files).length > 0) {
       try {
         const [qv] = await this.opts.embedder!.embed([query], opts.signal);
         const matches = await this.opts.vectors!.query(qv, n);
@@ -387,6 +390,12 @@ export class RagIndex {
   async vectorCount(): Promise<number | undefined> {
     if (!this.hasVectors()) return undefined;
     return this.opts.vectors!.count().catch(() => undefined);
+  }
+
+  /** Loads the persisted index (if any) and returns its size. */
+  async open(): Promise<{ files: number; chunks: number; embeddedFiles: number }> {
+    await this.load();
+    return this.stats();
   }
 
   /** Files and chunks in the lexical index. */

@@ -1,0 +1,48 @@
+/** `switchyard index`: builds or refreshes the workspace index; progress on stderr, one summary JSON on stdout. */
+import type { CliCommand } from '../types';
+import { parseCommandArgs, write } from '../util';
+import { openCliRag, withSigint, workspaceDir } from './ragShared';
+
+export const usage = 'index [--dir D] [--rebuild] [--config F]   build/refresh the code index of D (default: .)';
+
+export const command: CliCommand = {
+  name: 'index',
+  usage,
+  async run(argv, io, loadCore) {
+    const { values } = parseCommandArgs('index', argv, {
+      dir: { type: 'string' },
+      rebuild: { type: 'boolean', default: false },
+      config: { type: 'string' },
+    });
+    const root = workspaceDir(values.dir, io, 'index');
+    const core = await loadCore(values.config);
+    const rag = openCliRag(core, root, io);
+    const tty = (io.stderr as { isTTY?: boolean }).isTTY === true;
+    let lastLine = 0;
+    try {
+      if (rag.index.mode === 'lexical-only') io.stderr.write(`switchyard index: lexical-only — ${rag.index.lexicalOnlyReason}\n`);
+      const summary = await withSigint((signal) =>
+        rag.index.index({
+          signal,
+          rebuild: values.rebuild,
+          onProgress: (p) => {
+            if (p.phase !== 'index') return;
+            const line = `indexing ${p.done}/${p.total} ${p.path ?? ''}`;
+            if (tty) io.stderr.write(`\r${line.slice(0, 100).padEnd(100)}`);
+            else if (p.done === p.total || Date.now() - lastLine > 1000) {
+              lastLine = Date.now();
+              io.stderr.write(`${line}\n`);
+            }
+          },
+        }),
+      );
+      if (tty) io.stderr.write('\n');
+      const vectors = await rag.index.vectorCount();
+      await write(io.stdout, `${JSON.stringify({ root, ...summary, vectors: vectors ?? null, collection: rag.collection ?? null })}\n`);
+      if (summary.mode === 'lexical-only' && summary.reason) io.stderr.write(`switchyard index: lexical-only — ${summary.reason}\n`);
+      return summary.cancelled ? 130 : 0;
+    } finally {
+      await rag.dispose();
+    }
+  },
+};

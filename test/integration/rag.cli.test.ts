@@ -1,0 +1,145 @@
+/**
+ * `switchyard index` / `switchyard search` end to end: embeddings go through the router and the
+ * real openai SDK to the fake provider's /v1/embeddings (base64, deterministic vectors), vectors
+ * into a real supervised Chroma server; each embedding call leaves a ledger record and a trace.
+ */
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { command as indexCommand } from '../../src/cli/commands/indexWorkspace';
+import { command as searchCommand } from '../../src/cli/commands/search';
+import type { CliIO } from '../../src/cli/types';
+import { parseConfig, type ConfigInput } from '../../src/core/config/schema';
+import { BudgetTracker } from '../../src/core/cost/budget';
+import { PriceCatalog } from '../../src/core/cost/catalog';
+import { JsonlLedger } from '../../src/core/cost/ledger';
+import { silentLogger } from '../../src/core/logger';
+import { createAdapter } from '../../src/core/models/registry';
+import type { ModelAdapter } from '../../src/core/models/types';
+import { createRouter } from '../../src/core/router/router';
+import { systemClock, type CoreServices } from '../../src/core/services';
+import { MemoryTraceStore } from '../../src/core/trace/store';
+import { createTracer } from '../../src/core/trace/tracer';
+import { startFakeServer, type FakeServer } from '../support/fakeServer';
+
+function io(cwd: string): CliIO & { out: () => string; err: () => string } {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  let out = '';
+  let err = '';
+  stdout.on('data', (d) => (out += d));
+  stderr.on('data', (d) => (err += d));
+  return { stdout, stderr, stdin: new PassThrough(), env: {}, cwd, out: () => out, err: () => err };
+}
+
+describe('switchyard index / search through the router (fake /v1/embeddings, real Chroma)', function () {
+  this.timeout(60_000);
+  let fake: FakeServer;
+  let ws: string;
+  let data: string;
+
+  before(async () => {
+    fake = await startFakeServer({ embeddingDim: 64 });
+    ws = mkdtempSync(join(tmpdir(), 'sy-cli-ws-'));
+    data = mkdtempSync(join(tmpdir(), 'sy-cli-data-'));
+    mkdirSync(join(ws, 'src'));
+    writeFileSync(join(ws, 'src/cache.ts'), 'export class LruCache<K, V> {\n  private map = new Map<K, V>();\n  evictOldest(): void {\n    const first = this.map.keys().next();\n    if (!first.done) this.map.delete(first.value);\n  }\n}\n');
+    writeFileSync(join(ws, 'src/auth.py'), 'def verify_password(hashed, plain):\n    """Compares a bcrypt hash with a password."""\n    return hashed == plain\n');
+    writeFileSync(join(ws, 'README.md'), '# Demo\n\nA small workspace for the index tests.\n');
+  });
+  after(async () => {
+    await fake.close();
+    rmSync(ws, { recursive: true, force: true });
+    rmSync(data, { recursive: true, force: true });
+  });
+
+  async function core(input: ConfigInput): Promise<CoreServices & { store: MemoryTraceStore }> {
+    const config = parseConfig(input);
+    const ledger = new JsonlLedger(join(data, 'ledger.jsonl'));
+    const store = new MemoryTraceStore({ maxTraces: 100, maxBytes: 5_000_000 });
+    const budget = new BudgetTracker(config.budget, ledger);
+    await budget.load();
+    const tracer = createTracer({ store });
+    const adapters = new Map<string, ModelAdapter>();
+    const router = createRouter({
+      config,
+      adapterFor: async (name) => {
+        if (!adapters.has(name)) adapters.set(name, createAdapter(name, config.providers[name], 'sk-test-fake-key', silentLogger));
+        return adapters.get(name)!;
+      },
+      catalog: new PriceCatalog(),
+      ledger,
+      tracer,
+      budget,
+      logger: silentLogger,
+    });
+    return { config, router, ledger, tracer, traceStore: store, logger: silentLogger, dataDir: data, clock: systemClock, store };
+  }
+
+  const withEmbedding = (): ConfigInput => ({
+    providers: { oa: { kind: 'openai', baseUrl: fake.openaiBaseUrl } },
+    models: { small: { provider: 'oa', id: 'text-embedding-3-small' } },
+    routes: { embedding: ['small'] },
+  });
+
+  it('indexes with embeddings through the router, with ledger records and traces', async () => {
+    const c = await core(withEmbedding());
+    const t = io(ws);
+    const code = await indexCommand.run(['--dir', ws], t, async () => c);
+    assert.equal(code, 0, t.err());
+    const summary = JSON.parse(t.out());
+    assert.equal(summary.mode, 'hybrid');
+    assert.equal(summary.filesSeen, 3);
+    assert.equal(summary.chunksEmbedded, summary.totalChunks);
+    assert.equal(summary.vectors, summary.totalChunks);
+    const calls = fake.requests.filter((r) => r.endpoint === 'embeddings');
+    assert.ok(calls.length >= 1);
+    assert.equal((calls[0].body as { encoding_format?: string }).encoding_format, 'base64', 'the SDK default path (base64) was exercised');
+    const records = await c.ledger.read();
+    assert.equal(records.filter((r) => r.feature === 'embedding' || r.task === 'embedding').length, calls.length, 'one ledger record per embedding call');
+    assert.ok(c.store.list().some((tr) => tr.name === 'embedding'), 'no embedding trace');
+  });
+
+  it('searches with both retrievers and prints path, line range, symbol and score', async () => {
+    const c = await core(withEmbedding());
+    const t = io(ws);
+    assert.equal(await searchCommand.run(['evict the oldest cache entry', '--dir', ws, '--json', '--k', '3'], t, async () => c), 0, t.err());
+    const res = JSON.parse(t.out());
+    assert.equal(res.mode, 'hybrid');
+    const top = res.hits[0];
+    assert.equal(top.path, 'src/cache.ts');
+    assert.equal(top.symbol, 'LruCache');
+    assert.equal(top.startLine, 1);
+    assert.ok(top.lexicalRank >= 1 && top.vectorRank >= 1 && top.score > 0);
+    const plain = io(ws);
+    assert.equal(await searchCommand.run(['verify password', '--dir', ws], plain, async () => c), 0);
+    assert.match(plain.out().split('\n')[0], /^\d\.\d{4} {2}src\/auth\.py:1-3 {2}verify_password {2}\(bm25#1 vec#\d+\)$/);
+  });
+
+  it('is lexical-only, and says so, without an embedding route', async () => {
+    const c = await core({});
+    const other = mkdtempSync(join(tmpdir(), 'sy-cli-ws2-'));
+    writeFileSync(join(other, 'a.go'), 'package a\n\nfunc ParseFlags() {}\n');
+    const t = io(other);
+    assert.equal(await indexCommand.run(['--dir', other], t, async () => c), 0, t.err());
+    assert.equal(JSON.parse(t.out()).mode, 'lexical-only');
+    assert.match(t.err(), /lexical-only — no embedding model is configured/);
+    const s = io(other);
+    assert.equal(await searchCommand.run(['parse flags', '--dir', other, '--json'], s, async () => c), 0);
+    const res = JSON.parse(s.out());
+    assert.equal(res.hits[0].path, 'a.go');
+    assert.equal(res.hits[0].vectorRank, null);
+    rmSync(other, { recursive: true, force: true });
+  });
+
+  it('tells the user to index first', async () => {
+    const c = await core({});
+    const empty = mkdtempSync(join(tmpdir(), 'sy-cli-empty-'));
+    const t = io(empty);
+    assert.equal(await searchCommand.run(['anything', '--dir', empty], t, async () => c), 1);
+    assert.match(t.err(), /has no index yet\. Run: switchyard index --dir/);
+    rmSync(empty, { recursive: true, force: true });
+  });
+});
