@@ -120,6 +120,10 @@ describe('cost: price catalog', () => {
       assert.deepEqual(c.priceFor('gpt-4o'), { inputPerMTok: 1, outputPerMTok: 2 });
       assert.deepEqual(c.priceFor('openai/gpt-4o-2024-08-06'), { inputPerMTok: 1, outputPerMTok: 2 });
       assert.equal(c.priceFor('gpt-4o-mini')!.inputPerMTok, 0.15);
+      // The catalog's own, more specific snapshot entry keeps its price.
+      assert.equal(c.priceFor('gpt-4o-2024-05-13')!.inputPerMTok, 5);
+      const exact = new PriceCatalog(undefined, { 'gpt-4o-2024-05-13': { inputPerMTok: 7, outputPerMTok: 7 } });
+      assert.equal(exact.priceFor('gpt-4o-2024-05-13')!.inputPerMTok, 7);
     });
 
     it('a per-model price wins over everything', () => {

@@ -170,11 +170,16 @@ export class PriceCatalog {
    */
   priceFor(modelId: string, modelOverride?: Price): Price | undefined {
     if (modelOverride) return modelOverride;
+    // The most specific match wins: an override for "gpt-4o" prices "gpt-4o-2024-08-06", but not the
+    // catalog's own "gpt-4o-2024-05-13" snapshot, which has a different price.
+    let entry: CatalogEntry | undefined;
     for (const candidate of lookupCandidates(modelId)) {
       const o = this.overrides.get(candidate);
       if (o) return o;
+      entry = this.entries.get(candidate);
+      if (entry) break;
     }
-    const entry = this.lookup(modelId);
+    entry ??= this.lookup(modelId);
     if (!entry) return undefined;
     const price: Price = { inputPerMTok: entry.inputPerMTok, outputPerMTok: entry.outputPerMTok };
     if (entry.cacheReadPerMTok !== undefined) price.cacheReadPerMTok = entry.cacheReadPerMTok;

@@ -47,22 +47,20 @@ export class JsonlLedger implements Ledger {
   private async write(line: string): Promise<void> {
     this.dirReady ??= mkdir(dirname(this.filePath), { recursive: true });
     await this.dirReady;
-    const handle = await open(this.filePath, 'a'); // O_WRONLY | O_CREAT | O_APPEND
+    // 'a+' = O_RDWR | O_CREAT | O_APPEND: reads may seek, every write still lands at the end.
+    const handle = await open(this.filePath, 'a+');
     try {
       let prefix = '';
       const { size } = await handle.stat();
       if (size > 0) {
-        // 'a' handles cannot read; peek the last byte through a separate read-only handle.
-        const peek = await open(this.filePath, 'r');
-        try {
-          const buf = Buffer.alloc(1);
-          await peek.read(buf, 0, 1, size - 1);
-          if (buf[0] !== NEWLINE) prefix = '\n';
-        } finally {
-          await peek.close();
-        }
+        const last = Buffer.alloc(1);
+        await handle.read(last, 0, 1, size - 1);
+        if (last[0] !== NEWLINE) prefix = '\n';
       }
-      await handle.write(Buffer.from(`${prefix}${line}\n`, 'utf8'));
+      const data = Buffer.from(`${prefix}${line}\n`, 'utf8');
+      const { bytesWritten } = await handle.write(data, 0, data.length);
+      // A short write (disk full, signal) would leave a torn line; finish it so at worst that one record is lost.
+      if (bytesWritten < data.length) await handle.write(data, bytesWritten, data.length - bytesWritten);
     } finally {
       await handle.close();
     }
