@@ -343,7 +343,10 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
       const sent = isAnthropic ? (req.headers['x-api-key'] ?? bearer) : bearer;
       if (sent !== options.apiKey) {
         rec.step = 'auth';
-        return sendFixture(ctx, 'auth');
+        if (isAnthropic || !sent) return sendFixture(ctx, 'auth');
+        // OpenAI echoes a masked form of the key it rejected.
+        const masked = `${sent.slice(0, 7)}${'*'.repeat(Math.max(4, sent.length - 11))}${sent.slice(-4)}`;
+        return sendJson(ctx, 401, { error: { ...errorBodies.openai.auth.body.error, message: `Incorrect API key provided: ${masked}. You can find your API key at https://platform.openai.com/account/api-keys.` } });
       }
     }
 

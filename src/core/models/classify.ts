@@ -44,8 +44,7 @@ export function setKeyFix(providerName: string, kind: ProviderKind, apiKeyEnv?: 
 
 // Key-like strings providers echo back (OpenAI's 401 shows "sk-abc***xyz"); masked before they reach a message.
 const KEY_PATTERNS: RegExp[] = [
-  /\b(?:sk|pk|rk)-[A-Za-z0-9_*.-]{6,}/g,
-  /\b(?:sk-ant|sk-or|sk-proj)-[A-Za-z0-9_*.-]+/g,
+  /\b(?:sk|pk|rk)-[A-Za-z0-9_*-]{6,}/g,
   /\b(?:gsk|xai|hf|nvapi|pplx|fw)_[A-Za-z0-9_*-]{8,}/gi,
   /\bAIza[0-9A-Za-z_-]{20,}/g,
   /\bBearer\s+[A-Za-z0-9._~+/*=-]{6,}/gi,
