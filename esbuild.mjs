@@ -3,7 +3,7 @@
 import * as esbuild from 'esbuild';
 import { chmodSync, existsSync, mkdirSync, statSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = dirname(fileURLToPath(import.meta.url));
 const watch = process.argv.includes('--watch');
@@ -29,16 +29,16 @@ const nodeCommon = {
   banner: { js: "const importMetaUrl = require('url').pathToFileURL(__filename).href;" },
 };
 
+/** The CLI bundle's options; tests build it into a temp folder with `outdir` changed. */
+export const cliBuild = {
+  ...nodeCommon,
+  entryPoints: { cli: join(root, 'src/cli/main.ts') },
+  outdir: join(root, 'dist'),
+  banner: { js: `#!/usr/bin/env node\n${nodeCommon.banner.js}` },
+};
+
 /** @type {esbuild.BuildOptions[]} */
-const builds = [
-  { ...nodeCommon, entryPoints: { extension: 'src/extension.ts' }, outdir: 'dist' },
-  {
-    ...nodeCommon,
-    entryPoints: { cli: 'src/cli/main.ts' },
-    outdir: 'dist',
-    banner: { js: `#!/usr/bin/env node\n${nodeCommon.banner.js}` },
-  },
-];
+const builds = [{ ...nodeCommon, entryPoints: { extension: 'src/extension.ts' }, outdir: 'dist' }, cliBuild];
 
 const webviewEntry = 'webview-ui/src/main.ts';
 if (existsSync(join(root, webviewEntry))) {
@@ -65,18 +65,23 @@ function report(result) {
   }
 }
 
-mkdirSync(join(root, 'dist'), { recursive: true });
-if (watch) {
-  for (const options of builds) {
-    const ctx = await esbuild.context({ ...options, metafile: true });
-    await ctx.watch();
+const isMain = process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href;
+if (isMain) await run();
+
+async function run() {
+  mkdirSync(join(root, 'dist'), { recursive: true });
+  if (watch) {
+    for (const options of builds) {
+      const ctx = await esbuild.context({ ...options, metafile: true });
+      await ctx.watch();
+    }
+    console.log('esbuild: watching…');
+  } else {
+    const started = Date.now();
+    const results = await Promise.all(builds.map((options) => esbuild.build({ ...options, metafile: true })));
+    const cli = join(root, 'dist', 'cli.js');
+    if (existsSync(cli)) chmodSync(cli, statSync(cli).mode | 0o111);
+    console.log(`esbuild: built ${builds.length} bundle(s) in ${Date.now() - started} ms${dev ? ' (dev)' : ''}`);
+    results.forEach(report);
   }
-  console.log('esbuild: watching…');
-} else {
-  const started = Date.now();
-  const results = await Promise.all(builds.map((options) => esbuild.build({ ...options, metafile: true })));
-  const cli = join(root, 'dist', 'cli.js');
-  if (existsSync(cli)) chmodSync(cli, statSync(cli).mode | 0o111);
-  console.log(`esbuild: built ${builds.length} bundle(s) in ${Date.now() - started} ms${dev ? ' (dev)' : ''}`);
-  results.forEach(report);
 }

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Runs every Switchyard test on a fresh clone or a working tree: install, type-check, build,
+# package + VSIX content check, then mocha (unit, wire, integration). Idempotent.
+#   SWITCHYARD_FORCE_CI=1  reinstall node_modules with `npm ci` even when they look complete
+#   The e2e step (real VS Code) is appended below by its owners.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+
+step "install"
+# shellcheck source=scripts/ensure-deps.sh
+source scripts/ensure-deps.sh
+ensure_deps
+
+step "typecheck"
+npx tsc -p . --noEmit
+
+step "build"
+node esbuild.mjs
+
+step "package"
+version=$(node -p "require('./package.json').version")
+out_dir=$(mktemp -d)
+trap 'rm -rf "$out_dir"' EXIT
+npx vsce package --no-dependencies --out "$out_dir/switchyard-$version.vsix" >/dev/null
+node scripts/check-vsix.mjs "$out_dir/switchyard-$version.vsix"
+# The bundled CLI starts on its own (no dev dependency needed at run time).
+node dist/cli.js --version >/dev/null
+
+step "unit, wire and integration tests (mocha)"
+specs=()
+for dir in unit wire integration; do
+  if compgen -G "test/$dir/**/*.test.ts" >/dev/null || compgen -G "test/$dir/*.test.ts" >/dev/null; then specs+=("test/$dir/**/*.test.ts"); fi
+done
+npx mocha "${specs[@]}"

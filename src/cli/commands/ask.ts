@@ -1,0 +1,128 @@
+/** `switchyard ask`: one routed model call, streamed to stdout, or one JSON object with --json. */
+import { ConfigError } from '../../core/config/schema';
+import { candidateNames, noRouteError } from '../../core/router/candidates';
+import type { AttemptRecord, RouterResult } from '../../core/router/types';
+import { appServices } from '../app';
+import type { CliCommand, CliIO } from '../types';
+import { parseCommandArgs, readAll, UsageError, usd, write } from '../util';
+
+export const usage = 'ask [--task chat] [--model M] [--system TEXT] [--max-tokens N] [--config F] [--json] "question"   (or pipe the question on stdin)';
+
+/** The --json shape: stable, documented in README. */
+export function jsonResult(result: RouterResult) {
+  return {
+    text: result.text,
+    model: result.model ?? null,
+    provider: result.provider ?? null,
+    attempts: result.attempts.map((a) => ({ model: a.model, status: a.status, errorClass: a.errorClass ?? null, latencyMs: Math.round(a.latencyMs) })),
+    usage: {
+      inputTokens: result.usage.inputTokens,
+      outputTokens: result.usage.outputTokens,
+      cacheReadTokens: result.usage.cacheReadTokens,
+      cacheWriteTokens: result.usage.cacheWriteTokens,
+    },
+    costUsd: result.costUsd,
+    traceId: result.traceId,
+    ...(result.status !== 'ok' && result.error ? { error: { kind: result.error.kind, message: result.error.message, ...(result.error.fix ? { fix: result.error.fix } : {}) } } : {}),
+  };
+}
+
+export function attemptLine(a: AttemptRecord, i: number): string {
+  const what = a.status === 'ok' ? 'ok' : `${a.status === 'skipped' ? 'skipped' : 'failed'}: ${a.errorClass ?? 'error'}${a.httpStatus ? ` (HTTP ${a.httpStatus})` : ''}`;
+  return `  ${i + 1}. ${a.model} [${a.provider}/${a.modelId}] ${what}${a.reason ? ` — ${a.reason}` : ''}`;
+}
+
+/** Exit code of a finished call: 0 ok, 130 cancelled, 2 when nothing could even be tried (config), else 1. */
+export function exitCodeOf(result: RouterResult): number {
+  if (result.status === 'ok') return 0;
+  if (result.status === 'cancelled') return 130;
+  const configOnly = result.attempts.length > 0 ? result.attempts.every((a) => a.errorClass === 'config') : result.error?.kind === 'config';
+  return configOnly ? 2 : 1;
+}
+
+async function question(positionals: string[], io: CliIO): Promise<string> {
+  const given = positionals.join(' ').trim();
+  if (given) return given;
+  if ((io.stdin as { isTTY?: boolean }).isTTY) return '';
+  return (await readAll(io.stdin)).trim();
+}
+
+export const command: CliCommand = {
+  name: 'ask',
+  usage,
+  async run(argv, io, loadCore) {
+    const { values, positionals } = parseCommandArgs('ask', argv, {
+      task: { type: 'string', default: 'chat' },
+      model: { type: 'string' },
+      system: { type: 'string' },
+      'max-tokens': { type: 'string' },
+      config: { type: 'string' },
+      json: { type: 'boolean', default: false },
+    });
+    const maxTokens = values['max-tokens'] === undefined ? undefined : Number(values['max-tokens']);
+    if (maxTokens !== undefined && !(Number.isInteger(maxTokens) && maxTokens > 0)) throw new UsageError(`ask: --max-tokens must be a positive integer, got "${values['max-tokens']}".`);
+    const prompt = await question(positionals, io);
+    if (!prompt) throw new UsageError('ask: no question. Pass it as an argument (switchyard ask "…") or pipe it on stdin.');
+
+    const core = appServices(await loadCore(values.config));
+    const { config } = core;
+    const task = values.task;
+    if (values.model !== undefined && !config.models[values.model]) {
+      const known = Object.keys(config.models).join(', ') || 'none';
+      throw new ConfigError(`--model: unknown model "${values.model}" (configured models: ${known}).`, `--model: unknown model "${values.model}"`);
+    }
+    if (candidateNames(config, task, values.model).length === 0) {
+      const err = noRouteError(config, task);
+      throw new ConfigError(`${err.message}${err.fix ? ` ${err.fix}` : ''}`, `routes.${task}: missing`);
+    }
+
+    const controller = new AbortController();
+    const onSigint = () => controller.abort();
+    process.once('SIGINT', onSigint);
+    try {
+      const messages = [
+        ...(values.system ? [{ role: 'system' as const, content: values.system }] : []),
+        { role: 'user' as const, content: prompt },
+      ];
+      const stream = core.router.stream({ task, model: values.model, feature: 'cli', request: { messages, maxTokens }, signal: controller.signal });
+      let wroteText = false;
+      let endsWithNewline = true;
+      for await (const event of stream) {
+        if (values.json) continue;
+        if (event.type === 'text' && event.text) {
+          await write(io.stdout, event.text);
+          wroteText = true;
+          endsWithNewline = event.text.endsWith('\n');
+        } else if (event.type === 'fallback') {
+          io.stderr.write(`switchyard: ${event.from} failed (${event.reason}); trying ${event.to}\n`);
+        }
+      }
+      const result = await stream.result;
+      if (values.json) {
+        await write(io.stdout, `${JSON.stringify(jsonResult(result))}\n`);
+      } else if (wroteText && !endsWithNewline) {
+        await write(io.stdout, '\n');
+      }
+      if (result.status === 'ok') {
+        if ((io.stderr as { isTTY?: boolean }).isTTY && !values.json) {
+          const u = result.usage;
+          io.stderr.write(`— ${result.model} [${result.provider}] · ${u.inputTokens} in / ${u.outputTokens} out · ${usd(result.costUsd)} · trace ${result.traceId}\n`);
+        }
+        return 0;
+      }
+      if (result.status === 'cancelled') {
+        io.stderr.write('switchyard ask: cancelled.\n');
+        return exitCodeOf(result);
+      }
+      const lines = [`switchyard ask: task "${task}" failed${result.attempts.length > 1 ? ' — every candidate failed' : ''}:`];
+      if (result.attempts.length > 0) lines.push(...result.attempts.map(attemptLine));
+      else if (result.error) lines.push(`  ${result.error.message}`);
+      if (result.error?.fix) lines.push(`Fix: ${result.error.fix}`);
+      lines.push(`(trace ${result.traceId})`);
+      io.stderr.write(`${lines.join('\n')}\n`);
+      return exitCodeOf(result);
+    } finally {
+      process.removeListener('SIGINT', onSigint);
+    }
+  },
+};

@@ -1,0 +1,83 @@
+/** `switchyard models`: the configured models with provider, id, context window, prices and routes. */
+import type { PriceCatalog } from '../../core/cost/catalog';
+import type { SwitchyardConfig } from '../../core/config/schema';
+import { appServices } from '../app';
+import type { CliCommand } from '../types';
+import { parseCommandArgs, table, write } from '../util';
+
+export interface ModelRow {
+  name: string;
+  provider: string;
+  kind: string;
+  id: string;
+  contextWindow: number | null;
+  /** USD per 1M tokens; null = unknown price. */
+  inputPerMTok: number | null;
+  outputPerMTok: number | null;
+  cacheReadPerMTok: number | null;
+  cacheWritePerMTok: number | null;
+  /** "chat#1" = first candidate of the chat route; "pinned:chat" = pinned for chat. */
+  routes: string[];
+}
+
+export function modelRows(config: SwitchyardConfig, catalog: PriceCatalog): ModelRow[] {
+  return Object.entries(config.models).map(([name, m]) => {
+    const price = catalog.priceFor(m.id, m.price);
+    const facts = catalog.lookup(m.id);
+    const routes = [
+      ...Object.entries(config.pinned).filter(([, pinned]) => pinned === name).map(([task]) => `pinned:${task}`),
+      ...Object.entries(config.routes).flatMap(([task, list]) => (list.includes(name) ? [`${task}#${list.indexOf(name) + 1}`] : [])),
+    ];
+    return {
+      name,
+      provider: m.provider,
+      kind: config.providers[m.provider]?.kind ?? '?',
+      id: m.id,
+      contextWindow: m.contextWindow ?? facts?.contextWindow ?? null,
+      inputPerMTok: price?.inputPerMTok ?? null,
+      outputPerMTok: price?.outputPerMTok ?? null,
+      cacheReadPerMTok: price?.cacheReadPerMTok ?? null,
+      cacheWritePerMTok: price?.cacheWritePerMTok ?? null,
+      routes,
+    };
+  });
+}
+
+const money = (v: number | null) => (v === null ? '?' : `$${v}`);
+const tokens = (v: number | null) => (v === null ? '?' : v >= 1000 && v % 1000 === 0 ? `${v / 1000}k` : String(v));
+
+export const command: CliCommand = {
+  name: 'models',
+  usage: 'models [--config F] [--json] [--catalog]   configured models (or the built-in price catalog) with prices per 1M tokens and routes',
+  async run(argv, io, loadCore) {
+    const { values } = parseCommandArgs('models', argv, {
+      config: { type: 'string' },
+      json: { type: 'boolean', default: false },
+      catalog: { type: 'boolean', default: false },
+    });
+    const core = appServices(await loadCore(values.config));
+    if (values.catalog) {
+      const entries = core.catalog.list();
+      if (values.json) {
+        await write(io.stdout, `${JSON.stringify({ version: core.catalog.version, models: Object.fromEntries(entries) })}\n`);
+        return 0;
+      }
+      const rows = entries.map(([id, e]) => [id, e.provider, tokens(e.contextWindow), money(e.inputPerMTok), money(e.outputPerMTok), money(e.cacheReadPerMTok ?? null), money(e.cacheWritePerMTok ?? null), e.fim ? 'yes' : '']);
+      await write(io.stdout, `Price catalog ${core.catalog.version} (USD per 1M tokens)\n` + table(['ID', 'PROVIDER', 'CONTEXT', 'INPUT', 'OUTPUT', 'CACHE READ', 'CACHE WRITE', 'FIM'], rows, [2, 3, 4, 5, 6]));
+      return 0;
+    }
+    const rows = modelRows(core.config, core.catalog);
+    if (values.json) {
+      await write(io.stdout, `${JSON.stringify(rows)}\n`);
+      return 0;
+    }
+    if (rows.length === 0) {
+      io.stderr.write('No models are configured. Pass --config F (or set SWITCHYARD_CONFIG) with "providers", "models" and "routes"; see README.md. `switchyard models --catalog` lists known prices.\n');
+      return 0;
+    }
+    const cells = rows.map((r) => [r.name, `${r.provider} (${r.kind})`, r.id, tokens(r.contextWindow), money(r.inputPerMTok), money(r.outputPerMTok), money(r.cacheReadPerMTok), money(r.cacheWritePerMTok), r.routes.join(' ') || '-']);
+    await write(io.stdout, table(['NAME', 'PROVIDER', 'ID', 'CONTEXT', 'INPUT/1M', 'OUTPUT/1M', 'CACHE READ', 'CACHE WRITE', 'ROUTES'], cells, [3, 4, 5, 6, 7]));
+    if (rows.some((r) => r.inputPerMTok === null)) io.stderr.write('? = unknown price: add it under "prices" (by model id) or the model\'s "price"; costs of these models are reported as unknown.\n');
+    return 0;
+  },
+};

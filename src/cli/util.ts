@@ -1,0 +1,48 @@
+/** Small helpers shared by the CLI's own commands: argument parsing and plain-text tables. */
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+
+/** Bad usage: the CLI prints the message and exits with 2. */
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+export function parseCommandArgs<T extends NonNullable<ParseArgsConfig['options']>>(command: string, argv: string[], options: T) {
+  try {
+    return parseArgs({ args: argv, options, allowPositionals: true, strict: true });
+  } catch (err) {
+    const message = err instanceof Error ? err.message.replace(/\. To specify a positional argument.*$/s, '.') : String(err);
+    throw new UsageError(`${command}: ${message}`);
+  }
+}
+
+/** Left-aligned text table; columns listed in `right` are right-aligned (numbers). */
+export function table(header: string[], rows: string[][], right: number[] = []): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: string[]) =>
+    cells.map((c, i) => (right.includes(i) ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join('  ').trimEnd();
+  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n') + '\n';
+}
+
+export function write(stream: NodeJS.WritableStream, text: string): Promise<void> {
+  return new Promise((resolve) => {
+    if (!stream.write(text)) stream.once('drain', resolve);
+    else resolve();
+  });
+}
+
+export async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** "$0.0123" with enough digits for small calls; "unknown" for null. */
+export function usd(value: number | null | undefined): string {
+  if (value == null) return 'unknown';
+  if (value === 0) return '$0';
+  const digits = Math.abs(value) >= 1 ? 2 : Math.abs(value) >= 0.01 ? 4 : 6;
+  return `$${value.toFixed(digits)}`;
+}

@@ -1,0 +1,143 @@
+/**
+ * Builds the core service graph (catalog, ledger, traces, budget, adapters, router) in one
+ * place, for both front doors: the VS Code host and the CLI.
+ */
+import { join } from 'node:path';
+import type { ProviderConfig, SwitchyardConfig } from './config/schema';
+import { BudgetTracker } from './cost/budget';
+import { PriceCatalog } from './cost/catalog';
+import { JsonlLedger } from './cost/ledger';
+import type { Logger } from './logger';
+import { ModelError } from './models/errors';
+import { createAdapter } from './models/registry';
+import type { ModelAdapter } from './models/types';
+import { createRouter, type ManagedRouter } from './router/router';
+import { systemClock, type Clock, type CoreServices, type SecretSource } from './services';
+import { MemoryTraceStore } from './trace/store';
+import { createTracer, type TraceExporter } from './trace/tracer';
+
+export interface CreateCoreOptions {
+  config: SwitchyardConfig;
+  secrets: SecretSource;
+  dataDir: string;
+  logger: Logger;
+  clock?: Clock;
+  workspace?: string;
+  /**
+   * The fix shown when a provider that needs a key has none: each front door knows where keys
+   * live ("Run Switchyard: Set API Key" / "Set OPENAI_API_KEY").
+   */
+  missingKeyFix?: (providerName: string) => string;
+}
+
+/** CoreServices plus what the front doors need for status, reports and model pickers. */
+export interface AppServices extends CoreServices {
+  readonly router: ManagedRouter;
+  readonly catalog: PriceCatalog;
+  readonly budget: BudgetTracker;
+  /** The adapter for a provider (cached; rebuilt when its key changes). */
+  adapterFor(providerName: string): Promise<ModelAdapter>;
+  /** Flushes trace export and releases what the graph holds. Idempotent. */
+  dispose(): Promise<void>;
+}
+
+/**
+ * Whether a provider cannot work without a key: hosted OpenAI and Anthropic always need one; an
+ * OpenAI-compatible server only when its config names a key variable (local servers need none).
+ */
+export function needsApiKey(provider: ProviderConfig): boolean {
+  return provider.kind === 'openai' || provider.kind === 'anthropic' || provider.apiKeyEnv !== undefined;
+}
+
+/** The environment variable the CLI reads a provider's key from: `apiKeyEnv`, else the kind's usual one. */
+export function keyEnvName(provider: ProviderConfig): string | undefined {
+  if (provider.apiKeyEnv) return provider.apiKeyEnv;
+  if (provider.kind === 'openai') return 'OPENAI_API_KEY';
+  if (provider.kind === 'anthropic') return 'ANTHROPIC_API_KEY';
+  return undefined; // local OpenAI-compatible servers usually need no key
+}
+
+export const LEDGER_FILE = 'ledger.jsonl';
+export const TRACES_FILE = 'traces.jsonl';
+
+export async function createCoreServices(opts: CreateCoreOptions): Promise<AppServices> {
+  const { config, secrets, dataDir, logger } = opts;
+  const clock = opts.clock ?? systemClock;
+
+  const catalog = new PriceCatalog(undefined, config.prices);
+  const ledger = new JsonlLedger(join(dataDir, LEDGER_FILE), logger);
+  const traceStore = new MemoryTraceStore({
+    maxTraces: config.trace.maxTraces,
+    maxBytes: config.trace.maxBytes,
+    filePath: join(dataDir, TRACES_FILE),
+    logger,
+  });
+  try {
+    await traceStore.load();
+  } catch (err) {
+    logger.warn(`Could not load stored traces: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  const exporter = config.trace.otlpEndpoint ? await createOtlpExporter(config.trace.otlpEndpoint, config.trace.otlpHeaders, logger) : undefined;
+  const tracer = createTracer({ store: traceStore, clock, recordBodies: config.trace.recordBodies, exporter, logger });
+  const budget = new BudgetTracker(config.budget, ledger, clock);
+  try {
+    await budget.load();
+  } catch (err) {
+    // An unreadable ledger must not stop the assistant: the budget starts from zero instead.
+    logger.warn(`Could not read the usage ledger for the budget: ${err instanceof Error ? err.message : String(err)}`);
+  }
+
+  const adapters = new Map<string, { key: string | undefined; adapter: ModelAdapter }>();
+  async function adapterFor(providerName: string): Promise<ModelAdapter> {
+    const provider = config.providers[providerName];
+    if (!provider) {
+      throw new ModelError({
+        kind: 'config',
+        provider: providerName,
+        message: `Provider "${providerName}" is not configured (configured: ${Object.keys(config.providers).join(', ') || 'none'}).`,
+        fix: 'Add it under providers.',
+      });
+    }
+    const key = await secrets.apiKey(providerName);
+    const cached = adapters.get(providerName);
+    if (cached && cached.key === key) return cached.adapter;
+    if (!key && needsApiKey(provider)) {
+      const fix = opts.missingKeyFix?.(providerName) ?? `Set an API key for provider "${providerName}".`;
+      // The fix is part of the message so attempt lists (which show messages) say what to do.
+      throw new ModelError({ kind: 'config', provider: providerName, message: `No API key for provider "${providerName}" (${provider.kind}). ${fix}`, fix });
+    }
+    const adapter = createAdapter(providerName, provider, key, logger);
+    adapters.set(providerName, { key, adapter });
+    return adapter;
+  }
+
+  const router = createRouter({ config, adapterFor, catalog, ledger, tracer, budget, logger, clock, workspace: opts.workspace });
+
+  let disposed = false;
+  return {
+    config,
+    router,
+    ledger,
+    tracer,
+    traceStore,
+    logger,
+    dataDir,
+    clock,
+    catalog,
+    budget,
+    adapterFor,
+    async dispose() {
+      if (disposed) return;
+      disposed = true;
+      adapters.clear();
+      // Traces already handed to the store / exporter are written out before the process ends.
+      await Promise.allSettled([traceStore.flush(), exporter?.shutdown?.()]);
+    },
+  };
+}
+
+/** OTLP/HTTP export of finished traces. TODO(host-cli): switch to src/core/trace/otlp.ts once it lands. */
+async function createOtlpExporter(endpoint: string, _headers: Record<string, string> | undefined, logger: Logger): Promise<TraceExporter | undefined> {
+  logger.warn(`OTLP export to ${endpoint} is not available in this build yet.`);
+  return undefined;
+}

@@ -1,0 +1,217 @@
+/**
+ * HostServices: what every host area receives from the composition root — the current core
+ * (rebuilt when settings change), the logger, secrets and error reporting.
+ */
+import * as vscode from 'vscode';
+import { createCoreServices, type AppServices } from '../core/app';
+import { parseConfig, type SwitchyardConfig } from '../core/config/schema';
+import type { Logger } from '../core/logger';
+import type { ManagedRouter } from '../core/router/router';
+import type { RouterResult, RouterStream } from '../core/router/types';
+import { createErrorNotifier, keyProblemOfAttempt, OPEN_SETTINGS, SET_API_KEY, type ErrorNotifier } from './errors';
+import type { HostSecrets } from './secrets';
+import { loadSettings, openSettings, SETTINGS_SECTION } from './settings';
+
+export interface HostServices {
+  readonly context: vscode.ExtensionContext;
+  readonly logger: Logger;
+  /** The "Switchyard" Output channel (log levels follow the user's "Set Log Level"). */
+  readonly output: vscode.LogOutputChannel;
+  readonly secrets: HostSecrets;
+  /** The current core. Do not cache it across awaits of user actions: settings changes replace it. */
+  readonly core: AppServices;
+  /** The settings problem that kept the last good config, or undefined when settings are valid. */
+  readonly configProblem: string | undefined;
+  /** Fires after the core was rebuilt (settings changed); the old core keeps serving calls already started. */
+  onDidChangeCore(listener: (core: AppServices) => void): vscode.Disposable;
+  /** Fires when settings become invalid (the message) or valid again (undefined). */
+  onDidChangeConfigProblem(listener: (problem: string | undefined) => void): vscode.Disposable;
+  /** Fires after every router call of this window (any feature), e.g. to refresh spend. */
+  onDidFinishCall(listener: (result: RouterResult) => void): vscode.Disposable;
+  /** Shows an error as a notification with the action that fixes it (Set API Key, Open Settings). Never throws. */
+  showError(error: unknown, context?: string): void;
+}
+
+
+/**
+ * Wraps a router so every finished call is reported: key problems (401/403, missing key) on any
+ * attempt become one notification per provider, even when a fallback answered.
+ */
+export function tapRouter(router: ManagedRouter, onResult: (result: RouterResult) => void): ManagedRouter {
+  const tap = (result: RouterResult) => {
+    try {
+      onResult(result);
+    } catch {
+      // a listener must never break a model call
+    }
+    return result;
+  };
+  return {
+    breakerState: (model) => router.breakerState(model),
+    stream(request): RouterStream {
+      const inner = router.stream(request);
+      const result = inner.result.then(tap);
+      return { result, [Symbol.asyncIterator]: () => inner[Symbol.asyncIterator]() };
+    },
+    complete: (request) => router.complete(request).then(tap),
+    async embed(request) {
+      const out = await router.embed(request).catch((err: unknown) => {
+        const result = (err as { result?: RouterResult })?.result;
+        if (result) tap(result);
+        throw err;
+      });
+      tap(out.result);
+      return out;
+    },
+  };
+}
+
+class HostServicesImpl implements HostServices {
+  private current!: AppServices;
+  private problem: string | undefined;
+  private readonly coreEmitter = new vscode.EventEmitter<AppServices>();
+  private readonly callEmitter = new vscode.EventEmitter<RouterResult>();
+  private readonly problemEmitter = new vscode.EventEmitter<string | undefined>();
+  /** Providers already told about a key problem; cleared when their key changes. */
+  private readonly keyNotified = new Set<string>();
+  private rebuilding: Promise<void> = Promise.resolve();
+  readonly showError: ErrorNotifier;
+
+  constructor(
+    readonly context: vscode.ExtensionContext,
+    readonly output: vscode.LogOutputChannel,
+    readonly logger: Logger,
+    readonly secrets: HostSecrets,
+  ) {
+    this.showError = createErrorNotifier(logger, output);
+    context.subscriptions.push(this.coreEmitter, this.callEmitter, this.problemEmitter);
+  }
+
+  get core(): AppServices {
+    return this.current;
+  }
+
+  get configProblem(): string | undefined {
+    return this.problem;
+  }
+
+  onDidChangeCore(listener: (core: AppServices) => void): vscode.Disposable {
+    return this.coreEmitter.event(listener);
+  }
+
+  onDidChangeConfigProblem(listener: (problem: string | undefined) => void): vscode.Disposable {
+    return this.problemEmitter.event(listener);
+  }
+
+  onDidFinishCall(listener: (result: RouterResult) => void): vscode.Disposable {
+    return this.callEmitter.event(listener);
+  }
+
+  /** Builds the first core; invalid settings fall back to defaults (and say so). */
+  async start(): Promise<void> {
+    const settings = loadSettings();
+    let config: SwitchyardConfig;
+    if (settings.ok) config = settings.config;
+    else {
+      this.reportSettingsProblem(settings.error.issues, settings.firstKey, 'using the defaults until they are fixed');
+      config = parseConfig({});
+    }
+    this.current = await this.build(config);
+    this.context.subscriptions.push(
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration(SETTINGS_SECTION)) this.scheduleRebuild();
+      }),
+      this.secrets.onDidChange((provider) => this.keyNotified.delete(provider)),
+      { dispose: () => void this.current?.dispose() },
+    );
+  }
+
+  private scheduleRebuild(): void {
+    this.rebuilding = this.rebuilding.then(() => this.rebuild()).catch((err: unknown) => this.showError(err, 'reloading settings'));
+  }
+
+  private async rebuild(): Promise<void> {
+    const settings = loadSettings();
+    if (!settings.ok) {
+      this.reportSettingsProblem(settings.error.issues, settings.firstKey, 'keeping the last valid settings');
+      return;
+    }
+    if (this.problem !== undefined) {
+      this.problem = undefined;
+      this.problemEmitter.fire(undefined);
+    }
+    const previous = this.current;
+    this.current = await this.build(settings.config);
+    this.logger.info('Settings changed: services rebuilt.');
+    this.coreEmitter.fire(this.current);
+    // Calls already running on the old router finish on their own; dispose only flushes traces.
+    void previous.dispose();
+  }
+
+  private async build(config: SwitchyardConfig): Promise<AppServices> {
+    const app = await createCoreServices({
+      config,
+      secrets: this.secrets,
+      dataDir: this.context.globalStorageUri.fsPath,
+      logger: this.logger,
+      workspace: vscode.workspace.workspaceFolders?.[0]?.uri.fsPath,
+      missingKeyFix: (provider) => `Run "Switchyard: Set API Key" for provider "${provider}".`,
+    });
+    return { ...app, router: tapRouter(app.router, (result) => this.onCallFinished(result)) };
+  }
+
+  private onCallFinished(result: RouterResult): void {
+    this.callEmitter.fire(result);
+    for (const attempt of result.attempts) {
+      if (!keyProblemOfAttempt(attempt) || this.keyNotified.has(attempt.provider)) continue;
+      this.keyNotified.add(attempt.provider);
+      const what = attempt.errorClass === 'auth'
+        ? `Provider "${attempt.provider}" rejected its API key${attempt.httpStatus ? ` (${attempt.httpStatus})` : ''}`
+        : `No API key is set for provider "${attempt.provider}"`;
+      const answered = result.status === 'ok' && result.provider !== attempt.provider ? ` — ${result.model} answered instead` : '';
+      this.logger.warn(`${what}${answered}.`);
+      void vscode.window.showWarningMessage(`Switchyard: ${what}${answered}.`, SET_API_KEY).then((action) => {
+        if (action) void vscode.commands.executeCommand('switchyard.setApiKey', { provider: attempt.provider });
+      });
+    }
+  }
+
+  private reportSettingsProblem(issues: string, firstKey: string | undefined, outcome: string): void {
+    this.problem = issues;
+    this.problemEmitter.fire(issues);
+    const lines = issues.split('\n');
+    const shown = lines.slice(0, 3).join('; ') + (lines.length > 3 ? ` (+${lines.length - 3} more)` : '');
+    this.logger.error(`Invalid settings (${outcome}):\n${issues}`);
+    void vscode.window.showErrorMessage(`Switchyard settings: ${shown} — ${outcome}.`, OPEN_SETTINGS).then((action) => {
+      if (action) void openSettings(firstKey);
+    });
+  }
+}
+
+export async function createHostServices(
+  context: vscode.ExtensionContext,
+  output: vscode.LogOutputChannel,
+  logger: Logger,
+  secrets: HostSecrets,
+): Promise<HostServices> {
+  const services = new HostServicesImpl(context, output, logger, secrets);
+  await services.start();
+  return services;
+}
+
+/**
+ * Registers a command whose failures become notifications instead of reaching the extension host.
+ * The manifest test finds handlers by this call (or registerCommand) with the id as a literal.
+ */
+export function registerSafeCommand(services: HostServices, id: string, handler: (...args: unknown[]) => unknown): void {
+  services.context.subscriptions.push(
+    vscode.commands.registerCommand(id, async (...args: unknown[]) => {
+      try {
+        return await handler(...args);
+      } catch (err) {
+        services.showError(err, id.replace(/^switchyard\./, ''));
+        return undefined;
+      }
+    }),
+  );
+}

@@ -1,0 +1,69 @@
+/** The status bar item: the active chat model and today's spend; budget level as its colour. */
+import * as vscode from 'vscode';
+import type { AppServices } from '../core/app';
+import type { BudgetState } from '../core/cost/budget';
+import { formatUsd } from '../core/cost/money';
+import { candidateNames } from '../core/router/candidates';
+import type { HostServices } from './hostServices';
+
+/** Other windows and the CLI append to the same ledger: re-read it now and then. */
+const RELOAD_SPEND_MS = 5 * 60_000;
+
+export interface StatusView {
+  text: string;
+  tooltip: string;
+  level: BudgetState['level'];
+}
+
+/** What the item shows for a core (pure, so it is easy to reason about). */
+export function statusView(core: AppServices, configProblem: string | undefined): StatusView {
+  const { config } = core;
+  const active = candidateNames(config, 'chat')[0];
+  const pinned = config.pinned['chat'] !== undefined;
+  const budget = core.budget.state();
+  const model = active ?? 'no model';
+  const text = `$(sparkle) ${model}${pinned ? ' $(pinned)' : ''} · ${formatUsd(budget.dailySpentUsd)}`;
+  const lines = [
+    `Switchyard — chat: ${active ? `${active}${pinned ? ' (pinned)' : ' (route head)'}` : 'no model configured'}`,
+  ];
+  for (const task of Object.keys(config.routes)) {
+    if (task !== 'chat') lines.push(`${task}: ${candidateNames(config, task)[0] ?? '—'}`);
+  }
+  const limit = (v?: number) => (v === undefined ? '' : ` of ${formatUsd(v)}`);
+  lines.push(`Today: ${formatUsd(budget.dailySpentUsd)}${limit(budget.dailyLimitUsd)} · This month: ${formatUsd(budget.monthlySpentUsd)}${limit(budget.monthlyLimitUsd)}`);
+  if (budget.message) lines.push(budget.message);
+  if (configProblem) lines.push(`Settings problem (using the last valid settings): ${configProblem.split('\n')[0]}`);
+  lines.push('Click to switch model');
+  return { text, tooltip: lines.join('\n'), level: budget.level };
+}
+
+export function registerStatusBar(services: HostServices): void {
+  const item = vscode.window.createStatusBarItem('switchyard.status', vscode.StatusBarAlignment.Right, 100);
+  item.name = 'Switchyard';
+  item.command = 'switchyard.switchModel';
+  const update = () => {
+    try {
+      const view = statusView(services.core, services.configProblem);
+      item.text = view.text;
+      item.tooltip = view.tooltip;
+      item.backgroundColor =
+        view.level === 'exceeded' ? new vscode.ThemeColor('statusBarItem.errorBackground')
+        : view.level === 'warning' ? new vscode.ThemeColor('statusBarItem.warningBackground')
+        : undefined;
+      item.show();
+    } catch (err) {
+      services.logger.warn(`Status bar update failed: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  };
+  const timer = setInterval(() => {
+    void services.core.budget.load().then(update, () => undefined);
+  }, RELOAD_SPEND_MS);
+  services.context.subscriptions.push(
+    item,
+    services.onDidChangeCore(update),
+    services.onDidFinishCall(update),
+    services.onDidChangeConfigProblem(update),
+    { dispose: () => clearInterval(timer) },
+  );
+  update();
+}

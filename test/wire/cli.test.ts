@@ -1,0 +1,272 @@
+/**
+ * The `switchyard` CLI as a user runs it: the esbuild bundle (built from the current sources with
+ * esbuild.mjs's own options into a temp folder) run as a child process, talking
+ * through the real SDKs to the local fake server. Proves the text and --json outputs, fallback in
+ * attempts, exit codes with their messages (1: every candidate failed; 2: bad config, unknown model,
+ * missing key) and that `cost --csv` reports exactly what the ledger holds.
+ */
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { startFakeServer, type FakeServer } from '../support/fakeServer';
+
+const root = resolve(__dirname, '../..');
+
+/** Bundles the CLI exactly as `npm run build` does, but into `outdir`; returns the script path. */
+async function buildCli(outdir: string): Promise<string> {
+  const esbuild = await import('esbuild');
+  const { cliBuild } = (await import(pathToFileURL(join(root, 'esbuild.mjs')).href)) as { cliBuild: Parameters<typeof esbuild.build>[0] };
+  await esbuild.build({ ...cliBuild, outdir, sourcemap: false, minify: false, logLevel: 'error' });
+  return join(outdir, 'cli.js');
+}
+let cliEntry = '';
+const SECRET = 'sk-test-DO-NOT-PRINT-0123456789';
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function runCli(args: string[], env: Record<string, string | undefined>, stdin?: string): Promise<Run> {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(process.execPath, [cliEntry, ...args], {
+      cwd: root,
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
+      stdio: [stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout!.on('data', (d) => (stdout += d));
+    child.stderr!.on('data', (d) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', (code) => resolvePromise({ code, stdout, stderr }));
+    if (stdin !== undefined) child.stdin!.end(stdin);
+  });
+}
+
+/** A port nothing listens on (bound, then released). */
+async function closedPort(): Promise<number> {
+  const srv = createServer();
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', () => r()));
+  const port = (srv.address() as { port: number }).port;
+  await new Promise<void>((r) => srv.close(() => r()));
+  return port;
+}
+
+describe('wire: switchyard CLI (child process against the fake server)', function () {
+  this.timeout(60_000);
+  let fake: FakeServer;
+  let dir: string;
+  let dataDir: string;
+  let configPath: string;
+  let env: Record<string, string>;
+
+  const writeConfig = (name: string, config: unknown): string => {
+    const path = join(dir, name);
+    writeFileSync(path, typeof config === 'string' ? config : JSON.stringify(config));
+    return path;
+  };
+
+  before(async () => {
+    fake = await startFakeServer({ apiKey: SECRET });
+    dir = mkdtempSync(join(tmpdir(), 'switchyard-cli-'));
+    cliEntry = await buildCli(join(dir, 'bin'));
+    dataDir = join(dir, 'data');
+    configPath = writeConfig('config.json', {
+      providers: {
+        fake: { kind: 'openai-compatible', baseUrl: fake.openaiBaseUrl, apiKeyEnv: 'FAKE_KEY' },
+        fakeAnthropic: { kind: 'anthropic', baseUrl: fake.anthropicBaseUrl, apiKeyEnv: 'FAKE_KEY' },
+      },
+      models: {
+        first: { provider: 'fake', id: 'first-model' },
+        second: { provider: 'fakeAnthropic', id: 'second-model' },
+      },
+      routes: { chat: ['first', 'second'] },
+      prices: {
+        'first-model': { inputPerMTok: 1, outputPerMTok: 2 },
+        'second-model': { inputPerMTok: 3, outputPerMTok: 15 },
+      },
+      router: { maxRetries: 0, backoffBaseMs: 1, backoffMaxMs: 2 },
+    });
+    env = { SWITCHYARD_CONFIG: configPath, SWITCHYARD_DATA_DIR: dataDir, FAKE_KEY: SECRET };
+  });
+
+  after(async () => {
+    await fake?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  beforeEach(() => fake.reset());
+
+  it('streams the answer to stdout and exits 0', async () => {
+    fake.script('first-model', [{ type: 'text', chunks: ['Hello', ', ', 'world'], usage: { inputTokens: 10, outputTokens: 3 } }]);
+    const run = await runCli(['ask', 'say hello'], env);
+    assert.equal(run.code, 0, run.stderr);
+    assert.equal(run.stdout, 'Hello, world\n');
+    const req = fake.requests.find((r) => r.endpoint === 'chat');
+    assert.ok(req, 'the fake saw a chat request');
+    assert.equal(req.auth, 'bearer');
+    assert.deepEqual(req.body.messages.at(-1), { role: 'user', content: 'say hello' });
+  });
+
+  it('reads the question from stdin when none is given', async () => {
+    fake.script('first-model', [{ type: 'text', text: 'piped ok' }]);
+    const run = await runCli(['ask'], env, 'question from a pipe\n');
+    assert.equal(run.code, 0, run.stderr);
+    assert.equal(run.stdout.trim(), 'piped ok');
+    assert.equal(fake.requests.find((r) => r.endpoint === 'chat')?.body.messages.at(-1).content, 'question from a pipe');
+  });
+
+  it('prints exactly one JSON object with --json, cost from the configured prices', async () => {
+    fake.script('first-model', [{ type: 'text', text: 'json answer', usage: { inputTokens: 1000, outputTokens: 500 } }]);
+    const run = await runCli(['ask', '--json', 'hi'], env);
+    assert.equal(run.code, 0, run.stderr);
+    const lines = run.stdout.trim().split('\n');
+    assert.equal(lines.length, 1, 'one line of JSON');
+    const out = JSON.parse(lines[0]);
+    assert.deepEqual(Object.keys(out).sort(), ['attempts', 'costUsd', 'model', 'provider', 'text', 'traceId', 'usage']);
+    assert.equal(out.text, 'json answer');
+    assert.equal(out.model, 'first');
+    assert.equal(out.provider, 'fake');
+    assert.deepEqual(out.usage, { inputTokens: 1000, outputTokens: 500, cacheReadTokens: 0, cacheWriteTokens: 0 });
+    assert.ok(Math.abs(out.costUsd - (1000 * 1 + 500 * 2) / 1e6) < 1e-12, `costUsd ${out.costUsd}`);
+    assert.match(out.traceId, /^[0-9a-f]{32}$/);
+    assert.equal(out.attempts.length, 1);
+    assert.deepEqual(Object.keys(out.attempts[0]).sort(), ['errorClass', 'latencyMs', 'model', 'status']);
+    assert.equal(out.attempts[0].status, 'ok');
+  });
+
+  it('shows the fallback in attempts when the first candidate is overloaded', async () => {
+    fake.script('first-model', [{ type: 'overloaded' }]);
+    fake.script('second-model', [{ type: 'text', text: 'from the fallback', usage: { inputTokens: 20, outputTokens: 4 } }]);
+    const run = await runCli(['ask', '--json', 'hi'], env);
+    assert.equal(run.code, 0, run.stderr);
+    const out = JSON.parse(run.stdout);
+    assert.equal(out.text, 'from the fallback');
+    assert.equal(out.model, 'second');
+    assert.equal(out.provider, 'fakeAnthropic');
+    assert.deepEqual(out.attempts.map((a: { model: string; status: string; errorClass: string | null }) => [a.model, a.status, a.errorClass]), [
+      ['first', 'error', 'overloaded'],
+      ['second', 'ok', null],
+    ]);
+  });
+
+  it('exits 1 and lists every attempt with its error class when all candidates fail', async () => {
+    fake.script('first-model', [{ type: 'overloaded' }]);
+    fake.script('second-model', [{ type: 'server_error', status: 503 }]);
+    const run = await runCli(['ask', 'hi'], env);
+    assert.equal(run.code, 1, run.stderr);
+    assert.equal(run.stdout, '');
+    assert.match(run.stderr, /every candidate failed/);
+    assert.match(run.stderr, /1\. first .*overloaded/);
+    assert.match(run.stderr, /2\. second .*server/);
+    assert.ok(!run.stderr.includes(SECRET), 'the key never appears');
+  });
+
+  it('exits 2 naming the file and the field for a malformed config', async () => {
+    const bad = writeConfig('bad.json', { providers: { p: { kind: 'openai' } }, models: { a: { provider: 'p', id: 'x' } }, routes: { chat: ['a', 'gpt9'] } });
+    const run = await runCli(['ask', '--config', bad, 'hi'], env);
+    assert.equal(run.code, 2);
+    assert.ok(run.stderr.includes(bad), `names the file: ${run.stderr}`);
+    assert.match(run.stderr, /routes\.chat\[1\]: unknown model "gpt9"/);
+
+    const notJson = writeConfig('broken.json', '{"providers": {');
+    const run2 = await runCli(['models', '--config', notJson], env);
+    assert.equal(run2.code, 2);
+    assert.ok(run2.stderr.includes(notJson) && /not valid JSON/.test(run2.stderr), run2.stderr);
+
+    const run3 = await runCli(['ask', 'hi'], { ...env, SWITCHYARD_CONFIG: join(dir, 'missing.json') });
+    assert.equal(run3.code, 2);
+    assert.match(run3.stderr, /missing\.json .*SWITCHYARD_CONFIG.*no such file/);
+  });
+
+  it('exits 2 for an unknown --model, naming it and the configured ones', async () => {
+    const run = await runCli(['ask', '--model', 'gpt9', 'hi'], env);
+    assert.equal(run.code, 2);
+    assert.match(run.stderr, /--model: unknown model "gpt9" \(configured models: first, second\)/);
+    assert.equal(fake.requests.length, 0, 'nothing was sent');
+  });
+
+  it('exits 2 for bad usage', async () => {
+    const run = await runCli(['ask', '--temperature', '2', 'hi'], env);
+    assert.equal(run.code, 2);
+    assert.match(run.stderr, /ask: .*--temperature/);
+    const run2 = await runCli(['frobnicate'], env);
+    assert.equal(run2.code, 2);
+    assert.match(run2.stderr, /unknown command "frobnicate"/);
+  });
+
+  it('names the environment variable when a key is missing, and never prints a key', async () => {
+    const { FAKE_KEY: _unused, ...noKey } = env;
+    const run = await runCli(['ask', 'hi'], noKey);
+    assert.equal(run.code, 2, run.stderr);
+    assert.match(run.stderr, /No API key for provider "fake"/);
+    assert.match(run.stderr, /No API key for provider "fakeAnthropic"/);
+    assert.match(run.stderr, /Set FAKE_KEY in the environment/);
+    assert.equal(fake.requests.length, 0, 'nothing is sent without the key');
+
+    const wrong = await runCli(['ask', 'hi'], { ...env, FAKE_KEY: 'sk-wrong-key-SHOULD-NOT-LEAK' });
+    assert.equal(wrong.code, 1, wrong.stderr);
+    assert.match(wrong.stderr, /auth/);
+    assert.ok(!wrong.stderr.includes('sk-wrong-key-SHOULD-NOT-LEAK') && !wrong.stdout.includes('sk-wrong-key-SHOULD-NOT-LEAK'));
+  });
+
+  it('says the base URL is unreachable with a network error and exit 1', async () => {
+    const port = await closedPort();
+    const cfg = writeConfig('unreachable.json', {
+      providers: { down: { kind: 'openai-compatible', baseUrl: `http://127.0.0.1:${port}/v1` } },
+      models: { m: { provider: 'down', id: 'm' } },
+      routes: { chat: ['m'] },
+      router: { maxRetries: 0 },
+    });
+    const run = await runCli(['ask', '--config', cfg, 'hi'], env);
+    assert.equal(run.code, 1, run.stderr);
+    assert.match(run.stderr, /network/);
+    assert.ok(run.stderr.includes(`127.0.0.1:${port}`), `names the address: ${run.stderr}`);
+  });
+
+  it('cost --csv has one row per ledger record, with the same trace ids and costs', async () => {
+    const ledgerLines = readFileSync(join(dataDir, 'ledger.jsonl'), 'utf8').split('\n').filter((l) => l.trim());
+    const records = ledgerLines.map((l) => JSON.parse(l) as { traceId: string; costUsd: number | null });
+    assert.ok(records.length >= 5, `the earlier asks wrote records (${records.length})`);
+    const run = await runCli(['cost', '--csv'], env);
+    assert.equal(run.code, 0, run.stderr);
+    const [header, ...rows] = run.stdout.trim().split(/\r?\n/);
+    const cols = header.split(',');
+    const traceCol = cols.indexOf('trace_id');
+    assert.ok(traceCol >= 0, `CSV header has trace_id: ${header}`);
+    assert.equal(rows.length, records.length);
+    assert.deepEqual(rows.map((r) => r.split(',')[traceCol]).sort(), records.map((r) => r.traceId).sort());
+
+    const byModel = await runCli(['cost', '--by', 'model'], env);
+    assert.equal(byModel.code, 0, byModel.stderr);
+    assert.match(byModel.stdout, /first/);
+    assert.match(byModel.stdout, /second/);
+  });
+
+  it('lists the configured models with prices and routes', async () => {
+    const run = await runCli(['models', '--json'], env);
+    assert.equal(run.code, 0, run.stderr);
+    const rows = JSON.parse(run.stdout) as Array<{ name: string; inputPerMTok: number; routes: string[] }>;
+    assert.deepEqual(rows.map((r) => [r.name, r.inputPerMTok, r.routes]), [
+      ['first', 1, ['chat#1']],
+      ['second', 3, ['chat#2']],
+    ]);
+    const table = await runCli(['models'], env);
+    assert.match(table.stdout, /^NAME\s+PROVIDER\s+ID/);
+    assert.match(table.stdout, /first\s+fake \(openai-compatible\)\s+first-model/);
+  });
+
+  it('prints --help and --version', async () => {
+    const help = await runCli(['--help'], env);
+    assert.equal(help.code, 0);
+    for (const name of ['ask', 'models', 'cost']) assert.match(help.stdout, new RegExp(`^  ${name}\\b`, 'm'));
+    const version = await runCli(['--version'], env);
+    assert.equal(version.stdout.trim(), JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version);
+  });
+});
