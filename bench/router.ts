@@ -1,0 +1,86 @@
+/**
+ * Router overhead: the same fake-server call made directly through the adapter and through the
+ * router (route resolution, breaker, budget gate, trace spans, cost, ledger append), interleaved
+ * so both see the same machine noise. Also: failover time after a hang (TTFT timeout → next model).
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseConfig } from '../src/core/config/schema';
+import { BudgetTracker } from '../src/core/cost/budget';
+import { PriceCatalog } from '../src/core/cost/catalog';
+import { JsonlLedger } from '../src/core/cost/ledger';
+import { silentLogger } from '../src/core/logger';
+import { createAdapter } from '../src/core/models/registry';
+import type { ModelAdapter, ModelRequest } from '../src/core/models/types';
+import { createRouter } from '../src/core/router/router';
+import { resolveModel } from '../src/core/router/candidates';
+import { MemoryTraceStore } from '../src/core/trace/store';
+import { createTracer } from '../src/core/trace/tracer';
+import { startFakeServer } from '../test/support/fakeServer';
+import { elapsedUs, summarize } from './stats';
+
+export async function benchRouter(iterations = 300): Promise<Record<string, unknown>> {
+  const fake = await startFakeServer();
+  const dir = mkdtempSync(join(tmpdir(), 'switchyard-bench-'));
+  try {
+    const ttftMs = 300;
+    const config = parseConfig({
+      providers: { oa: { kind: 'openai', baseUrl: fake.openaiBaseUrl } },
+      models: { mini: { provider: 'oa', id: 'gpt-4.1-mini' }, nano: { provider: 'oa', id: 'gpt-4.1-nano' } },
+      routes: { chat: ['mini', 'nano'] },
+      router: { ttftTimeoutMs: { default: ttftMs }, breakerFailureThreshold: 1000 },
+    });
+    const adapter: ModelAdapter = createAdapter('oa', config.providers.oa, 'sk-bench', silentLogger);
+    const ledger = new JsonlLedger(join(dir, 'ledger.jsonl'));
+    const budget = new BudgetTracker(config.budget, ledger);
+    const catalog = new PriceCatalog();
+    const router = createRouter({
+      config,
+      adapterFor: async () => adapter,
+      catalog,
+      ledger,
+      tracer: createTracer({ store: new MemoryTraceStore({ maxTraces: 500, maxBytes: 20_000_000 }) }),
+      budget,
+      logger: silentLogger,
+    });
+    const model = resolveModel(config, 'mini', (id) => catalog.lookup(id));
+    const request: ModelRequest = { messages: [{ role: 'user', content: 'Say hello.' }], maxTokens: 16 };
+    fake.setDefault('*', { type: 'text', chunks: ['Hello', ' world', '!'], usage: { inputTokens: 12, outputTokens: 3 } });
+
+    const direct: number[] = [];
+    const routed: number[] = [];
+    for (let i = 0; i < 20; i++) await router.complete({ task: 'chat', request }); // warm-up
+    for (let i = 0; i < iterations; i++) {
+      let start = process.hrtime.bigint();
+      for await (const _e of adapter.stream(model, request, new AbortController().signal)) {
+        // drain
+      }
+      direct.push(elapsedUs(start));
+      start = process.hrtime.bigint();
+      await router.complete({ task: 'chat', request });
+      routed.push(elapsedUs(start));
+    }
+    const d = summarize(direct);
+    const r = summarize(routed);
+
+    const failover: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      fake.script('gpt-4.1-mini', [{ type: 'hang' }]);
+      const start = process.hrtime.bigint();
+      const result = await router.complete({ task: 'chat', request, model: 'mini' });
+      if (result.model !== 'nano') throw new Error(`failover bench expected nano, got ${result.model}`);
+      failover.push(elapsedUs(start) / 1000);
+    }
+    return {
+      iterations,
+      directCallUs: d,
+      routedCallUs: r,
+      routerOverheadUs: { p50: Number((r.p50 - d.p50).toFixed(1)), p99: Number((r.p99 - d.p99).toFixed(1)) },
+      failoverAfterHang: { ttftTimeoutMs: ttftMs, totalMs: summarize(failover), beyondTimeoutMsP50: Number((summarize(failover).p50 - ttftMs).toFixed(1)) },
+    };
+  } finally {
+    await fake.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
