@@ -3,7 +3,7 @@
  * every inbound message with these schemas (`parseWebviewMessage` on the host,
  * `parseHostMessage` in the webview); a message that fails is dropped and logged.
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import {
   chatErrorSchema,
   contextChipSchema,
@@ -15,22 +15,22 @@ import {
   usageSchema,
 } from '../core/chat/types';
 
-const id = z.string().min(1).max(128);
+const id = z.string().check(z.minLength(1), z.maxLength(128));
 export const tabSchema = z.enum(['chat', 'usage', 'traces']);
 export type Tab = z.infer<typeof tabSchema>;
 
 // ---------------------------------------------------------------- view models sent to the webview
 
 export const modelOptionSchema = z.object({
-  name: z.string().max(128),
-  provider: z.string().max(128),
-  id: z.string().max(256),
-  contextWindow: z.number().optional(),
+  name: z.string().check(z.maxLength(128)),
+  provider: z.string().check(z.maxLength(128)),
+  id: z.string().check(z.maxLength(256)),
+  contextWindow: z.optional(z.number()),
 });
 export type ModelOption = z.infer<typeof modelOptionSchema>;
 
 const keyedTotals = z.object({
-  key: z.string().max(256),
+  key: z.string().check(z.maxLength(256)),
   calls: z.number(),
   costUsd: z.number(),
   /** Calls whose price was unknown (their cost is not in costUsd). */
@@ -51,7 +51,7 @@ const budgetLine = z.object({
 
 /** Everything the Usage tab draws, computed on the host from the ledger. */
 export const usageViewSchema = z.object({
-  rangeDays: z.number().int().positive(),
+  rangeDays: z.int().check(z.positive()),
   generatedAtMs: z.number(),
   totals: keyedTotals,
   /** Day labels (YYYY-MM-DD, UTC), oldest first. */
@@ -62,24 +62,24 @@ export const usageViewSchema = z.object({
   byProvider: z.array(keyedTotals),
   byModel: z.array(keyedTotals),
   budget: z.object({ onExceed: z.string(), lines: z.array(budgetLine) }),
-  acceptRate: z.array(z.object({ model: z.string(), shown: z.number(), accepted: z.number(), rate: z.number().nullable() })),
+  acceptRate: z.array(z.object({ model: z.string(), shown: z.number(), accepted: z.number(), rate: z.nullable(z.number()) })),
 });
 export type UsageView = z.infer<typeof usageViewSchema>;
 
 /** One row of the Traces tab list. */
 export const traceSummarySchema = z.object({
-  traceId: z.string().max(128),
-  name: z.string().max(256),
+  traceId: z.string().check(z.maxLength(128)),
+  name: z.string().check(z.maxLength(256)),
   startMs: z.number(),
-  feature: z.string().max(128),
-  model: z.string().max(256).optional(),
+  feature: z.string().check(z.maxLength(128)),
+  model: z.optional(z.string().check(z.maxLength(256))),
   status: z.enum(['ok', 'error', 'cancelled', 'unset']),
   latencyMs: z.number(),
-  ttftMs: z.number().optional(),
-  inputTokens: z.number().optional(),
-  outputTokens: z.number().optional(),
-  costUsd: z.number().nullable().optional(),
-  attempts: z.number().optional(),
+  ttftMs: z.optional(z.number()),
+  inputTokens: z.optional(z.number()),
+  outputTokens: z.optional(z.number()),
+  costUsd: z.optional(z.nullable(z.number())),
+  attempts: z.optional(z.number()),
 });
 export type TraceSummary = z.infer<typeof traceSummarySchema>;
 
@@ -87,53 +87,61 @@ const attributeValue = z.union([z.string(), z.number(), z.boolean(), z.array(z.s
 export const spanRecordSchema = z.object({
   traceId: z.string(),
   spanId: z.string(),
-  parentSpanId: z.string().optional(),
+  parentSpanId: z.optional(z.string()),
   name: z.string(),
   startMs: z.number(),
-  endMs: z.number().optional(),
+  endMs: z.optional(z.number()),
   status: z.enum(['unset', 'ok', 'error']),
-  statusMessage: z.string().optional(),
+  statusMessage: z.optional(z.string()),
   attributes: z.record(z.string(), attributeValue),
-  events: z.array(z.object({ name: z.string(), timeMs: z.number(), attributes: z.record(z.string(), attributeValue).optional() })),
+  events: z.array(z.object({ name: z.string(), timeMs: z.number(), attributes: z.optional(z.record(z.string(), attributeValue)) })),
 });
 export const traceRecordSchema = z.object({
   traceId: z.string(),
   name: z.string(),
   startMs: z.number(),
   endMs: z.number(),
-  spans: z.array(spanRecordSchema).max(5000),
+  spans: z.array(spanRecordSchema).check(z.maxLength(5000)),
 });
+
+export const priceViewSchema = z.object({
+  inputPerMTok: z.number(),
+  outputPerMTok: z.number(),
+  cacheReadPerMTok: z.optional(z.number()),
+  cacheWritePerMTok: z.optional(z.number()),
+});
+export type PriceView = z.infer<typeof priceViewSchema>;
 
 // ---------------------------------------------------------------- webview → host
 
 export const webviewMessageSchema = z.discriminatedUnion('type', [
   /** The page loaded (or was shown again): the host answers with `init`. */
   z.object({ type: z.literal('ready') }),
-  z.object({ type: z.literal('chat/send'), conversationId: id.optional(), text: z.string().min(1).max(100_000), chips: z.array(contextChipSchema).max(50), model: z.string().max(128).optional() }),
+  z.object({ type: z.literal('chat/send'), conversationId: z.optional(id), text: z.string().check(z.minLength(1), z.maxLength(100_000)), chips: z.array(contextChipSchema).check(z.maxLength(50)), model: z.optional(z.string().check(z.maxLength(128))) }),
   z.object({ type: z.literal('chat/stop'), conversationId: id }),
-  z.object({ type: z.literal('chat/retry'), conversationId: id, messageId: id, model: z.string().max(128).optional() }),
+  z.object({ type: z.literal('chat/retry'), conversationId: id, messageId: id, model: z.optional(z.string().check(z.maxLength(128))) }),
   z.object({ type: z.literal('chat/new') }),
   z.object({ type: z.literal('chat/select'), conversationId: id }),
   z.object({ type: z.literal('chat/delete'), conversationId: id }),
-  z.object({ type: z.literal('chat/rename'), conversationId: id, title: z.string().min(1).max(200) }),
+  z.object({ type: z.literal('chat/rename'), conversationId: id, title: z.string().check(z.minLength(1), z.maxLength(200)) }),
   /** null: follow the chat route. */
-  z.object({ type: z.literal('chat/setModel'), conversationId: id.optional(), model: z.string().max(128).nullable() }),
+  z.object({ type: z.literal('chat/setModel'), conversationId: z.optional(id), model: z.nullable(z.string().check(z.maxLength(128))) }),
   /** Ask the host for a chip: a file picker, or an MCP resource picker. */
   z.object({ type: z.literal('chat/pickContext'), kind: z.enum(['file', 'mcp-resource']) }),
-  z.object({ type: z.literal('code/copy'), code: z.string().max(2_000_000) }),
-  z.object({ type: z.literal('code/insert'), code: z.string().max(2_000_000) }),
+  z.object({ type: z.literal('code/copy'), code: z.string().check(z.maxLength(2_000_000)) }),
+  z.object({ type: z.literal('code/insert'), code: z.string().check(z.maxLength(2_000_000)) }),
   /** Show a diff against the selection the question was about (or the active editor) and apply on accept. */
-  z.object({ type: z.literal('code/apply'), code: z.string().max(2_000_000), language: z.string().max(64).optional(), conversationId: id.optional(), messageId: id.optional() }),
+  z.object({ type: z.literal('code/apply'), code: z.string().check(z.maxLength(2_000_000)), language: z.optional(z.string().check(z.maxLength(64))), conversationId: z.optional(id), messageId: z.optional(id) }),
   /** A link in rendered markdown; the host validates the scheme before opening it. */
-  z.object({ type: z.literal('link/open'), href: z.string().min(1).max(8192) }),
-  z.object({ type: z.literal('action/run'), fix: fixActionSchema, conversationId: id.optional(), messageId: id.optional() }),
+  z.object({ type: z.literal('link/open'), href: z.string().check(z.minLength(1), z.maxLength(8192)) }),
+  z.object({ type: z.literal('action/run'), fix: fixActionSchema, conversationId: z.optional(id), messageId: z.optional(id) }),
   z.object({ type: z.literal('tool/decide'), callId: id, decision: z.enum(['once', 'session', 'always', 'deny']) }),
-  z.object({ type: z.literal('usage/request'), rangeDays: z.number().int().min(1).max(366) }),
-  z.object({ type: z.literal('usage/export'), format: z.enum(['csv', 'markdown']), rangeDays: z.number().int().min(1).max(366) }),
+  z.object({ type: z.literal('usage/request'), rangeDays: z.int().check(z.minimum(1), z.maximum(366)) }),
+  z.object({ type: z.literal('usage/export'), format: z.enum(['csv', 'markdown']), rangeDays: z.int().check(z.minimum(1), z.maximum(366)) }),
   z.object({ type: z.literal('traces/request') }),
-  z.object({ type: z.literal('traces/get'), traceId: z.string().min(1).max(128) }),
-  z.object({ type: z.literal('traces/copy'), traceId: z.string().min(1).max(128) }),
-  z.object({ type: z.literal('traces/openRaw'), traceId: z.string().min(1).max(128) }),
+  z.object({ type: z.literal('traces/get'), traceId: z.string().check(z.minLength(1), z.maxLength(128)) }),
+  z.object({ type: z.literal('traces/copy'), traceId: z.string().check(z.minLength(1), z.maxLength(128)) }),
+  z.object({ type: z.literal('traces/openRaw'), traceId: z.string().check(z.minLength(1), z.maxLength(128)) }),
 ]);
 export type WebviewMessage = z.infer<typeof webviewMessageSchema>;
 
@@ -144,19 +152,19 @@ export const hostMessageSchema = z.discriminatedUnion('type', [
     type: z.literal('init'),
     models: z.array(modelOptionSchema),
     /** The chat route's head, shown when a conversation follows the route. */
-    routeModel: z.string().optional(),
+    routeModel: z.optional(z.string()),
     conversations: z.array(conversationSummarySchema),
-    active: conversationSchema.nullable(),
+    active: z.nullable(conversationSchema),
     running: z.boolean(),
-    tab: tabSchema.optional(),
+    tab: z.optional(tabSchema),
   }),
   z.object({ type: z.literal('showTab'), tab: tabSchema }),
-  z.object({ type: z.literal('models'), models: z.array(modelOptionSchema), routeModel: z.string().optional() }),
+  z.object({ type: z.literal('models'), models: z.array(modelOptionSchema), routeModel: z.optional(z.string()) }),
   z.object({ type: z.literal('chat/conversations'), conversations: z.array(conversationSummarySchema) }),
-  z.object({ type: z.literal('chat/conversation'), conversation: conversationSchema.nullable(), running: z.boolean() }),
+  z.object({ type: z.literal('chat/conversation'), conversation: z.nullable(conversationSchema), running: z.boolean() }),
   z.object({ type: z.literal('chat/addChip'), chip: contextChipSchema }),
   z.object({ type: z.literal('chat/delta'), conversationId: id, messageId: id, text: z.string() }),
-  z.object({ type: z.literal('chat/notice'), conversationId: id, messageId: id, text: z.string().max(1000) }),
+  z.object({ type: z.literal('chat/notice'), conversationId: id, messageId: id, text: z.string().check(z.maxLength(1000)) }),
   z.object({ type: z.literal('chat/toolCall'), conversationId: id, messageId: id, call: toolCallViewSchema }),
   z.object({ type: z.literal('chat/done'), conversationId: id, message: storedMessageSchema }),
   /** An error that belongs to no answer (e.g. a failed send). */
@@ -164,8 +172,9 @@ export const hostMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('usage/data'), usage: usageViewSchema }),
   z.object({ type: z.literal('traces/list'), traces: z.array(traceSummarySchema) }),
   z.object({ type: z.literal('traces/added'), trace: traceSummarySchema }),
-  z.object({ type: z.literal('traces/detail'), trace: traceRecordSchema.nullable(), traceId: z.string() }),
-  z.object({ type: z.literal('toast'), level: z.enum(['info', 'warn', 'error']), text: z.string().max(2000) }),
+  /** `prices`: the catalog price per 1M tokens used for each model id in the trace. */
+  z.object({ type: z.literal('traces/detail'), trace: z.nullable(traceRecordSchema), traceId: z.string(), prices: z.optional(z.record(z.string(), priceViewSchema)) }),
+  z.object({ type: z.literal('toast'), level: z.enum(['info', 'warn', 'error']), text: z.string().check(z.maxLength(2000)) }),
 ]);
 export type HostMessage = z.infer<typeof hostMessageSchema>;
 
@@ -173,7 +182,7 @@ export { usageSchema };
 
 export type ParseResult<T> = { ok: true; message: T } | { ok: false; error: string };
 
-function describe(error: z.ZodError, raw: unknown): string {
+function describe(error: z.core.$ZodError, raw: unknown): string {
   const type = typeof raw === 'object' && raw !== null && 'type' in raw ? String((raw as { type: unknown }).type).slice(0, 40) : '(no type)';
   const issue = error.issues[0];
   const path = issue?.path.map(String).join('.') || '(root)';

@@ -3,10 +3,10 @@
  * host persists these, the protocol sends them to the webview; types are inferred from here.
  * This file imports nothing but zod so the webview bundle can share it.
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 
-const id = z.string().min(1).max(128);
-const relPath = z.string().min(1).max(4096);
+const id = z.string().check(z.minLength(1), z.maxLength(128));
+const relPath = z.string().check(z.minLength(1), z.maxLength(4096));
 
 /** A piece of context the user attached to a question, shown as a removable chip. */
 export const contextChipSchema = z.discriminatedUnion('kind', [
@@ -15,55 +15,55 @@ export const contextChipSchema = z.discriminatedUnion('kind', [
     id,
     /** Workspace-relative path (or file name) for display and the prompt. */
     path: relPath,
-    uri: z.string().max(8192).optional(),
+    uri: z.optional(z.string().check(z.maxLength(8192))),
     /** 1-based, inclusive. */
-    startLine: z.number().int().positive(),
-    endLine: z.number().int().positive(),
-    language: z.string().max(64).optional(),
-    text: z.string().max(400_000),
+    startLine: z.int().check(z.positive()),
+    endLine: z.int().check(z.positive()),
+    language: z.optional(z.string().check(z.maxLength(64))),
+    text: z.string().check(z.maxLength(400_000)),
   }),
-  z.object({ kind: z.literal('file'), id, path: relPath, uri: z.string().max(8192).optional() }),
+  z.object({ kind: z.literal('file'), id, path: relPath, uri: z.optional(z.string().check(z.maxLength(8192))) }),
   z.object({ kind: z.literal('workspace'), id }),
-  z.object({ kind: z.literal('mcp-resource'), id, server: z.string().min(1).max(256), uri: z.string().min(1).max(8192), name: z.string().max(256).optional() }),
+  z.object({ kind: z.literal('mcp-resource'), id, server: z.string().check(z.minLength(1), z.maxLength(256)), uri: z.string().check(z.minLength(1), z.maxLength(8192)), name: z.optional(z.string().check(z.maxLength(256))) }),
 ]);
 export type ContextChip = z.infer<typeof contextChipSchema>;
 export type ContextChipKind = ContextChip['kind'];
 
 export const usageSchema = z.object({
-  inputTokens: z.number().int().nonnegative(),
-  outputTokens: z.number().int().nonnegative(),
-  cacheReadTokens: z.number().int().nonnegative(),
-  cacheWriteTokens: z.number().int().nonnegative(),
+  inputTokens: z.int().check(z.nonnegative()),
+  outputTokens: z.int().check(z.nonnegative()),
+  cacheReadTokens: z.int().check(z.nonnegative()),
+  cacheWriteTokens: z.int().check(z.nonnegative()),
 });
 
 /** What a chat error offers as its fix; the host maps each to a VS Code command. */
 export const fixActionSchema = z.object({
   action: z.enum(['setKey', 'openSettings', 'switchModel', 'retry']),
-  label: z.string().min(1).max(120),
+  label: z.string().check(z.minLength(1), z.maxLength(120)),
   /** Provider config name for setKey. */
-  provider: z.string().max(64).optional(),
+  provider: z.optional(z.string().check(z.maxLength(64))),
 });
 export type FixAction = z.infer<typeof fixActionSchema>;
 
 export const chatErrorSchema = z.object({
   /** ErrorClass of the router's ModelError, or 'internal'. */
-  kind: z.string().max(64),
-  message: z.string().max(4000),
-  fix: z.string().max(1000).optional(),
-  actions: z.array(fixActionSchema).max(8),
+  kind: z.string().check(z.maxLength(64)),
+  message: z.string().check(z.maxLength(4000)),
+  fix: z.optional(z.string().check(z.maxLength(1000))),
+  actions: z.array(fixActionSchema).check(z.maxLength(8)),
 });
 export type ChatError = z.infer<typeof chatErrorSchema>;
 
 /** A tool call in an answer, as the Chat tab shows it (requested → approved/denied → running → done/error). */
 export const toolCallViewSchema = z.object({
   id,
-  name: z.string().min(1).max(256),
+  name: z.string().check(z.minLength(1), z.maxLength(256)),
   /** MCP server name when the tool comes from one. */
-  server: z.string().max(256).optional(),
+  server: z.optional(z.string().check(z.maxLength(256))),
   /** JSON text of the arguments. */
-  arguments: z.string().max(200_000),
+  arguments: z.string().check(z.maxLength(200_000)),
   status: z.enum(['requested', 'approved', 'denied', 'running', 'done', 'error']),
-  result: z.string().max(200_000).optional(),
+  result: z.optional(z.string().check(z.maxLength(200_000))),
 });
 export type ToolCallView = z.infer<typeof toolCallViewSchema>;
 
@@ -71,46 +71,46 @@ export const storedMessageSchema = z.object({
   id,
   role: z.enum(['user', 'assistant']),
   /** What the user typed / what the model answered (markdown). */
-  content: z.string().max(2_000_000),
+  content: z.string().check(z.maxLength(2_000_000)),
   /** User turns: the text actually sent (question + expanded context), reused for later turns. */
-  promptContent: z.string().max(2_000_000).optional(),
+  promptContent: z.optional(z.string().check(z.maxLength(2_000_000))),
   timeMs: z.number(),
-  chips: z.array(contextChipSchema).max(50).optional(),
+  chips: z.optional(z.array(contextChipSchema).check(z.maxLength(50))),
   /** Assistant turns: the model that answered, the one asked for, and the call's facts. */
-  model: z.string().max(128).optional(),
-  requestedModel: z.string().max(128).optional(),
-  traceId: z.string().max(128).optional(),
-  status: z.enum(['streaming', 'ok', 'error', 'cancelled']).optional(),
-  usage: usageSchema.optional(),
+  model: z.optional(z.string().check(z.maxLength(128))),
+  requestedModel: z.optional(z.string().check(z.maxLength(128))),
+  traceId: z.optional(z.string().check(z.maxLength(128))),
+  status: z.optional(z.enum(['streaming', 'ok', 'error', 'cancelled'])),
+  usage: z.optional(usageSchema),
   /** null: the price is unknown (never shown as $0). */
-  costUsd: z.number().nullable().optional(),
-  latencyMs: z.number().optional(),
+  costUsd: z.optional(z.nullable(z.number())),
+  latencyMs: z.optional(z.number()),
   /** How many earlier messages were left out to fit the context window. */
-  trimmedMessages: z.number().int().nonnegative().optional(),
-  error: chatErrorSchema.optional(),
-  toolCalls: z.array(toolCallViewSchema).max(200).optional(),
-  notices: z.array(z.string().max(1000)).max(50).optional(),
+  trimmedMessages: z.optional(z.int().check(z.nonnegative())),
+  error: z.optional(chatErrorSchema),
+  toolCalls: z.optional(z.array(toolCallViewSchema).check(z.maxLength(200))),
+  notices: z.optional(z.array(z.string().check(z.maxLength(1000))).check(z.maxLength(50))),
 });
 export type StoredMessage = z.infer<typeof storedMessageSchema>;
 
 export const conversationSchema = z.object({
   v: z.literal(1),
   id,
-  title: z.string().max(200),
+  title: z.string().check(z.maxLength(200)),
   createdMs: z.number(),
   updatedMs: z.number(),
   /** The conversation's model (picker); undefined = the chat route. */
-  model: z.string().max(128).optional(),
+  model: z.optional(z.string().check(z.maxLength(128))),
   messages: z.array(storedMessageSchema),
 });
 export type Conversation = z.infer<typeof conversationSchema>;
 
 export const conversationSummarySchema = z.object({
   id,
-  title: z.string().max(200),
+  title: z.string().check(z.maxLength(200)),
   updatedMs: z.number(),
-  messageCount: z.number().int().nonnegative(),
-  model: z.string().max(128).optional(),
+  messageCount: z.int().check(z.nonnegative()),
+  model: z.optional(z.string().check(z.maxLength(128))),
 });
 export type ConversationSummary = z.infer<typeof conversationSummarySchema>;
 

@@ -1,0 +1,58 @@
+/** One Traces-tab row from a stored trace. Pure: no vscode import. */
+import type { TraceRecord, SpanRecord } from '../../core/trace/types';
+import type { TraceSummary } from '../../protocol/messages';
+
+const num = (v: unknown): number | undefined => (typeof v === 'number' ? v : undefined);
+const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+
+/** Router operation spans (one per router call) carry `switchyard.status`. */
+export function operationSpans(trace: TraceRecord): SpanRecord[] {
+  return trace.spans.filter((s) => s.attributes['switchyard.status'] !== undefined).sort((a, b) => a.startMs - b.startMs);
+}
+
+export function summarizeTrace(trace: TraceRecord): TraceSummary {
+  const root = trace.spans.find((s) => !s.parentSpanId) ?? trace.spans[0];
+  const ops = operationSpans(trace);
+  const last = ops.at(-1);
+  const rootStatus = str(root?.attributes['switchyard.status']);
+  const lastStatus = str(last?.attributes['switchyard.status']);
+  const rawStatus = rootStatus ?? lastStatus ?? root?.status ?? 'unset';
+  const status: TraceSummary['status'] = rawStatus === 'ok' || rawStatus === 'error' || rawStatus === 'cancelled' ? rawStatus : 'unset';
+  let inputTokens: number | undefined;
+  let outputTokens: number | undefined;
+  let cost: number | null | undefined;
+  let attempts = 0;
+  for (const op of ops) {
+    const a = op.attributes;
+    inputTokens = (inputTokens ?? 0) + (num(a['gen_ai.usage.input_tokens']) ?? 0);
+    outputTokens = (outputTokens ?? 0) + (num(a['gen_ai.usage.output_tokens']) ?? 0);
+    attempts += num(a['switchyard.attempts']) ?? 0;
+    const c = num(a['switchyard.cost_usd']);
+    // An operation without a cost had an unknown price: the total is unknown too, never $0.
+    cost = cost === null || c === undefined ? null : (cost ?? 0) + c;
+  }
+  return {
+    traceId: trace.traceId,
+    name: trace.name,
+    startMs: trace.startMs,
+    feature: str(root?.attributes['switchyard.feature']) ?? str(last?.attributes['switchyard.feature']) ?? trace.name,
+    model: str(last?.attributes['switchyard.model']) ?? str(last?.attributes['gen_ai.request.model']),
+    status,
+    latencyMs: trace.endMs - trace.startMs,
+    ttftMs: num(ops[0]?.attributes['switchyard.ttft_ms']),
+    inputTokens,
+    outputTokens,
+    costUsd: ops.length ? cost : undefined,
+    attempts: ops.length ? attempts : undefined,
+  };
+}
+
+/** The provider model ids that appear in a trace (for the price table). */
+export function modelIdsOf(trace: TraceRecord): string[] {
+  const ids = new Set<string>();
+  for (const s of trace.spans) {
+    const id = s.attributes['gen_ai.request.model'];
+    if (typeof id === 'string') ids.add(id);
+  }
+  return [...ids];
+}

@@ -1,0 +1,403 @@
+/** The Chat tab: conversations, context chips, streamed markdown answers, errors with fixes, tool calls. */
+import type { ContextChip, Conversation, StoredMessage, ToolCallView } from '../../src/core/chat/types';
+import type { HostMessage } from '../../src/protocol/messages';
+import { button, clear, formatMs, formatTokens, formatUsd, h, select } from './dom';
+import { renderMarkdown, type CodeActions } from './markdown';
+import type { AppContext } from './state';
+
+export class ChatView {
+  readonly root = h('section', { class: 'tab-panel chat', attrs: { id: 'panel-chat', role: 'tabpanel' } });
+  private readonly toolbar = h('div', { class: 'toolbar' });
+  private readonly list = h('div', { class: 'messages', attrs: { 'aria-live': 'polite' } });
+  private readonly chipsRow = h('div', { class: 'chips' });
+  private readonly input = h('textarea', { class: 'input', attrs: { rows: '3', placeholder: 'Ask about your code… (Enter to send, Shift+Enter for a new line)', 'aria-label': 'Message' } });
+  private readonly sendBtn: HTMLButtonElement;
+  private readonly stopBtn: HTMLButtonElement;
+  private readonly banner = h('div', { class: 'banner hidden', attrs: { role: 'alert' } });
+  private renaming = false;
+  private pendingFrame = 0;
+  private readonly bodies = new Map<string, HTMLElement>();
+
+  constructor(private readonly app: AppContext) {
+    this.sendBtn = button('Send', () => this.send(), { title: 'Send (Enter)' });
+    this.stopBtn = button('Stop', () => this.stop(), { title: 'Stop the answer (Escape)', class: 'danger' });
+    this.input.value = app.state.draft;
+    this.input.addEventListener('input', () => {
+      this.app.state.draft = this.input.value;
+      this.app.save();
+    });
+    this.input.addEventListener('keydown', (e) => {
+      if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
+        e.preventDefault();
+        this.send();
+      } else if (e.key === 'Escape' && this.app.state.running) {
+        e.preventDefault();
+        this.stop();
+      }
+    });
+    const contextButtons = h(
+      'div',
+      { class: 'context-buttons' },
+      button('@file', () => this.app.post({ type: 'chat/pickContext', kind: 'file' }), { secondary: true, title: 'Attach a file' }),
+      button('@workspace', () => this.addChip({ kind: 'workspace', id: `ws-${Date.now()}` }), { secondary: true, title: 'Retrieve relevant code from the workspace index' }),
+      button('MCP resource', () => this.app.post({ type: 'chat/pickContext', kind: 'mcp-resource' }), { secondary: true, title: 'Attach a resource from an MCP server' }),
+    );
+    const composer = h('div', { class: 'composer' }, this.chipsRow, this.input, h('div', { class: 'composer-actions' }, contextButtons, h('div', { class: 'spacer' }), this.stopBtn, this.sendBtn));
+    this.root.append(this.toolbar, this.banner, this.list, composer);
+    this.render();
+  }
+
+  private get codeActions(): CodeActions {
+    const conv = this.app.state.conversation;
+    return {
+      copy: (code) => this.app.post({ type: 'code/copy', code }),
+      insert: (code) => this.app.post({ type: 'code/insert', code }),
+      apply: (code, language) => this.app.post({ type: 'code/apply', code, language, conversationId: conv?.id }),
+      openLink: (href) => this.app.post({ type: 'link/open', href }),
+    };
+  }
+
+  focusInput(): void {
+    this.input.focus();
+  }
+
+  addChip(chip: ContextChip): void {
+    const s = this.app.state;
+    if (chip.kind === 'workspace' && s.chips.some((c) => c.kind === 'workspace')) return;
+    s.chips = [...s.chips.filter((c) => c.id !== chip.id), chip];
+    this.app.save();
+    this.renderChips();
+  }
+
+  private send(): void {
+    const s = this.app.state;
+    const text = this.input.value.trim();
+    if (!text || s.running) return;
+    this.app.post({ type: 'chat/send', conversationId: s.conversation?.id, text, chips: s.chips, model: s.conversation?.model });
+    s.draft = '';
+    s.chips = [];
+    s.running = true;
+    this.input.value = '';
+    this.hideBanner();
+    this.app.save();
+    this.render();
+  }
+
+  private stop(): void {
+    const id = this.app.state.conversation?.id;
+    if (id) this.app.post({ type: 'chat/stop', conversationId: id });
+  }
+
+  handle(msg: HostMessage): void {
+    const s = this.app.state;
+    switch (msg.type) {
+      case 'chat/conversations':
+        s.conversations = msg.conversations;
+        this.renderToolbar();
+        break;
+      case 'chat/conversation':
+        s.conversation = msg.conversation;
+        s.running = msg.running;
+        this.render();
+        break;
+      case 'chat/addChip':
+        this.addChip(msg.chip);
+        this.input.focus();
+        break;
+      case 'chat/delta':
+        this.withMessage(msg.conversationId, msg.messageId, (m) => ({ ...m, content: m.content + msg.text }));
+        this.scheduleBody(msg.messageId);
+        return;
+      case 'chat/notice':
+        this.withMessage(msg.conversationId, msg.messageId, (m) => ({ ...m, notices: [...(m.notices ?? []), msg.text] }));
+        this.renderMessages();
+        break;
+      case 'chat/toolCall':
+        this.withMessage(msg.conversationId, msg.messageId, (m) => {
+          const calls = [...(m.toolCalls ?? [])];
+          const i = calls.findIndex((c) => c.id === msg.call.id);
+          if (i >= 0) calls[i] = msg.call;
+          else calls.push(msg.call);
+          return { ...m, toolCalls: calls };
+        });
+        this.renderMessages();
+        break;
+      case 'chat/done':
+        if (s.conversation?.id === msg.conversationId) {
+          s.running = false;
+          this.withMessage(msg.conversationId, msg.message.id, () => msg.message);
+          this.render();
+        }
+        break;
+      case 'chat/error':
+        s.running = false;
+        this.showBanner(msg.error.message, msg.error.actions.map((a) => button(a.label, () => this.app.post({ type: 'action/run', fix: a }), { secondary: true })));
+        this.render();
+        break;
+      default:
+        return;
+    }
+    this.app.save();
+  }
+
+  private withMessage(conversationId: string, messageId: string, fn: (m: StoredMessage) => StoredMessage): void {
+    const conv = this.app.state.conversation;
+    if (!conv || conv.id !== conversationId) return;
+    const exists = conv.messages.some((m) => m.id === messageId);
+    const messages = exists ? conv.messages.map((m) => (m.id === messageId ? fn(m) : m)) : conv.messages;
+    this.app.state.conversation = { ...conv, messages };
+  }
+
+  /** Re-renders one streaming answer at most once per frame. */
+  private scheduleBody(messageId: string): void {
+    if (this.pendingFrame) return;
+    this.pendingFrame = requestAnimationFrame(() => {
+      this.pendingFrame = 0;
+      const m = this.app.state.conversation?.messages.find((x) => x.id === messageId);
+      const body = this.bodies.get(messageId);
+      if (!m || !body) return this.renderMessages();
+      const nearBottom = this.list.scrollHeight - this.list.scrollTop - this.list.clientHeight < 40;
+      renderMarkdown(m.content, body, this.codeActions);
+      if (nearBottom) this.list.scrollTop = this.list.scrollHeight;
+      this.app.save();
+    });
+  }
+
+  private showBanner(text: string, actions: HTMLElement[]): void {
+    this.banner.classList.remove('hidden');
+    this.banner.replaceChildren(h('span', { class: 'codicon-error', text: '⚠' }), h('span', { class: 'banner-text', text }), ...actions, button('Dismiss', () => this.hideBanner(), { secondary: true }));
+  }
+
+  private hideBanner(): void {
+    this.banner.classList.add('hidden');
+    clear(this.banner);
+  }
+
+  render(): void {
+    this.renderToolbar();
+    this.renderMessages();
+    this.renderChips();
+    this.sendBtn.disabled = this.app.state.running;
+    this.stopBtn.classList.toggle('hidden', !this.app.state.running);
+  }
+
+  private modelOptions(routeLabel: boolean): Array<{ value: string; label: string }> {
+    const s = this.app.state;
+    const opts = s.models.map((m) => ({ value: m.name, label: `${m.name} · ${m.provider}` }));
+    return routeLabel ? [{ value: '', label: `Route${s.routeModel ? ` (${s.routeModel})` : ''}` }, ...opts] : opts;
+  }
+
+  private renderToolbar(): void {
+    const s = this.app.state;
+    const conv = s.conversation;
+    clear(this.toolbar);
+    if (this.renaming && conv) {
+      const field = h('input', { class: 'rename', attrs: { type: 'text', value: conv.title, 'aria-label': 'Conversation title' } });
+      const commit = () => {
+        this.renaming = false;
+        const title = field.value.trim();
+        if (title && title !== conv.title) this.app.post({ type: 'chat/rename', conversationId: conv.id, title });
+        this.renderToolbar();
+      };
+      field.addEventListener('keydown', (e) => {
+        if (e.key === 'Enter') commit();
+        if (e.key === 'Escape') {
+          this.renaming = false;
+          this.renderToolbar();
+        }
+      });
+      field.addEventListener('blur', commit);
+      this.toolbar.append(field);
+      queueMicrotask(() => field.select());
+      return;
+    }
+    const convOptions = s.conversations.map((c) => ({ value: c.id, label: c.title }));
+    if (conv && !convOptions.some((o) => o.value === conv.id)) convOptions.unshift({ value: conv.id, label: conv.title });
+    if (convOptions.length === 0) convOptions.push({ value: '', label: 'New chat' });
+    this.toolbar.append(
+      select(convOptions, conv?.id ?? '', (v) => v && this.app.post({ type: 'chat/select', conversationId: v }), { title: 'Conversation', class: 'grow' }),
+      button('New', () => this.app.post({ type: 'chat/new' }), { secondary: true, title: 'New conversation' }),
+      button('Rename', () => {
+        this.renaming = true;
+        this.renderToolbar();
+      }, { secondary: true, disabled: !conv }),
+      button('Delete', () => conv && this.app.post({ type: 'chat/delete', conversationId: conv.id }), { secondary: true, disabled: !conv }),
+      select(this.modelOptions(true), conv?.model ?? '', (v) => {
+        this.app.post({ type: 'chat/setModel', conversationId: conv?.id, model: v || null });
+        if (conv) this.app.state.conversation = { ...conv, model: v || undefined };
+        this.app.save();
+      }, { title: 'Model for this conversation', class: 'model-picker' }),
+    );
+  }
+
+  private renderChips(): void {
+    clear(this.chipsRow);
+    for (const chip of this.app.state.chips) {
+      this.chipsRow.append(
+        h(
+          'span',
+          { class: `chip chip-${chip.kind}`, title: chipTitle(chip), data: { kind: chip.kind } },
+          h('span', { class: 'chip-label', text: chipLabel(chip) }),
+          h('button', {
+            class: 'chip-remove',
+            text: '×',
+            title: 'Remove',
+            attrs: { type: 'button', 'aria-label': `Remove ${chipLabel(chip)}` },
+            on: {
+              click: () => {
+                this.app.state.chips = this.app.state.chips.filter((c) => c.id !== chip.id);
+                this.app.save();
+                this.renderChips();
+              },
+            },
+          }),
+        ),
+      );
+    }
+  }
+
+  private renderMessages(): void {
+    const conv = this.app.state.conversation;
+    this.bodies.clear();
+    clear(this.list);
+    if (!conv || conv.messages.length === 0) {
+      this.list.append(
+        h('div', { class: 'empty' },
+          h('p', { text: 'Ask about the selected code, attach files with @file, or search the workspace with @workspace.' }),
+          h('p', { class: 'muted', text: 'Tip: select code in the editor and run “Switchyard: Ask About Selection”.' })),
+      );
+      return;
+    }
+    for (const m of conv.messages) this.list.append(m.role === 'user' ? this.userMessage(m) : this.assistantMessage(conv, m));
+    this.list.scrollTop = this.list.scrollHeight;
+  }
+
+  private userMessage(m: StoredMessage): HTMLElement {
+    const chips = (m.chips ?? []).map((c) => h('span', { class: `chip static chip-${c.kind}`, text: chipLabel(c), title: chipTitle(c) }));
+    return h('div', { class: 'msg user', data: { id: m.id } }, chips.length ? h('div', { class: 'chips' }, ...chips) : null, h('div', { class: 'user-text', text: m.content }));
+  }
+
+  private assistantMessage(conv: Conversation, m: StoredMessage): HTMLElement {
+    const body = h('div', { class: 'md' });
+    this.bodies.set(m.id, body);
+    renderMarkdown(m.content, body, this.codeActions);
+    const streaming = m.status === 'streaming';
+    const el = h('div', { class: `msg assistant ${m.status ?? ''}`, data: { id: m.id } });
+    for (const n of m.notices ?? []) el.append(h('div', { class: 'notice', text: n }));
+    for (const call of m.toolCalls ?? []) el.append(this.toolCall(call));
+    el.append(body);
+    if (streaming && !m.content) el.append(h('div', { class: 'typing', text: 'Waiting for the model…' }));
+    if (m.status === 'cancelled') el.append(h('div', { class: 'muted', text: 'Stopped.' }));
+    if (m.error) {
+      el.append(
+        h('div', { class: 'error-box', attrs: { role: 'alert' } },
+          h('div', { class: 'error-title', text: errorTitle(m.error.kind) }),
+          h('div', { class: 'error-message', text: m.error.message }),
+          m.error.fix ? h('div', { class: 'error-fix', text: m.error.fix }) : null,
+          h('div', { class: 'error-actions' },
+            ...m.error.actions.map((a) =>
+              button(a.label, () => {
+                if (a.action === 'retry') this.app.post({ type: 'chat/retry', conversationId: conv.id, messageId: m.id, model: conv.model });
+                else this.app.post({ type: 'action/run', fix: a, conversationId: conv.id, messageId: m.id });
+              }, { secondary: a.action !== 'setKey' }),
+            ))),
+      );
+    }
+    if (!streaming) el.append(this.footer(conv, m));
+    return el;
+  }
+
+  private footer(conv: Conversation, m: StoredMessage): HTMLElement {
+    const u = m.usage;
+    const facts: string[] = [];
+    if (m.model) facts.push(m.model);
+    if (u) facts.push(`${formatTokens(u.inputTokens)} in${u.cacheReadTokens ? ` (${formatTokens(u.cacheReadTokens)} cached)` : ''} · ${formatTokens(u.outputTokens)} out`);
+    if (m.status !== 'cancelled' || m.costUsd !== undefined) facts.push(formatUsd(m.costUsd));
+    if (m.latencyMs !== undefined) facts.push(formatMs(m.latencyMs));
+    const retry = select([{ value: '', label: 'Retry with…' }, ...this.modelOptions(false)], '', (v) => {
+      if (v) this.app.post({ type: 'chat/retry', conversationId: conv.id, messageId: m.id, model: v });
+    }, { title: 'Retry this answer with another model', class: 'retry' });
+    retry.disabled = this.app.state.running;
+    const trace = m.traceId
+      ? h('a', { class: 'trace-link', text: 'trace', attrs: { href: '#', title: 'Open this call in the Traces tab' }, on: { click: (e) => { e.preventDefault(); this.openTrace(m.traceId!); } } })
+      : null;
+    return h('div', { class: 'msg-footer' }, h('span', { class: 'facts', text: facts.join(' · ') }), trace, retry);
+  }
+
+  private openTrace(traceId: string): void {
+    this.app.state.selectedTrace = traceId;
+    this.app.switchTab('traces');
+    this.app.post({ type: 'traces/get', traceId });
+  }
+
+  private toolCall(call: ToolCallView): HTMLElement {
+    const name = call.server ? `${call.server} › ${call.name}` : call.name;
+    const details = h('details', { class: `tool-call ${call.status}` },
+      h('summary', {}, h('span', { class: 'tool-name', text: `Tool: ${name}` }), h('span', { class: `badge ${call.status}`, text: call.status })),
+      h('div', { class: 'tool-label', text: 'Arguments' }),
+      h('pre', { class: 'tool-args', text: pretty(call.arguments) }),
+      call.result !== undefined ? h('div', { class: 'tool-label', text: 'Result' }) : null,
+      call.result !== undefined ? h('pre', { class: 'tool-result', text: call.result }) : null);
+    if (call.status === 'requested') {
+      details.open = true;
+      details.append(h('div', { class: 'tool-approval' },
+        button('Allow once', () => this.app.post({ type: 'tool/decide', callId: call.id, decision: 'once' })),
+        button('Allow for this session', () => this.app.post({ type: 'tool/decide', callId: call.id, decision: 'session' }), { secondary: true }),
+        button('Always allow', () => this.app.post({ type: 'tool/decide', callId: call.id, decision: 'always' }), { secondary: true }),
+        button('Deny', () => this.app.post({ type: 'tool/decide', callId: call.id, decision: 'deny' }), { secondary: true, class: 'danger' })));
+    }
+    return details;
+  }
+}
+
+function pretty(json: string): string {
+  try {
+    return JSON.stringify(JSON.parse(json), null, 2);
+  } catch {
+    return json;
+  }
+}
+
+export function chipLabel(c: ContextChip): string {
+  switch (c.kind) {
+    case 'selection':
+      return `${basename(c.path)}:${c.startLine}-${c.endLine}`;
+    case 'file':
+      return basename(c.path);
+    case 'workspace':
+      return '@workspace';
+    case 'mcp-resource':
+      return `${c.server}: ${c.name ?? c.uri}`;
+  }
+}
+
+function chipTitle(c: ContextChip): string {
+  switch (c.kind) {
+    case 'selection':
+      return `Selection in ${c.path}, lines ${c.startLine}–${c.endLine}`;
+    case 'file':
+      return `File ${c.path}`;
+    case 'workspace':
+      return 'Code retrieved from the workspace index';
+    case 'mcp-resource':
+      return `MCP resource ${c.uri} from ${c.server}`;
+  }
+}
+
+function basename(p: string): string {
+  return p.split(/[\\/]/).pop() || p;
+}
+
+function errorTitle(kind: string): string {
+  const titles: Record<string, string> = {
+    auth: 'The provider rejected the API key',
+    config: 'Switchyard is not set up for this model',
+    budget: 'Blocked by your budget',
+    context_window: 'The conversation is too long for the model',
+    rate_limit: 'Rate limited',
+    timeout: 'The model timed out',
+    network: 'Network error',
+    not_found: 'Model or endpoint not found',
+  };
+  return titles[kind] ?? 'The request failed';
+}

@@ -1,0 +1,78 @@
+/** A tiny element builder: text always goes through textContent, never innerHTML. */
+
+type Child = Node | string | number | null | undefined | false;
+
+export interface Props {
+  class?: string;
+  text?: string;
+  title?: string;
+  attrs?: Record<string, string | undefined>;
+  data?: Record<string, string>;
+  on?: Partial<{ [K in keyof HTMLElementEventMap]: (ev: HTMLElementEventMap[K]) => void }>;
+}
+
+export function h<K extends keyof HTMLElementTagNameMap>(tag: K, props: Props = {}, ...children: Child[]): HTMLElementTagNameMap[K] {
+  const el = document.createElement(tag);
+  if (props.class) el.className = props.class;
+  if (props.text !== undefined) el.textContent = props.text;
+  if (props.title) el.title = props.title;
+  for (const [k, v] of Object.entries(props.attrs ?? {})) if (v !== undefined) el.setAttribute(k, v);
+  for (const [k, v] of Object.entries(props.data ?? {})) el.dataset[k] = v;
+  for (const [ev, fn] of Object.entries(props.on ?? {})) el.addEventListener(ev, fn as EventListener);
+  for (const c of children) {
+    if (c === null || c === undefined || c === false) continue;
+    el.append(typeof c === 'string' || typeof c === 'number' ? document.createTextNode(String(c)) : c);
+  }
+  return el;
+}
+
+export function button(label: string, onClick: () => void, opts: { class?: string; title?: string; secondary?: boolean; disabled?: boolean } = {}): HTMLButtonElement {
+  const b = h('button', { class: `btn ${opts.secondary ? 'secondary' : ''} ${opts.class ?? ''}`.trim(), text: label, title: opts.title, attrs: { type: 'button' } });
+  b.disabled = opts.disabled ?? false;
+  b.addEventListener('click', (e) => {
+    e.preventDefault();
+    onClick();
+  });
+  return b;
+}
+
+export function select(options: Array<{ value: string; label: string }>, value: string, onChange: (v: string) => void, opts: { title?: string; class?: string } = {}): HTMLSelectElement {
+  const s = h('select', { class: `select ${opts.class ?? ''}`.trim(), title: opts.title, attrs: { 'aria-label': opts.title } });
+  for (const o of options) {
+    const opt = h('option', { text: o.label, attrs: { value: o.value } });
+    if (o.value === value) opt.selected = true;
+    s.append(opt);
+  }
+  s.addEventListener('change', () => onChange(s.value));
+  return s;
+}
+
+export function clear(el: Element): void {
+  while (el.firstChild) el.firstChild.remove();
+}
+
+export function formatUsd(v: number | null | undefined): string {
+  if (v === null || v === undefined) return 'cost unknown';
+  if (v === 0) return '$0.00';
+  if (Math.abs(v) < 0.01) return `$${v.toFixed(4)}`;
+  return `$${v.toFixed(2)}`;
+}
+
+export function formatTokens(n: number | undefined): string {
+  if (n === undefined) return '–';
+  if (n >= 1_000_000) return `${(n / 1_000_000).toFixed(1)}M`;
+  if (n >= 10_000) return `${(n / 1000).toFixed(0)}k`;
+  if (n >= 1000) return `${(n / 1000).toFixed(1)}k`;
+  return String(n);
+}
+
+export function formatMs(ms: number | undefined): string {
+  if (ms === undefined) return '–';
+  return ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${Math.round(ms)} ms`;
+}
+
+export function formatTime(ms: number): string {
+  const d = new Date(ms);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
+}
