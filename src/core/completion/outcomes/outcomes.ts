@@ -2,8 +2,8 @@
  * Counts what happens to completions per model (shown, accepted, rejected, cancelled, cache hits)
  * and writes the user-visible ones to the usage ledger, so accept rates survive restarts and show
  * in the cost report. A router call's own ledger record carries `outcome: 'cancelled'` when the
- * engine aborted it; shown / accepted / rejected / cache_hit happen after the call and get a small
- * record of their own (no attempts, no usage, same traceId as the call that produced the text).
+ * engine aborted it; accepted / rejected / cache_hit happen after the call and get a small record
+ * of their own (no attempts, no usage, same traceId as the call that produced the text).
  */
 import type { Ledger, LedgerRecord } from '../../cost/types';
 import type { Logger } from '../../logger';
@@ -74,7 +74,9 @@ export class OutcomeTracker {
     if (this.current) this.reject();
     this.current = info;
     this.stats(info.model).shown++;
-    this.write(fromCache ? 'cache_hit' : 'shown', info);
+    // One ledger record per suggestion, written when it closes (accepted / rejected); a suggestion
+    // shown again from the cache also leaves a cache_hit record (the cost report keeps those apart).
+    if (fromCache) this.write('cache_hit', info);
   }
 
   /** The suggestion on screen went away without being accepted (replaced, or nothing to show). */

@@ -1,0 +1,150 @@
+/**
+ * Registers inline completions in VS Code: the provider, the accept command, the status bar
+ * toggle, snooze, per-language switch and completion model pick. The engine is rebuilt with the
+ * core when settings change; a snooze survives the rebuild.
+ */
+import * as vscode from 'vscode';
+import type { AppServices } from '../../core/app';
+import { CompletionEngine } from '../../core/completion/engine';
+import { candidateNames } from '../../core/router/candidates';
+import { setPinned } from '../commands/switchModel';
+import type { HostServices } from '../hostServices';
+import { targetFor, valueAt } from '../settings';
+import { ACCEPTED_COMMAND, filepathOf, SwitchyardInlineCompletionProvider } from './provider';
+import { RecentEdits } from './recentEdits';
+import { completionStatusView } from './view';
+
+const SELECTOR: vscode.DocumentSelector = [{ scheme: 'file' }, { scheme: 'untitled' }, { scheme: 'vscode-remote' }, { scheme: 'vscode-vfs' }];
+
+function createEngine(core: AppServices): CompletionEngine {
+  return new CompletionEngine({
+    router: core.router,
+    config: core.config,
+    logger: core.logger,
+    ledger: core.ledger,
+    clock: core.clock,
+    workspaceRoot: vscode.workspace.workspaceFolders?.[0]?.uri.fsPath,
+  });
+}
+
+/** Writes one field of the `switchyard.completion` setting at the level that currently wins. */
+async function updateCompletionSetting(change: (current: Record<string, unknown>) => Record<string, unknown>): Promise<void> {
+  const target = targetFor('completion');
+  const current = { ...(valueAt<Record<string, unknown>>('completion', target) ?? {}) };
+  await vscode.workspace.getConfiguration('switchyard').update('completion', change(current), target);
+}
+
+export function registerCompletion(services: HostServices): void {
+  const { context } = services;
+  let engine = createEngine(services.core);
+  let snoozedUntil: number | undefined;
+  const recentEdits = new RecentEdits();
+
+  const item = vscode.window.createStatusBarItem('switchyard.completion', vscode.StatusBarAlignment.Right, 99);
+  item.name = 'Switchyard Completions';
+  item.command = 'switchyard.completion.toggle';
+  const refresh = () => {
+    const { config } = services.core;
+    const languageId = vscode.window.activeTextEditor?.document.languageId;
+    const view = completionStatusView({
+      enabled: config.completion.enabled,
+      languageId,
+      languageOff: languageId !== undefined && config.completion.languages[languageId] === false,
+      snoozedUntil: engine.snoozedUntil(),
+      model: candidateNames(config, 'completion')[0],
+      pinned: config.pinned['completion'] !== undefined,
+      stats: engine.stats(),
+      now: Date.now(),
+    });
+    item.text = view.text;
+    item.tooltip = view.tooltip;
+    item.show();
+  };
+  let refreshTimer: ReturnType<typeof setTimeout> | undefined;
+  const refreshSoon = () => {
+    if (refreshTimer) return;
+    refreshTimer = setTimeout(() => {
+      refreshTimer = undefined;
+      refresh();
+    }, 500);
+  };
+
+  const provider = new SwitchyardInlineCompletionProvider(() => engine, recentEdits, (result) => {
+    if (result.status === 'error' && result.error) services.logger.debug(`Completion: ${result.error.message}`);
+    refreshSoon();
+  });
+
+  context.subscriptions.push(
+    item,
+    { dispose: () => engine.dispose() },
+    { dispose: () => refreshTimer && clearTimeout(refreshTimer) },
+    vscode.languages.registerInlineCompletionItemProvider(SELECTOR, provider),
+    services.onDidChangeCore((core) => {
+      engine.dispose();
+      engine = createEngine(core);
+      if (snoozedUntil && snoozedUntil > Date.now()) engine.snooze(snoozedUntil - Date.now());
+      refresh();
+    }),
+    vscode.workspace.onDidChangeTextDocument((event) => {
+      recentEdits.note(event);
+      const last = event.contentChanges[event.contentChanges.length - 1];
+      if (!last) return;
+      const doc = event.document;
+      // Abort in-flight calls the edit contradicts right away (typing through one keeps it).
+      engine.documentChanged(filepathOf(doc), doc.getText(), doc.offsetAt(last.range.start) + last.text.length);
+    }),
+    vscode.window.onDidChangeActiveTextEditor(() => refresh()),
+    vscode.commands.registerCommand(ACCEPTED_COMMAND, (id: unknown) => {
+      if (typeof id === 'string') engine.accepted(id);
+      refreshSoon();
+    }),
+    vscode.commands.registerCommand('switchyard.completion.toggle', async () => {
+      if (engine.snoozedUntil()) {
+        engine.snooze(0);
+        snoozedUntil = undefined;
+        refresh();
+        return;
+      }
+      const enabled = services.core.config.completion.enabled;
+      await updateCompletionSetting((c) => ({ ...c, enabled: !enabled }));
+      void vscode.window.setStatusBarMessage(`Switchyard inline completions ${enabled ? 'off' : 'on'}`, 3000);
+    }),
+    vscode.commands.registerCommand('switchyard.completion.toggleLanguage', async () => {
+      const languageId = vscode.window.activeTextEditor?.document.languageId;
+      if (!languageId) {
+        void vscode.window.showInformationMessage('Switchyard: open a file to switch completions for its language.');
+        return;
+      }
+      const off = services.core.config.completion.languages[languageId] === false;
+      await updateCompletionSetting((c) => ({ ...c, languages: { ...((c.languages as Record<string, boolean>) ?? {}), [languageId]: off } }));
+      void vscode.window.setStatusBarMessage(`Switchyard inline completions ${off ? 'on' : 'off'} for ${languageId}`, 3000);
+    }),
+    vscode.commands.registerCommand('switchyard.completion.snooze', () => {
+      const minutes = services.core.config.completion.snoozeMinutes;
+      engine.snooze(minutes * 60_000);
+      snoozedUntil = Date.now() + minutes * 60_000;
+      refresh();
+      const timer = setTimeout(refresh, minutes * 60_000 + 1000);
+      context.subscriptions.push({ dispose: () => clearTimeout(timer) });
+      void vscode.window.setStatusBarMessage(`Switchyard inline completions snoozed for ${minutes} min (click the status item to resume)`, 4000);
+    }),
+    vscode.commands.registerCommand('switchyard.completion.pickModel', async () => {
+      const { config } = services.core;
+      const names = Object.keys(config.models);
+      if (names.length === 0) {
+        void vscode.window.showWarningMessage('Switchyard: no models are configured. Add one under switchyard.models first.');
+        return;
+      }
+      const pinned = config.pinned['completion'];
+      const route = config.routes['completion'] ?? [];
+      const items: (vscode.QuickPickItem & { model?: string })[] = [
+        { label: '$(list-ordered) Use the completion route', description: route.join(' → ') || 'no route set', model: undefined },
+        ...names.map((name) => ({ label: name, description: `${config.models[name].id}${name === pinned ? ' · pinned' : ''}`, model: name })),
+      ];
+      const picked = await vscode.window.showQuickPick(items, { title: 'Model for inline completions', placeHolder: pinned ? `Pinned: ${pinned}` : 'Pick a model to pin for completions' });
+      if (!picked) return;
+      await setPinned('completion', picked.model);
+    }),
+  );
+  refresh();
+}
