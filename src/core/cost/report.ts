@@ -38,17 +38,29 @@ const KEYS: Record<GroupBy, (r: LedgerRecord) => string> = {
   feature: (r) => r.feature,
 };
 
+const OUTCOME_ONLY = new Set(['shown', 'accepted', 'rejected', 'cache_hit']);
+
+/**
+ * False for the small records the completion engine writes when a suggestion closes (accepted,
+ * rejected, cache_hit …: no attempts, no usage); true for records of router calls.
+ */
+export const isModelCall = (r: LedgerRecord): boolean => !(r.attempts.length === 0 && r.outcome !== undefined && OUTCOME_ONLY.has(r.outcome));
+
 interface Acc {
   row: AggregateRow;
   cost: Femto;
   savings: Femto;
 }
 
-/** Rows per key; days sorted oldest first, everything else by cost, then calls, then key. */
+/**
+ * Rows per key over the model calls (completion outcome records are left to acceptRate); days
+ * sorted oldest first, everything else by cost, then calls, then key.
+ */
 export function aggregate(records: readonly LedgerRecord[], by: GroupBy): AggregateRow[] {
   const keyOf = KEYS[by];
   const groups = new Map<string, Acc>();
   for (const r of records) {
+    if (!isModelCall(r)) continue;
     const key = keyOf(r);
     let acc = groups.get(key);
     if (!acc) {
@@ -88,7 +100,8 @@ function nextDay(day: string): string {
 }
 
 /** Cost and tokens (input + output) per model per day, for stacked charts. */
-export function dailyByModel(records: readonly LedgerRecord[]): DailySeries {
+export function dailyByModel(allRecords: readonly LedgerRecord[]): DailySeries {
+  const records = allRecords.filter(isModelCall);
   if (records.length === 0) return { days: [], series: [] };
   const present = [...new Set(records.map(dayKey))].sort();
   const days: string[] = [];
@@ -207,7 +220,7 @@ function table(title: string, rows: AggregateRow[]): string[] {
 /** A Markdown report: totals, budget, spend by model and by feature, completion accept rates. */
 export function markdownSummary(records: readonly LedgerRecord[], budget?: BudgetState): string {
   const out: string[] = ['## Switchyard usage', ''];
-  if (records.length === 0) {
+  if (!records.some(isModelCall)) {
     out.push('No model calls recorded yet.', '');
   } else {
     const days = aggregate(records, 'day');
@@ -240,7 +253,7 @@ export function markdownSummary(records: readonly LedgerRecord[], budget?: Budge
     out.push(`- This month: ${limit(budget.monthlySpentUsd, budget.monthlyLimitUsd)}`);
     out.push(`- State: ${budget.level}${budget.message ? ` — ${budget.message}` : ''} (on exceed: ${budget.onExceed})`, '');
   }
-  if (records.length > 0) {
+  if (records.some(isModelCall)) {
     out.push(...table('By model', aggregate(records, 'model')));
     out.push(...table('By feature', aggregate(records, 'feature')));
     const rates = acceptRate(records);
