@@ -90,6 +90,8 @@ export async function startCliHub(cfg: CliMcpConfig, opts: { env: NodeJS.Process
     callTimeoutMs: cfg.callTimeoutMs,
     connectTimeoutMs: 20_000,
     reconnect: { maxAttempts: 0 },
+    // A terminal already has the user's shell PATH: no login-shell lookup.
+    loginShellPath: async () => undefined,
     variables: {
       workspaceFolder: opts.cwd,
       env: opts.env,

@@ -35,7 +35,7 @@ import {
   type McpTransportSpec,
   type VariableContext,
 } from './config';
-import { baseServerEnv, mergePath, readLoginShellPath } from './shellEnv';
+import { baseServerEnv, isExecutableOnPath, mergePath, readLoginShellPath } from './shellEnv';
 import { assignToolNames } from './toolNames';
 
 export type McpServerState = 'starting' | 'connected' | 'reconnecting' | 'error' | 'disabled' | 'blocked' | 'stopped';
@@ -173,6 +173,7 @@ export class McpHub {
   private readonly reconnectOpts: ReconnectOptions;
   private inputs: McpInputDefinition[] = [];
   private loginPath?: Promise<string | undefined>;
+  private loginPathValue?: { value: string | undefined };
   private callTimeoutMs: number;
   private disposed = false;
 
@@ -425,8 +426,24 @@ export class McpHub {
   }
 
   private loginShellPath(): Promise<string | undefined> {
-    this.loginPath ??= (this.opts.loginShellPath ?? (() => readLoginShellPath()))().catch(() => undefined);
+    this.loginPath ??= (this.opts.loginShellPath ?? (() => readLoginShellPath({ timeoutMs: 10_000 })))()
+      .catch(() => undefined)
+      .then((value) => {
+        this.loginPathValue = { value };
+        return value;
+      });
     return this.loginPath;
+  }
+
+  /**
+   * PATH for a stdio server: the login shell's entries first once known. A slow shell profile
+   * (seconds, with pyenv/nvm/conda) is only waited for when the command is not on the current PATH.
+   */
+  private async serverPath(command: string, currentPath: string | undefined, cwd: string | undefined): Promise<string> {
+    if (this.loginPathValue) return mergePath(this.loginPathValue.value, currentPath);
+    const lookup = this.loginShellPath();
+    if (await isExecutableOnPath(command, currentPath, cwd)) return currentPath ?? '';
+    return mergePath(await lookup, currentPath);
   }
 
   private connect(conn: Conn): Promise<void> {
@@ -481,7 +498,7 @@ export class McpHub {
     const newClient = () => new Client(this.opts.clientInfo ?? { name: 'switchyard', version: '0.1.0' }, { capabilities: {} });
     if (t.type === 'stdio') {
       const env = this.opts.env ?? process.env;
-      const pathValue = t.env.PATH ?? mergePath(await this.loginShellPath(), env.PATH);
+      const pathValue = t.env.PATH ?? (await this.serverPath(t.command, env.PATH, t.cwd));
       const transport = new StdioClientTransport({
         command: t.command,
         args: t.args,

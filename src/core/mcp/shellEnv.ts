@@ -4,6 +4,7 @@
  * (Same idea as VS Code's own shell-environment resolution; a few lines do not earn a dependency.)
  */
 import { execFile } from 'node:child_process';
+import { access, constants } from 'node:fs/promises';
 import path from 'node:path';
 
 const START = '__SWITCHYARD_PATH_START__';
@@ -60,4 +61,23 @@ export function baseServerEnv(pathValue: string, from: NodeJS.ProcessEnv = proce
   }
   env.PATH = pathValue;
   return env;
+}
+
+/** Whether `command` (a name, or a path) resolves to an executable with this PATH. */
+export async function isExecutableOnPath(command: string, pathValue: string | undefined, cwd?: string): Promise<boolean> {
+  const exts = process.platform === 'win32' ? ['', ...(process.env.PATHEXT ?? '.EXE;.CMD;.BAT').split(';')] : [''];
+  const candidates = command.includes('/') || command.includes(path.sep)
+    ? [path.resolve(cwd ?? process.cwd(), command)]
+    : (pathValue ?? '').split(path.delimiter).filter(Boolean).map((dir) => path.join(dir, command));
+  for (const c of candidates) {
+    for (const ext of exts) {
+      try {
+        await access(c + ext, constants.X_OK);
+        return true;
+      } catch {
+        // next candidate
+      }
+    }
+  }
+  return false;
 }
