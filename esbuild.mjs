@@ -83,5 +83,19 @@ async function run() {
     if (existsSync(cli)) chmodSync(cli, statSync(cli).mode | 0o111);
     console.log(`esbuild: built ${builds.length} bundle(s) in ${Date.now() - started} ms${dev ? ' (dev)' : ''}`);
     results.forEach(report);
+    await copyRuntimeAssets();
+  }
+}
+
+/**
+ * Runtime assets other areas need beside the bundles (each area owns its copy script):
+ * RAG — tree-sitter WASM grammars and the Chroma server binding → dist/rag-assets/.
+ */
+async function copyRuntimeAssets() {
+  const rag = join(root, 'scripts', 'copy-rag-assets.mjs');
+  if (existsSync(rag)) {
+    const { copyRagAssets } = await import(pathToFileURL(rag).href);
+    const files = copyRagAssets(root);
+    console.log(`  dist/rag-assets/ (${files.length} files)`);
   }
 }

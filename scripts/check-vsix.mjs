@@ -44,7 +44,7 @@ const FORBIDDEN = [
   [/^extension\/(tsconfig\.json|esbuild\.mjs|\.mocharc\.json|package-lock\.json|\.gitignore|\.vscodeignore)$/, 'build config'],
   [/\.vsix$/, 'nested package'],
 ];
-const REQUIRED = ['extension/package.json', 'extension/dist/extension.js', 'extension/dist/cli.js', 'extension/README.md', 'extension/LICENSE.txt', 'extension/media/icon.png'];
+const REQUIRED = ['extension/package.json', 'extension/dist/extension.js', 'extension/dist/cli.js', 'extension/readme.md', 'extension/LICENSE.txt', 'extension/media/icon.png'];
 
 const file = process.argv[2];
 if (!file) {
@@ -59,8 +59,10 @@ for (const name of names) {
   for (const [re, why] of FORBIDDEN) if (re.test(name)) problems.push(`${name}: ${why}`);
 }
 for (const name of REQUIRED) {
-  // vsce renames LICENSE to LICENSE.txt; accept either.
-  if (!names.includes(name) && !(name.endsWith('LICENSE.txt') && names.includes('extension/LICENSE'))) problems.push(`${name}: missing`);
+  // vsce renames LICENSE to LICENSE.txt and README.md to readme.md; compare case-insensitively.
+  const lower = names.map((n) => n.toLowerCase());
+  const alternatives = [name, name.replace(/\.txt$/, '')].map((n) => n.toLowerCase());
+  if (!alternatives.some((n) => lower.includes(n))) problems.push(`${name}: missing`);
 }
 const manifestEntry = entries.find((e) => e.name === 'extension/package.json');
 if (manifestEntry) {

@@ -83,6 +83,7 @@ export async function main(argv: string[], io: CliIO, commands: CliCommand[] = r
       dataDir: dataDirFrom(io.env, io.cwd),
       logger,
       workspace: io.cwd,
+      version,
       missingKeyFix: (providerName) => missingKeyFix(config, providerName),
     });
     built.push(core);

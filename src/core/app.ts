@@ -14,7 +14,8 @@ import type { ModelAdapter } from './models/types';
 import { createRouter, type ManagedRouter } from './router/router';
 import { systemClock, type Clock, type CoreServices, type SecretSource } from './services';
 import { MemoryTraceStore } from './trace/store';
-import { createTracer, type TraceExporter } from './trace/tracer';
+import { createOtlpExporter } from './trace/otlp';
+import { createTracer } from './trace/tracer';
 
 export interface CreateCoreOptions {
   config: SwitchyardConfig;
@@ -23,6 +24,8 @@ export interface CreateCoreOptions {
   logger: Logger;
   clock?: Clock;
   workspace?: string;
+  /** Reported as service.version on exported traces. */
+  version?: string;
   /**
    * The fix shown when a provider that needs a key has none: each front door knows where keys
    * live ("Run Switchyard: Set API Key" / "Set OPENAI_API_KEY").
@@ -77,7 +80,9 @@ export async function createCoreServices(opts: CreateCoreOptions): Promise<AppSe
   } catch (err) {
     logger.warn(`Could not load stored traces: ${err instanceof Error ? err.message : String(err)}`);
   }
-  const exporter = config.trace.otlpEndpoint ? await createOtlpExporter(config.trace.otlpEndpoint, config.trace.otlpHeaders, logger) : undefined;
+  const exporter = config.trace.otlpEndpoint
+    ? createOtlpExporter({ endpoint: config.trace.otlpEndpoint, headers: config.trace.otlpHeaders, logger, serviceVersion: opts.version })
+    : undefined;
   const tracer = createTracer({ store: traceStore, clock, recordBodies: config.trace.recordBodies, exporter, logger });
   const budget = new BudgetTracker(config.budget, ledger, clock);
   try {
@@ -134,10 +139,4 @@ export async function createCoreServices(opts: CreateCoreOptions): Promise<AppSe
       await Promise.allSettled([traceStore.flush(), exporter?.shutdown?.()]);
     },
   };
-}
-
-/** OTLP/HTTP export of finished traces. TODO(host-cli): switch to src/core/trace/otlp.ts once it lands. */
-async function createOtlpExporter(endpoint: string, _headers: Record<string, string> | undefined, logger: Logger): Promise<TraceExporter | undefined> {
-  logger.warn(`OTLP export to ${endpoint} is not available in this build yet.`);
-  return undefined;
 }

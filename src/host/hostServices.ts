@@ -155,6 +155,7 @@ class HostServicesImpl implements HostServices {
       dataDir: this.context.globalStorageUri.fsPath,
       logger: this.logger,
       workspace: vscode.workspace.workspaceFolders?.[0]?.uri.fsPath,
+      version: String(this.context.extension.packageJSON.version ?? ''),
       missingKeyFix: (provider) => `Run "Switchyard: Set API Key" for provider "${provider}".`,
     });
     return { ...app, router: tapRouter(app.router, (result) => this.onCallFinished(result)) };

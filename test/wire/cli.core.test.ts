@@ -1,0 +1,114 @@
+/**
+ * createCoreServices, the graph both front doors build: files in the data dir, adapters cached per
+ * provider and rebuilt when the key changes, the missing-key fix of the front door, and OTLP export
+ * to a collector when trace.otlpEndpoint is set — through the real SDK against the fake server.
+ */
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createCoreServices, LEDGER_FILE, TRACES_FILE } from '../../src/core/app';
+import { parseConfig } from '../../src/core/config/schema';
+import { silentLogger } from '../../src/core/logger';
+import { ModelError } from '../../src/core/models/errors';
+import { startFakeServer, type FakeServer } from '../support/fakeServer';
+
+describe('wire: createCoreServices (the core both front doors build)', function () {
+  this.timeout(30_000);
+  let fake: FakeServer;
+  let dir: string;
+  let collector: Server;
+  let collected: { path: string; bytes: number }[];
+  let collectorUrl: string;
+
+  before(async () => {
+    fake = await startFakeServer();
+    dir = mkdtempSync(join(tmpdir(), 'switchyard-core-'));
+    collected = [];
+    collector = createServer((req, res) => {
+      let bytes = 0;
+      req.on('data', (d: Buffer) => (bytes += d.length));
+      req.on('end', () => {
+        collected.push({ path: req.url ?? '', bytes });
+        res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+      });
+    });
+    await new Promise<void>((r) => collector.listen(0, '127.0.0.1', () => r()));
+    collectorUrl = `http://127.0.0.1:${(collector.address() as { port: number }).port}`;
+  });
+
+  after(async () => {
+    await fake.close();
+    await new Promise<void>((r) => collector.close(() => r()));
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const config = (extra: Record<string, unknown> = {}) =>
+    parseConfig({
+      providers: {
+        local: { kind: 'openai-compatible', baseUrl: fake.openaiBaseUrl },
+        hosted: { kind: 'openai', baseUrl: fake.openaiBaseUrl },
+      },
+      models: { a: { provider: 'local', id: 'model-a' }, b: { provider: 'hosted', id: 'model-b' } },
+      routes: { chat: ['a'], other: ['b'] },
+      ...extra,
+    });
+
+  it('writes the ledger and the traces under the data dir, and exports traces over OTLP', async () => {
+    const dataDir = join(dir, 'one');
+    const core = await createCoreServices({
+      config: config({ trace: { otlpEndpoint: collectorUrl } }),
+      secrets: { apiKey: async () => undefined },
+      dataDir,
+      logger: silentLogger,
+    });
+    fake.script('model-a', [{ type: 'text', text: 'hi there', usage: { inputTokens: 3, outputTokens: 2 } }]);
+    const result = await core.router.complete({ task: 'chat', request: { messages: [{ role: 'user', content: 'hi' }] } });
+    assert.equal(result.status, 'ok');
+    assert.equal(result.text, 'hi there');
+    await core.dispose();
+    const ledger = readFileSync(join(dataDir, LEDGER_FILE), 'utf8').trim().split('\n');
+    assert.equal(ledger.length, 1);
+    assert.equal(JSON.parse(ledger[0]).traceId, result.traceId);
+    assert.ok(existsSync(join(dataDir, TRACES_FILE)));
+    assert.ok(readFileSync(join(dataDir, TRACES_FILE), 'utf8').includes(result.traceId), 'the trace persisted');
+    assert.ok(core.traceStore.get(result.traceId));
+    assert.ok(collected.some((c) => c.path === '/v1/traces' && c.bytes > 0), `collector got ${JSON.stringify(collected)}`);
+
+    // A second core over the same data dir sees the stored trace and the spend.
+    const again = await createCoreServices({ config: config(), secrets: { apiKey: async () => undefined }, dataDir, logger: silentLogger });
+    assert.ok(again.traceStore.get(result.traceId), 'traces reload from disk');
+    assert.equal((await again.ledger.read()).length, 1);
+    await again.dispose();
+  });
+
+  it('caches adapters per provider and rebuilds one when its key changes', async () => {
+    let key = 'sk-one';
+    const core = await createCoreServices({ config: config(), secrets: { apiKey: async () => key }, dataDir: join(dir, 'two'), logger: silentLogger });
+    const first = await core.adapterFor('hosted');
+    assert.equal(await core.adapterFor('hosted'), first, 'same key → same adapter');
+    key = 'sk-two';
+    const second = await core.adapterFor('hosted');
+    assert.notEqual(second, first, 'new key → new adapter');
+    await assert.rejects(core.adapterFor('nope'), (e: unknown) => e instanceof ModelError && e.kind === 'config' && /not configured/.test(e.message));
+    await core.dispose();
+  });
+
+  it('tells how this front door sets a missing key, and the call fails without reaching the provider', async () => {
+    const core = await createCoreServices({
+      config: config(),
+      secrets: { apiKey: async () => undefined },
+      dataDir: join(dir, 'three'),
+      logger: silentLogger,
+      missingKeyFix: (p) => `Run the key command for ${p}.`,
+    });
+    await assert.rejects(core.adapterFor('hosted'), (e: unknown) => e instanceof ModelError && e.kind === 'config' && e.fix === 'Run the key command for hosted.' && e.message.includes('No API key for provider "hosted"'));
+    fake.reset();
+    const result = await core.router.complete({ task: 'other', request: { messages: [{ role: 'user', content: 'hi' }] } });
+    assert.equal(result.status, 'error');
+    assert.equal(result.attempts[0]?.errorClass, 'config');
+    assert.equal(fake.requests.length, 0);
+    await core.dispose();
+  });
+});
