@@ -57,6 +57,12 @@ export function chromaHeaders(config: SwitchyardConfig, token: string | undefine
   return config.rag.chromaAuthHeader === 'X-Chroma-Token' ? { 'X-Chroma-Token': token } : { Authorization: `Bearer ${token}` };
 }
 
+/** The index's own storage, when it sits inside the workspace, must never be indexed. */
+function storageInside(root: string, storageDir: string): string[] {
+  const rel = path.relative(path.resolve(root), path.resolve(storageDir));
+  return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? [`/${rel.split(path.sep).join('/')}/`] : [];
+}
+
 export function openWorkspaceRag(opts: WorkspaceRagOptions): WorkspaceRag {
   const assets: RagAssets = locateRagAssets(opts.assetsDir);
   const model = embeddingModel(opts.config);
@@ -94,7 +100,7 @@ export function openWorkspaceRag(opts: WorkspaceRagOptions): WorkspaceRag {
     storageDir: path.join(opts.storageDir, 'index'),
     logger: opts.logger,
     chunker: { treeSitterWasm: assets.treeSitterWasm, grammarPath: assets.grammarPath },
-    walk: { exclude: [...opts.config.rag.exclude, ...(opts.exclude ?? [])], maxFileBytes: opts.config.rag.maxFileBytes },
+    walk: { exclude: [...opts.config.rag.exclude, ...(opts.exclude ?? []), ...storageInside(opts.root, opts.storageDir)], maxFileBytes: opts.config.rag.maxFileBytes },
     embedder: vectors ? embedder : undefined,
     vectors,
     collection,

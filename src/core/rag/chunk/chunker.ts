@@ -110,6 +110,7 @@ export class Chunker {
       }
     }
     if (!spans || spans.length === 0) spans = this.windows(lines);
+    else spans = this.normalize(spans, lines);
     return spans
       .map((s) => ({ ...s, text: lines.slice(s.start, s.end + 1).join('\n') }))
       .filter((s) => s.text.trim().length > 0)
@@ -143,7 +144,8 @@ export class Chunker {
     for (const child of children) {
       const end = child.endPosition.row;
       const own = DEFINITION.test(child.type) ? symbolOf(child) : '';
-      const symbol = own && scope ? `${scope}.${own}` : own;
+      // an export/decorator wrapper and the declaration inside it name the same symbol once
+      const symbol = !own ? '' : !scope ? own : scope === own || scope.endsWith(`.${own}`) ? scope : `${scope}.${own}`;
       if (group && this.fits(lines, group.start, Math.max(end, group.end))) {
         group.end = Math.max(end, group.end);
         if (!group.symbol && symbol) group.symbol = symbol;
@@ -184,6 +186,25 @@ export class Chunker {
     }
     if (group) out.push({ start: group.start, end: group.end, symbol: group.symbol });
     return scope ? out.map((s) => (s.symbol ? s : { ...s, symbol: scope })) : out;
+  }
+
+  /** Node boundaries share lines (`export class X {` is two nodes on one line): merge or clip overlapping spans. */
+  private normalize(spans: Span[], lines: string[]): Span[] {
+    const out: Span[] = [];
+    for (const s of [...spans].sort((a, b) => a.start - b.start || a.end - b.end)) {
+      const prev = out[out.length - 1];
+      if (!prev || s.start > prev.end) {
+        out.push({ ...s });
+      } else if (s.end <= prev.end) {
+        if (!prev.symbol) prev.symbol = s.symbol;
+      } else if (this.fits(lines, prev.start, s.end) && prev.end - prev.start < 2) {
+        prev.end = s.end; // a one-line head (class header) joins what follows
+        prev.symbol ||= s.symbol;
+      } else {
+        out.push({ ...s, start: prev.end + 1 });
+      }
+    }
+    return out;
   }
 
   private windows(lines: string[], from = 0, to = lines.length - 1): Span[] {

@@ -24,6 +24,8 @@ interface Scope {
   /** Directory the patterns are relative to ('' = root). */
   base: string;
   matcher: Ignore;
+  /** Exclude globs and defaults: no .gitignore negation can bring these back. */
+  hard?: boolean;
 }
 
 const BINARY_SNIFF_BYTES = 8000;
@@ -50,13 +52,18 @@ async function readHead(absPath: string, bytes: number): Promise<Uint8Array> {
   }
 }
 
+/** Like git: scopes are checked from the root down and the deepest one with a matching rule (including `!negation`) decides. */
 function ignoredBy(scopes: Scope[], rel: string, isDir: boolean): boolean {
+  let ignored = false;
   for (const scope of scopes) {
     const local = scope.base ? (rel.startsWith(scope.base + '/') ? rel.slice(scope.base.length + 1) : null) : rel;
     if (local === null || local === '') continue;
-    if (scope.matcher.ignores(isDir ? local + '/' : local)) return true;
+    const r = scope.matcher.test(isDir ? local + '/' : local);
+    if (r.ignored && scope.hard) return true;
+    if (r.ignored) ignored = true;
+    else if (r.unignored) ignored = false;
   }
-  return false;
+  return ignored;
 }
 
 /** Whether a single workspace-relative path would be skipped by the walker's rules (used by the file watcher). */
@@ -77,7 +84,7 @@ async function rootScope(opts: WalkOptions): Promise<Scope> {
   const matcher = ignore();
   if (opts.defaultExcludes !== false) matcher.add(DEFAULT_EXCLUDES);
   matcher.add(opts.exclude ?? []);
-  return { base: '', matcher };
+  return { base: '', matcher, hard: true };
 }
 
 async function gitignoreScope(root: string, dirRel: string): Promise<Scope | undefined> {

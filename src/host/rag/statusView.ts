@@ -1,0 +1,35 @@
+/** What the index's status bar item shows for an index state (pure: no vscode import, unit-tested). */
+import type { IndexState } from '../../core/rag/types';
+
+export interface RagStatusView {
+  text: string;
+  tooltip: string;
+  error: boolean;
+}
+
+export function ragStatusView(state: IndexState, chroma?: string): RagStatusView {
+  switch (state.kind) {
+    case 'idle':
+      return { text: '$(database) Index', tooltip: 'Switchyard: the workspace is not indexed yet. Click to run Index Workspace.', error: false };
+    case 'indexing':
+      return { text: `$(sync~spin) Indexing ${state.done}/${state.total}`, tooltip: `Switchyard is indexing the workspace: ${state.done} of ${state.total} files.`, error: false };
+    case 'ready': {
+      const lexical = state.mode === 'lexical-only';
+      const lines = [`Switchyard index: ${state.files} files, ${state.chunks} chunks, ${lexical ? 'lexical-only (BM25)' : 'hybrid (BM25 + vectors)'}.`];
+      if (lexical && state.reason) lines.push(`Lexical-only because ${state.reason}.`);
+      if (chroma) lines.push(`Chroma: ${chroma}`);
+      lines.push('Click to refresh the index.');
+      return { text: lexical ? '$(database) Index: lexical-only' : '$(database) Index ready', tooltip: lines.join('\n'), error: false };
+    }
+    case 'error':
+      return { text: '$(error) Index error', tooltip: `Switchyard index error: ${state.message}\nClick to retry.`, error: true };
+  }
+}
+
+/** Workspace-relative POSIX path of a file inside `root`, or undefined when it is outside. */
+export function relativeInside(root: string, file: string): string | undefined {
+  const r = root.replace(/\\/g, '/').replace(/\/+$/, '');
+  const f = file.replace(/\\/g, '/');
+  if (!f.startsWith(r + '/')) return undefined;
+  return f.slice(r.length + 1);
+}
