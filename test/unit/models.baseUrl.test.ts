@@ -30,7 +30,8 @@ const bad: { kind: ProviderKind; url?: string; message: RegExp; fix: string | Re
   { kind: 'openai', url: 'https://api.openai.com/v1/embeddings', message: /endpoint path \/embeddings/, fix: 'Set providers.p.baseUrl to https://api.openai.com/v1' },
   { kind: 'openai-compatible', url: undefined, message: /has no baseUrl/, fix: /http:\/\/127\.0\.0\.1:11434\/v1/ },
   { kind: 'openai-compatible', url: 'ftp://host/v1', message: /must start with http:\/\/ or https:\/\//, fix: /http:\/\/127\.0\.0\.1:11434\/v1/ },
-  { kind: 'openai-compatible', url: 'http://host/v1?key=abc', message: /query string/, fix: /Remove everything after/ },
+  { kind: 'openai-compatible', url: 'http://host/v1?key=s3cret', message: /query string/, fix: /Remove everything after/ },
+  { kind: 'openai-compatible', url: 'https://user:s3cret@proxy.example.com/v1', message: /contains a user name or password/, fix: /Set API Key/ },
 ];
 
 describe('checkBaseUrl', () => {
@@ -48,6 +49,7 @@ describe('checkBaseUrl', () => {
         assert.equal(e.kind, 'config');
         assert.equal(e.provider, 'p');
         assert.match(e.message, c.message);
+        assert.ok(!e.message.includes('s3cret'), 'never echoes a password');
         if (typeof c.fix === 'string') assert.equal(e.fix, c.fix);
         else assert.match(e.fix ?? '', c.fix);
         return true;

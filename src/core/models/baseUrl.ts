@@ -57,8 +57,13 @@ export function checkBaseUrl(providerName: string, config: Pick<ProviderConfig, 
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     throw configError(providerName, `Provider "${providerName}" baseUrl "${raw}" must start with http:// or https://.`, `Use e.g. ${kind === 'anthropic' ? DEFAULT_BASE_URLS.anthropic : 'http://127.0.0.1:11434/v1'}.`);
   }
+  if (url.username || url.password) {
+    // fetch refuses URLs with credentials, and a secret does not belong in settings.
+    throw configError(providerName, `Provider "${providerName}" baseUrl contains a user name or password.`,
+      `Remove them from the URL; keep the key in Switchyard: Set API Key (CLI: providers.${providerName}.apiKeyEnv).`);
+  }
   if (url.search || url.hash) {
-    throw configError(providerName, `Provider "${providerName}" baseUrl "${raw}" must not contain a query string or fragment.`, 'Remove everything after "?" or "#"; put extra headers under providers.<name>.headers.');
+    throw configError(providerName, `Provider "${providerName}" baseUrl "${url.protocol}//${url.host}${url.pathname}" must not carry a query string or fragment (it may hold a secret; it is not shown).`, 'Remove everything after "?" or "#"; put extra headers under providers.<name>.headers.');
   }
   const path = url.pathname.replace(/\/+$/, '');
   const root = `${url.protocol}//${url.host}`;
