@@ -95,6 +95,8 @@ export class PriceCatalog {
   private readonly localFamilies: string[];
   private readonly overrides = new Map<string, Price>();
   private readonly notes: Record<string, string>;
+  /** Model id → resolved catalog key (null: unknown); ids repeat, normalisation need not. */
+  private readonly resolved = new Map<string, string | null>();
 
   /**
    * @param data catalog JSON (defaults to the bundled prices.json); throws CatalogError naming the bad field.
@@ -173,11 +175,13 @@ export class PriceCatalog {
     // The most specific match wins: an override for "gpt-4o" prices "gpt-4o-2024-08-06", but not the
     // catalog's own "gpt-4o-2024-05-13" snapshot, which has a different price.
     let entry: CatalogEntry | undefined;
-    for (const candidate of lookupCandidates(modelId)) {
-      const o = this.overrides.get(candidate);
-      if (o) return o;
-      entry = this.entries.get(candidate);
-      if (entry) break;
+    if (this.overrides.size > 0) {
+      for (const candidate of lookupCandidates(modelId)) {
+        const o = this.overrides.get(candidate);
+        if (o) return o;
+        entry = this.entries.get(candidate);
+        if (entry) break;
+      }
     }
     entry ??= this.lookup(modelId);
     if (!entry) return undefined;
@@ -188,6 +192,15 @@ export class PriceCatalog {
   }
 
   private resolveKey(modelId: string): string | undefined {
+    const hit = this.resolved.get(modelId);
+    if (hit !== undefined) return hit ?? undefined;
+    const key = this.resolveUncached(modelId);
+    if (this.resolved.size >= 1000) this.resolved.clear();
+    this.resolved.set(modelId, key ?? null);
+    return key;
+  }
+
+  private resolveUncached(modelId: string): string | undefined {
     const candidates = lookupCandidates(modelId);
     for (const c of candidates) if (this.entries.has(c)) return c;
     // Local model families by prefix when a size or variant follows: "qwen2.5-coder-7b-instruct" →

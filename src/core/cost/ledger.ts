@@ -10,6 +10,8 @@ import { silentLogger, type Logger } from '../logger';
 import { ledgerRecordSchema, type Ledger, type LedgerFilter, type LedgerRecord } from './types';
 
 const NEWLINE = 0x0a;
+/** The "time" key of a serialised record (a key cannot occur unescaped inside a JSON string). */
+const TIME_FIELD = /"time":"([^"]+)"/;
 
 export class JsonlLedger implements Ledger {
   private lastSkipped = 0;
@@ -66,7 +68,10 @@ export class JsonlLedger implements Ledger {
     }
   }
 
-  /** Every valid record in file order, optionally within [sinceMs, untilMs). */
+  /**
+   * Every valid record in file order, optionally within [sinceMs, untilMs). With a window, lines
+   * whose time falls outside it are passed over unparsed (and not counted in skippedLines).
+   */
   async read(filter: LedgerFilter = {}): Promise<LedgerRecord[]> {
     await this.queue;
     const records: LedgerRecord[] = [];
@@ -83,9 +88,16 @@ export class JsonlLedger implements Ledger {
     }
     const stream = handle.createReadStream({ encoding: 'utf8' });
     const lines = createInterface({ input: stream, crlfDelay: Infinity });
+    const windowed = filter.sinceMs !== undefined || filter.untilMs !== undefined;
     for await (const raw of lines) {
       const text = raw.trim();
       if (!text) continue;
+      if (windowed) {
+        // Cheap pre-check on the raw line: most lines of a long ledger fall outside the window.
+        const m = TIME_FIELD.exec(text);
+        const t = m ? Date.parse(m[1]) : Number.NaN;
+        if ((filter.sinceMs !== undefined && t < filter.sinceMs) || (filter.untilMs !== undefined && t >= filter.untilMs)) continue;
+      }
       let value: unknown;
       try {
         value = JSON.parse(text);

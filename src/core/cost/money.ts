@@ -6,6 +6,8 @@
 const SCALE_DIGITS = 15;
 const SCALE = 10n ** BigInt(SCALE_DIGITS);
 
+const MAX_EXACT = BigInt(Number.MAX_SAFE_INTEGER);
+
 /** Femto-dollars (1e-15 USD). */
 export type Femto = bigint;
 
@@ -15,6 +17,12 @@ export type Femto = bigint;
  */
 export function usdToFemto(usd: number): Femto {
   if (!Number.isFinite(usd)) throw new RangeError(`not a finite dollar amount: ${usd}`);
+  // Fast path: below $1M a value with at most 9 decimals round-trips through nano-dollars exactly
+  // (doubles there are spaced < 1e-9, so that decimal is the shortest representation).
+  if (Math.abs(usd) < 1e6) {
+    const nanos = Math.round(usd * 1e9);
+    if (nanos / 1e9 === usd) return BigInt(nanos) * 1_000_000n;
+  }
   const negative = usd < 0;
   const text = Math.abs(usd).toString();
   const [mantissa, expText] = text.split('e');
@@ -38,6 +46,8 @@ export function usdToFemto(usd: number): Femto {
 
 /** The nearest JS number to an exact femto-dollar amount. */
 export function femtoToUsd(femto: Femto): number {
+  // Exact integers up to 2^53 divided by 1e15: IEEE division rounds correctly to the nearest double.
+  if (femto <= MAX_EXACT && femto >= -MAX_EXACT) return Number(femto) / 1e15;
   const negative = femto < 0n;
   const abs = negative ? -femto : femto;
   const whole = abs / SCALE;

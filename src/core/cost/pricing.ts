@@ -10,11 +10,6 @@ export interface CallCost {
   cacheSavingsUsd: number | null;
 }
 
-/** `tokens` × `perMTok` (USD per million tokens) in femto-dollars, still to be divided by 1e6. */
-function tokensCost(tokens: number, perMTok: number): Femto {
-  return usdToFemto(perMTok) * BigInt(tokens);
-}
-
 /** Splits usage by how each part is billed (see Usage in src/core/models/types.ts). */
 export function billableTokens(usage: Usage): { uncachedInput: number; cacheRead: number; cacheWrite: number; output: number } {
   const cacheRead = Math.max(0, usage.cacheReadTokens);
@@ -35,15 +30,13 @@ export function billableTokens(usage: Usage): { uncachedInput: number; cacheRead
 export function computeCost(usage: Usage, price: Price | undefined): CallCost {
   if (!price) return { costUsd: null, cacheSavingsUsd: null };
   const t = billableTokens(usage);
-  const readPrice = price.cacheReadPerMTok ?? price.inputPerMTok;
-  const writePrice = price.cacheWritePerMTok ?? price.inputPerMTok;
-  // Sum of (USD/MTok in femto) × tokens, then ÷ 1e6 once at the end: exact until the final division.
-  const perMillion =
-    tokensCost(t.uncachedInput, price.inputPerMTok) +
-    tokensCost(t.cacheRead, readPrice) +
-    tokensCost(t.cacheWrite, writePrice) +
-    tokensCost(t.output, price.outputPerMTok);
-  const savingsPerMillion = tokensCost(t.cacheRead, price.inputPerMTok) - tokensCost(t.cacheRead, readPrice);
+  const input = usdToFemto(price.inputPerMTok);
+  const read = price.cacheReadPerMTok === undefined ? input : usdToFemto(price.cacheReadPerMTok);
+  const write = price.cacheWritePerMTok === undefined ? input : usdToFemto(price.cacheWritePerMTok);
+  const output = usdToFemto(price.outputPerMTok);
+  // Σ tokens × (USD per 1M tokens, in femto-dollars), divided by 1e6 once at the end: exact until then.
+  const perMillion = BigInt(t.uncachedInput) * input + BigInt(t.cacheRead) * read + BigInt(t.cacheWrite) * write + BigInt(t.output) * output;
+  const savingsPerMillion = BigInt(t.cacheRead) * (input - read);
   return { costUsd: divMillion(perMillion), cacheSavingsUsd: divMillion(savingsPerMillion) };
 }
 
