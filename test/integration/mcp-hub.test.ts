@@ -5,6 +5,7 @@ import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseMcpConfigText } from '../../src/core/mcp/config';
+import { mcpPromptCommands, mcpResourceResolver, promptToMessages } from '../../src/core/mcp/context';
 import { McpCallError, McpHub, type McpHubOptions } from '../../src/core/mcp/hub';
 import { TOOL_NAME_PATTERN } from '../../src/core/mcp/toolNames';
 import { silentLogger } from '../../src/core/logger';
@@ -58,6 +59,26 @@ describe('MCP hub: server-everything over stdio', function () {
     assert.equal(read.contents[0].uri, res.uri);
     const prompt = await hub.getPrompt('everything', 'simple-prompt');
     assert.ok(prompt.messages.length > 0);
+  });
+
+  it('resolves a resource chip to untrusted prompt context, and prompts to slash commands and messages', async () => {
+    const res = hub.server('everything')!.resources.find((r) => (r.mimeType ?? '').startsWith('text/'))!;
+    assert.ok(res, 'a text resource');
+    const [ctx] = await mcpResourceResolver(() => hub)(
+      { kind: 'mcp-resource', id: 'c1', server: 'everything', uri: res.uri, name: res.name },
+      'q',
+      new AbortController().signal,
+    );
+    assert.equal(ctx.kind, 'mcp-resource');
+    assert.equal(ctx.title, `everything/${res.name}`);
+    assert.match(ctx.content, /^\(Untrusted content from an MCP server/);
+    assert.ok(ctx.content.length > 80);
+    const cmds = mcpPromptCommands(hub);
+    const args = cmds.find((c) => c.command === '/everything.args-prompt')!;
+    assert.deepEqual(args.arguments.map((a) => [a.name, a.required]), [['city', true], ['state', false]]);
+    const msgs = promptToMessages(await hub.getPrompt('everything', 'args-prompt', { city: 'Lisbon' }));
+    assert.equal(msgs[0].role, 'user');
+    assert.match(msgs[0].content, /Lisbon/);
   });
 
   it('names the available tools when asked for an unknown one', async () => {

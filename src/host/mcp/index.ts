@@ -18,6 +18,10 @@ import {
 } from '../../core/mcp/config';
 import { McpHub, type McpServerStatus } from '../../core/mcp/hub';
 import { hubToolSource, type ToolSource } from '../../core/mcp/toolSource';
+import { mcpPromptCommands, mcpResourceResolver, promptToMessages } from '../../core/mcp/context';
+import type { ContextResolver } from '../../core/chat/service';
+import type { ContextChip } from '../../core/chat/types';
+import type { ChatMessage } from '../../core/models/types';
 import { registerSafeCommand, type HostServices } from '../hostServices';
 import { SETTINGS_SECTION } from '../settings';
 
@@ -34,6 +38,14 @@ export interface McpHostHandle {
   readonly approval: ApprovalPolicy;
   /** The chat session's TurnRunner with MCP tools (`chatService.setTurnRunner(handle.turnRunner())`). */
   turnRunner(): TurnRunner;
+  /** ChatServiceDeps.resolvers['mcp-resource']: reads a resource chip as untrusted context. */
+  readonly resourceResolver: ContextResolver;
+  /** The Chat tab's "attach MCP resource" picker ('chat/pickContext' kind 'mcp-resource'). */
+  pickResource(): Promise<ContextChip | undefined>;
+  /** Slash commands for the chat input, one per server prompt ("/server.prompt"). */
+  promptCommands(): ReturnType<typeof mcpPromptCommands>;
+  /** Runs a server prompt and returns its messages (to send, or to fill the input with). */
+  expandPrompt(server: string, prompt: string, args: Record<string, string>): Promise<ChatMessage[]>;
 }
 
 const STATE_ICON: Record<McpServerStatus['state'], string> = {
@@ -203,6 +215,10 @@ export function registerMcp(services: HostServices): McpHostHandle {
   return {
     hub,
     approval,
+    resourceResolver: mcpResourceResolver(() => hub),
+    pickResource: () => pickResource(hub),
+    promptCommands: () => mcpPromptCommands(hub),
+    expandPrompt: async (server, prompt, args) => promptToMessages(await hub.getPrompt(server, prompt, args)),
     toolSource: () => hubToolSource(hub),
     turnRunner: () =>
       toolLoopTurnRunner({
@@ -214,6 +230,20 @@ export function registerMcp(services: HostServices): McpHostHandle {
         logger,
       }),
   };
+}
+
+/** A QuickPick of every connected server's resources; the pick becomes an `mcp-resource` chip. */
+async function pickResource(hub: McpHub): Promise<ContextChip | undefined> {
+  type Item = vscode.QuickPickItem & { server: string; uri: string; name: string };
+  const items: Item[] = hub.status().filter((s) => s.state === 'connected').flatMap((s) =>
+    s.resources.map((r) => ({ label: r.title ?? r.name, description: s.name, detail: r.uri, server: s.name, uri: r.uri, name: r.name })),
+  );
+  if (items.length === 0) {
+    void vscode.window.showInformationMessage('No MCP resources: no connected server offers any. See "Switchyard: MCP Servers".');
+    return undefined;
+  }
+  const picked = await vscode.window.showQuickPick(items, { title: 'Attach an MCP resource', matchOnDescription: true, matchOnDetail: true });
+  return picked && { kind: 'mcp-resource', id: `mcp-${Date.now().toString(36)}`, server: picked.server, uri: picked.uri, name: picked.name };
 }
 
 /** "Switchyard: MCP Servers": status, tools and last error per server; restart, output, settings. */
