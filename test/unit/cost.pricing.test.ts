@@ -87,6 +87,13 @@ describe('cost: money', () => {
     assert.equal(usdToFemto(1e-16), 0n);
     assert.equal(femtoToUsd(usdToFemto(123.456789)), 123.456789);
     assert.throws(() => usdToFemto(Number.NaN), RangeError);
+    // Both conversion paths: nano-dollar fast path, and the decimal-string path for the rest.
+    assert.equal(usdToFemto(1e-9), 1_000_000n);
+    assert.equal(usdToFemto(0.1 + 0.2), 300_000_000_000_000n); // 0.30000000000000004 → rounded at 1e-15
+    assert.equal(usdToFemto(1_234_567.891), 1_234_567_891_000_000_000_000n);
+    assert.equal(usdToFemto(1.23456789012e-10), 123_457n);
+    assert.equal(femtoToUsd(12_345_678_901_234_567_890_123n), 12_345_678.901234567890123);
+    assert.equal(femtoToUsd(-7n), -7e-15);
   });
 
   it('formats for display', () => {
