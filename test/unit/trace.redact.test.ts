@@ -77,6 +77,13 @@ describe('trace: redact', () => {
     it(`leaves ordinary code alone: ${JSON.stringify(text.slice(0, 40))}`, () => assert.equal(redact(text), text));
   }
 
+  it('stays linear on adversarial input (a quadratic rule would blow the test timeout by minutes)', () => {
+    for (const unit of ['a.', 'a-', 'x@', 'A_', 'a:', '-----BEGIN PRIVATE KEY-----']) {
+      const text = unit.repeat(Math.ceil(200_000 / unit.length));
+      assert.equal(redact(text).length > 0, true);
+    }
+  });
+
   it('is idempotent', () => {
     const once = redact(`Bearer ${OPENAI} and ${GITHUB}`);
     assert.equal(redact(once), once);

@@ -13,6 +13,7 @@ interface Rule {
 const mask = (kind: string) => `[REDACTED:${kind}]`;
 
 // Order matters: specific token shapes first, then generic assignments, then e-mails.
+// Every repetition that can start at many positions is bounded, so no input makes a rule quadratic.
 const RULES: readonly Rule[] = [
   { kind: 'private-key', re: /-----BEGIN ((?:[A-Z0-9]+ )*)PRIVATE KEY( BLOCK)?-----[\s\S]*?(-----END \1PRIVATE KEY\2-----|$)/g },
   { kind: 'anthropic-key', re: /\bsk-ant-[A-Za-z0-9_-]{16,}/g },
@@ -37,19 +38,19 @@ const RULES: readonly Rule[] = [
   // URLs with user:password@host.
   {
     kind: 'password',
-    re: /\b([a-z][a-z0-9+.-]*:\/\/[^\s:/@]+:)([^\s@/]{3,})(@)/gi,
+    re: /\b([a-z][a-z0-9+.-]{0,20}:\/\/[^\s:/@]{1,64}:)([^\s@/]{3,128})(@)/gi,
     replace: (_m, head, _pw, at) => `${head}${mask('password')}${at}`,
   },
   // name = "value" / name: 'value' where the name ends in key/secret/token/password.
   {
     kind: 'secret',
-    re: /(\b[A-Za-z0-9_.-]*(?:api[_-]?key|apikey|secret|secret[_-]?key|access[_-]?key|token|password|passwd|pwd|credentials?)\b["']?\s*[:=]\s*)(["'`])([^"'`\s]{6,})\2/gi,
+    re: /(\b[A-Za-z0-9_.-]{0,40}(?:api[_-]?key|apikey|secret|secret[_-]?key|access[_-]?key|token|password|passwd|pwd|credentials?)\b["']?[ \t]{0,8}[:=][ \t]{0,8})(["'`])([^"'`\s]{6,512})\2/gi,
     replace: (_m, head, quote) => `${head}${quote}${mask('secret')}${quote}`,
   },
   // Env-file / shell style: UPPER_CASE name, unquoted value (OPENAI_API_KEY=abc…).
   {
     kind: 'secret',
-    re: /(\b[A-Z0-9_]*(?:API_KEY|APIKEY|SECRET|SECRET_KEY|ACCESS_KEY|TOKEN|PASSWORD|PASSWD)\s*=\s*)(?=[^\s"'`;&()[\]{},<>]*[A-Za-z])([^\s"'`;&()[\]{},<>]{6,})(?=$|[\s;&,"'`])/gm,
+    re: /(\b[A-Z0-9_]{0,40}(?:API_KEY|APIKEY|SECRET|SECRET_KEY|ACCESS_KEY|TOKEN|PASSWORD|PASSWD)[ \t]{0,8}=[ \t]{0,8})(?=[^\s"'`;&()[\]{},<>]*[A-Za-z])([^\s"'`;&()[\]{},<>]{6,})(?=$|[\s;&,"'`])/gm,
     replace: (_m, head) => `${head}${mask('secret')}`,
   },
   // Query strings: ?api_key=…&access_token=…
@@ -65,7 +66,7 @@ const RULES: readonly Rule[] = [
     replace: (_m, head) => `${head}${mask('secret')}`,
   },
   // git@github.com:org/repo is an SSH remote, not a person.
-  { kind: 'email', re: /\b(?!git@)[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b/g },
+  { kind: 'email', re: /\b(?!git@)[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){0,8}\.[A-Za-z]{2,24}\b/g },
 ];
 
 /** Returns `text` with every secret replaced by "[REDACTED:<kind>]". */
