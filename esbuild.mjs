@@ -24,6 +24,9 @@ const nodeCommon = {
   // 'vscode' is provided by the extension host. Optional native/peer modules some SDKs try to
   // require lazily are left external so a missing one fails at call time, not at load.
   external: ['vscode'],
+  // Prefer packages' ES module builds: UMD builds (e.g. jsonc-parser's) require files by computed
+  // paths the bundler cannot follow.
+  mainFields: ['module', 'main'],
   // ESM-only dependencies that read import.meta.url still work once bundled to CommonJS.
   define: { 'import.meta.url': 'importMetaUrl' },
   banner: { js: "const importMetaUrl = require('url').pathToFileURL(__filename).href;" },

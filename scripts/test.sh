@@ -25,8 +25,17 @@ out_dir=$(mktemp -d)
 trap 'rm -rf "$out_dir"' EXIT
 npx vsce package --no-dependencies --out "$out_dir/switchyard-$version.vsix" >/dev/null
 node scripts/check-vsix.mjs "$out_dir/switchyard-$version.vsix"
-# The bundled CLI starts on its own (no dev dependency needed at run time).
+# The bundles load on their own (no dev dependency or unbundled file needed at run time).
 node dist/cli.js --version >/dev/null
+node -e "
+const Module = require('module');
+const load = Module._load;
+const stub = () => new Proxy(function () {}, { get: (_t, k) => (k === 'then' ? undefined : stub()) });
+Module._load = function (request, ...rest) { return request === 'vscode' ? stub() : load.call(this, request, ...rest); };
+const ext = require('./dist/extension.js');
+if (typeof ext.activate !== 'function') throw new Error('dist/extension.js exports no activate()');
+console.log('bundles load: dist/cli.js, dist/extension.js');
+"
 
 step "unit, wire and integration tests (mocha)"
 specs=()

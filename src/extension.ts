@@ -1,19 +1,26 @@
 /**
  * The composition root of the VS Code extension: builds the host services (and through them the
- * core) once, then registers every area's commands, providers and views.
+ * core) once, then registers every area's commands, providers and views, and wires their seams.
  */
 import * as vscode from 'vscode';
 import { registerCostReport } from './host/commands/costReport';
 import { registerSetApiKey } from './host/commands/setApiKey';
 import { registerSwitchModel } from './host/commands/switchModel';
+import { registerCompletion } from './host/completion/register';
 import { createHostServices, type HostServices } from './host/hostServices';
 import { createOutputLogger } from './host/logger';
+import { registerMcp, type McpHostHandle } from './host/mcp/index';
+import { registerPanel, type PanelApi } from './host/panel/panelHost';
+import { registerRag, type WorkspaceSearch } from './host/rag/register';
 import { createHostSecrets } from './host/secrets';
 import { registerStatusBar } from './host/statusBar';
 
-/** The extension's API (returned from activate): used by end-to-end tests. */
+/** The extension's API (returned from activate): used by end-to-end tests and other extensions. */
 export interface SwitchyardApi {
   readonly services: HostServices;
+  readonly panel?: PanelApi;
+  readonly search?: WorkspaceSearch;
+  readonly mcp?: McpHostHandle;
 }
 
 export async function activate(context: vscode.ExtensionContext): Promise<SwitchyardApi> {
@@ -24,23 +31,30 @@ export async function activate(context: vscode.ExtensionContext): Promise<Switch
   const services = await createHostServices(context, output, logger, secrets);
 
   // Each area registers itself; one failing area must not take the others down.
-  const areas: Array<[string, (s: HostServices) => void]> = [
-    ['commands.switchModel', registerSwitchModel],
-    ['commands.setApiKey', registerSetApiKey],
-    ['commands.costReport', registerCostReport],
-    ['statusBar', registerStatusBar],
-  ];
-  for (const [name, register] of areas) {
+  const area = <T>(name: string, register: () => T): T | undefined => {
     try {
-      register(services);
+      return register();
     } catch (err) {
       services.showError(err, `starting ${name}`);
+      return undefined;
     }
-  }
-  logger.info(`Switchyard ${context.extension.packageJSON.version ?? ''} activated; data in ${context.globalStorageUri.fsPath}`);
-  return { services };
+  };
+  area('Switch Model', () => registerSwitchModel(services));
+  area('Set API Key', () => registerSetApiKey(services));
+  area('status bar', () => registerStatusBar(services));
+  area('inline completions', () => registerCompletion(services));
+  const panel = area('panel', () => registerPanel(services));
+  const search = area('workspace index', () => registerRag(services));
+  const mcp = area('MCP', () => registerMcp(services));
+  area('cost report', () => registerCostReport(services, panel ? { showUsage: () => panel.showTab('usage') } : {}));
+
+  // Seams between areas: chat turns run through the MCP tool loop when MCP is up.
+  if (panel && mcp) area('chat tools', () => panel.setTurnRunner(mcp.turnRunner()));
+
+  logger.info(`Switchyard ${String(context.extension.packageJSON.version ?? '')} activated; data in ${context.globalStorageUri.fsPath}`);
+  return { services, panel, search, mcp };
 }
 
 export function deactivate(): void {
-  // Everything is in context.subscriptions (including the core's dispose, which flushes traces).
+  // Everything lives in context.subscriptions (including the core's dispose, which flushes traces).
 }

@@ -25,17 +25,28 @@ export async function exportCostCsv(services: HostServices): Promise<vscode.Uri 
   return uri;
 }
 
-export function registerCostReport(services: HostServices): void {
+export interface CostReportOptions {
+  /** Opens the panel's Usage tab; without it the report opens as a markdown document. */
+  showUsage?: () => Promise<void>;
+}
+
+/** The report as a markdown document, with a CSV export offered. */
+export async function showMarkdownCostReport(services: HostServices): Promise<void> {
+  const core = services.core;
+  const records = await core.ledger.read();
+  const markdown = markdownSummary(records, core.budget.state());
+  const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content: markdown });
+  await vscode.window.showTextDocument(doc, { preview: true });
+  // Rendered view beside the source when the built-in markdown extension is there.
+  void vscode.commands.executeCommand('markdown.showPreview', doc.uri).then(undefined, () => undefined);
+  const action = await vscode.window.showInformationMessage(`Switchyard: ${records.length} calls in the usage ledger.`, EXPORT_CSV);
+  if (action === EXPORT_CSV) await exportCostCsv(services);
+}
+
+export function registerCostReport(services: HostServices, opts: CostReportOptions = {}): void {
   registerSafeCommand(services, 'switchyard.showCostReport', async () => {
-    const core = services.core;
-    const records = await core.ledger.read();
-    const markdown = markdownSummary(records, core.budget.state());
-    const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content: markdown });
-    await vscode.window.showTextDocument(doc, { preview: true });
-    // Rendered view beside the source when the built-in markdown extension is there.
-    void vscode.commands.executeCommand('markdown.showPreview', doc.uri).then(undefined, () => undefined);
-    const action = await vscode.window.showInformationMessage(`Switchyard: ${records.length} calls in the usage ledger.`, EXPORT_CSV);
-    if (action === EXPORT_CSV) await exportCostCsv(services);
+    if (opts.showUsage) await opts.showUsage();
+    else await showMarkdownCostReport(services);
   });
   registerSafeCommand(services, 'switchyard.exportCostCsv', async () => {
     await exportCostCsv(services);
