@@ -67,6 +67,11 @@ describe('cost: price catalog', () => {
       ['codestral:22b', 'codestral'],
       ['mistral-large-2411', 'mistral-large-latest'],
       ['gpt-4-0613', 'gpt-4'],
+      ['us.anthropic.claude-sonnet-4-5-20250929-v1:0', 'claude-sonnet-4-5'],
+      ['anthropic.claude-3-5-haiku-20241022-v1:0', 'claude-3-5-haiku'],
+      ['claude-sonnet-4-5@20250929', 'claude-sonnet-4-5'],
+      ['anthropic/claude-3.7-sonnet:thinking', 'claude-3-7-sonnet'],
+      ['models/gemini-2.5-pro', 'gemini-2.5-pro'],
       // A dated snapshot with its own price keeps it.
       ['gpt-4o-2024-05-13', 'gpt-4o-2024-05-13'],
       ['gpt-4o-2024-08-06', 'gpt-4o'],

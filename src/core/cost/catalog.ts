@@ -45,7 +45,8 @@ const LOCAL_VARIANT = /^[-_.](\d+(\.\d+)?[bm]\b|\d+x\d+b\b|instruct|base|lite|it
 
 /**
  * Candidate catalog ids for a model id, most specific first: exact; lower-case; the last segment
- * of "provider/model" (OpenRouter, Hugging Face); without an Ollama ":tag"; without a dated
+ * of "provider/model" (OpenRouter, Hugging Face); Bedrock "vendor.model-v1:0"; without an Ollama
+ * ":tag" (or OpenRouter ":free"/":thinking"); without a dated
  * snapshot suffix (then with "-latest"); "4.5" → "4-5" (OpenRouter's Claude ids).
  */
 export function lookupCandidates(modelId: string): string[] {
@@ -60,6 +61,9 @@ export function lookupCandidates(modelId: string): string[] {
   const bases = [lower];
   const lastSegment = lower.split('/').pop() ?? lower;
   if (lastSegment !== lower) bases.push(lastSegment);
+  // Bedrock-style "us.anthropic.claude-sonnet-4-5-20250929-v1:0" → "claude-sonnet-4-5-20250929".
+  const bedrock = /^(?:[a-z]{2,4}\.)?(?:anthropic|meta|mistral|amazon|cohere|ai21|deepseek|openai)\.(.+?)(?:-v\d+(?::\d+)?)?$/.exec(lastSegment);
+  if (bedrock) bases.push(bedrock[1]);
   for (const base of [...bases]) {
     const colon = base.indexOf(':');
     if (colon > 0) {
