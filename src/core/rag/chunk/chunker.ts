@@ -125,15 +125,19 @@ export class Chunker {
       }));
   }
 
-  private size(lines: string[], start: number, end: number): { lines: number; chars: number } {
-    let chars = 0;
-    for (let i = start; i <= end; i++) chars += (lines[i]?.length ?? 0) + 1;
-    return { lines: end - start + 1, chars };
-  }
+  /** Prefix sums of line lengths, so a span's size is O(1) (chunk() creates one per file). */
+  private readonly prefixes = new WeakMap<string[], number[]>();
 
   private fits(lines: string[], start: number, end: number): boolean {
-    const s = this.size(lines, start, end);
-    return s.lines <= this.maxLines && s.chars <= this.maxChars;
+    let prefix = this.prefixes.get(lines);
+    if (!prefix) {
+      prefix = [0];
+      for (const l of lines) prefix.push(prefix[prefix.length - 1] + l.length + 1);
+      this.prefixes.set(lines, prefix);
+    }
+    const last = Math.min(end, lines.length - 1);
+    const chars = prefix[last + 1] - prefix[Math.max(0, start)];
+    return end - start + 1 <= this.maxLines && chars <= this.maxChars;
   }
 
   /** Greedily packs sibling nodes into spans; a node too big alone is split along its own children. */

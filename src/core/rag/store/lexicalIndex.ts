@@ -27,11 +27,17 @@ export interface LexicalFileEntry {
 /** A chunk's location as stored in the index (the text is read from the file when needed). */
 export type ChunkRef = Omit<Chunk, 'text'>;
 
+const SIMPLE = /^[a-z0-9]+$/;
+
 /** Splits identifiers the way people search for them: `buildURL` → build, url, buildurl; `max_redirects` → max, redirects, max_redirects. */
 export function tokenizeCode(text: string): string[] {
   const out: string[] = [];
   for (const word of text.match(/[A-Za-z0-9_$]+/g) ?? []) {
     if (word.length > 64) continue;
+    if (SIMPLE.test(word)) {
+      out.push(word);
+      continue;
+    }
     const lower = word.toLowerCase();
     const parts = word
       .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
