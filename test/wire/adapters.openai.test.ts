@@ -153,6 +153,42 @@ describe('OpenAI adapter over the wire', () => {
     });
   }
 
+  it('a model that rejects temperature (reasoning models) gets the call again without it, and never again', async () => {
+    const o3 = resolved('o3-mini', 'oa', 'openai');
+    fake.script(o3.id, [
+      { type: 'status', status: 400, body: { error: { message: "Unsupported value: 'temperature' does not support 0.2 with this model. Only the default (1) value is supported.", type: 'invalid_request_error', param: 'temperature', code: 'unsupported_value' } } },
+      { type: 'text', text: 'first' },
+      { type: 'text', text: 'second' },
+    ]);
+    const a = await drain(oa.stream(o3, { messages: user, temperature: 0.2 }, new AbortController().signal));
+    assert.equal(a.text, 'first');
+    assert.deepEqual(fake.requests.map((r) => r.body.temperature), [0.2, undefined]);
+    const b = await drain(oa.stream(o3, { messages: user, temperature: 0.2 }, new AbortController().signal));
+    assert.equal(b.text, 'second');
+    assert.equal(fake.requests.length, 3, 'the refused parameter is remembered for this model');
+    assert.equal(fake.requests[2].body.temperature, undefined);
+  });
+
+  it('a strict server that refuses stream_options (422 extra_forbidden) still streams, without usage', async () => {
+    const strictModel = resolved('strict-server-model', 'local', 'openai-compatible');
+    fake.script(strictModel.id, [
+      { type: 'status', status: 422, body: { detail: [{ type: 'extra_forbidden', loc: ['body', 'stream_options'], msg: 'Extra inputs are not permitted', input: { include_usage: true } }] } },
+      { type: 'text', text: 'streamed anyway' },
+    ]);
+    const r = await drain(local.stream(strictModel, { messages: user }, new AbortController().signal));
+    assert.equal(r.text, 'streamed anyway');
+    assert.equal(r.finish, 'stop');
+    assert.equal(r.usage, undefined);
+    assert.equal(fake.requests[1].body.stream_options, undefined);
+  });
+
+  it('an out-of-range value is not "unsupported": invalid_request, nothing re-sent', async () => {
+    fake.script(gpt.id, [{ type: 'invalid_request' }]);
+    const r = await drain(oa.stream(gpt, { messages: user, temperature: 3.5 }, new AbortController().signal));
+    assert.equal(r.error?.kind, 'invalid_request');
+    assert.equal(fake.requests.length, 1);
+  });
+
   it('a rejected key never appears in the error (the fake checks keys like the real API)', async () => {
     const strict = await startFakeServer({ apiKey: 'sk-the-right-key-123456' });
     try {

@@ -144,11 +144,35 @@ export function normaliseOpenAIUsage(u: WireUsage | null | undefined): Usage {
   };
 }
 
+/** Optional request parameters some models or servers refuse; dropped (or swapped) and the call re-sent. */
+const DROPPABLE = ['temperature', 'stream_options', 'max_completion_tokens', 'max_tokens'] as const;
+type Droppable = (typeof DROPPABLE)[number];
+
+/**
+ * Which optional parameter a 400/422 rejects, if any: OpenAI's reasoning models refuse
+ * `temperature` ("Unsupported value: 'temperature' …"), some compatible servers refuse
+ * `stream_options` or `max_completion_tokens` ("Extra inputs are not permitted").
+ */
+export function rejectedParameter(err: unknown, sent: Record<string, unknown>): Droppable | undefined {
+  if (!(err instanceof OpenAI.APIError) || (err.status !== 400 && err.status !== 422)) return undefined;
+  const text = `${err.param ?? ''} ${err.message}`;
+  for (const p of DROPPABLE) {
+    if (sent[p] === undefined) continue;
+    if (err.param === p) return p;
+    const name = p.replace(/_/g, '[_ ]');
+    const re = new RegExp(`(unsupported|not supported|unrecognized|unknown|extra (inputs|fields)|not permitted|not allowed)[^.]*\\b${name}\\b|\\b${name}\\b[^.]*(unsupported|not supported|unrecognized|not permitted|not allowed|extra (inputs|fields))`, 'i');
+    if (re.test(text)) return p;
+  }
+  return undefined;
+}
+
 export class OpenAIAdapter implements ModelAdapter {
   readonly providerName: string;
   readonly kind: 'openai' | 'openai-compatible';
   private readonly client: OpenAI;
   private readonly opts: OpenAIAdapterOptions;
+  /** Parameters a model refused once (model id → names): not sent to it again by this adapter. */
+  private readonly refused = new Map<string, Set<Droppable>>();
 
   constructor(opts: OpenAIAdapterOptions) {
     this.opts = opts;
@@ -211,7 +235,8 @@ export class OpenAIAdapter implements ModelAdapter {
       if (request.temperature !== undefined) body.temperature = request.temperature;
       if (request.stop?.length) body.stop = request.stop;
 
-      const stream = await this.client.chat.completions.create(body, { signal });
+      const stream = await this.createWithFallback(model, body as unknown as Record<string, unknown>, (b) =>
+        this.client.chat.completions.create(b as unknown as OpenAI.Chat.ChatCompletionCreateParamsStreaming, { signal }));
       let finish: string | null | undefined;
       let usage: Usage | undefined;
       let sawToolCalls = false;
@@ -257,7 +282,8 @@ export class OpenAIAdapter implements ModelAdapter {
       if (request.temperature !== undefined) body.temperature = request.temperature;
       if (request.stop?.length) body.stop = request.stop;
 
-      const stream = await this.client.completions.create(body, { signal });
+      const stream = await this.createWithFallback(model, body as unknown as Record<string, unknown>, (b) =>
+        this.client.completions.create(b as unknown as OpenAI.CompletionCreateParamsStreaming, { signal }));
       let finish: string | null | undefined;
       let usage: Usage | undefined;
       for await (const chunk of stream) {
@@ -273,6 +299,36 @@ export class OpenAIAdapter implements ModelAdapter {
       yield* this.end(model, signal, delivered, finish, usage, false);
     } catch (err) {
       yield { type: 'error', error: classifyError(err, this.ctx(model, signal, delivered)) };
+    }
+  }
+
+  /**
+   * Sends the request; when the model rejects an optional parameter (before any output), drops
+   * it (max_completion_tokens ↔ max_tokens are swapped instead) and sends again, at most twice.
+   */
+  private async createWithFallback<T>(model: ResolvedModel, body: Record<string, unknown>, send: (body: Record<string, unknown>) => Promise<T>): Promise<T> {
+    const refused = this.refused.get(model.id) ?? new Set<Droppable>();
+    const apply = () => {
+      for (const p of refused) {
+        if (body[p] === undefined) continue;
+        const value = body[p];
+        delete body[p];
+        if (p === 'max_completion_tokens' && !refused.has('max_tokens')) body.max_tokens = value;
+        if (p === 'max_tokens' && !refused.has('max_completion_tokens')) body.max_completion_tokens = value;
+      }
+    };
+    apply();
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await send(body);
+      } catch (err) {
+        const p = attempt < 2 ? rejectedParameter(err, body) : undefined;
+        if (!p) throw err;
+        this.opts.logger.info(`${this.providerName}/${model.id} rejected the "${p}" parameter; sending without it.`);
+        refused.add(p);
+        this.refused.set(model.id, refused);
+        apply();
+      }
     }
   }
 
