@@ -164,6 +164,9 @@ export class AnthropicAdapter implements ModelAdapter {
         });
       }
       const { system, messages } = toAnthropicMessages(request.messages);
+      if (messages.length === 0) {
+        throw new ModelError({ kind: 'invalid_request', provider: this.providerName, model: model.id, message: 'Anthropic needs at least one user or assistant message besides the system prompt.' });
+      }
       const body: Anthropic.Messages.MessageCreateParamsStreaming = {
         model: model.id,
         max_tokens: request.maxTokens ?? model.maxOutputTokens ?? DEFAULT_MAX_TOKENS,
