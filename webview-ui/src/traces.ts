@@ -140,7 +140,8 @@ export class TracesTab {
     const attempts = trace.spans.filter((s) => s.attributes['switchyard.attempt'] !== undefined).sort((x, y) => x.startMs - y.startMs);
     if (attempts.length) this.detail.append(section('Attempts', attemptsTable(attempts)));
     this.detail.append(section('Usage and price', usageTable(op, prices)));
-    const params = Object.entries(a).filter(([k]) => /^gen_ai\.request\.|^switchyard\.(task|feature|route|budget_level|chat\.)/.test(k));
+    const fromRoot = root && root !== op ? Object.entries(root.attributes).filter(([k]) => k.startsWith('switchyard.chat.')) : [];
+    const params = [...fromRoot, ...Object.entries(a).filter(([k]) => /^gen_ai\.request\.|^switchyard\.(task|feature|route|budget_level|chat\.)/.test(k))];
     if (params.length) this.detail.append(section('Request', kvTable(params)));
     const chunks = retrievedChunks(trace);
     if (chunks.length) this.detail.append(section('Retrieved context', chunksTable(chunks)));

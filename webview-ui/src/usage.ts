@@ -45,6 +45,7 @@ export class UsageTab {
   private charts: Chart[] = [];
   private data: UsageView | undefined;
   private metric: 'cost' | 'tokens' = 'cost';
+  private rangeSelect: HTMLSelectElement | undefined;
 
   constructor(private readonly app: AppContext) {
     this.root.append(this.toolbar(), this.body);
@@ -52,15 +53,16 @@ export class UsageTab {
   }
 
   private toolbar(): HTMLElement {
-    const ranges = [7, 30, 90].map((d) => ({ value: String(d), label: `Last ${d} days` }));
+    const ranges = [1, 7, 30, 90].map((d) => ({ value: String(d), label: d === 1 ? 'Today' : `Last ${d} days` }));
+    this.rangeSelect = select(ranges, String(this.app.state.usageRange), (v) => {
+      this.app.state.usageRange = Number(v);
+      this.app.save();
+      this.request();
+    }, { title: 'Range' });
     return h(
       'div',
       { class: 'toolbar' },
-      select(ranges, String(this.app.state.usageRange), (v) => {
-        this.app.state.usageRange = Number(v);
-        this.app.save();
-        this.request();
-      }, { title: 'Range' }),
+      this.rangeSelect,
       select([{ value: 'cost', label: 'Spend' }, { value: 'tokens', label: 'Tokens' }], this.metric, (v) => {
         this.metric = v === 'tokens' ? 'tokens' : 'cost';
         if (this.data) this.render(this.data);
@@ -79,6 +81,8 @@ export class UsageTab {
   handle(msg: HostMessage): void {
     if (msg.type !== 'usage/data') return;
     this.data = msg.usage;
+    this.app.state.usageRange = msg.usage.rangeDays;
+    if (this.rangeSelect && [...this.rangeSelect.options].some((o) => o.value === String(msg.usage.rangeDays))) this.rangeSelect.value = String(msg.usage.rangeDays);
     this.render(msg.usage);
   }
 
