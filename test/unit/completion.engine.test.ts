@@ -91,7 +91,7 @@ function setup(reply: (model: ResolvedModel, request: ModelRequest) => Reply, ov
     graceMs: engineOpts.graceMs ?? 0,
     ...(sleeps ? { sleep: async (ms: number) => void sleeps.push(ms) } : {}),
   });
-  return { engine, calls, ledger };
+  return { engine, calls, ledger, router, config };
 }
 
 function req(text: string, trigger: CompletionRequest['trigger'] = 'automatic', signal?: AbortSignal): CompletionRequest {
@@ -232,6 +232,48 @@ describe('completion engine', () => {
     assert.equal(again.status, 'empty');
     assert.equal(again.cacheHit, true);
     assert.equal(calls.length, 1);
+  });
+});
+
+describe('completion engine: streaming and context', () => {
+  it('settles a multiline completion at the end of its block while the stream goes on', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const { engine, calls } = setup(() => ({ chunks: ['  a();\n  b();\n}\n', 'function next() {}'], gate }));
+    const r = await engine.complete(req('function f() {\n|\n}'));
+    assert.equal(r.status, 'ok');
+    assert.equal(r.multiline, true);
+    assert.equal(r.text, '  a();\n  b();');
+    assert.equal(calls[0].aborted, false, 'the call is not aborted: it finishes and is recorded');
+    release();
+    await engine.flush();
+  });
+
+  it('puts index snippets in the prompt, and leaves them out when the index is too slow', async () => {
+    const make = (delayMs: number) => {
+      const base = setup(() => ({ chunks: ['1;'] }));
+      const seen: string[] = [];
+      const engine = new CompletionEngine({
+        router: base.router,
+        config: base.config,
+        logger: silentLogger,
+        indexTimeoutMs: 50,
+        indexSnippets: async (query, signal) => {
+          seen.push(query.prefix);
+          await new Promise((r) => setTimeout(r, delayMs));
+          return signal.aborted ? [] : [{ filepath: 'lib/money.ts', text: 'export function toCents(x: number) {}', kind: 'index' }];
+        },
+      });
+      return { engine, calls: base.calls, seen };
+    };
+    const fast = make(0);
+    await fast.engine.complete(req('const c = |'));
+    assert.deepEqual(fast.seen, ['const c = ']);
+    assert.match(fast.calls[0].request.prompt ?? '', /<\|file_sep\|>lib\/money\.ts\nexport function toCents/);
+    const slow = make(400);
+    const r = await slow.engine.complete(req('const c = |'));
+    assert.equal(r.status, 'ok');
+    assert.doesNotMatch(slow.calls[0].request.prompt ?? '', /money/);
   });
 });
 

@@ -15,7 +15,7 @@ import { buildPrompt, promptModeFor, stopSequencesFor, type PromptMode } from '.
 const CURSOR = '<CURSOR>';
 const dir = join(__dirname, '..', 'golden', 'completion');
 
-const snippet = z.object({ filepath: z.string(), text: z.string(), kind: z.enum(['definition', 'recent_edit', 'similar']).default('similar') });
+const snippet = z.object({ filepath: z.string(), text: z.string(), kind: z.enum(['definition', 'recent_edit', 'index', 'similar']).default('similar') });
 
 const postprocessCase = z.object({
   name: z.string(),

@@ -12,6 +12,7 @@ import { systemClock, type Clock } from '../services';
 import { abortableSleep } from '../util/asyncQueue';
 import { CompletionCache } from './cache/cache';
 import { assembleContext } from './context/assemble';
+import type { Snippet } from './context/snippets';
 import { Debouncer, type Sleep } from './debounce/debouncer';
 import { Generation, type GenerationOutcome } from './generation/generation';
 import { OutcomeTracker, type ModelCompletionStats } from './outcomes/outcomes';
@@ -32,6 +33,12 @@ export interface CompletionEngineDeps {
   /** How long an unwanted in-flight call survives in case the next keystroke types through it. */
   graceMs?: number;
   cacheSize?: number;
+  /**
+   * Snippets from the workspace index for the code before the cursor (RAG). Optional and
+   * time-boxed: whatever is not back within `indexTimeoutMs` is left out of this prompt.
+   */
+  indexSnippets?: (query: { filepath: string; languageId: string; prefix: string }, signal: AbortSignal) => Promise<Snippet[]>;
+  indexTimeoutMs?: number;
 }
 
 export interface EngineTotals {
@@ -167,7 +174,11 @@ export class CompletionEngine {
 
     // 4. A new model call.
     const settings = this.deps.config.completion;
-    const ctx = assembleContext(request, { contextTokens: settings.contextTokens, maxLines: settings.maxLines, workspaceRoot: this.deps.workspaceRoot });
+    const indexWaitStart = this.hrtime();
+    const indexSnippets = await this.lookupIndex(document.filepath, document.languageId, docPrefix, signal);
+    const indexWaitMs = this.hrtime() - indexWaitStart;
+    if (signal?.aborted) return result('cancelled', { modelMs: debounceMs + indexWaitMs });
+    const ctx = assembleContext(request, { contextTokens: settings.contextTokens, maxLines: settings.maxLines, workspaceRoot: this.deps.workspaceRoot, indexSnippets });
     const id = randomUUID();
     const g = new Generation(
       {
@@ -199,8 +210,8 @@ export class CompletionEngine {
     });
     const waitStart = this.hrtime();
     const outcome = await this.waitFor(g, signal);
-    // Debounce counts as waiting, not engine work.
-    const modelMs = this.hrtime() - waitStart + debounceMs;
+    // Debounce and the index lookup count as waiting, not engine work.
+    const modelMs = this.hrtime() - waitStart + debounceMs + indexWaitMs;
     if (outcome === 'cancelled') return result('cancelled', { id, modelMs });
     if (outcome.status === 'cancelled') return result('cancelled', { id, modelMs, model: outcome.model });
     if (outcome.status === 'error') {
@@ -259,6 +270,30 @@ export class CompletionEngine {
   dispose(): void {
     this.abortAll();
     this.cache.clear();
+  }
+
+  /** Index snippets for the last lines before the cursor, or none when there is no index or it is slow. */
+  private async lookupIndex(filepath: string, languageId: string, prefix: string, signal: AbortSignal | undefined): Promise<Snippet[] | undefined> {
+    const lookup = this.deps.indexSnippets;
+    if (!lookup) return undefined;
+    const controller = new AbortController();
+    const onAbort = () => controller.abort();
+    signal?.addEventListener('abort', onAbort, { once: true });
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    try {
+      const timeout = new Promise<undefined>((resolve) => (timer = setTimeout(() => {
+        controller.abort();
+        resolve(undefined);
+      }, this.deps.indexTimeoutMs ?? 80)));
+      const query = { filepath, languageId, prefix: prefix.split('\n').slice(-15).join('\n') };
+      return await Promise.race([lookup(query, controller.signal).catch((err: unknown) => {
+        this.deps.logger.debug(`Completion index lookup failed: ${err instanceof Error ? err.message : String(err)}`);
+        return undefined;
+      }), timeout]);
+    } finally {
+      if (timer) clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+    }
   }
 
   /** Waits for a call's settled outcome, leaving it (and letting it abort) when the caller cancels. */

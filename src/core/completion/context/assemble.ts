@@ -27,6 +27,7 @@ export interface AssembleOptions {
   /** Share of the budget snippets may take, 0..1. */
   snippetShare?: number;
   workspaceRoot?: string;
+  indexSnippets?: Snippet[];
 }
 
 export function displayPath(filepath: string, workspaceRoot?: string): string {
@@ -41,7 +42,7 @@ export function displayPath(filepath: string, workspaceRoot?: string): string {
 export function assembleContext(request: CompletionRequest, options: AssembleOptions): CompletionContext {
   const { document } = request;
   const lang = languageInfo(document.languageId);
-  const hasOthers = (request.openFiles?.length ?? 0) > 0 || (request.recentEdits?.length ?? 0) > 0;
+  const hasOthers = (request.openFiles?.length ?? 0) > 0 || (request.recentEdits?.length ?? 0) > 0 || (options.indexSnippets?.length ?? 0) > 0;
   const snippetBudget = hasOthers ? Math.floor(options.contextTokens * (options.snippetShare ?? 0.25)) : 0;
   const windows = windowAround(document.text, document.offset, options.contextTokens - snippetBudget);
   const snippets = snippetBudget > 0
@@ -50,6 +51,7 @@ export function assembleContext(request: CompletionRequest, options: AssembleOpt
         prefix: windows.prefix,
         openFiles: request.openFiles ?? [],
         recentEdits: request.recentEdits ?? [],
+        indexSnippets: options.indexSnippets,
         budgetTokens: snippetBudget,
       })
     : [];

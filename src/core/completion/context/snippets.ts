@@ -8,7 +8,7 @@ import { approxTokens } from './window';
 export interface Snippet {
   filepath: string;
   text: string;
-  kind: 'definition' | 'recent_edit' | 'similar';
+  kind: 'definition' | 'recent_edit' | 'index' | 'similar';
 }
 
 const IDENT = /[A-Za-z_][A-Za-z0-9_]*/g;
@@ -106,10 +106,12 @@ export interface SnippetInput {
   prefix: string;
   openFiles: ContextFile[];
   recentEdits: RecentEdit[];
+  /** Snippets from the workspace index (retrieval), best first. */
+  indexSnippets?: Snippet[];
   budgetTokens: number;
 }
 
-/** Gathers snippets in priority order (definitions, recent edits, similar windows) until the budget is spent. */
+/** Gathers snippets in priority order (definitions, recent edits, index hits, similar windows) until the budget is spent. */
 export function gatherSnippets(input: SnippetInput): Snippet[] {
   const others = input.openFiles.filter((f) => f.filepath !== input.document.filepath);
   const candidates: Snippet[] = [];
@@ -127,6 +129,10 @@ export function gatherSnippets(input: SnippetInput): Snippet[] {
     // An edit in the current file is already in the window when it is near the cursor.
     if (edit.filepath === input.document.filepath && input.prefix.includes(edit.text.trim())) continue;
     candidates.push({ filepath: edit.filepath, text: edit.text, kind: 'recent_edit' });
+  }
+  for (const hit of input.indexSnippets ?? []) {
+    if (hit.filepath === input.document.filepath) continue;
+    candidates.push({ ...hit, kind: 'index' });
   }
   candidates.push(...similarWindows(input.prefix, others));
   const picked: Snippet[] = [];
