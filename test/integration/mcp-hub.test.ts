@@ -114,6 +114,26 @@ describe('MCP hub: HTTP transports (server-everything)', function () {
     }
   });
 
+  it('notices an HTTP server that went away (health check) and reconnects when it is back', async () => {
+    const first = await startEverythingHttp('streamableHttp');
+    children.push(first.child);
+    const hub = new McpHub(hubOptions({ healthCheckMs: 150, reconnect: { baseMs: 100, maxMs: 300, maxAttempts: 50, stableMs: 60_000 } }));
+    try {
+      await hub.update([{ name: 'web', source: { kind: 'settings' }, transport: { type: 'http', url: first.url, headers: {} }, disabled: false, disabledTools: [] }]);
+      assert.equal(hub.server('web')!.state, 'connected', hub.server('web')!.lastError);
+      const exited = new Promise((r) => first.child.once('exit', r));
+      first.child.kill();
+      await exited;
+      await waitFor(hub, () => hub.server('web')!.state === 'reconnecting', 'the lost connection to be noticed');
+      const second = await startEverythingHttp('streamableHttp', first.port);
+      children.push(second.child);
+      await waitFor(hub, () => hub.server('web')!.state === 'connected', 'the reconnect');
+      assert.match(textOf(await hub.callTool('web', 'echo', { message: 'back again' })), /back again/);
+    } finally {
+      await hub.dispose();
+    }
+  });
+
   it('falls back to SSE when an "http" server only speaks the old SSE transport', async () => {
     const { url, child } = await startEverythingHttp('sse');
     children.push(child);
@@ -179,6 +199,20 @@ describe('MCP hub: failures', function () {
       await assert.rejects(hub.callTool('flaky', 'hang', {}), (e: unknown) => e instanceof McpCallError && e.kind === 'timeout' && /callTimeoutMs/.test(e.message));
       assert.equal(hub.server('flaky')!.state, 'connected');
       assert.match(textOf(await hub.callTool('flaky', 'ok', { text: 'still here' })), /still here/);
+    } finally {
+      await hub.dispose();
+    }
+  });
+
+  it('cancels a running call when its signal aborts', async () => {
+    const hub = new McpHub(hubOptions());
+    try {
+      await hub.update([nodeSpec('flaky', fixture('flaky-server.mjs'))]);
+      const ac = new AbortController();
+      const call = hub.callTool('flaky', 'hang', {}, { signal: ac.signal });
+      setTimeout(() => ac.abort(), 100);
+      await assert.rejects(call, (e: unknown) => e instanceof McpCallError && e.kind === 'aborted');
+      assert.equal(hub.server('flaky')!.state, 'connected');
     } finally {
       await hub.dispose();
     }

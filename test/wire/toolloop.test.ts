@@ -5,7 +5,9 @@
  * arguments; the round limit; approval time not counted against the call timeout.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { PassThrough, Writable } from 'node:stream';
+import { openCliTools } from '../../src/cli/commands/mcp';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runToolLoop, toolLoopTurnRunner, type ToolLoopEvent } from '../../src/core/chat/toolLoop';
@@ -264,5 +266,62 @@ describe('chat tool loop over the wire (router + fake provider + real MCP server
     assert.equal(result.usage.inputTokens, 300);
     assert.equal(result.usage.outputTokens, 14);
     assert.equal(result.attempts.length, 2);
+  });
+});
+
+describe('switchyard ask --tools helper (openCliTools)', function () {
+  this.timeout(30_000);
+  let fake: FakeServer;
+  let dir: string;
+  before(async () => {
+    fake = await startFakeServer();
+    dir = mkdtempSync(join(tmpdir(), 'switchyard-asktools-'));
+  });
+  after(async () => {
+    await fake.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('runs only --approve tools, refuses the others, and streams the answer', async () => {
+    const configPath = join(dir, 'switchyard.json');
+    writeFileSync(configPath, JSON.stringify({ mcpServers: { everything: { command: process.execPath, args: [everythingBin, 'stdio'] } } }));
+    const config = parseConfig({ providers: { oa: { kind: 'openai', baseUrl: fake.openaiBaseUrl } }, models: { mini: { provider: 'oa', id: OPENAI_MODEL } }, routes: { chat: ['mini'] } });
+    const ledger = new JsonlLedger(join(dir, 'ledger.jsonl'));
+    const budget = new BudgetTracker(config.budget, ledger);
+    await budget.load();
+    const router = createRouter({
+      config, catalog: new PriceCatalog(), ledger, budget, logger: silentLogger,
+      tracer: createTracer({ store: new MemoryTraceStore({ maxTraces: 10, maxBytes: 1_000_000 }) }),
+      adapterFor: async (name) => createAdapter(name, config.providers[name], 'sk-test', silentLogger),
+    });
+    fake.script(OPENAI_MODEL, [
+      { type: 'tool_calls', calls: [{ id: 'x1', name: 'everything__get-sum', arguments: { a: 3, b: 4 } }, { id: 'x2', name: 'everything__echo', arguments: { message: 'm' } }] },
+      { type: 'text', text: 'Seven.' },
+    ]);
+    let stderr = '';
+    const io = {
+      stdout: new Writable({ write: (_c, _e, cb) => cb() }),
+      stderr: new Writable({ write: (c, _e, cb) => ((stderr += String(c)), cb()) }),
+      stdin: new PassThrough(),
+      env: { PATH: process.env.PATH },
+      cwd: dir,
+    };
+    const tools = await openCliTools({ router, io, approve: ['everything/get-sum'], configPath });
+    try {
+      const stream = tools.stream({ messages: [{ role: 'user', content: '3 + 4?' }] });
+      let text = '';
+      for await (const e of stream) if (e.type === 'text') text += e.text;
+      const result = await stream.result;
+      assert.equal(result.status, 'ok');
+      assert.equal(text, 'Seven.');
+      assert.match(stderr, /running tool everything__get-sum/);
+      assert.match(stderr, /tool everything__echo not run: not approved: run again with --approve everything\/echo/);
+      const second = fake.requests.filter((r) => r.endpoint === 'chat')[1];
+      const toolMsgs = second.body.messages.filter((m: { role: string }) => m.role === 'tool');
+      assert.equal(toolMsgs.length, 2);
+      assert.match(toolMsgs.find((m: { tool_call_id: string }) => m.tool_call_id === 'x1').content, /7/);
+    } finally {
+      await tools.dispose();
+    }
   });
 });

@@ -228,7 +228,13 @@ export async function runToolLoop(input: ToolLoopInput): Promise<ToolLoopOutput>
 
     const request: ToolApprovalRequest = { toolName: call.name, server: tool.server ?? '', tool: tool.tool, arguments: parsed.value, description: tool.description, annotations: tool.annotations };
     const approvalStarted = now();
-    const outcome = normalise(await input.approve(request, input.signal));
+    let outcome: ApprovalOutcome;
+    try {
+      outcome = normalise(await input.approve(request, input.signal));
+    } catch (err) {
+      // A broken prompt must never run the tool.
+      outcome = { allowed: false, reason: `approval failed (${(err as Error).message})` };
+    }
     span?.setAttribute('switchyard.tool.approval_wait_ms', now() - approvalStarted);
     if (!outcome.allowed) {
       span?.setAttribute('switchyard.tool.approval', 'denied');

@@ -7,7 +7,7 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { StreamableHTTPClientTransport, StreamableHTTPError } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import {
   ErrorCode,
@@ -107,6 +107,8 @@ export interface McpHubOptions {
   variables?: Omit<VariableContext, 'inputs'>;
   callTimeoutMs?: number;
   connectTimeoutMs?: number;
+  /** Ping interval for HTTP/SSE servers (a dead one is reconnected); 0 turns it off. Default 30 s. */
+  healthCheckMs?: number;
   reconnect?: Partial<ReconnectOptions>;
   /** Login-shell PATH lookup; pass `async () => undefined` to keep the current PATH. */
   loginShellPath?: () => Promise<string | undefined>;
@@ -136,6 +138,7 @@ interface Conn {
   connectedVia?: 'stdio' | 'http' | 'sse';
   connectedAt?: number;
   timer?: ReturnType<typeof setTimeout>;
+  healthTimer?: ReturnType<typeof setInterval>;
   stderrTail: string[];
   serverName?: string;
   serverVersion?: string;
@@ -152,6 +155,17 @@ const DEFAULT_RECONNECT: ReconnectOptions = { baseMs: 1000, maxMs: 30_000, maxAt
 
 function errorText(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
+}
+
+/** Why an error means the connection itself is gone (network failure, HTTP session lost), else undefined. */
+function isConnectionFailure(err: unknown): string | undefined {
+  for (let e: unknown = err, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && ['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH', 'UND_ERR_SOCKET'].includes(code)) return code;
+    if (e instanceof StreamableHTTPError && e.code === 404) return 'the server no longer knows this session';
+    if (e instanceof TypeError && e.message === 'fetch failed') return 'fetch failed';
+  }
+  return undefined;
 }
 
 /** Every page of a paginated MCP list. */
@@ -381,7 +395,9 @@ export class McpHub {
     if (err instanceof McpError && err.code === ErrorCode.RequestTimeout) {
       return new McpCallError('timeout', `MCP server "${server}" did not answer ${what} within ${timeoutMs} ms. Raise switchyard.mcp.callTimeoutMs if the tool is slow, or restart the server.`, { cause: err });
     }
-    if ((err instanceof McpError && err.code === ErrorCode.ConnectionClosed) || conn.state !== 'connected') {
+    const lost = isConnectionFailure(err);
+    if (lost && conn.state === 'connected') this.connectionLost(conn, conn.generation, `the connection failed (${lost})`);
+    if (lost || (err instanceof McpError && err.code === ErrorCode.ConnectionClosed) || conn.state !== 'connected') {
       const tail = conn.stderrTail.at(-1);
       return new McpCallError('disconnected', `MCP server "${server}" disconnected during ${what}${tail ? ` (last stderr: ${tail})` : ''}. Switchyard reconnects automatically; try again.`, { cause: err });
     }
@@ -413,6 +429,8 @@ export class McpHub {
     c.generation++;
     if (c.timer) clearTimeout(c.timer);
     c.timer = undefined;
+    if (c.healthTimer) clearInterval(c.healthTimer);
+    c.healthTimer = undefined;
     const client = c.client;
     c.client = undefined;
     c.pid = undefined;
@@ -479,6 +497,7 @@ export class McpHub {
       this.watchLists(conn, client, gen);
       await this.refreshAll(conn, client, gen);
       if (gen !== conn.generation) return;
+      this.startHealthCheck(conn, client, gen);
       conn.state = 'connected';
       conn.connectedAt = Date.now();
       conn.lastError = undefined;
@@ -616,20 +635,45 @@ export class McpHub {
   }
 
   private onClosed(conn: Conn, gen: number): void {
-    if (gen !== conn.generation || this.disposed) return; // an intentional stop or restart
     const tail = conn.stderrTail.at(-1);
+    this.connectionLost(conn, gen, `the connection closed unexpectedly${tail ? ` (last stderr: ${tail})` : ''}`);
+  }
+
+  /** A live connection is gone (process exit, network failure, failed health check): reconnect. */
+  private connectionLost(conn: Conn, gen: number, reason: string): void {
+    if (gen !== conn.generation || this.disposed) return; // an intentional stop or restart, or already handled
     const stable = conn.connectedAt !== undefined && Date.now() - conn.connectedAt >= this.reconnectOpts.stableMs;
     if (stable) conn.attempts = 0;
+    const client = conn.client;
     conn.generation++;
+    if (conn.healthTimer) clearInterval(conn.healthTimer);
+    conn.healthTimer = undefined;
     conn.client = undefined;
     conn.pid = undefined;
     conn.tools = [];
     conn.resources = [];
     conn.resourceTemplates = [];
     conn.prompts = [];
-    conn.lastError = `the connection closed unexpectedly${tail ? ` (last stderr: ${tail})` : ''}`;
+    conn.lastError = reason;
+    void client?.close().catch(() => undefined);
     this.opts.logger.warn(`MCP server "${conn.spec.name}": ${conn.lastError}`);
     this.scheduleReconnect(conn);
+  }
+
+  /** HTTP servers can vanish without a close event: ping them now and then. */
+  private startHealthCheck(conn: Conn, client: Client, gen: number): void {
+    const every = this.opts.healthCheckMs ?? 30_000;
+    if (conn.spec.transport.type === 'stdio' || every <= 0) return;
+    let busy = false;
+    conn.healthTimer = setInterval(() => {
+      if (busy) return;
+      busy = true;
+      client
+        .ping({ timeout: Math.max(every, 5_000) })
+        .catch((err: unknown) => this.connectionLost(conn, gen, `the server stopped answering (${errorText(err)})`))
+        .finally(() => (busy = false));
+    }, every);
+    conn.healthTimer.unref?.();
   }
 
   private onConnectFailed(conn: Conn, err: unknown): void {
