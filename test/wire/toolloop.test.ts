@@ -112,7 +112,7 @@ describe('chat tool loop over the wire (router + fake provider + real MCP server
     assert.equal(out.stopReason, 'done');
     assert.equal(out.text, 'The sum is 42.');
     assert.deepEqual(calls, ['everything__get-sum']);
-    assert.deepEqual(asked.map((a) => [a.server, a.tool, a.arguments]), [['everything', 'get-sum', { a: 2, b: 40 }]]);
+    assert.deepEqual(asked.map((a) => [a.callId, a.server, a.tool, a.arguments]), [['call_1', 'everything', 'get-sum', { a: 2, b: 40 }]]);
     assert.deepEqual(out.messages.map((m) => m.role), ['assistant', 'tool', 'assistant']);
     const toolMsg = out.messages[1] as Extract<ChatMessage, { role: 'tool' }>;
     assert.equal(toolMsg.toolCallId, 'call_1');

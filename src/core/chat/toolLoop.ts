@@ -226,7 +226,7 @@ export async function runToolLoop(input: ToolLoopInput): Promise<ToolLoopOutput>
     if (!check.ok) return refuse(`the arguments do not match the tool's schema: ${check.errors.join('; ')}. Fix them and call again`, 'invalid_arguments');
     if (input.signal?.aborted) return refuse('the request was cancelled', 'cancelled');
 
-    const request: ToolApprovalRequest = { toolName: call.name, server: tool.server ?? '', tool: tool.tool, arguments: parsed.value, description: tool.description, annotations: tool.annotations };
+    const request: ToolApprovalRequest = { callId: call.id, toolName: call.name, server: tool.server ?? '', tool: tool.tool, arguments: parsed.value, description: tool.description, annotations: tool.annotations };
     const approvalStarted = now();
     let outcome: ApprovalOutcome;
     try {

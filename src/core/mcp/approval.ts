@@ -8,6 +8,8 @@ export type ApprovalChoice = 'once' | 'session' | 'always' | 'deny';
 
 /** What the user is asked about: which server, which tool, with which arguments. */
 export interface ToolApprovalRequest {
+  /** The model's tool-call id (matches ToolCallView.id in the Chat tab), when a model asked. */
+  callId?: string;
   /** The model-facing name, e.g. "everything__echo". */
   toolName: string;
   server: string;

@@ -36,6 +36,11 @@ export interface McpHostHandle {
   toolSource(): ToolSource;
   /** Asks the user (once / session / always / deny); always-allowed tools pass without asking. */
   readonly approval: ApprovalPolicy;
+  /**
+   * Replaces the question asked by `approval` (default: a modal dialog), e.g. with the Chat tab's
+   * inline buttons (`panel.approvalPrompt`). The session / always lists stay with the policy.
+   */
+  setApprovalPrompt(prompt: (request: ToolApprovalRequest, signal?: AbortSignal) => Promise<ApprovalChoice | undefined>): void;
   /** The chat session's TurnRunner with MCP tools (`chatService.setTurnRunner(handle.turnRunner())`). */
   turnRunner(): TurnRunner;
   /** ChatServiceDeps.resolvers['mcp-resource']: reads a resource chip as untrusted context. */
@@ -199,9 +204,10 @@ export function registerMcp(services: HostServices): McpHostHandle {
     vscode.workspace.onDidChangeWorkspaceFolders(() => void apply()),
   );
 
+  let askUser: (request: ToolApprovalRequest, signal?: AbortSignal) => Promise<ApprovalChoice | undefined> = (req) => promptApproval(req);
   const approval = createApprovalPolicy({
     alwaysAllow: () => services.core.config.mcp.alwaysAllow,
-    prompt: (req) => promptApproval(req),
+    prompt: (req, signal) => askUser(req, signal),
     persistAlways: async (entry) => {
       const section = vscode.workspace.getConfiguration(SETTINGS_SECTION);
       const current = section.inspect<{ alwaysAllow?: string[] } & Record<string, unknown>>('mcp')?.globalValue ?? {};
@@ -215,6 +221,9 @@ export function registerMcp(services: HostServices): McpHostHandle {
   return {
     hub,
     approval,
+    setApprovalPrompt: (prompt) => {
+      askUser = prompt;
+    },
     resourceResolver: mcpResourceResolver(() => hub),
     pickResource: () => pickResource(hub),
     promptCommands: () => mcpPromptCommands(hub),
