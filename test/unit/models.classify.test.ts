@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import * as AnthropicSdk from '@anthropic-ai/sdk';
 import * as OpenAISdk from 'openai';
 import errorBodies from '../support/fixtures/errorBodies.json';
-import { classifyError, isContextWindowMessage, parseRetryAfter, redactSecrets, type ErrorContext } from '../../src/core/models/classify';
+import { classifyError, isContextWindowMessage, parseRetryAfter, redactSecrets, tidy, type ErrorContext } from '../../src/core/models/classify';
 import type { ErrorClass } from '../../src/core/models/errors';
 import { ModelError } from '../../src/core/models/errors';
 import { normaliseErrorBody } from '../../src/core/models/openai';
@@ -180,6 +180,14 @@ describe('classify helpers', () => {
     assert.equal(redactSecrets('Authorization: Bearer abcdefghijkl'), 'Authorization: [redacted]');
     assert.equal(redactSecrets('api_key="abcd1234efgh"'), 'api_key="[redacted]"');
     assert.equal(redactSecrets('The model `gpt-4o` does not exist'), 'The model `gpt-4o` does not exist');
+  });
+
+  it('an HTML error page from a proxy becomes its title; long messages are capped', () => {
+    const html = '<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body><center><h1>502 Bad Gateway</h1></center><hr><center>nginx</center></body></html>';
+    const e = classifyError(OpenAISdk.APIError.generate(502, undefined, html, new Headers({ 'content-type': 'text/html' })), localCtx);
+    assert.equal(e.kind, 'server');
+    assert.match(e.message, /\(502\): 502 Bad Gateway$/);
+    assert.equal(tidy('x'.repeat(1000)).length, 400);
   });
 
   it('context-window phrasings', () => {

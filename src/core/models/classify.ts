@@ -142,6 +142,20 @@ function bodyInfo(err: ApiErrorLike): { message: string; type?: string; code?: s
   return { message, type: str(node?.type) ?? str(err.type), code: str(node?.code) ?? str(err.code) };
 }
 
+/**
+ * A provider message fit for a notification: key-like text masked, an HTML error page (from a
+ * proxy or load balancer) reduced to its title or text, whitespace collapsed, length capped.
+ */
+export function tidy(message: string, max = 400): string {
+  let text = message;
+  if (/<(html|body|head|title|h1)\b/i.test(text)) {
+    const title = /<title[^>]*>([^<]*)<\/title>/i.exec(text)?.[1] ?? /<h1[^>]*>([^<]*)<\/h1>/i.exec(text)?.[1];
+    text = title ?? text.replace(/<script[\s\S]*?<\/script>|<style[\s\S]*?<\/style>/gi, ' ').replace(/<[^>]+>/g, ' ');
+  }
+  text = redactSecrets(text.replace(/\s+/g, ' ').trim());
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+
 /** Walks `cause` chains for a system error code (ECONNREFUSED, ENOTFOUND, UND_ERR_SOCKET, …). */
 function systemCode(err: unknown): string | undefined {
   let cur: unknown = err;
@@ -193,7 +207,7 @@ export function classifyError(err: unknown, ctx: ErrorContext): ModelError {
   if (isApiError(err) && !(err instanceof OpenAI.APIConnectionError) && !(err instanceof Anthropic.APIConnectionError)) {
     // An error event inside a stream (no HTTP status): Anthropic `event: error`, OpenAI `data: {"error": …}`.
     const info = bodyInfo(err);
-    const msg = redactSecrets(info.message);
+    const msg = tidy(info.message);
     const type = info.type ?? '';
     if (type === 'overloaded_error' || /overloaded/i.test(msg)) return make('overloaded', `${service} is overloaded (${msg}).`, { fix: 'Try again shortly, or route to another model.' });
     if (type === 'rate_limit_error' || type === 'rate_limit_exceeded') return make('rate_limit', `${service} rate limit: ${msg}`);
@@ -228,12 +242,12 @@ export function classifyError(err: unknown, ctx: ErrorContext): ModelError {
   }
 
   const message = err instanceof Error ? err.message : String(err);
-  return make('unknown', `${service}: ${redactSecrets(message)}`);
+  return make('unknown', `${service}: ${tidy(message)}`);
 }
 
 function classifyStatus(err: ApiErrorLike, status: number, ctx: ErrorContext): ModelError {
   const info = bodyInfo(err);
-  const msg = redactSecrets(info.message);
+  const msg = tidy(info.message);
   const service = serviceName(ctx.kind, ctx.baseUrl);
   const base = { provider: ctx.providerName, model: ctx.model, status, cause: err };
   const make = (kind: ErrorClass, message: string, extra: { retryAfterMs?: number; fix?: string } = {}) =>
