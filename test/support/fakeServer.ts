@@ -71,6 +71,9 @@
  *                                                  llamacpp_context_length, mistral_context_length, …)
  *     { type: 'invalid_request', message? }
  *     { type: 'status', status, body?, headers? }   anything else, verbatim
+ *   Recorded bodies:
+ *     { type: 'raw', body, status?, headers? }  the body byte for byte (SSE content type when it starts
+ *         with `data:` / `event:`); `fixture('name.sse')` reads one from test/support/fixtures/
  *   Connection faults:
  *     { type: 'hang' }        read the request, never answer (until the client aborts or close())
  *     { type: 'disconnect' }  destroy the socket before any byte of the response
@@ -87,6 +90,8 @@
  *   Option `apiKey`: when set, requests with any other key (or none) get the provider's real 401.
  */
 import { createHash, randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { EventEmitter } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
@@ -136,6 +141,7 @@ export type FakeStep =
   | { type: 'context_length'; variant?: CompatibleErrorVariant }
   | { type: 'invalid_request'; message?: string }
   | { type: 'status'; status: number; body?: unknown; headers?: Record<string, string> }
+  | { type: 'raw'; body: string; status?: number; headers?: Record<string, string> }
   | { type: 'hang' }
   | { type: 'disconnect' };
 
@@ -182,6 +188,11 @@ export interface FakeServer {
   waitFor(predicate: () => boolean, timeoutMs?: number): Promise<void>;
   reset(): void;
   close(): Promise<void>;
+}
+
+/** A recorded body from test/support/fixtures/ (for `{ type: 'raw', body: fixture('x.sse') }`). */
+export function fixture(name: string): string {
+  return readFileSync(join(__dirname, 'fixtures', name), 'utf8');
 }
 
 /** Words of a text: split on non-alphanumerics and camelCase, lower-cased. */
@@ -379,6 +390,12 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
         return;
       case 'status':
         return sendJson(ctx, step.status, step.body ?? {}, step.headers);
+      case 'raw': {
+        const sse = /^\s*(data|event):/.test(step.body);
+        res.writeHead(step.status ?? 200, { 'content-type': sse ? 'text/event-stream; charset=utf-8' : 'application/json', ...requestIdHeader(rec), ...(step.headers ?? {}) });
+        res.end(step.body);
+        return;
+      }
       case 'rate_limit': {
         const extra: Record<string, string> = {};
         if (step.retryAfter !== undefined) extra['retry-after'] = step.retryAfter;

@@ -6,7 +6,7 @@ import { checkBaseUrl } from '../../src/core/models/baseUrl';
 import { ModelError, type ErrorClass } from '../../src/core/models/errors';
 import { createAdapter } from '../../src/core/models/registry';
 import type { ModelAdapter } from '../../src/core/models/types';
-import { startFakeServer, type FakeServer, type FakeStep } from '../support/fakeServer';
+import { fixture, startFakeServer, type FakeServer, type FakeStep } from '../support/fakeServer';
 import { drain, resolved } from '../support/fakeServerHelpers';
 
 const KEY = 'sk-ant-test-0123456789abcdef';
@@ -95,6 +95,15 @@ describe('Anthropic adapter over the wire', () => {
       ],
     });
     assert.equal(body.messages.length, 3);
+  });
+
+  it('replays a recorded stream with a thinking block, text and a tool_use: thinking is not answer text', async () => {
+    fake.script(claude.id, [{ type: 'raw', body: fixture('anthropic.thinking-tool-use.sse') }]);
+    const r = await drain(an.stream(claude, { messages: user }, new AbortController().signal));
+    assert.equal(r.text, "I'll check the weather.");
+    assert.deepEqual(r.toolCalls, [{ id: 'toolu_01T1x1fJ34qAmk2tNTrN7Up6', name: 'get_weather', arguments: '{"location": "San Francisco, CA"}' }]);
+    assert.equal(r.finish, 'tool_calls');
+    assert.deepEqual(r.usage, { inputTokens: 2272, outputTokens: 89, cacheReadTokens: 1800, cacheWriteTokens: 0 });
   });
 
   it('stop sequences and max_tokens map to stop_sequences and finish reasons', async () => {

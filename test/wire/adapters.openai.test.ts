@@ -5,7 +5,7 @@ import { silentLogger } from '../../src/core/logger';
 import { ModelError, type ErrorClass } from '../../src/core/models/errors';
 import { createAdapter } from '../../src/core/models/registry';
 import type { ModelAdapter } from '../../src/core/models/types';
-import { embeddingFor, startFakeServer, type FakeServer, type FakeStep } from '../support/fakeServer';
+import { embeddingFor, fixture, startFakeServer, type FakeServer, type FakeStep } from '../support/fakeServer';
 import { drain, resolved } from '../support/fakeServerHelpers';
 
 const KEY = 'sk-test-0123456789abcdef';
@@ -82,6 +82,22 @@ describe('OpenAI adapter over the wire', () => {
     assert.equal(body.tool_choice, 'required');
     assert.deepEqual(body.messages[1], { role: 'assistant', content: null, tool_calls: [{ id: 'call_0', type: 'function', function: { name: 'list', arguments: '{}' } }] });
     assert.deepEqual(body.messages[2], { role: 'tool', tool_call_id: 'call_0', content: 'a.ts' });
+  });
+
+  it('replays a recorded Ollama stream: a whole tool call in one chunk, finished with "stop"', async () => {
+    fake.script(qwen.id, [{ type: 'raw', body: fixture('openai.ollama-tool-call.sse') }]);
+    const r = await drain(local.stream(qwen, { messages: user, tools: [{ name: 'read_file', inputSchema: { type: 'object' } }] }, new AbortController().signal));
+    assert.deepEqual(r.toolCalls, [{ id: 'call_a1b2c3d4', name: 'read_file', arguments: '{"path":"src/main.ts"}' }]);
+    assert.equal(r.finish, 'tool_calls');
+    assert.deepEqual(r.usage, { inputTokens: 182, outputTokens: 24, cacheReadTokens: 0, cacheWriteTokens: 0 });
+  });
+
+  it('replays a recorded DeepSeek reasoner stream: reasoning is not shown as answer text; usage in the finish chunk', async () => {
+    fake.script(qwen.id, [{ type: 'raw', body: fixture('openai.deepseek-reasoner.sse') }]);
+    const r = await drain(local.stream(qwen, { messages: user }, new AbortController().signal));
+    assert.equal(r.text, 'The answer is 42.');
+    assert.equal(r.finish, 'stop');
+    assert.deepEqual(r.usage, { inputTokens: 18, outputTokens: 120, cacheReadTokens: 16, cacheWriteTokens: 0 });
   });
 
   it('sends max_completion_tokens to OpenAI and max_tokens to compatible servers; maps length', async () => {

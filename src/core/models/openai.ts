@@ -139,7 +139,8 @@ export function normaliseOpenAIUsage(u: WireUsage | null | undefined): Usage {
   return {
     inputTokens: u.prompt_tokens ?? 0,
     outputTokens: u.completion_tokens ?? 0,
-    cacheReadTokens: u.prompt_tokens_details?.cached_tokens ?? u.prompt_cache_hit_tokens ?? u.cached_tokens ?? 0,
+    // `||`: some servers send cached_tokens 0 next to their own non-zero field.
+    cacheReadTokens: u.prompt_tokens_details?.cached_tokens || u.prompt_cache_hit_tokens || u.cached_tokens || 0,
     cacheWriteTokens: 0,
   };
 }
