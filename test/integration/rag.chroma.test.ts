@@ -141,6 +141,52 @@ describe('rag on a real Chroma server (supervised)', function () {
     assert.equal(s.chunksEmbedded, 0, 'vectors were lost across the restart');
   });
 
+  it('shares one server per data folder: a second supervisor attaches instead of starting another', async () => {
+    const second = new ChromaSupervisor({ bindingPath: '/nonexistent/binding.node', dataDir: join(storage, 'chroma'), logger: memoryLogger() });
+    const url = await second.start(); // would fail if it tried to spawn with that binding
+    assert.equal(rag.supervisor!.state.kind === 'ready' && rag.supervisor!.state.url, url);
+    await second.stop();
+    assert.equal(rag.supervisor!.state.kind, 'ready', 'stopping the attached one must not stop the owner');
+    const res = await rag.index.search('invoice total computation', { k: 1 });
+    assert.equal(res.mode, 'hybrid', res.warning);
+  });
+
+  it('uses a remote server from rag.chromaUrl (no local server), sending the token header', async () => {
+    const state = rag.supervisor!.state;
+    assert.equal(state.kind, 'ready');
+    const url = state.kind === 'ready' ? state.url : '';
+    const remoteStorage = mkdtempSync(join(tmpdir(), 'sy-rag-remote-'));
+    const remote = openWorkspaceRag({ root, storageDir: remoteStorage, config: parseConfig({ rag: { chromaUrl: url, chromaAuthHeader: 'X-Chroma-Token' } }), logger, embedder: countingEmbedder(), chromaToken: 'tok-123' });
+    try {
+      assert.equal(remote.supervisor, undefined);
+      const s = await remote.index.index();
+      assert.equal(s.mode, 'hybrid', s.reason);
+      assert.equal(await remote.index.vectorCount(), s.totalChunks);
+      const res = await remote.index.search('invoice total computation', { k: 1 });
+      assert.equal(res.hits[0].chunk.path, 'src/billing/invoice.ts');
+    } finally {
+      await remote.dispose();
+      rmSync(remoteStorage, { recursive: true, force: true });
+    }
+  });
+
+  it('adopts vectors that were stored but not recorded (a crash between the two) instead of re-embedding', async () => {
+    const dir = join(storage, 'index');
+    const file = (require('node:fs').readdirSync(dir) as string[]).find((f) => f.startsWith('vectors-'))!;
+    const manifest = JSON.parse(require('node:fs').readFileSync(join(dir, file), 'utf8'));
+    delete manifest.files['src/billing/invoice.ts'];
+    manifest.files['src/net/retry.py'].chunks += 1; // and one file whose record disagrees with the store
+    writeFileSync(join(dir, file), JSON.stringify(manifest));
+    await rag.dispose();
+    const log = memoryLogger();
+    embedder = countingEmbedder();
+    rag = openWorkspaceRag({ root, storageDir: storage, config, logger: log, embedder });
+    const s = await rag.index.index();
+    assert.ok(log.lines.some((l) => /adopted the stored vectors of 1 files; deleted those of 1 inconsistent files/.test(l)), log.lines.join('\n'));
+    assert.equal(s.chunksEmbedded, (await rag.index.search('jittered_retry', { k: 5 })).hits.filter((h) => h.chunk.path === 'src/net/retry.py').length, 'only the inconsistent file is re-embedded');
+    assert.equal(await rag.index.vectorCount(), rag.index.stats().chunks);
+  });
+
   it('recovers from corrupt index files without crashing', async () => {
     await rag.dispose();
     writeFileSync(join(storage, 'index', 'lexical.json'), '{"format":2, "byPath": {"x": tru');
@@ -154,7 +200,7 @@ describe('rag on a real Chroma server (supervised)', function () {
     assert.equal(s.mode, 'hybrid');
     assert.ok(log.lines.some((l) => /lexical index .* unreadable/.test(l)), log.lines.join('\n'));
     assert.ok(log.lines.some((l) => /discarded the vector manifest/.test(l)), log.lines.join('\n'));
-    assert.equal(s.chunksEmbedded, s.totalChunks, 'every chunk re-embedded once');
+    assert.equal(s.chunksEmbedded, 0, 'the vectors in Chroma were adopted, not re-embedded');
     const res = await rag.index.search('invoice total computation', { k: 3 });
     assert.equal(res.hits[0].chunk.path, 'src/billing/invoice.ts');
     const again = await rag.index.index();

@@ -96,6 +96,8 @@ export const ragSettingsSchema = z.object({
   chromaTokenEnv: z.string().default('SWITCHYARD_CHROMA_TOKEN'),
   /** Re-index changed files as they are saved, created, renamed or deleted. */
   watch: z.boolean().default(true),
+  /** Shared index name on a remote server (teammates use the same); default: one per workspace folder. */
+  collection: z.string().regex(/^[A-Za-z0-9._-]{1,40}$/, 'use 1-40 letters, digits, ".", "_" or "-"').optional(),
 });
 
 export const mcpServerSchema = z.object({

@@ -70,6 +70,7 @@ export class RagIndex {
   /** Serialises runs: index, file updates and rebuilds never interleave. */
   private queue: Promise<unknown> = Promise.resolve();
   private vectorProblem: string | undefined;
+  private reconciled = false;
   private readonly now: () => number;
 
   constructor(private readonly opts: RagIndexOptions) {
@@ -151,12 +152,35 @@ export class RagIndex {
       return;
     }
     const expected = Object.values(this.manifest.files).reduce((n, f) => n + f.chunks, 0);
-    if (count !== expected) {
-      this.opts.logger.warn(`RAG: the vector collection holds ${count} vectors but ${expected} were recorded; re-embedding the workspace.`);
-      await this.opts.vectors!.clear();
-      this.manifest = emptyManifest(this.opts.embedder!.model, this.opts.collection ?? '');
-      await saveManifest(this.manifestFile, this.manifest);
+    // The first run of a session checks file by file (counts could offset); later runs trust equal counts.
+    if (count === expected && this.reconciled) return;
+    this.reconciled = true;
+    // A run stopped between storing vectors and recording them, the manifest was lost, or another
+    // client (a teammate on a shared server) stored them: reconcile per file. Complete sets of
+    // vectors made from one file version are adopted (and reused if the file still has that
+    // content); anything else is deleted and that file re-embedded.
+    const stored = await this.opts.vectors!.inventory();
+    const files = this.manifest.files;
+    const drop: string[] = [];
+    let adopted = 0;
+    for (const [p, e] of stored) {
+      const mine = files[p];
+      if (mine && mine.chunks === e.count && e.hashes.size === 1 && e.hashes.has(mine.hash)) continue;
+      const [hash] = [...e.hashes];
+      if (!mine && p && e.hashes.size === 1 && hash) {
+        files[p] = { hash, chunks: e.count };
+        adopted++;
+        continue;
+      }
+      drop.push(p);
+      delete files[p];
     }
+    for (const p of Object.keys(files)) if (!stored.has(p) && files[p].chunks > 0) delete files[p];
+    if (drop.length > 0) await this.opts.vectors!.deleteByPath(drop);
+    if (adopted > 0 || drop.length > 0) {
+      this.opts.logger.warn(`RAG: the vector collection held ${count} vectors, ${expected} were recorded; reconciled per file: adopted the stored vectors of ${adopted} files; deleted those of ${drop.length} inconsistent files (they will be re-embedded).`);
+    }
+    await saveManifest(this.manifestFile, this.manifest);
   }
 
   /** Indexes the workspace (incrementally unless `rebuild`). Cancelling keeps what was finished. */
@@ -288,7 +312,8 @@ export class RagIndex {
       }
       const stale = batch.filter((p) => this.manifest!.files[p.file.path]).map((p) => p.file.path);
       if (stale.length > 0) await this.opts.vectors!.deleteByPath(stale);
-      await this.opts.vectors!.upsert(chunks, vectors);
+      const hashes = new Map(batch.map((p) => [p.file.path, p.hash]));
+      await this.opts.vectors!.upsert(chunks, vectors, (path) => hashes.get(path) ?? '');
       for (const p of batch) this.manifest.files[p.file.path] = { hash: p.hash, chunks: p.chunks.length };
       summary.chunksEmbedded += chunks.length;
       await saveManifest(this.manifestFile, this.manifest); // small, so after every flush: resume never re-embeds a flushed file

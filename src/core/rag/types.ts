@@ -50,10 +50,13 @@ export interface VectorMatch {
 
 /** A store of chunk vectors for one workspace and one embedding model. */
 export interface VectorStore {
-  upsert(chunks: Chunk[], vectors: number[][]): Promise<void>;
+  /** Stores chunk vectors; `fileHash` (content hash of each chunk's file) lets another client adopt them. */
+  upsert(chunks: Chunk[], vectors: number[][], fileHash: (path: string) => string): Promise<void>;
   deleteByPath(paths: string[]): Promise<void>;
   query(vector: number[], k: number): Promise<VectorMatch[]>;
   count(): Promise<number>;
+  /** What is stored per file path: vector count and the file hashes they were made from (for reconciling). */
+  inventory(): Promise<Map<string, { count: number; hashes: Set<string> }>>;
   /** Removes every vector of this collection. */
   clear(): Promise<void>;
 }

@@ -11,6 +11,7 @@ import type { Router } from '../router/types';
 import { locateRagAssets, type RagAssets } from './assets';
 import { embeddingModel, NO_EMBEDDING_MODEL, routerEmbedder } from './embed/embedder';
 import { RagIndex } from './indexer';
+import { CHUNKER_VERSION } from './chunk/chunker';
 import { ChromaStore, collectionName, type ChromaEndpoint } from './store/chromaStore';
 import { ChromaSupervisor } from './store/chromaSupervisor';
 import type { Embedder, VectorStore } from './types';
@@ -78,7 +79,8 @@ export function openWorkspaceRag(opts: WorkspaceRagOptions): WorkspaceRag {
   let vectors: VectorStore | undefined;
   let collection: string | undefined;
   if (embedder) {
-    collection = collectionName(path.resolve(opts.root), embedder.model);
+    // Paths in the index are workspace-relative, so a team can share one collection by naming it.
+    collection = collectionName(opts.config.rag.collection ?? path.resolve(opts.root), `${embedder.model}|chunker-${CHUNKER_VERSION}`);
     let endpoint: () => Promise<ChromaEndpoint>;
     if (opts.config.rag.chromaUrl) {
       const ep: ChromaEndpoint = { url: opts.config.rag.chromaUrl.replace(/\/+$/, ''), headers: chromaHeaders(opts.config, opts.chromaToken) };

@@ -9,6 +9,9 @@ import type { Logger } from '../../logger';
 import type { Chunk } from '../types';
 import { languageOf, type GrammarName } from './languages';
 
+/** Bumped when chunk boundaries or ids change: vectors of another version live in another collection. */
+export const CHUNKER_VERSION = 1;
+
 export interface ChunkerOptions {
   /** Path of web-tree-sitter's runtime `web-tree-sitter.wasm`. */
   treeSitterWasm: string;

@@ -62,7 +62,7 @@ export class ChromaStore implements VectorStore {
     }
   }
 
-  async upsert(chunks: Chunk[], vectors: number[][]): Promise<void> {
+  async upsert(chunks: Chunk[], vectors: number[][], fileHash: (path: string) => string): Promise<void> {
     if (chunks.length !== vectors.length) throw new Error(`upsert: ${chunks.length} chunks but ${vectors.length} vectors`);
     const size = this.opts.batchSize ?? 1000;
     for (let i = 0; i < chunks.length; i += size) {
@@ -71,7 +71,7 @@ export class ChromaStore implements VectorStore {
         c.upsert({
           ids: part.map((ch) => ch.id),
           embeddings: vectors.slice(i, i + size),
-          metadatas: part.map((ch) => ({ path: ch.path, startLine: ch.startLine, endLine: ch.endLine, symbol: ch.symbol, language: ch.language })),
+          metadatas: part.map((ch) => ({ path: ch.path, startLine: ch.startLine, endLine: ch.endLine, symbol: ch.symbol, language: ch.language, fileHash: fileHash(ch.path) })),
         }),
       );
     }
@@ -93,6 +93,22 @@ export class ChromaStore implements VectorStore {
 
   async count(): Promise<number> {
     return this.withCollection((c) => c.count());
+  }
+
+  async inventory(): Promise<Map<string, { count: number; hashes: Set<string> }>> {
+    const out = new Map<string, { count: number; hashes: Set<string> }>();
+    const page = 2000;
+    for (let offset = 0; ; offset += page) {
+      const res = await this.withCollection((c) => c.get({ include: ['metadatas'], limit: page, offset }));
+      for (const m of res.metadatas) {
+        const p = typeof m?.path === 'string' ? m.path : '';
+        const e = out.get(p) ?? { count: 0, hashes: new Set<string>() };
+        e.count++;
+        e.hashes.add(typeof m?.fileHash === 'string' ? m.fileHash : '');
+        out.set(p, e);
+      }
+      if (res.ids.length < page) return out;
+    }
   }
 
   async clear(): Promise<void> {

@@ -6,7 +6,9 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, openSync, closeSync, writeFileSync, readFileSync, unlinkSync, statSync } from 'node:fs';
+import * as path from 'node:path';
+import { randomUUID } from 'node:crypto';
 import type { Logger } from '../../logger';
 
 export type ChromaServerState =
@@ -80,6 +82,36 @@ export async function heartbeat(url: string, timeoutMs = 2000): Promise<boolean>
   }
 }
 
+/**
+ * One server per data folder: a second window (or the CLI) on the same workspace attaches to the
+ * running server instead of starting another one on the same files. The lock records the owner.
+ */
+interface LockInfo {
+  ownerPid: number;
+  /** The owning supervisor instance (several may live in one process, e.g. tests). */
+  ownerId: string;
+  url?: string;
+  startedMs: number;
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+function readLock(file: string): LockInfo | undefined {
+  try {
+    const v = JSON.parse(readFileSync(file, 'utf8')) as Partial<LockInfo>;
+    return typeof v.ownerPid === 'number' ? { ownerPid: v.ownerPid, ownerId: String(v.ownerId ?? ''), url: typeof v.url === 'string' ? v.url : undefined, startedMs: Number(v.startedMs) || statSync(file).mtimeMs } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 const delay = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 // eslint-disable-next-line no-control-regex
@@ -96,6 +128,9 @@ export class ChromaSupervisor {
   private starting: Promise<string> | undefined;
   private recentOutput: string[] = [];
   private missedBeats = 0;
+  /** Using a server another process owns (attached through the lock file). */
+  private attached = false;
+  private readonly id = `${process.pid}:${randomUUID()}`;
 
   constructor(private readonly opts: ChromaSupervisorOptions) {}
 
@@ -133,9 +168,63 @@ export class ChromaSupervisor {
     return this.start();
   }
 
+  private get lockFile(): string {
+    return path.join(this.opts.dataDir, 'switchyard-chroma.lock');
+  }
+
+  /** Owns the lock (true), or returns the URL of a healthy server another process owns. */
+  private async acquire(): Promise<true | string> {
+    const deadline = Date.now() + (this.opts.startTimeoutMs ?? 20_000) + 5000;
+    for (;;) {
+      try {
+        const fd = openSync(this.lockFile, 'wx');
+        writeFileSync(fd, JSON.stringify({ ownerPid: process.pid, ownerId: this.id, startedMs: Date.now() } satisfies LockInfo));
+        closeSync(fd);
+        return true;
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      }
+      const lock = readLock(this.lockFile);
+      const owner = lock && lock.ownerId !== this.id && alive(lock.ownerPid);
+      if (owner && lock.url && (await heartbeat(lock.url, 1500))) return lock.url;
+      if (owner && !lock.url && Date.now() < deadline) {
+        await delay(200); // the owner is still starting its server
+        continue;
+      }
+      // stale: the owner is gone, its server does not answer, or it is our own leftover
+      try {
+        unlinkSync(this.lockFile);
+      } catch {
+        // another process removed it first
+      }
+      if (Date.now() > deadline) return true;
+    }
+  }
+
+  private releaseLock(): void {
+    const lock = readLock(this.lockFile);
+    if (lock?.ownerId === this.id) {
+      try {
+        unlinkSync(this.lockFile);
+      } catch {
+        // already gone
+      }
+    }
+  }
+
   private async launch(): Promise<string> {
     this.setState({ kind: 'starting' });
     mkdirSync(this.opts.dataDir, { recursive: true });
+    const got = await this.acquire();
+    if (got !== true) {
+      this.attached = true;
+      this.missedBeats = 0;
+      this.opts.logger.info(`Chroma: using the server another Switchyard process runs for this folder at ${got}`);
+      this.setState({ kind: 'ready', url: got, pid: readLock(this.lockFile)?.ownerPid ?? -1 });
+      this.startHeartbeat(got);
+      return got;
+    }
+    this.attached = false;
     const wanted = this.port ?? this.opts.port;
     const port = wanted !== undefined && (await portIsFree(wanted)) ? wanted : await freePort();
     this.port = port;
@@ -174,6 +263,7 @@ export class ChromaSupervisor {
       if (spawnError || exited) break;
       if (await heartbeat(url, 1000)) {
         this.missedBeats = 0;
+        writeFileSync(this.lockFile, JSON.stringify({ ownerPid: process.pid, ownerId: this.id, url, startedMs: Date.now() } satisfies LockInfo));
         this.setState({ kind: 'ready', url, pid: child.pid ?? -1 });
         this.startHeartbeat(url);
         this.opts.logger.info(`Chroma: ready at ${url}`);
@@ -187,6 +277,7 @@ export class ChromaSupervisor {
         ? `it exited (${exited.signal ?? `code ${exited.code}`})${this.explainOutput()}`
         : `no heartbeat within ${Math.round((this.opts.startTimeoutMs ?? 20_000) / 1000)} s${this.explainOutput()}`;
     this.killChild(child);
+    this.releaseLock();
     const message = `The local Chroma server could not start: ${why}. Retrieval uses the lexical index only. Fix: check the "Switchyard Chroma" output, or set switchyard.rag.chromaUrl to a running Chroma server.`;
     this.setState({ kind: 'failed', message });
     throw new Error(message);
@@ -271,6 +362,8 @@ export class ChromaSupervisor {
       await done;
     }
     this.child = undefined;
+    if (!this.attached) this.releaseLock();
+    this.attached = false;
     this.setState({ kind: 'stopped' });
   }
 }
