@@ -88,6 +88,8 @@
  *     holds (re-checked on every request state change; rejects after 5000 ms with what it saw)
  *   fake.reset()         forget requests, scripts and defaults
  *   Option `apiKey`: when set, requests with any other key (or none) get the provider's real 401.
+ *   test/support/fakeServerHelpers.ts: `drain(adapter.stream(…))` collects text / tool calls / usage /
+ *     finish / error and asserts the stream contract (exactly one finish or error, last).
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
