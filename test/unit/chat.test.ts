@@ -3,6 +3,7 @@ import { ConversationHistory, type KeyValueStore } from '../../src/core/chat/his
 import { estimateMessageTokens, renderUserPrompt, trimToContextWindow } from '../../src/core/chat/prompt';
 import { ChatService, chatErrorFrom, type ChatEvent } from '../../src/core/chat/service';
 import type { TurnInput } from '../../src/core/chat/turn';
+import { workspaceResolver } from '../../src/core/chat/workspaceContext';
 import { parseConfig } from '../../src/core/config/schema';
 import { silentLogger } from '../../src/core/logger';
 import { ModelError } from '../../src/core/models/errors';
@@ -232,5 +233,36 @@ describe('chat: service turn', () => {
     const idx = store.get('switchyard.chat.index') as { v: 1; ids: string[] };
     await store.update('switchyard.chat.index', { v: 1, ids: [...idx.ids, 'bogus'] });
     assert.deepEqual(service.list().map((c) => c.title), ['Renamed']);
+  });
+});
+
+describe('chat: @workspace context', () => {
+  const chunk = (path: string, text: string, start: number) => ({ id: `${path}#${start}`, path, startLine: start, endLine: start + 9, symbol: 'fn', language: 'typescript', text });
+
+  it('turns hits into context in rank order, records every chunk with its score on the span, and respects the size cap', async () => {
+    const { tracer, spans } = recordingTracer();
+    const span = tracer.startTrace('ctx');
+    const queries: string[] = [];
+    const resolve = workspaceResolver(async (q) => {
+      queries.push(q);
+      return {
+        mode: 'hybrid',
+        hits: [
+          { chunk: chunk('a.ts', 'A'.repeat(60), 1), score: 0.03, vectorRank: 1, lexicalRank: 2 },
+          { chunk: chunk('b.ts', 'B'.repeat(60), 20), score: 0.02, lexicalRank: 1 },
+          { chunk: chunk('c.ts', 'C'.repeat(10), 5), score: 0.01, vectorRank: 2 },
+        ],
+      };
+    }, { maxChars: 100 });
+    const got = await resolve({ kind: 'workspace', id: 'w' }, 'where is retry?', new AbortController().signal, span);
+    assert.deepEqual(queries, ['where is retry?']);
+    assert.deepEqual(got.map((g) => g.title), ['a.ts:1-10 (fn)', 'c.ts:5-14 (fn)'], 'b.ts would pass the 100-character cap');
+    assert.deepEqual(spans[0]!.events, ['chunk', 'chunk', 'chunk']);
+    assert.equal(spans[0]!.attributes['switchyard.rag.hits'], 3);
+  });
+
+  it('fails with the index hint when nothing matches, so the answer says why', async () => {
+    const resolve = workspaceResolver(async () => ({ mode: 'lexical-only', hits: [], warning: undefined }));
+    await assert.rejects(resolve({ kind: 'workspace', id: 'w' }, 'q', new AbortController().signal), /Index Workspace/);
   });
 });

@@ -33,7 +33,7 @@ export interface PanelApi {
   /** @workspace retrieval, MCP resources, or a custom file reader. */
   setContextResolver(kind: ContextChip['kind'], resolver: ContextResolver | undefined): void;
   /** Picker for MCP resources (chat/pickContext 'mcp-resource'); undefined result = cancelled. */
-  setMcpResourcePicker(picker: (() => Promise<Extract<ContextChip, { kind: 'mcp-resource' }> | undefined>) | undefined): void;
+  setMcpResourcePicker(picker: (() => Promise<ContextChip | undefined>) | undefined): void;
   /** Pass as ApprovalPolicyOptions.prompt: answered by the Chat tab's buttons, else a modal. */
   readonly approvalPrompt: (request: ToolApprovalRequest, signal?: AbortSignal) => Promise<ApprovalChoice | undefined>;
   readonly chat: ChatService;

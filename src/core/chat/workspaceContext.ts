@@ -1,0 +1,38 @@
+/**
+ * @workspace context: the question goes to the code index, the best chunks become prompt context,
+ * and each retrieved chunk is recorded on the trace (path, lines, score) for the Traces tab.
+ */
+import type { SearchOptions, SearchResponse } from '../rag/indexer';
+import type { ContextResolver } from './service';
+import type { ResolvedContext } from './prompt';
+
+export interface WorkspaceContextOptions {
+  /** Chunks to retrieve (default 8). */
+  k?: number;
+  /** Characters of chunk text kept in the prompt, in rank order (default 24 000). */
+  maxChars?: number;
+}
+
+export function workspaceResolver(search: (query: string, opts?: SearchOptions) => Promise<SearchResponse>, options: WorkspaceContextOptions = {}): ContextResolver {
+  const k = options.k ?? 8;
+  const maxChars = options.maxChars ?? 24_000;
+  return async (chip, question, signal, span) => {
+    if (chip.kind !== 'workspace') return [];
+    const res = await search(question, { k, signal });
+    span?.setAttributes({ 'switchyard.rag.mode': res.mode, 'switchyard.rag.hits': res.hits.length });
+    if (res.warning) span?.setAttribute('switchyard.rag.warning', res.warning);
+    const out: ResolvedContext[] = [];
+    let used = 0;
+    for (const hit of res.hits) {
+      const c = hit.chunk;
+      const source = [hit.vectorRank !== undefined ? 'vector' : '', hit.lexicalRank !== undefined ? 'bm25' : ''].filter(Boolean).join('+') || res.mode;
+      const kept = used + c.text.length <= maxChars;
+      span?.addEvent('chunk', { path: c.path, startLine: c.startLine, endLine: c.endLine, score: hit.score, source, kept });
+      if (!kept) continue;
+      used += c.text.length;
+      out.push({ kind: 'workspace', title: `${c.path}:${c.startLine}-${c.endLine}${c.symbol ? ` (${c.symbol})` : ''}`, language: c.language === 'text' ? undefined : c.language, content: c.text });
+    }
+    if (res.hits.length === 0) throw new Error(res.warning ?? 'the workspace index has no match (run Switchyard: Index Workspace)');
+    return out;
+  };
+}
