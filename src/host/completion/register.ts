@@ -8,7 +8,7 @@ import type { AppServices } from '../../core/app';
 import { CompletionEngine } from '../../core/completion/engine';
 import { candidateNames } from '../../core/router/candidates';
 import { setPinned } from '../commands/switchModel';
-import type { HostServices } from '../hostServices';
+import { registerSafeCommand, type HostServices } from '../hostServices';
 import { targetFor, valueAt } from '../settings';
 import { ACCEPTED_COMMAND, filepathOf, SwitchyardInlineCompletionProvider } from './provider';
 import { RecentEdits } from './recentEdits';
@@ -98,53 +98,53 @@ export function registerCompletion(services: HostServices): void {
       if (typeof id === 'string') engine.accepted(id);
       refreshSoon();
     }),
-    vscode.commands.registerCommand('switchyard.completion.toggle', async () => {
-      if (engine.snoozedUntil()) {
-        engine.snooze(0);
-        snoozedUntil = undefined;
-        refresh();
-        return;
-      }
-      const enabled = services.core.config.completion.enabled;
-      await updateCompletionSetting((c) => ({ ...c, enabled: !enabled }));
-      void vscode.window.setStatusBarMessage(`Switchyard inline completions ${enabled ? 'off' : 'on'}`, 3000);
-    }),
-    vscode.commands.registerCommand('switchyard.completion.toggleLanguage', async () => {
-      const languageId = vscode.window.activeTextEditor?.document.languageId;
-      if (!languageId) {
-        void vscode.window.showInformationMessage('Switchyard: open a file to switch completions for its language.');
-        return;
-      }
-      const off = services.core.config.completion.languages[languageId] === false;
-      await updateCompletionSetting((c) => ({ ...c, languages: { ...((c.languages as Record<string, boolean>) ?? {}), [languageId]: off } }));
-      void vscode.window.setStatusBarMessage(`Switchyard inline completions ${off ? 'on' : 'off'} for ${languageId}`, 3000);
-    }),
-    vscode.commands.registerCommand('switchyard.completion.snooze', () => {
-      const minutes = services.core.config.completion.snoozeMinutes;
-      engine.snooze(minutes * 60_000);
-      snoozedUntil = Date.now() + minutes * 60_000;
-      refresh();
-      const timer = setTimeout(refresh, minutes * 60_000 + 1000);
-      context.subscriptions.push({ dispose: () => clearTimeout(timer) });
-      void vscode.window.setStatusBarMessage(`Switchyard inline completions snoozed for ${minutes} min (click the status item to resume)`, 4000);
-    }),
-    vscode.commands.registerCommand('switchyard.completion.pickModel', async () => {
-      const { config } = services.core;
-      const names = Object.keys(config.models);
-      if (names.length === 0) {
-        void vscode.window.showWarningMessage('Switchyard: no models are configured. Add one under switchyard.models first.');
-        return;
-      }
-      const pinned = config.pinned['completion'];
-      const route = config.routes['completion'] ?? [];
-      const items: (vscode.QuickPickItem & { model?: string })[] = [
-        { label: '$(list-ordered) Use the completion route', description: route.join(' → ') || 'no route set', model: undefined },
-        ...names.map((name) => ({ label: name, description: `${config.models[name].id}${name === pinned ? ' · pinned' : ''}`, model: name })),
-      ];
-      const picked = await vscode.window.showQuickPick(items, { title: 'Model for inline completions', placeHolder: pinned ? `Pinned: ${pinned}` : 'Pick a model to pin for completions' });
-      if (!picked) return;
-      await setPinned('completion', picked.model);
-    }),
   );
+  registerSafeCommand(services, 'switchyard.completion.toggle', async () => {
+    if (engine.snoozedUntil()) {
+      engine.snooze(0);
+      snoozedUntil = undefined;
+      refresh();
+      return;
+    }
+    const enabled = services.core.config.completion.enabled;
+    await updateCompletionSetting((c) => ({ ...c, enabled: !enabled }));
+    void vscode.window.setStatusBarMessage(`Switchyard inline completions ${enabled ? 'off' : 'on'}`, 3000);
+  });
+  registerSafeCommand(services, 'switchyard.completion.toggleLanguage', async () => {
+    const languageId = vscode.window.activeTextEditor?.document.languageId;
+    if (!languageId) {
+      void vscode.window.showInformationMessage('Switchyard: open a file to switch completions for its language.');
+      return;
+    }
+    const off = services.core.config.completion.languages[languageId] === false;
+    await updateCompletionSetting((c) => ({ ...c, languages: { ...((c.languages as Record<string, boolean>) ?? {}), [languageId]: off } }));
+    void vscode.window.setStatusBarMessage(`Switchyard inline completions ${off ? 'on' : 'off'} for ${languageId}`, 3000);
+  });
+  registerSafeCommand(services, 'switchyard.completion.snooze', () => {
+    const minutes = services.core.config.completion.snoozeMinutes;
+    engine.snooze(minutes * 60_000);
+    snoozedUntil = Date.now() + minutes * 60_000;
+    refresh();
+    const timer = setTimeout(refresh, minutes * 60_000 + 1000);
+    context.subscriptions.push({ dispose: () => clearTimeout(timer) });
+    void vscode.window.setStatusBarMessage(`Switchyard inline completions snoozed for ${minutes} min (click the status item to resume)`, 4000);
+  });
+  registerSafeCommand(services, 'switchyard.completion.pickModel', async () => {
+    const { config } = services.core;
+    const names = Object.keys(config.models);
+    if (names.length === 0) {
+      void vscode.window.showWarningMessage('Switchyard: no models are configured. Add one under switchyard.models first.');
+      return;
+    }
+    const pinned = config.pinned['completion'];
+    const route = config.routes['completion'] ?? [];
+    const items: (vscode.QuickPickItem & { model?: string })[] = [
+      { label: '$(list-ordered) Use the completion route', description: route.join(' → ') || 'no route set', model: undefined },
+      ...names.map((name) => ({ label: name, description: `${config.models[name].id}${name === pinned ? ' · pinned' : ''}`, model: name })),
+    ];
+    const picked = await vscode.window.showQuickPick(items, { title: 'Model for inline completions', placeHolder: pinned ? `Pinned: ${pinned}` : 'Pick a model to pin for completions' });
+    if (!picked) return;
+    await setPinned('completion', picked.model);
+  });
   refresh();
 }

@@ -1,0 +1,155 @@
+/**
+ * The VS Code side of inline completions in plain Node (vscode replaced by test/support/fakeVscode,
+ * extended here with the few inline-completion types it lacks) against the fake wire server:
+ * the item has an explicit cursor range, the accept command counts, cancellation reaches the
+ * HTTP request, and the toggle / snooze commands turn completions off.
+ */
+import { fake, fakeContext, EventEmitter } from '../support/fakeVscode';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type * as vscode from 'vscode';
+import { silentLogger } from '../../src/core/logger';
+import type { HostServices } from '../../src/host/hostServices';
+import { startFakeServer, type FakeServer } from '../support/fakeServer';
+
+// The inline-completion surface of the vscode API, added to the shared stand-in for this file.
+class Position {
+  constructor(readonly line: number, readonly character: number) {}
+}
+class Range {
+  constructor(readonly start: Position, readonly end: Position) {}
+}
+class InlineCompletionItem {
+  constructor(readonly insertText: string, readonly range?: Range, readonly command?: { command: string; title: string; arguments?: unknown[] }) {}
+}
+const providers: vscode.InlineCompletionItemProvider[] = [];
+const docChanges = new EventEmitter<unknown>();
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- the stand-in module object
+const vs = require('vscode') as Record<string, Record<string, unknown> & object>;
+Object.assign(vs, {
+  Position,
+  Range,
+  InlineCompletionItem,
+  InlineCompletionTriggerKind: { Invoke: 0, Automatic: 1 },
+  languages: {
+    registerInlineCompletionItemProvider: (_selector: unknown, provider: vscode.InlineCompletionItemProvider) => {
+      providers.push(provider);
+      return { dispose: () => providers.splice(providers.indexOf(provider), 1) };
+    },
+  },
+});
+Object.assign(vs.workspace, { onDidChangeTextDocument: docChanges.event, textDocuments: [], asRelativePath: (p: unknown) => String(p) });
+Object.assign(vs.window, { visibleTextEditors: [], activeTextEditor: undefined, onDidChangeActiveTextEditor: new EventEmitter<unknown>().event });
+
+// Host modules load after the additions: `import * as vscode` copies the module's top-level names.
+/* eslint-disable @typescript-eslint/no-require-imports */
+const { createHostServices } = require('../../src/host/hostServices') as typeof import('../../src/host/hostServices');
+const { createHostSecrets } = require('../../src/host/secrets') as typeof import('../../src/host/secrets');
+const { registerCompletion } = require('../../src/host/completion/register') as typeof import('../../src/host/completion/register');
+/* eslint-enable @typescript-eslint/no-require-imports */
+
+const output = { info() {}, warn() {}, error() {}, debug() {}, trace() {}, show() {}, append() {}, appendLine() {} } as unknown as vscode.LogOutputChannel;
+const MODEL = 'qwen2.5-coder:1.5b-base';
+
+function doc(text: string): vscode.TextDocument {
+  const lines = text.split('\n');
+  return {
+    uri: { scheme: 'file', fsPath: '/w/calc.py', toString: () => 'file:///w/calc.py' },
+    languageId: 'python',
+    getText: () => text,
+    lineCount: lines.length,
+    offsetAt: (p: Position) => lines.slice(0, p.line).reduce((n, l) => n + l.length + 1, 0) + p.character,
+  } as unknown as vscode.TextDocument;
+}
+
+function token() {
+  const emitter = new EventEmitter<void>();
+  const t = { isCancellationRequested: false, onCancellationRequested: emitter.event };
+  return { token: t as unknown as vscode.CancellationToken, cancel: () => ((t.isCancellationRequested = true), emitter.fire()) };
+}
+
+const settle = () => new Promise((r) => setTimeout(r, 20));
+
+describe('host: inline completion provider (fake vscode, fake server)', function () {
+  this.timeout(15_000);
+  let server: FakeServer;
+  let dir: string;
+  let services: HostServices;
+  let context: ReturnType<typeof fakeContext>;
+
+  before(async () => {
+    server = await startFakeServer();
+    dir = mkdtempSync(join(tmpdir(), 'switchyard-completion-host-'));
+  });
+  after(async () => {
+    await server.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  beforeEach(async () => {
+    fake.reset();
+    server.reset();
+    providers.length = 0;
+    Object.assign(fake.settings, {
+      providers: { local: { kind: 'openai-compatible', baseUrl: server.openaiBaseUrl } },
+      models: { coder: { provider: 'local', id: MODEL } },
+      routes: { completion: ['coder'] },
+      completion: { debounceMs: 0 },
+    });
+    context = fakeContext(join(dir, `g${Math.random()}`));
+    const ctx = context as unknown as vscode.ExtensionContext;
+    services = await createHostServices(ctx, output, silentLogger, createHostSecrets(ctx.secrets));
+    registerCompletion(services);
+  });
+  afterEach(() => {
+    for (const d of context.subscriptions) d.dispose();
+  });
+
+  const provide = (d: vscode.TextDocument, pos: Position, t = token().token, kind = 0) =>
+    providers[0].provideInlineCompletionItems(d, pos as unknown as vscode.Position, { triggerKind: kind } as unknown as vscode.InlineCompletionContext, t) as Promise<InlineCompletionItem[] | undefined>;
+
+  it('returns a pure insertion at the cursor with the accept command, and counts the accept', async () => {
+    server.script(MODEL, [{ type: 'text', chunks: ['a ', '+ b'] }]);
+    const pos = new Position(1, 11);
+    const items = await provide(doc('def add(a, b):\n    return \n'), pos);
+    assert.equal(items?.length, 1);
+    const item = items![0];
+    assert.equal(item.insertText, 'a + b');
+    assert.deepEqual([item.range?.start, item.range?.end], [pos, pos], 'explicit empty range at the cursor');
+    assert.equal(item.command?.command, 'switchyard.completion.accepted');
+    await fake.commands.get('switchyard.completion.accepted')!(...(item.command?.arguments ?? []));
+    const status = fake.statusItems.find((s) => s.id === 'switchyard.completion')!;
+    await new Promise((r) => setTimeout(r, 600)); // the item refreshes at most twice a second
+    assert.match(String(status.tooltip), /coder: 1\/1 accepted \(100%\)/);
+  });
+
+  it('a cancelled token aborts the HTTP request', async () => {
+    server.script(MODEL, [{ type: 'hang' }]);
+    const t = token();
+    const pending = provide(doc('x = \n'), new Position(0, 4), t.token);
+    await server.waitFor(() => server.requests.length === 1);
+    t.cancel();
+    assert.equal(await pending, undefined);
+    await server.waitFor(() => server.requests[0].outcome === 'aborted');
+  });
+
+  it('toggle turns completions off through the setting; snooze pauses them until toggled back', async () => {
+    server.setDefault(MODEL, { type: 'text', chunks: ['1'] });
+    await fake.commands.get('switchyard.completion.toggle')!();
+    assert.equal((fake.settings['completion'] as { enabled: boolean }).enabled, false);
+    await settle();
+    assert.equal(await provide(doc('x = \n'), new Position(0, 4)), undefined);
+    assert.equal(server.requests.length, 0);
+    await fake.commands.get('switchyard.completion.toggle')!();
+    await settle();
+    assert.equal((await provide(doc('x = \n'), new Position(0, 4)))?.[0].insertText, '1');
+
+    await fake.commands.get('switchyard.completion.snooze')!();
+    assert.equal(await provide(doc('y = \n'), new Position(0, 4)), undefined);
+    assert.match(fake.statusItems.find((s) => s.id === 'switchyard.completion')!.text, /clock/);
+    await fake.commands.get('switchyard.completion.toggle')!(); // clicking the item resumes
+    assert.equal((await provide(doc('y = \n'), new Position(0, 4)))?.[0].insertText, '1');
+  });
+});
