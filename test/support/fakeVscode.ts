@@ -168,7 +168,41 @@ export function fakeContext(globalStoragePath: string) {
   };
 }
 
-const vscodeModule = { EventEmitter, ConfigurationTarget, StatusBarAlignment, QuickPickItemKind, ThemeColor, Uri, workspace, window, commands };
+/**
+ * The module object. Every top-level name a test may add later is declared here up front:
+ * `import * as vscode` (tsx/esbuild's __toESM) copies the names present at first import as live
+ * getters, so a value assigned later to a DECLARED name is seen by every host module, whatever
+ * the order the test files were loaded in.
+ */
+const vscodeModule: Record<string, unknown> = {
+  EventEmitter,
+  ConfigurationTarget,
+  StatusBarAlignment,
+  QuickPickItemKind,
+  ThemeColor,
+  Uri,
+  workspace,
+  window,
+  commands,
+  env: { openExternal: async () => true, clipboard: { writeText: async () => undefined, readText: async () => '' } },
+  languages: {},
+  extensions: { getExtension: () => undefined },
+  ViewColumn: { Active: -1, Beside: -2, One: 1, Two: 2 },
+  ProgressLocation: { SourceControl: 1, Window: 10, Notification: 15 },
+  Disposable: class {
+    constructor(private readonly fn: () => void) {}
+    dispose() {
+      this.fn();
+    }
+  },
+  Position: undefined,
+  Range: undefined,
+  Selection: undefined,
+  InlineCompletionItem: undefined,
+  InlineCompletionTriggerKind: undefined,
+  CancellationTokenSource: undefined,
+  RelativePattern: undefined,
+};
 
 // Route require('vscode') here. A resolvable id that cannot clash with a real file.
 const FAKE_ID = '\0switchyard-fake-vscode';
