@@ -102,7 +102,7 @@ describe('chat: panel host message routing (fake vscode, real router/tracer/ledg
       postMessage: async (m: HostMessage) => (posted.push(m), true),
       onDidReceiveMessage: (l: (m: unknown) => void) => ((receive = l), { dispose() {} }),
     };
-    providers.get(VIEW_ID)!.resolveWebviewView({ webview, visible: true, onDidDispose: () => ({ dispose() {} }) } as unknown as vscode.WebviewView);
+    providers.get(VIEW_ID)!.resolveWebviewView({ webview, visible: true, onDidDispose: () => ({ dispose() {} }), onDidChangeVisibility: () => ({ dispose() {} }) } as unknown as vscode.WebviewView);
     html = webview.html;
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
@@ -218,5 +218,12 @@ describe('chat: panel host message routing (fake vscode, real router/tracer/ledg
     await settle();
     assert.deepEqual(of('chat/conversations').at(-1)!.conversations, []);
     assert.equal(of('chat/conversation').at(-1)!.conversation, null);
+  });
+
+  it('Show Usage focuses the view and switches the loaded page to the Usage tab', async () => {
+    posted.length = 0;
+    await fakeVs.fake.commands.get('switchyard.showUsage')!();
+    assert.ok(fakeVs.fake.executed.some((e) => e.command === 'switchyard.panel.focus'));
+    assert.deepEqual(of('showTab'), [{ type: 'showTab', tab: 'usage' }]);
   });
 });

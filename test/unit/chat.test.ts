@@ -202,9 +202,15 @@ describe('chat: service turn', () => {
   it('stops a running turn and stores it as cancelled', async () => {
     const { service } = setup((input) => streamOf(Array.from({ length: 50 }, () => ({ type: 'text', text: 'x' }) as RouterEvent), {}, input.signal));
     let stopped = false;
+    let seenMidStream: string | undefined;
     const answer = await service.send({ text: 'q', chips: [] }, (e) => {
-      if (e.type === 'delta' && !stopped) stopped = service.stop(e.conversationId);
+      if (e.type === 'delta' && !stopped) {
+        // A panel reloaded mid-answer gets the text streamed so far.
+        seenMidStream = service.get(e.conversationId)!.messages.at(-1)!.content;
+        stopped = service.stop(e.conversationId);
+      }
     });
+    assert.equal(seenMidStream, 'x');
     assert.equal(stopped, true);
     assert.equal(answer.status, 'cancelled');
     assert.ok(answer.content.length < 50);

@@ -62,6 +62,8 @@ export const FALLBACK_CONTEXT_WINDOW = 16_000;
 
 export class ChatService {
   private readonly active = new Map<string, AbortController>();
+  /** The text streamed so far per running conversation, so a reloaded panel shows it. */
+  private readonly partial = new Map<string, { messageId: string; text: string }>();
   private readonly newId: () => string;
   private runTurn: TurnRunner;
 
@@ -90,6 +92,8 @@ export class ChatService {
   /** A conversation; an answer left 'streaming' by a closed window shows as cancelled. */
   get(id: string): Conversation | undefined {
     const c = this.deps.history.get(id);
+    const live = this.partial.get(id);
+    if (c && live) return { ...c, messages: c.messages.map((m) => (m.id === live.messageId ? { ...m, content: live.text } : m)) };
     if (!c || this.active.has(id)) return c;
     return { ...c, messages: c.messages.map((m) => (m.status === 'streaming' ? { ...m, status: 'cancelled' as const } : m)) };
   }
@@ -256,6 +260,7 @@ export class ChatService {
       for await (const ev of stream) {
         if (ev.type === 'text') {
           text += ev.text;
+          this.partial.set(conv.id, { messageId: answer.id, text });
           emit({ type: 'delta', conversationId: conv.id, messageId: answer.id, text: ev.text });
         } else if (ev.type === 'fallback') {
           notice(`${ev.from} failed (${ev.reason}); trying ${ev.to}.`);
@@ -275,6 +280,7 @@ export class ChatService {
       };
     } finally {
       this.active.delete(conv.id);
+      this.partial.delete(conv.id);
       root.setStatus(answer.status === 'error' ? 'error' : 'ok', answer.error?.message);
       root.end();
     }

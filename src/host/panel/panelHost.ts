@@ -42,6 +42,8 @@ export interface PanelApi {
 interface Connection {
   webview: vscode.Webview;
   visible: () => boolean;
+  /** The page sent 'ready' and was not hidden since (a hidden view's page is discarded). */
+  ready: boolean;
 }
 
 class PanelController implements vscode.WebviewViewProvider, vscode.WebviewPanelSerializer {
@@ -83,7 +85,10 @@ class PanelController implements vscode.WebviewViewProvider, vscode.WebviewPanel
 
   resolveWebviewView(view: vscode.WebviewView): void {
     this.view = view;
-    const conn: Connection = { webview: view.webview, visible: () => view.visible };
+    const conn: Connection = { webview: view.webview, visible: () => view.visible, ready: false };
+    view.onDidChangeVisibility(() => {
+      if (!view.visible) conn.ready = false;
+    });
     this.attach(conn, () => view.onDidDispose);
   }
 
@@ -98,7 +103,10 @@ class PanelController implements vscode.WebviewViewProvider, vscode.WebviewPanel
 
   private attachPanel(panel: vscode.WebviewPanel): void {
     panel.iconPath = vscode.Uri.joinPath(this.services.context.extensionUri, 'media', 'icon.png');
-    const conn: Connection = { webview: panel.webview, visible: () => panel.visible };
+    const conn: Connection = { webview: panel.webview, visible: () => panel.visible, ready: false };
+    panel.onDidChangeViewState(() => {
+      if (!panel.visible) conn.ready = false;
+    });
     this.attach(conn, () => panel.onDidDispose);
   }
 
@@ -181,11 +189,18 @@ class PanelController implements vscode.WebviewViewProvider, vscode.WebviewPanel
 
   // ------------------------------------------------------------------ commands
 
+  /** Connections whose page is loaded and listening. */
+  private live(): Connection[] {
+    return [...this.connections].filter((c) => c.ready && c.visible());
+  }
+
   async reveal(tab?: Tab): Promise<void> {
     if (tab) this.pendingTab = tab;
     await vscode.commands.executeCommand(`${VIEW_ID}.focus`);
-    if (tab && this.connections.size) {
-      this.broadcast({ type: 'showTab', tab });
+    // A page still loading gets the tab with 'init' when it says 'ready'.
+    const live = this.live();
+    if (tab && live.length) {
+      for (const c of live) this.post(c, { type: 'showTab', tab });
       this.pendingTab = undefined;
     }
   }
@@ -218,8 +233,9 @@ class PanelController implements vscode.WebviewViewProvider, vscode.WebviewPanel
   }
 
   private flushChips(): void {
-    if (!this.connections.size) return;
-    for (const chip of this.pendingChips.splice(0)) this.broadcast({ type: 'chat/addChip', chip });
+    const live = this.live();
+    if (!live.length) return;
+    for (const chip of this.pendingChips.splice(0)) for (const c of live) this.post(c, { type: 'chat/addChip', chip });
   }
 
   // ------------------------------------------------------------------ messages
@@ -269,6 +285,7 @@ class PanelController implements vscode.WebviewViewProvider, vscode.WebviewPanel
   private async handle(conn: Connection, msg: WebviewMessage): Promise<void> {
     switch (msg.type) {
       case 'ready': {
+        conn.ready = true;
         const id = this.activeId();
         const active = (id && this.chat.get(id)) || null;
         this.post(conn, { type: 'init', ...this.models(), conversations: this.chat.list(), active, running: active ? this.chat.isRunning(active.id) : false, tab: this.pendingTab });
