@@ -23,6 +23,7 @@ import { systemClock, type CoreServices } from '../../src/core/services';
 import { MemoryTraceStore } from '../../src/core/trace/store';
 import { createTracer } from '../../src/core/trace/tracer';
 import { startFakeServer, type FakeServer } from '../support/fakeServer';
+import { openWorkspaceRag, workspaceKey } from '../../src/core/rag/workspace';
 
 function io(cwd: string): CliIO & { out: () => string; err: () => string } {
   const stdout = new PassThrough();
@@ -116,6 +117,25 @@ describe('switchyard index / search through the router (fake /v1/embeddings, rea
     const plain = io(ws);
     assert.equal(await searchCommand.run(['verify password', '--dir', ws], plain, async () => c), 0);
     assert.match(plain.out().split('\n')[0], /^\d\.\d{4} {2}src\/auth\.py:1-3 {2}verify_password {2}\(bm25#1 vec#\d+\)$/);
+  });
+
+  it('records a retrieval span with the hits, and nests the query embedding call under it', async () => {
+    const c = await core(withEmbedding());
+    const rag = openWorkspaceRag({ root: ws, storageDir: join(data, 'rag', workspaceKey(ws)), config: c.config, logger: silentLogger, router: c.router });
+    try {
+      const root = c.tracer.startTrace('chat');
+      const res = await rag.index.search('evict the oldest cache entry', { k: 2, parentSpan: root });
+      root.end();
+      assert.equal(res.mode, 'hybrid');
+      const trace = c.store.list().find((t) => t.traceId === root.traceId)!;
+      const retrieval = trace.spans.find((s) => s.name === 'retrieval')!;
+      assert.equal(retrieval.parentSpanId, root.spanId);
+      assert.equal(retrieval.attributes['switchyard.rag.mode'], 'hybrid');
+      assert.deepEqual(retrieval.attributes['switchyard.rag.hits'], res.hits.map((h) => `${h.chunk.path}:${h.chunk.startLine}-${h.chunk.endLine}`));
+      assert.ok(trace.spans.some((s) => s.parentSpanId === retrieval.spanId), 'the query embedding call is not under the retrieval span');
+    } finally {
+      await rag.dispose();
+    }
   });
 
   it('is lexical-only, and says so, without an embedding route', async () => {

@@ -8,6 +8,8 @@ import { reciprocalRankFusion } from '../../src/core/rag/retrieve/fusion';
 import type { Chunk } from '../../src/core/rag/types';
 import { ragStatusView, relativeInside } from '../../src/host/rag/statusView';
 import { collectionName } from '../../src/core/rag/store/chromaStore';
+import { completionSnippets, snippetQuery } from '../../src/core/rag/retrieve/snippets';
+import type { SearchOptions, SearchResponse } from '../../src/core/rag/indexer';
 
 const chunk = (path: string, i: number, text: string, symbol = ''): Chunk => ({ id: `${path}#${i}`, path, startLine: i * 10 + 1, endLine: i * 10 + 5, symbol, language: 'typescript', text });
 const stat = { hash: 'h', size: 1, mtimeMs: 1 };
@@ -93,5 +95,24 @@ describe('rag naming and status', () => {
     assert.equal(ragStatusView({ kind: 'error', message: 'boom' }).error, true);
     assert.equal(relativeInside('/w/p', '/w/p/src/a.ts'), 'src/a.ts');
     assert.equal(relativeInside('/w/p', '/w/pq/a.ts'), undefined);
+  });
+});
+
+describe('rag snippets for inline completion', () => {
+  it('queries the identifiers nearest the cursor, without keywords', () => {
+    const prefix = 'import { a } from "x";\nconst total = computeInvoiceTotal(lines);\nreturn formatMoney(total';
+    assert.equal(snippetQuery(prefix), 'formatMoney total computeInvoiceTotal lines');
+  });
+
+  it('asks the lexical retriever only and skips chunks of the current file', async () => {
+    const seen: SearchOptions[] = [];
+    const search = async (_q: string, o?: SearchOptions): Promise<SearchResponse> => {
+      seen.push(o ?? {});
+      return { mode: 'hybrid', hits: [chunk('src/a.ts', 0, 'self'), chunk('src/money.ts', 0, 'export function formatMoney() {}'), chunk('src/b.ts', 1, 'other')].map((c, i) => ({ chunk: c, score: 1 / (i + 1) })) };
+    };
+    const out = await completionSnippets(search, { filepath: '/home/u/proj/src/a.ts', prefix: 'formatMoney(' }, undefined, { k: 2 });
+    assert.deepEqual(out.map((s) => s.filepath), ['src/money.ts', 'src/b.ts']);
+    assert.equal(out[0].kind, 'index');
+    assert.equal(seen[0].retrievers, 'lexical');
   });
 });

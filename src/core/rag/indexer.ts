@@ -7,6 +7,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { createHash } from 'node:crypto';
 import type { Logger } from '../logger';
+import type { Span } from '../trace/types';
 import { Chunker, type ChunkerOptions } from './chunk/chunker';
 import { reciprocalRankFusion } from './retrieve/fusion';
 import { LexicalIndex } from './store/lexicalIndex';
@@ -41,6 +42,8 @@ export interface SearchOptions {
   candidates?: number;
   /** Which retrievers to use (default both: 'hybrid'); single ones are for evaluation. */
   retrievers?: 'hybrid' | 'lexical' | 'vector';
+  /** The caller's span: a "retrieval" child span records the query, mode and hits; the query's embedding call nests under it. */
+  parentSpan?: Span;
 }
 
 export interface SearchResponse {
@@ -370,6 +373,26 @@ export class RagIndex {
 
   /** Hybrid search: BM25 and vector candidates fused by RRF; lexical-only when vectors are unavailable. */
   async search(query: string, opts: SearchOptions = {}): Promise<SearchResponse> {
+    const span = opts.parentSpan?.child('retrieval', { 'switchyard.rag.k': opts.k ?? 10, 'switchyard.rag.retrievers': opts.retrievers ?? 'hybrid' });
+    try {
+      const res = await this.searchInner(query, opts, span);
+      span?.setAttributes({
+        'switchyard.rag.mode': res.mode,
+        'switchyard.rag.hit_count': res.hits.length,
+        'switchyard.rag.hits': res.hits.map((h) => `${h.chunk.path}:${h.chunk.startLine}-${h.chunk.endLine}`),
+      });
+      if (res.warning) span?.setAttribute('switchyard.rag.warning', res.warning);
+      span?.setStatus('ok');
+      return res;
+    } catch (err) {
+      span?.setStatus('error', (err as Error).message);
+      throw err;
+    } finally {
+      span?.end();
+    }
+  }
+
+  private async searchInner(query: string, opts: SearchOptions, span: Span | undefined): Promise<SearchResponse> {
     await this.load();
     const k = opts.k ?? 10;
     const n = opts.candidates ?? Math.max(20, k * 4);
@@ -380,7 +403,7 @@ export class RagIndex {
     let mode: SearchResponse['mode'] = 'lexical-only';
     if (use !== 'lexical' && this.hasVectors() && this.manifest && Object.keys(this.manifest.files).length > 0) {
       try {
-        const [qv] = await this.opts.embedder!.embed([query], opts.signal);
+        const [qv] = await this.opts.embedder!.embed([query], opts.signal, span);
         const matches = await this.opts.vectors!.query(qv, n);
         vector = matches.map((m) => ({ id: m.id, score: 1 - m.distance }));
         mode = 'hybrid';

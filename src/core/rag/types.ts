@@ -1,4 +1,5 @@
 /** The vocabulary shared by the RAG pipeline stages: walk → chunk → embed → store → retrieve. */
+import type { Span } from '../trace/types';
 
 /** A file the walker accepted, with its workspace-relative POSIX path. */
 export interface WalkedFile {
@@ -39,7 +40,8 @@ export interface SearchHit {
 export interface Embedder {
   /** Stable identity of the vector space, e.g. "openai/text-embedding-3-small". */
   readonly model: string;
-  embed(texts: string[], signal?: AbortSignal): Promise<number[][]>;
+  /** `parentSpan` nests the embedding calls' traces under the caller's span (e.g. a chat turn's retrieval). */
+  embed(texts: string[], signal?: AbortSignal, parentSpan?: Span): Promise<number[][]>;
 }
 
 export interface VectorMatch {

@@ -12,6 +12,8 @@ import type { IndexState } from '../../core/rag/types';
 import type { HostServices } from '../hostServices';
 import { createOutputLogger } from '../logger';
 import { ragStatusView, relativeInside } from './statusView';
+import { completionSnippets } from '../../core/rag/retrieve/snippets';
+import type { Snippet } from '../../core/completion/context/snippets';
 
 export const CHROMA_TOKEN_SECRET = 'switchyard.rag.chromaToken';
 const WATCH_DEBOUNCE_MS = 1500;
@@ -20,6 +22,8 @@ const WATCH_DEBOUNCE_MS = 1500;
 export interface WorkspaceSearch {
   /** Searches every workspace folder's index; empty when nothing is indexed. */
   search(query: string, opts?: SearchOptions): Promise<SearchResponse>;
+  /** Index snippets for inline completion (lexical-only, fast; skips the current file). */
+  snippets(query: { filepath: string; prefix: string }, signal: AbortSignal): Promise<Snippet[]>;
   /** Current state of the first folder's index. */
   readonly state: IndexState;
 }
@@ -207,10 +211,11 @@ export function registerRag(services: HostServices): WorkspaceSearch {
   void reopenExisting();
   render(lastState);
 
-  return {
+  const api: WorkspaceSearch = {
     get state() {
       return lastState;
     },
+    snippets: (query, signal) => completionSnippets((q, o) => api.search(q, o), query, signal),
     async search(query, opts) {
       const folders = vscode.workspace.workspaceFolders ?? [];
       const responses: SearchResponse[] = [];
@@ -224,4 +229,5 @@ export function registerRag(services: HostServices): WorkspaceSearch {
       return { hits, mode, warning };
     },
   };
+  return api;
 }

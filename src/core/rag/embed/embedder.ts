@@ -38,12 +38,12 @@ export function routerEmbedder(router: Router, model: EmbeddingModelInfo, opts: 
   const maxChars = opts.maxInputChars ?? 8000;
   return {
     model: model.identity,
-    async embed(texts, signal) {
+    async embed(texts, signal, parentSpan) {
       const out: number[][] = [];
       for (let i = 0; i < texts.length; i += batch) {
         signal?.throwIfAborted();
         const inputs = texts.slice(i, i + batch).map((t) => (t.length > maxChars ? t.slice(0, maxChars) : t) || ' ');
-        const { vectors, result } = await router.embed({ inputs, signal, model: model.name, parentSpan: opts.parentSpan });
+        const { vectors, result } = await router.embed({ inputs, signal, model: model.name, parentSpan: parentSpan ?? opts.parentSpan });
         if (result.model && result.model !== model.name) {
           throw new Error(`The embedding route fell back from "${model.name}" to "${result.model}"; vectors of different models cannot share an index. Fix the "${model.name}" model or change the embedding route and run Switchyard: Rebuild Index.`);
         }
