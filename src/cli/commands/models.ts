@@ -44,6 +44,8 @@ export function modelRows(config: SwitchyardConfig, catalog: PriceCatalog): Mode
 }
 
 const money = (v: number | null) => (v === null ? '?' : `$${v}`);
+/** Cache prices: no separate price is "-" (not applicable), unlike an unknown model price ("?"). */
+const cacheMoney = (known: boolean, v: number | null) => (!known ? '?' : v === null ? '-' : `$${v}`);
 const tokens = (v: number | null) => (v === null ? '?' : v >= 1000 && v % 1000 === 0 ? `${v / 1000}k` : String(v));
 
 export const command: CliCommand = {
@@ -62,7 +64,7 @@ export const command: CliCommand = {
         await write(io.stdout, `${JSON.stringify({ version: core.catalog.version, models: Object.fromEntries(entries) })}\n`);
         return 0;
       }
-      const rows = entries.map(([id, e]) => [id, e.provider, tokens(e.contextWindow), money(e.inputPerMTok), money(e.outputPerMTok), money(e.cacheReadPerMTok ?? null), money(e.cacheWritePerMTok ?? null), e.fim ? 'yes' : '']);
+      const rows = entries.map(([id, e]) => [id, e.provider, tokens(e.contextWindow), money(e.inputPerMTok), money(e.outputPerMTok), cacheMoney(true, e.cacheReadPerMTok ?? null), cacheMoney(true, e.cacheWritePerMTok ?? null), e.fim ? 'yes' : '']);
       await write(io.stdout, `Price catalog ${core.catalog.version} (USD per 1M tokens)\n` + table(['ID', 'PROVIDER', 'CONTEXT', 'INPUT', 'OUTPUT', 'CACHE READ', 'CACHE WRITE', 'FIM'], rows, [2, 3, 4, 5, 6]));
       return 0;
     }
@@ -75,7 +77,7 @@ export const command: CliCommand = {
       io.stderr.write('No models are configured. Pass --config F (or set SWITCHYARD_CONFIG) with "providers", "models" and "routes"; see README.md. `switchyard models --catalog` lists known prices.\n');
       return 0;
     }
-    const cells = rows.map((r) => [r.name, `${r.provider} (${r.kind})`, r.id, tokens(r.contextWindow), money(r.inputPerMTok), money(r.outputPerMTok), money(r.cacheReadPerMTok), money(r.cacheWritePerMTok), r.routes.join(' ') || '-']);
+    const cells = rows.map((r) => [r.name, `${r.provider} (${r.kind})`, r.id, tokens(r.contextWindow), money(r.inputPerMTok), money(r.outputPerMTok), cacheMoney(r.inputPerMTok !== null, r.cacheReadPerMTok), cacheMoney(r.inputPerMTok !== null, r.cacheWritePerMTok), r.routes.join(' ') || '-']);
     await write(io.stdout, table(['NAME', 'PROVIDER', 'ID', 'CONTEXT', 'INPUT/1M', 'OUTPUT/1M', 'CACHE READ', 'CACHE WRITE', 'ROUTES'], cells, [3, 4, 5, 6, 7]));
     if (rows.some((r) => r.inputPerMTok === null)) io.stderr.write('? = unknown price: add it under "prices" (by model id) or the model\'s "price"; costs of these models are reported as unknown.\n');
     return 0;
