@@ -360,6 +360,7 @@ class PanelController implements vscode.WebviewViewProvider, vscode.WebviewPanel
       case 'code/apply':
         return this.applyWithDiff(msg.code, msg.conversationId);
       case 'link/open':
+        if (await this.openWorkspaceLink(msg.href)) return;
         if (!isSafeExternalLink(msg.href)) {
           this.post(conn, { type: 'toast', level: 'warn', text: `Not opening ${msg.href.slice(0, 100)}: only http, https and mailto links open from the panel.` });
           return;
@@ -444,6 +445,27 @@ class PanelController implements vscode.WebviewViewProvider, vscode.WebviewPanel
     if (!uri) return;
     await vscode.workspace.fs.writeFile(uri, Buffer.from(toCsv(records), 'utf8'));
     void vscode.window.showInformationMessage(`Switchyard: exported ${records.length} calls to ${uri.fsPath}.`);
+  }
+
+  /** A relative link in an answer (e.g. "src/a.ts#L10") opens that workspace file; false when it is not one. */
+  private async openWorkspaceLink(href: string): Promise<boolean> {
+    if (/^[a-z][a-z0-9+.-]*:/i.test(href) || href.startsWith('//')) return false;
+    const folder = vscode.workspace.workspaceFolders?.[0];
+    if (!folder) return false;
+    const [file, fragment] = href.split('#');
+    if (!file) return false;
+    const target = vscode.Uri.joinPath(folder.uri, decodeURIComponent(file));
+    const root = folder.uri.path.endsWith('/') ? folder.uri.path : `${folder.uri.path}/`;
+    if (!target.path.startsWith(root)) return false; // ".." out of the workspace
+    try {
+      await vscode.workspace.fs.stat(target);
+    } catch {
+      return false;
+    }
+    const line = /^L(\d+)/.exec(fragment ?? '')?.[1];
+    const pos = line ? new vscode.Position(Math.max(0, Number(line) - 1), 0) : undefined;
+    await vscode.window.showTextDocument(target, { preview: true, selection: pos ? new vscode.Range(pos, pos) : undefined, viewColumn: vscode.ViewColumn.Active });
+    return true;
   }
 
   private async pickFile(conn: Connection): Promise<void> {
