@@ -100,19 +100,6 @@ export const ragSettingsSchema = z.object({
   collection: z.string().regex(/^[A-Za-z0-9._-]{1,40}$/, 'use 1-40 letters, digits, ".", "_" or "-"').optional(),
 });
 
-export const mcpServerSchema = z.object({
-  type: z.enum(['stdio', 'http', 'sse']).optional(),
-  command: z.string().optional(),
-  args: z.array(z.string()).optional(),
-  env: z.record(z.string(), z.string()).optional(),
-  envFile: z.string().optional(),
-  cwd: z.string().optional(),
-  url: z.string().optional(),
-  headers: z.record(z.string(), z.string()).optional(),
-  disabled: z.boolean().optional(),
-  disabledTools: z.array(z.string()).optional(),
-});
-
 export const mcpSettingsSchema = z.object({
   callTimeoutMs: z.number().int().positive().default(60_000),
   maxToolRounds: z.number().int().min(1).max(50).default(8),
@@ -134,7 +121,11 @@ export const configSchema = z.object({
   trace: traceSettingsSchema.default(traceSettingsSchema.parse({})),
   completion: completionSettingsSchema.default(completionSettingsSchema.parse({})),
   rag: ragSettingsSchema.default(ragSettingsSchema.parse({})),
-  mcpServers: z.record(z.string(), mcpServerSchema).default({}),
+  /**
+   * MCP servers. Each entry is validated by the MCP hub's tolerant reader (src/core/mcp), so one
+   * bad entry is reported and skipped instead of invalidating every other setting.
+   */
+  mcpServers: z.record(z.string(), z.unknown()).default({}),
   mcp: mcpSettingsSchema.default(mcpSettingsSchema.parse({})),
 }).superRefine((cfg, ctx) => {
   for (const [modelName, m] of Object.entries(cfg.models)) {

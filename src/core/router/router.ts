@@ -12,6 +12,37 @@ import type { FinishReason, ModelAdapter, ModelEvent, ModelRequest, ResolvedMode
 import { emptyUsage } from '../models/types';
 import type { Clock } from '../services';
 import { systemClock } from '../services';
+import {
+  ATTR_ERROR_TYPE,
+  ATTR_GEN_AI_OPERATION_NAME,
+  ATTR_GEN_AI_PROVIDER_NAME,
+  ATTR_GEN_AI_REQUEST_MAX_TOKENS,
+  ATTR_GEN_AI_REQUEST_MODEL,
+  ATTR_GEN_AI_REQUEST_TEMPERATURE,
+  ATTR_GEN_AI_RESPONSE_FINISH_REASONS,
+  ATTR_GEN_AI_RESPONSE_MODEL,
+  ATTR_GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS,
+  ATTR_GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS,
+  ATTR_GEN_AI_USAGE_INPUT_TOKENS,
+  ATTR_GEN_AI_USAGE_OUTPUT_TOKENS,
+  ATTR_SWITCHYARD_ATTEMPT,
+  ATTR_SWITCHYARD_BUDGET_LEVEL,
+  ATTR_SWITCHYARD_CACHE_SAVINGS_USD,
+  ATTR_SWITCHYARD_COST_USD,
+  ATTR_SWITCHYARD_ERROR_CLASS,
+  ATTR_SWITCHYARD_FALLBACK_REASON,
+  ATTR_SWITCHYARD_FEATURE,
+  ATTR_SWITCHYARD_HTTP_STATUS,
+  ATTR_SWITCHYARD_LATENCY_MS,
+  ATTR_SWITCHYARD_MODEL,
+  ATTR_SWITCHYARD_PROMPT,
+  ATTR_SWITCHYARD_PROVIDER,
+  ATTR_SWITCHYARD_RESPONSE,
+  ATTR_SWITCHYARD_ROUTE,
+  ATTR_SWITCHYARD_STATUS,
+  ATTR_SWITCHYARD_TASK,
+  ATTR_SWITCHYARD_TTFT_MS,
+} from '../trace/attributes';
 import type { Span, Tracer } from '../trace/types';
 import { AsyncQueue, abortableSleep } from '../util/asyncQueue';
 import { CircuitBreaker } from './breaker';
@@ -60,6 +91,8 @@ interface AttemptOutcome {
   deliveredOutput: boolean;
   finishReason?: FinishReason;
   vectors?: number[][];
+  /** The attempt's span, still open so the caller can record what it decided. */
+  span: Span;
 }
 
 interface CallState {
@@ -96,7 +129,7 @@ export function createRouter(deps: RouterDeps): ManagedRouter {
   /** Applies the budget policy to the candidate list; returns the kept ones and the skipped ones. */
   function gateByBudget(candidates: ResolvedModel[], span: Span): { kept: ResolvedModel[]; refused: ResolvedModel[]; message?: string } {
     const state = deps.budget.state();
-    span.setAttribute('switchyard.budget_level', state.level);
+    span.setAttribute(ATTR_SWITCHYARD_BUDGET_LEVEL, state.level);
     if (state.level !== 'exceeded') return { kept: candidates, refused: [] };
     const costOf = (m: ResolvedModel) => {
       const p = priceOf(m);
@@ -127,16 +160,16 @@ export function createRouter(deps: RouterDeps): ManagedRouter {
     const startMs = clock.now();
     const isEmbed = 'embedInputs' in request;
     const span = parent.child(`${OPERATION_BY_TASK[task] ?? 'chat'} ${model.id}`, {
-      'gen_ai.operation.name': OPERATION_BY_TASK[task] ?? 'chat',
-      'gen_ai.request.model': model.id,
-      'gen_ai.provider.name': model.providerKind === 'anthropic' ? 'anthropic' : 'openai',
-      'switchyard.model': model.name,
-      'switchyard.provider': model.providerName,
-      'switchyard.attempt': attemptNo,
+      [ATTR_GEN_AI_OPERATION_NAME]: OPERATION_BY_TASK[task] ?? 'chat',
+      [ATTR_GEN_AI_REQUEST_MODEL]: model.id,
+      [ATTR_GEN_AI_PROVIDER_NAME]: model.providerKind === 'anthropic' ? 'anthropic' : 'openai',
+      [ATTR_SWITCHYARD_MODEL]: model.name,
+      [ATTR_SWITCHYARD_PROVIDER]: model.providerName,
+      [ATTR_SWITCHYARD_ATTEMPT]: attemptNo,
     });
     if (!isEmbed) {
-      if (request.maxTokens !== undefined) span.setAttribute('gen_ai.request.max_tokens', request.maxTokens);
-      if (request.temperature !== undefined) span.setAttribute('gen_ai.request.temperature', request.temperature);
+      if (request.maxTokens !== undefined) span.setAttribute(ATTR_GEN_AI_REQUEST_MAX_TOKENS, request.maxTokens);
+      if (request.temperature !== undefined) span.setAttribute(ATTR_GEN_AI_REQUEST_TEMPERATURE, request.temperature);
     }
     const usage = emptyUsage();
     let deliveredOutput = false;
@@ -219,18 +252,19 @@ export function createRouter(deps: RouterDeps): ManagedRouter {
       ...(error ? { errorClass: error.kind, reason: error.message, ...(error.status ? { httpStatus: error.status } : {}) } : {}),
     };
     span.setAttributes(usageAttributes(usage));
-    if (ttftMs !== undefined) span.setAttribute('switchyard.ttft_ms', ttftMs);
-    if (finishReason) span.setAttribute('gen_ai.response.finish_reasons', [finishReason]);
+    if (ttftMs !== undefined) span.setAttribute(ATTR_SWITCHYARD_TTFT_MS, ttftMs);
+    if (finishReason) span.setAttribute(ATTR_GEN_AI_RESPONSE_FINISH_REASONS, [finishReason]);
     if (error) {
-      span.setAttribute('error.type', error.kind);
-      if (error.status) span.setAttribute('http.response.status_code', error.status);
+      span.setAttribute(ATTR_ERROR_TYPE, error.kind);
+      span.setAttribute(ATTR_SWITCHYARD_ERROR_CLASS, error.kind);
+      if (error.status) span.setAttribute(ATTR_SWITCHYARD_HTTP_STATUS, error.status);
       span.setStatus(error.kind === 'aborted' ? 'ok' : 'error', error.message);
     } else {
-      span.setAttribute('gen_ai.response.model', model.id);
+      span.setAttribute(ATTR_GEN_AI_RESPONSE_MODEL, model.id);
       span.setStatus('ok');
     }
-    span.end();
-    return { record, usage, error, deliveredOutput, finishReason, vectors };
+    span.setAttribute(ATTR_SWITCHYARD_LATENCY_MS, latencyMs);
+    return { record, usage, error, deliveredOutput, finishReason, vectors, span };
   }
 
   /** The shared attempt loop for streams and embeddings. */
@@ -244,13 +278,13 @@ export function createRouter(deps: RouterDeps): ManagedRouter {
     const startMs = clock.now();
     const feature = ('feature' in route && route.feature) || task;
     const rootAttributes = {
-      'gen_ai.operation.name': OPERATION_BY_TASK[task] ?? 'chat',
-      'switchyard.task': task,
-      'switchyard.feature': feature,
+      [ATTR_GEN_AI_OPERATION_NAME]: OPERATION_BY_TASK[task] ?? 'chat',
+      [ATTR_SWITCHYARD_TASK]: task,
+      [ATTR_SWITCHYARD_FEATURE]: feature,
       ...('attributes' in route && route.attributes ? route.attributes : {}),
     };
     const span = route.parentSpan ? route.parentSpan.child(task, rootAttributes) : deps.tracer.startTrace(task, rootAttributes);
-    if (bodies.prompt !== undefined) span.setAttribute('switchyard.prompt', bodies.prompt);
+    if (bodies.prompt !== undefined) span.setAttribute(ATTR_SWITCHYARD_PROMPT, bodies.prompt);
 
     const state: CallState = { text: '', toolCalls: new Map(), attempts: [], usage: emptyUsage(), costUsd: 0, cacheSavingsUsd: 0 };
     const collect = (event: RouterEvent) => {
@@ -274,7 +308,7 @@ export function createRouter(deps: RouterDeps): ManagedRouter {
 
     try {
       candidates = resolveCandidates(task, route.model);
-      span.setAttribute('switchyard.route', candidates.map((c) => c.name));
+      span.setAttribute(ATTR_SWITCHYARD_ROUTE, candidates.map((c) => c.name));
       const gate = gateByBudget(candidates, span);
       for (const refused of gate.refused) {
         state.attempts.push({ model: refused.name, modelId: refused.id, provider: refused.providerName, status: 'skipped', errorClass: 'budget', reason: gate.message, latencyMs: 0 });
@@ -317,6 +351,7 @@ export function createRouter(deps: RouterDeps): ManagedRouter {
           }
           finalModel = model;
           if (!outcome.error) {
+            outcome.span.end();
             breaker.onSuccess(model.name);
             state.attempts.push(outcome.record);
             finishReason = outcome.finishReason;
@@ -330,6 +365,7 @@ export function createRouter(deps: RouterDeps): ManagedRouter {
           else breaker.onNeutral(model.name);
           finalError = error;
           const decision = decide(error, retries, outcome.deliveredOutput, settings, random);
+          outcome.span.setAttribute(ATTR_SWITCHYARD_FALLBACK_REASON, `${decision.action}: ${decision.reason}`).end();
           state.attempts.push({ ...outcome.record, reason: `${error.message} → ${decision.action === 'retry' ? 'retry' : decision.action === 'next' ? 'next candidate' : 'stop'}: ${decision.reason}` });
           if (decision.action === 'stop') {
             if (error.kind === 'aborted') status = 'cancelled';
@@ -380,11 +416,12 @@ export function createRouter(deps: RouterDeps): ManagedRouter {
       ...(vectors ? { vectors } : {}),
     };
 
-    span.setAttributes({ ...usageAttributes(state.usage), 'switchyard.status': status, 'switchyard.attempts': state.attempts.length });
-    if (finalModel) span.setAttributes({ 'gen_ai.request.model': finalModel.id, 'switchyard.model': finalModel.name, 'switchyard.provider': finalModel.providerName });
-    if (state.costUsd !== null) span.setAttribute('switchyard.cost_usd', state.costUsd);
-    if (state.ttftMs !== undefined) span.setAttribute('switchyard.ttft_ms', state.ttftMs);
-    if (state.text) span.setAttribute('switchyard.response', state.text);
+    span.setAttributes({ ...usageAttributes(state.usage), [ATTR_SWITCHYARD_STATUS]: status, 'switchyard.attempts': state.attempts.length, [ATTR_SWITCHYARD_LATENCY_MS]: latencyMs });
+    if (state.cacheSavingsUsd !== null && state.cacheSavingsUsd > 0) span.setAttribute(ATTR_SWITCHYARD_CACHE_SAVINGS_USD, state.cacheSavingsUsd);
+    if (finalModel) span.setAttributes({ [ATTR_GEN_AI_REQUEST_MODEL]: finalModel.id, [ATTR_SWITCHYARD_MODEL]: finalModel.name, [ATTR_SWITCHYARD_PROVIDER]: finalModel.providerName });
+    if (state.costUsd !== null) span.setAttribute(ATTR_SWITCHYARD_COST_USD, state.costUsd);
+    if (state.ttftMs !== undefined) span.setAttribute(ATTR_SWITCHYARD_TTFT_MS, state.ttftMs);
+    if (state.text) span.setAttribute(ATTR_SWITCHYARD_RESPONSE, state.text);
     if (toolCalls.length) span.setAttribute('switchyard.tool_calls', JSON.stringify(toolCalls));
     span.setStatus(status === 'error' ? 'error' : 'ok', finalError?.message);
     span.end();
@@ -489,10 +526,10 @@ function addCost(state: CallState, usage: Usage, price: Price | undefined): void
 
 function usageAttributes(usage: Usage): Record<string, number> {
   return {
-    'gen_ai.usage.input_tokens': usage.inputTokens,
-    'gen_ai.usage.output_tokens': usage.outputTokens,
-    'gen_ai.usage.cache_read.input_tokens': usage.cacheReadTokens,
-    'gen_ai.usage.cache_creation.input_tokens': usage.cacheWriteTokens,
+    [ATTR_GEN_AI_USAGE_INPUT_TOKENS]: usage.inputTokens,
+    [ATTR_GEN_AI_USAGE_OUTPUT_TOKENS]: usage.outputTokens,
+    [ATTR_GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS]: usage.cacheReadTokens,
+    [ATTR_GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS]: usage.cacheWriteTokens,
   };
 }
 
