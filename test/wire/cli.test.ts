@@ -174,15 +174,6 @@ describe('wire: switchyard CLI (child process against the fake server)', functio
     assert.equal(run.code, 2);
     assert.ok(run.stderr.includes(bad), `names the file: ${run.stderr}`);
     assert.match(run.stderr, /routes\.chat\[1\]: unknown model "gpt9"/);
-
-    const notJson = writeConfig('broken.json', '{"providers": {');
-    const run2 = await runCli(['models', '--config', notJson], env);
-    assert.equal(run2.code, 2);
-    assert.ok(run2.stderr.includes(notJson) && /not valid JSON/.test(run2.stderr), run2.stderr);
-
-    const run3 = await runCli(['ask', 'hi'], { ...env, SWITCHYARD_CONFIG: join(dir, 'missing.json') });
-    assert.equal(run3.code, 2);
-    assert.match(run3.stderr, /missing\.json .*SWITCHYARD_CONFIG.*no such file/);
   });
 
   it('exits 2 for an unknown --model, naming it and the configured ones', async () => {
@@ -190,15 +181,6 @@ describe('wire: switchyard CLI (child process against the fake server)', functio
     assert.equal(run.code, 2);
     assert.match(run.stderr, /--model: unknown model "gpt9" \(configured models: first, second\)/);
     assert.equal(fake.requests.length, 0, 'nothing was sent');
-  });
-
-  it('exits 2 for bad usage', async () => {
-    const run = await runCli(['ask', '--temperature', '2', 'hi'], env);
-    assert.equal(run.code, 2);
-    assert.match(run.stderr, /ask: .*--temperature/);
-    const run2 = await runCli(['frobnicate'], env);
-    assert.equal(run2.code, 2);
-    assert.match(run2.stderr, /unknown command "frobnicate"/);
   });
 
   it('names the environment variable when a key is missing, and never prints a key', async () => {
@@ -257,15 +239,9 @@ describe('wire: switchyard CLI (child process against the fake server)', functio
       ['first', 1, ['chat#1']],
       ['second', 3, ['chat#2']],
     ]);
-    const table = await runCli(['models'], env);
-    assert.match(table.stdout, /^NAME\s+PROVIDER\s+ID/);
-    assert.match(table.stdout, /first\s+fake \(openai-compatible\)\s+first-model/);
   });
 
-  it('prints --help and --version', async () => {
-    const help = await runCli(['--help'], env);
-    assert.equal(help.code, 0);
-    for (const name of ['ask', 'models', 'cost']) assert.match(help.stdout, new RegExp(`^  ${name}\\b`, 'm'));
+  it('prints its version from the bundle', async () => {
     const version = await runCli(['--version'], env);
     assert.equal(version.stdout.trim(), JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version);
   });
