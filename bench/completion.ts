@@ -54,7 +54,7 @@ async function core(fake: FakeServer, dataDir: string, debounceMs: number): Prom
 async function overhead(fake: FakeServer, dataDir: string, text: string, others: ContextFile[], iterations: number) {
   fake.setDefault(MODEL_ID, { type: 'text', chunks: ['value', '.length;'] });
   const app = await core(fake, dataDir, 0);
-  const engine = new CompletionEngine({ router: app.router, config: app.config, logger: silentLogger, ledger: app.ledger });
+  const engine = new CompletionEngine({ router: app.router, config: app.config, logger: silentLogger, ledger: app.ledger, tracer: app.tracer });
   const random = rng(7);
   const engineMs: number[] = [];
   const modelMs: number[] = [];
@@ -108,7 +108,7 @@ async function typing(fake: FakeServer, dataDir: string, text: string, opts: Typ
     return { type: 'text', chunks: [...chunks, '\n'], firstChunkDelayMs: 60, chunkDelayMs: 4 };
   });
   const app = await core(fake, dataDir, opts.debounceMs);
-  const engine = new CompletionEngine({ router: app.router, config: app.config, logger: silentLogger, ledger: app.ledger, graceMs: 60 });
+  const engine = new CompletionEngine({ router: app.router, config: app.config, logger: silentLogger, ledger: app.ledger, tracer: app.tracer, graceMs: 60 });
   const filepath = join(root, FILE);
   const pending: Promise<unknown>[] = [];
   let previous: AbortController | undefined;

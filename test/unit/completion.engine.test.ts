@@ -71,7 +71,8 @@ function setup(reply: (model: ResolvedModel, request: ModelRequest) => Reply, ov
   });
   const calls: Call[] = [];
   const ledger = new MemoryLedger();
-  const tracer = createTracer({ store: new MemoryTraceStore({ maxTraces: 100, maxBytes: 1_000_000 }) });
+  const traces = new MemoryTraceStore({ maxTraces: 100, maxBytes: 1_000_000 });
+  const tracer = createTracer({ store: traces });
   const adapter = scriptedAdapter(reply, calls);
   const router = createRouter({
     config,
@@ -88,10 +89,11 @@ function setup(reply: (model: ResolvedModel, request: ModelRequest) => Reply, ov
     config,
     logger: silentLogger,
     ledger,
+    tracer,
     graceMs: engineOpts.graceMs ?? 0,
     ...(sleeps ? { sleep: async (ms: number) => void sleeps.push(ms) } : {}),
   });
-  return { engine, calls, ledger, router, config };
+  return { engine, calls, ledger, router, config, traces };
 }
 
 function req(text: string, trigger: CompletionRequest['trigger'] = 'automatic', signal?: AbortSignal): CompletionRequest {
@@ -109,6 +111,21 @@ describe('completion engine', () => {
     assert.equal(r.cacheHit, false);
     assert.equal(calls.length, 1);
     assert.match(calls[0].request.prompt ?? '', /^<\|fim_prefix\|>const s = <\|fim_suffix\|>/);
+  });
+
+  it('makes each model call a "completion" trace with the outcome and the router spans under it', async () => {
+    const { engine, traces, ledger } = setup(() => ({ chunks: ['```ts\n', 'a + b;', '\n```'] }));
+    const r = await engine.complete(req('const s = |\n'));
+    await engine.flush();
+    const trace = traces.get(r.traceId!);
+    assert.ok(trace, 'the result names its trace');
+    assert.equal(trace.name, 'completion');
+    const root = trace.spans.find((s) => s.parentSpanId === undefined)!;
+    assert.equal(root.attributes['switchyard.outcome'], 'shown');
+    assert.equal(root.attributes['switchyard.response'], 'a + b;');
+    assert.deepEqual(root.attributes['switchyard.completion.postprocess'], ['stripFences']);
+    assert.ok(trace.spans.some((s) => s.parentSpanId === root.spanId && s.name === 'completion'), 'the router span nests under it');
+    assert.equal(ledger.records.find((x) => x.attempts.length > 0)?.traceId, r.traceId);
   });
 
   it('typing through a suggestion is served from the cache without a model call', async () => {

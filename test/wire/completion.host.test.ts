@@ -70,7 +70,13 @@ function token() {
   return { token: t as unknown as vscode.CancellationToken, cancel: () => ((t.isCancellationRequested = true), emitter.fire()) };
 }
 
-const settle = () => new Promise((r) => setTimeout(r, 20));
+async function until(pred: () => boolean, what: string): Promise<void> {
+  const end = Date.now() + 5000;
+  while (!pred()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
 
 describe('host: inline completion provider (fake vscode, fake server)', function () {
   this.timeout(15_000);
@@ -139,11 +145,11 @@ describe('host: inline completion provider (fake vscode, fake server)', function
     server.setDefault(MODEL, { type: 'text', chunks: ['1'] });
     await fake.commands.get('switchyard.completion.toggle')!();
     assert.equal((fake.settings['completion'] as { enabled: boolean }).enabled, false);
-    await settle();
+    await until(() => !services.core.config.completion.enabled, 'the core rebuilt with completions off');
     assert.equal(await provide(doc('x = \n'), new Position(0, 4)), undefined);
     assert.equal(server.requests.length, 0);
     await fake.commands.get('switchyard.completion.toggle')!();
-    await settle();
+    await until(() => services.core.config.completion.enabled, 'the core rebuilt with completions on');
     assert.equal((await provide(doc('x = \n'), new Position(0, 4)))?.[0].insertText, '1');
 
     await fake.commands.get('switchyard.completion.snooze')!();

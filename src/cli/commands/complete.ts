@@ -72,7 +72,7 @@ export const command: CliCommand = {
       const err = noRouteError(core.config, 'completion');
       throw new ConfigError(`${err.message}${err.fix ? ` ${err.fix}` : ''}`, 'routes.completion: missing');
     }
-    const engine = new CompletionEngine({ router: core.router, config: core.config, logger: core.logger, ledger: core.ledger, clock: core.clock, workspaceRoot: io.cwd });
+    const engine = new CompletionEngine({ router: core.router, config: core.config, logger: core.logger, ledger: core.ledger, tracer: core.tracer, clock: core.clock, workspaceRoot: io.cwd });
     const languageId = values.language ?? languageIdForPath(path);
     const controller = new AbortController();
     const onSigint = () => controller.abort();

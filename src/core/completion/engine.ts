@@ -8,6 +8,8 @@ import type { SwitchyardConfig } from '../config/schema';
 import type { Ledger } from '../cost/types';
 import type { Logger } from '../logger';
 import type { Router } from '../router/types';
+import { ATTR_SWITCHYARD_OUTCOME, ATTR_SWITCHYARD_RESPONSE } from '../trace/attributes';
+import type { Span, Tracer } from '../trace/types';
 import { systemClock, type Clock } from '../services';
 import { abortableSleep } from '../util/asyncQueue';
 import { CompletionCache } from './cache/cache';
@@ -25,6 +27,8 @@ export interface CompletionEngineDeps {
   logger: Logger;
   /** Where accepted / shown / rejected outcomes are recorded. */
   ledger?: Ledger;
+  /** Each model call becomes a "completion" trace (context facts, outcome, text) with the router's spans under it. */
+  tracer?: Tracer;
   clock?: Clock;
   sleep?: Sleep;
   /** Monotonic milliseconds for timings (performance.now by default). */
@@ -158,6 +162,7 @@ export class CompletionEngine {
       if (outcome.status === 'ok' && text.startsWith(typed) && text.length > typed.length) {
         this.totals.inflightReuses++;
         this.outcomes.cacheHit(outcome.model);
+        g.shown = true;
         this.outcomes.shown({ id: g.id, model: outcome.model, later: laterFacts(g) }, true);
         return result('ok', { id: g.id, text: text.slice(typed.length), multiline: g.ctx.multiline, source: 'inflight', cacheHit: true, model: outcome.model, modelMs });
       }
@@ -180,6 +185,18 @@ export class CompletionEngine {
     if (signal?.aborted) return result('cancelled', { modelMs: debounceMs + indexWaitMs });
     const ctx = assembleContext(request, { contextTokens: settings.contextTokens, maxLines: settings.maxLines, workspaceRoot: this.deps.workspaceRoot, indexSnippets });
     const id = randomUUID();
+    const span = this.deps.tracer?.startTrace('completion', {
+      'gen_ai.operation.name': 'text_completion',
+      'switchyard.task': 'completion',
+      'switchyard.feature': 'completion',
+      'switchyard.completion.id': id,
+      'switchyard.completion.trigger': request.trigger,
+      'switchyard.completion.language': document.languageId,
+      'switchyard.completion.multiline': ctx.multiline,
+      'switchyard.completion.prefix_chars': ctx.prefix.length,
+      'switchyard.completion.suffix_chars': ctx.suffix.length,
+      'switchyard.completion.snippets': ctx.snippets.map((s) => `${s.kind}:${s.filepath}`),
+    });
     const g = new Generation(
       {
         router: this.deps.router,
@@ -188,6 +205,7 @@ export class CompletionEngine {
         docPrefix,
         docSuffix,
         graceMs: this.graceMs,
+        ...(span ? { parentSpan: span } : {}),
         attributes: {
           'switchyard.completion.id': id,
           'switchyard.completion.trigger': request.trigger,
@@ -208,6 +226,12 @@ export class CompletionEngine {
       this.inflight.delete(g);
       if (g.aborted) this.totals.aborted++;
     });
+    void g.done.then(async (r) => {
+      // A finished answer is cached even when its requester left: the next keystroke may want it.
+      const settled = await g.settled;
+      if (settled.status === 'ok' && !g.aborted) this.finish(g, settled);
+      if (span) endCompletionSpan(span, g, r.status, r.error?.message);
+    }, () => span?.end());
     const waitStart = this.hrtime();
     const outcome = await this.waitFor(g, signal);
     // Debounce and the index lookup count as waiting, not engine work.
@@ -224,6 +248,7 @@ export class CompletionEngine {
       this.outcomes.reject();
       return result('empty', { id, modelMs, model: outcome.model });
     }
+    g.shown = true;
     this.outcomes.shown({ id, model: outcome.model, later }, false);
     const facts = await Promise.race([later, Promise.resolve(undefined)]);
     return result('ok', { id, text, multiline: ctx.multiline, source: 'model' as CompletionSource, model: outcome.model, modelId: outcome.modelId ?? facts?.modelId, traceId: outcome.traceId ?? facts?.traceId, modelMs });
@@ -320,8 +345,9 @@ export class CompletionEngine {
     if (g.final !== undefined) return g.final;
     if (outcome.status !== 'ok') return '';
     const prompt = outcome.prompt;
-    const { text } = postprocess(outcome.raw, { ctx: g.ctx, stop: prompt?.stop ?? [], promptKind: prompt?.mode.kind ?? 'template' });
+    const { text, changedBy } = postprocess(outcome.raw, { ctx: g.ctx, stop: prompt?.stop ?? [], promptKind: prompt?.mode.kind ?? 'template' });
     g.final = text;
+    g.changedBy = changedBy;
     this.cache.set(g.filepath, g.docPrefix, g.docSuffix, { id: g.id, text, multiline: g.ctx.multiline, model: outcome.model, modelId: outcome.modelId, traceId: outcome.traceId });
     void g.done.then((r) => {
       // Early-settled calls learn their trace id when they end: keep the cache entry complete.
@@ -330,6 +356,16 @@ export class CompletionEngine {
     });
     return text;
   }
+}
+
+/** Ends a call's root span with what became of it: shown, empty, cancelled, error, or unused (its requesters left). */
+function endCompletionSpan(span: Span, g: Generation, status: 'ok' | 'error' | 'cancelled', message?: string): void {
+  const outcome = g.aborted || status === 'cancelled' ? 'cancelled' : status === 'error' ? 'error' : g.final === '' ? 'empty' : g.shown ? 'shown' : 'unused';
+  span.setAttribute(ATTR_SWITCHYARD_OUTCOME, outcome);
+  if (g.changedBy.length) span.setAttribute('switchyard.completion.postprocess', g.changedBy);
+  if (g.final) span.setAttribute(ATTR_SWITCHYARD_RESPONSE, g.final);
+  span.setStatus(status === 'error' ? 'error' : 'ok', message);
+  span.end();
 }
 
 function laterFacts(g: Generation): Promise<{ traceId?: string; modelId?: string; provider?: string }> {

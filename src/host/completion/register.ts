@@ -22,6 +22,7 @@ function createEngine(core: AppServices): CompletionEngine {
     config: core.config,
     logger: core.logger,
     ledger: core.ledger,
+    tracer: core.tracer,
     clock: core.clock,
     workspaceRoot: vscode.workspace.workspaceFolders?.[0]?.uri.fsPath,
   });

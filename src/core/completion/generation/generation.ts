@@ -11,6 +11,7 @@ import type { CompletionContext } from '../context/assemble';
 import { cutAtStop, extractFill, maxLines, stopAtBlockEnd, stripFences, type RuleInput } from '../postprocessing/rules';
 import { buildPrompt, promptModeFor, type BuiltPrompt, type PromptMode } from '../templating/templates';
 import type { SwitchyardConfig } from '../../config/schema';
+import type { Span } from '../../trace/types';
 
 export interface GenerationOutcome {
   status: 'ok' | 'error' | 'cancelled';
@@ -33,6 +34,8 @@ export interface GenerationOptions {
   docPrefix: string;
   docSuffix: string;
   attributes: Record<string, string | number | boolean>;
+  /** The engine's root span for this call; the router's spans nest under it. */
+  parentSpan?: Span;
   /** How long an unwanted call lives on, in case the next keystroke types through it. */
   graceMs: number;
   onResult?: (result: RouterResult) => void;
@@ -78,6 +81,10 @@ export class Generation {
   readonly id: string;
   /** The postprocessed text, once computed (memoized: every waiter sees the same suggestion). */
   final?: string;
+  /** Whether a requester got this call's text to show. */
+  shown = false;
+  /** Names of the postprocess rules that changed the text. */
+  changedBy: string[] = [];
   private readonly controller = new AbortController();
   private consumers = 0;
   private abortTimer?: ReturnType<typeof setTimeout>;
@@ -189,6 +196,7 @@ export class Generation {
       requestFor: this.requestFor,
       signal: this.controller.signal,
       attributes: this.options.attributes,
+      ...(this.options.parentSpan ? { parentSpan: this.options.parentSpan } : {}),
     });
     for await (const event of stream) {
       if (event.type === 'attempt') {
