@@ -22,7 +22,7 @@ export function statusView(core: AppServices, configProblem: string | undefined)
   const pinned = config.pinned['chat'] !== undefined;
   const budget = core.budget.state();
   const model = active ?? 'no model';
-  const text = `$(sparkle) ${model}${pinned ? ' $(pinned)' : ''} · ${formatUsd(budget.dailySpentUsd)}`;
+  const text = `${configProblem ? '$(warning)' : '$(sparkle)'} ${model}${pinned ? ' $(pinned)' : ''} · ${formatUsd(budget.dailySpentUsd)}`;
   const lines = [
     `Switchyard — chat: ${active ? `${active}${pinned ? ' (pinned)' : ' (route head)'}` : 'no model configured'}`,
   ];

@@ -191,5 +191,6 @@ describe('host: HostServices, commands and status bar (fake vscode)', () => {
     assert.match(view.text, /\$1\.35/);
     assert.match(view.tooltip, /Daily budget exceeded/);
     assert.match(view.tooltip, /Settings problem/);
+    assert.match(view.text, /^\$\(warning\) qwen/, 'a settings problem shows in the item');
   });
 });
