@@ -126,12 +126,14 @@ export class TracesTab {
       return;
     }
     const root = trace.spans.find((s) => !s.parentSpanId) ?? trace.spans[0];
-    const op = trace.spans.find((s) => s.attributes['switchyard.attempts'] !== undefined) ?? root;
+    // Router operations (one per model call; a tool loop makes several), in time order.
+    const ops = trace.spans.filter((s) => s.attributes['switchyard.attempts'] !== undefined).sort((x, y) => x.startMs - y.startMs);
+    const op = ops.at(-1) ?? root;
     const a = op?.attributes ?? {};
     this.detail.append(
       h('div', { class: 'detail-head' },
         h('h2', { text: `${trace.name} · ${str(a['switchyard.model']) ?? 'no model'}` }),
-        h('div', { class: 'muted', text: `${formatTime(trace.startMs)} · ${formatMs(trace.endMs - trace.startMs)} · ${trace.traceId}` }),
+        h('div', { class: 'muted', text: `${formatTime(trace.startMs)} · ${formatMs(trace.endMs - trace.startMs)} · ${trace.traceId}${ops.length > 1 ? ` · ${ops.length} model calls` : ''}` }),
         h('div', { class: 'detail-actions' },
           button('Copy as JSON', () => this.app.post({ type: 'traces/copy', traceId: trace.traceId }), { secondary: true }),
           button('Open raw', () => this.app.post({ type: 'traces/openRaw', traceId: trace.traceId }), { secondary: true }))),
@@ -139,19 +141,25 @@ export class TracesTab {
     this.detail.append(section('Timeline', waterfall(trace)));
     const attempts = trace.spans.filter((s) => s.attributes['switchyard.attempt'] !== undefined).sort((x, y) => x.startMs - y.startMs);
     if (attempts.length) this.detail.append(section('Attempts', attemptsTable(attempts)));
-    this.detail.append(section('Usage and price', usageTable(op, prices)));
-    const fromRoot = root && root !== op ? Object.entries(root.attributes).filter(([k]) => k.startsWith('switchyard.chat.')) : [];
-    const params = [...fromRoot, ...Object.entries(a).filter(([k]) => /^gen_ai\.request\.|^switchyard\.(task|feature|route|budget_level|chat\.)/.test(k))];
+    const calls = ops.length ? ops : op ? [op] : [];
+    calls.forEach((o, i) => this.detail.append(section(`Usage and price${calls.length > 1 ? ` (call ${i + 1})` : ''}`, usageTable(o, prices))));
+    const fromRoot = root && root !== op ? Object.entries(root.attributes).filter(([k]) => k.startsWith('switchyard.chat.') || k.startsWith('switchyard.tool_loop.')) : [];
+    const params = [...fromRoot, ...Object.entries(ops[0]?.attributes ?? a).filter(([k]) => /^gen_ai\.request\.|^switchyard\.(task|feature|route|budget_level|chat\.)/.test(k))];
     if (params.length) this.detail.append(section('Request', kvTable(params)));
     const chunks = retrievedChunks(trace);
     if (chunks.length) this.detail.append(section('Retrieved context', chunksTable(chunks)));
     const tools = toolSpans(trace);
     if (tools.length) this.detail.append(section('Tool calls', ...tools));
-    const prompt = str(a['switchyard.prompt']);
-    const response = str(a['switchyard.response']);
-    if (prompt) this.detail.append(section('Prompt (redacted)', h('pre', { class: 'body', text: prompt })));
-    if (response) this.detail.append(section('Response (redacted)', h('pre', { class: 'body', text: response })));
-    if (!prompt && !response) this.detail.append(h('div', { class: 'muted', text: 'Prompt and response bodies are not recorded (switchyard.trace.recordBodies).' }));
+    let bodies = 0;
+    calls.forEach((o, i) => {
+      const suffix = calls.length > 1 ? ` (call ${i + 1})` : '';
+      const prompt = str(o.attributes['switchyard.prompt']);
+      const response = str(o.attributes['switchyard.response']);
+      if (prompt) this.detail.append(section(`Prompt${suffix} (redacted)`, h('pre', { class: 'body', text: prompt })));
+      if (response) this.detail.append(section(`Response${suffix} (redacted)`, h('pre', { class: 'body', text: response })));
+      if (prompt || response) bodies++;
+    });
+    if (!bodies) this.detail.append(h('div', { class: 'muted', text: 'Prompt and response bodies are not recorded (switchyard.trace.recordBodies).' }));
   }
 }
 
@@ -290,7 +298,7 @@ function toolSpans(trace: TraceRecord): HTMLElement[] {
     const args = str(a['gen_ai.tool.call.arguments'] ?? a['switchyard.tool.arguments']);
     const result = str(a['gen_ai.tool.call.result'] ?? a['switchyard.tool.result']);
     out.push(h('div', { class: `tool-call ${s.status}` },
-      h('div', { class: 'tool-name', text: `${str(a['gen_ai.tool.name']) ?? s.name} · ${s.status} · ${formatMs((s.endMs ?? s.startMs) - s.startMs)}` }),
+      h('div', { class: 'tool-name', text: [str(a['gen_ai.tool.name']) ?? s.name, s.status, formatMs((s.endMs ?? s.startMs) - s.startMs), str(a['switchyard.tool.approval']) ? `approval: ${str(a['switchyard.tool.approval'])}` : ''].filter(Boolean).join(' · ') }),
       args ? h('pre', { class: 'tool-args', text: args }) : null,
       result ? h('pre', { class: 'tool-result', text: truncate(result, 5000) }) : null));
   }
