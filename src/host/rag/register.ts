@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { Logger } from '../../core/logger';
 import { openWorkspaceRag, workspaceKey, type WorkspaceRag } from '../../core/rag/workspace';
+import { embeddingModel } from '../../core/rag/embed/embedder';
 import type { SearchOptions, SearchResponse } from '../../core/rag/indexer';
 import type { IndexState } from '../../core/rag/types';
 import type { HostServices } from '../hostServices';
@@ -64,10 +65,17 @@ export function registerRag(services: HostServices): WorkspaceSearch {
     item.show();
   };
 
-  const ragFor = async (folder: vscode.WorkspaceFolder): Promise<WorkspaceRag | undefined> => {
+  const opening = new Map<string, Promise<WorkspaceRag>>();
+  const ragFor = (folder: vscode.WorkspaceFolder): Promise<WorkspaceRag> => {
     const key = folder.uri.toString();
-    const existing = rags.get(key);
-    if (existing) return existing;
+    let p = opening.get(key);
+    if (!p) {
+      p = openRag(folder, key);
+      opening.set(key, p);
+    }
+    return p;
+  };
+  const openRag = async (folder: vscode.WorkspaceFolder, key: string): Promise<WorkspaceRag> => {
     const storageRoot = context.storageUri?.fsPath ?? context.globalStorageUri.fsPath;
     const token = await context.secrets.get(CHROMA_TOKEN_SECRET);
     const rag = openWorkspaceRag({
@@ -95,6 +103,7 @@ export function registerRag(services: HostServices): WorkspaceSearch {
     const all = [...rags.values()];
     for (const off of unsubscribes.values()) off();
     rags.clear();
+    opening.clear();
     unsubscribes.clear();
     await Promise.all(all.map((r) => r.dispose().catch(() => undefined)));
   };
@@ -113,7 +122,6 @@ export function registerRag(services: HostServices): WorkspaceSearch {
         try {
           for (const folder of folders) {
             const rag = await ragFor(folder);
-            if (!rag) continue;
             let reported = 0;
             const summary = await rag.index.index({
               rebuild,
@@ -143,15 +151,15 @@ export function registerRag(services: HostServices): WorkspaceSearch {
   };
 
   // File watcher: batch events, then re-index just those files.
-  const pending = new Map<string, Set<string>>();
+  const pending = new Map<string, { folder: vscode.WorkspaceFolder; paths: Set<string> }>();
   let timer: NodeJS.Timeout | undefined;
   const flush = async () => {
     timer = undefined;
     const batch = [...pending.entries()];
     pending.clear();
-    for (const [key, paths] of batch) {
-      const rag = rags.get(key);
-      if (!rag || (await rag.index.open()).files === 0) continue; // only keep an index the user built
+    for (const [, { folder, paths }] of batch) {
+      const rag = await ragFor(folder);
+      if ((await rag.index.open()).files === 0) continue; // only maintain an index the user built
       try {
         await rag.index.update([...paths]);
       } catch (err) {
@@ -166,8 +174,8 @@ export function registerRag(services: HostServices): WorkspaceSearch {
     const rel = relativeInside(folder.uri.fsPath, uri.fsPath);
     if (!rel || rel.startsWith('.git/') || /(^|\/)node_modules\//.test(rel)) return;
     const key = folder.uri.toString();
-    if (!pending.has(key)) pending.set(key, new Set());
-    pending.get(key)!.add(rel);
+    if (!pending.has(key)) pending.set(key, { folder, paths: new Set() });
+    pending.get(key)!.paths.add(rel);
     clearTimeout(timer);
     timer = setTimeout(() => void flush(), WATCH_DEBOUNCE_MS);
   };
@@ -189,17 +197,25 @@ export function registerRag(services: HostServices): WorkspaceSearch {
       else await context.secrets.delete(CHROMA_TOKEN_SECRET);
       await disposeAll();
     }),
-    // Settings changed (embedding route, chromaUrl, excludes): reopen lazily with the new core.
-    services.onDidChangeCore(() => void disposeAll().then(() => reopenExisting())),
+    // A new core (settings changed) has a new router: reopen with it; re-index only when settings
+    // that shape the index changed (embedding route, Chroma, excludes, size cap).
+    services.onDidChangeCore(() => {
+      const key = ragKey();
+      const changed = key !== lastKey;
+      lastKey = key;
+      void disposeAll().then(() => (changed ? reopenExisting() : undefined));
+    }),
     vscode.workspace.onDidChangeWorkspaceFolders(() => void disposeAll().then(() => reopenExisting())),
     { dispose: () => { clearTimeout(timer); void disposeAll(); } },
   );
+
+  const ragKey = () => JSON.stringify({ rag: services.core.config.rag, embedding: embeddingModel(services.core.config)?.identity ?? null });
+  let lastKey = ragKey();
 
   // An index built in an earlier session is refreshed (incrementally) on start.
   const reopenExisting = async () => {
     for (const folder of vscode.workspace.workspaceFolders ?? []) {
       const rag = await ragFor(folder);
-      if (!rag) continue;
       const { files } = await rag.index.open();
       if (files > 0) {
         render(rag.index.state);
@@ -221,7 +237,7 @@ export function registerRag(services: HostServices): WorkspaceSearch {
       const responses: SearchResponse[] = [];
       for (const folder of folders) {
         const rag = await ragFor(folder);
-        if (rag && (await rag.index.open()).files > 0) responses.push(await rag.index.search(query, opts));
+        if ((await rag.index.open()).files > 0) responses.push(await rag.index.search(query, opts));
       }
       const hits = responses.flatMap((r) => r.hits).sort((a, b) => b.score - a.score).slice(0, opts?.k ?? 10);
       const mode = responses.every((r) => r.mode === 'hybrid') && responses.length > 0 ? 'hybrid' : 'lexical-only';

@@ -238,17 +238,19 @@ export class ChromaSupervisor {
       windowsHide: true,
     });
     this.child = child;
-    const onData = (level: 'info' | 'warn') => (buf: Buffer) => {
+    // Chroma logs everything to stderr; only lines that look like trouble are warnings.
+    const onData = (buf: Buffer) => {
       for (const raw of buf.toString('utf8').split(/\r?\n/)) {
         const line = stripAnsi(raw).trimEnd();
         if (!line.trim() || /^[\s(#)]+$/.test(line)) continue; // the ASCII-art banner
         this.recentOutput.push(line);
         if (this.recentOutput.length > 20) this.recentOutput.shift();
-        this.opts.logger[level](`Chroma: ${line}`);
+        const trouble = /error|panic|fail|GLIBC|denied|in use|cannot|unable/i.test(line);
+        this.opts.logger[trouble ? 'warn' : 'info'](`Chroma: ${line}`);
       }
     };
-    child.stdout?.on('data', onData('info'));
-    child.stderr?.on('data', onData('warn'));
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', onData);
     let exited: { code: number | null; signal: NodeJS.Signals | null } | undefined;
     let spawnError: Error | undefined;
     child.once('error', (err) => (spawnError = err));
