@@ -1,7 +1,7 @@
 /** Completion context: windows within the budget, imported definitions, similar windows, status view. */
 import assert from 'node:assert/strict';
 import { assembleContext } from '../../src/core/completion/context/assemble';
-import { findDefinition, gatherSnippets, importedNames, similarWindows } from '../../src/core/completion/context/snippets';
+import { findDefinition, gatherSnippets, importedNames, similarWindows, WindowIndex } from '../../src/core/completion/context/snippets';
 import { approxTokens, windowAround } from '../../src/core/completion/context/window';
 import { completionStatusView } from '../../src/host/completion/view';
 
@@ -61,6 +61,19 @@ describe('completion context', () => {
     const picked = similarWindows(prefix, [unrelated, related]);
     assert.equal(picked[0]?.filepath, 'orders.ts');
     assert.ok(!picked.some((p) => p.filepath === 'colors.ts'));
+  });
+
+  it('reuses an open file\'s windows while its text is unchanged', () => {
+    const index = new WindowIndex(2);
+    const a = { filepath: 'a.ts', text: lines(50, 'alpha') };
+    const first = index.windows(a, 20);
+    assert.equal(index.windows({ ...a }, 20), first, 'same text: same windows, no re-tokenizing');
+    const edited = index.windows({ filepath: 'a.ts', text: `${a.text}\nnew line` }, 20);
+    assert.notEqual(edited, first);
+    assert.ok(edited[edited.length - 1].tokens.has('new'));
+    index.windows({ filepath: 'b.ts', text: 'b' }, 20);
+    index.windows({ filepath: 'c.ts', text: 'c' }, 20);
+    assert.notEqual(index.windows({ filepath: 'a.ts', text: `${a.text}\nnew line` }, 20), edited, 'the oldest file was evicted');
   });
 
   it('assembles the context with the multiline decision and no snippets without other files', () => {

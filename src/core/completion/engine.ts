@@ -14,7 +14,7 @@ import { systemClock, type Clock } from '../services';
 import { abortableSleep } from '../util/asyncQueue';
 import { CompletionCache } from './cache/cache';
 import { assembleContext } from './context/assemble';
-import type { Snippet } from './context/snippets';
+import { WindowIndex, type Snippet } from './context/snippets';
 import { Debouncer, type Sleep } from './debounce/debouncer';
 import { Generation, type GenerationOutcome } from './generation/generation';
 import { OutcomeTracker, type ModelCompletionStats } from './outcomes/outcomes';
@@ -73,6 +73,7 @@ export class CompletionEngine {
   private readonly debouncer: Debouncer;
   private readonly outcomes: OutcomeTracker;
   private readonly inflight = new Set<Generation>();
+  private readonly windowIndex = new WindowIndex();
   private readonly clock: Clock;
   private readonly hrtime: () => number;
   private readonly graceMs: number;
@@ -183,7 +184,7 @@ export class CompletionEngine {
     const indexSnippets = await this.lookupIndex(document.filepath, document.languageId, docPrefix, signal);
     const indexWaitMs = this.hrtime() - indexWaitStart;
     if (signal?.aborted) return result('cancelled', { modelMs: debounceMs + indexWaitMs });
-    const ctx = assembleContext(request, { contextTokens: settings.contextTokens, maxLines: settings.maxLines, workspaceRoot: this.deps.workspaceRoot, indexSnippets });
+    const ctx = assembleContext(request, { contextTokens: settings.contextTokens, maxLines: settings.maxLines, workspaceRoot: this.deps.workspaceRoot, indexSnippets, windowIndex: this.windowIndex });
     const id = randomUUID();
     const span = this.deps.tracer?.startTrace('completion', {
       'gen_ai.operation.name': 'text_completion',

@@ -2,7 +2,7 @@
 import type { CompletionRequest } from '../types';
 import { languageInfo, type LanguageInfo } from './languages';
 import { decideMultiline, indentOf, linePrefix } from './multiline';
-import { gatherSnippets, type Snippet } from './snippets';
+import { gatherSnippets, type Snippet, type WindowIndex } from './snippets';
 import { windowAround } from './window';
 
 export interface CompletionContext {
@@ -28,6 +28,7 @@ export interface AssembleOptions {
   snippetShare?: number;
   workspaceRoot?: string;
   indexSnippets?: Snippet[];
+  windowIndex?: WindowIndex;
 }
 
 export function displayPath(filepath: string, workspaceRoot?: string): string {
@@ -52,6 +53,7 @@ export function assembleContext(request: CompletionRequest, options: AssembleOpt
         openFiles: request.openFiles ?? [],
         recentEdits: request.recentEdits ?? [],
         indexSnippets: options.indexSnippets,
+        windowIndex: options.windowIndex,
         budgetTokens: snippetBudget,
       })
     : [];

@@ -72,18 +72,52 @@ function jaccard(a: Set<string>, b: Set<string>): number {
   return common / (a.size + b.size - common);
 }
 
+export interface TokenWindow {
+  text: string;
+  tokens: Set<string>;
+}
+
+/**
+ * Remembers each open file's windows and their identifier sets while its text is unchanged, so a
+ * keystroke does not re-tokenize every open file. One per engine (no module state).
+ */
+export class WindowIndex {
+  private readonly files = new Map<string, { text: string; windows: TokenWindow[] }>();
+
+  constructor(private readonly maxFiles = 32) {}
+
+  windows(file: ContextFile, windowLines: number): TokenWindow[] {
+    const hit = this.files.get(file.filepath);
+    if (hit && hit.text === file.text) return hit.windows;
+    const windows = splitWindows(file.text, windowLines);
+    this.files.delete(file.filepath);
+    this.files.set(file.filepath, { text: file.text, windows });
+    if (this.files.size > this.maxFiles) this.files.delete(this.files.keys().next().value as string);
+    return windows;
+  }
+}
+
+function splitWindows(text: string, windowLines: number): TokenWindow[] {
+  const lines = text.split('\n');
+  const stride = Math.max(1, Math.floor(windowLines / 2));
+  const out: TokenWindow[] = [];
+  for (let start = 0; start < lines.length; start += stride) {
+    const window = lines.slice(start, start + windowLines).join('\n');
+    out.push({ text: window, tokens: tokenSet(window) });
+    if (start + windowLines >= lines.length) break;
+  }
+  return out;
+}
+
 /** Windows of open files ranked by identifier overlap with the last lines before the cursor. */
-export function similarWindows(prefix: string, files: ContextFile[], windowLines = 20, limit = 3): Snippet[] {
+export function similarWindows(prefix: string, files: ContextFile[], windowLines = 20, limit = 3, index?: WindowIndex): Snippet[] {
   const query = tokenSet(prefix.split('\n').slice(-windowLines).join('\n'));
   const scored: { score: number; snippet: Snippet }[] = [];
   for (const file of files) {
-    const lines = file.text.split('\n');
-    const stride = Math.max(1, Math.floor(windowLines / 2));
-    for (let start = 0; start < lines.length; start += stride) {
-      const text = lines.slice(start, start + windowLines).join('\n');
-      const score = jaccard(query, tokenSet(text));
-      if (score > 0.1) scored.push({ score, snippet: { filepath: file.filepath, text, kind: 'similar' } });
-      if (start + windowLines >= lines.length) break;
+    const windows = index ? index.windows(file, windowLines) : splitWindows(file.text, windowLines);
+    for (const w of windows) {
+      const score = jaccard(query, w.tokens);
+      if (score > 0.1) scored.push({ score, snippet: { filepath: file.filepath, text: w.text, kind: 'similar' } });
     }
   }
   scored.sort((a, b) => b.score - a.score);
@@ -109,6 +143,7 @@ export interface SnippetInput {
   /** Snippets from the workspace index (retrieval), best first. */
   indexSnippets?: Snippet[];
   budgetTokens: number;
+  windowIndex?: WindowIndex;
 }
 
 /** Gathers snippets in priority order (definitions, recent edits, index hits, similar windows) until the budget is spent. */
@@ -134,7 +169,7 @@ export function gatherSnippets(input: SnippetInput): Snippet[] {
     if (hit.filepath === input.document.filepath) continue;
     candidates.push({ ...hit, kind: 'index' });
   }
-  candidates.push(...similarWindows(input.prefix, others));
+  candidates.push(...similarWindows(input.prefix, others, 20, 3, input.windowIndex));
   const picked: Snippet[] = [];
   let left = input.budgetTokens;
   for (const snippet of candidates) {
