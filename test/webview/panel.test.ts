@@ -225,7 +225,15 @@ describe('webview in headless Chromium', function () {
     await p.send([{ type: 'init', models: [], conversations: [], active: null, running: false }]);
     await p.send([{ type: 'chat/addChip', chip: { kind: 'selection', id: 's1', path: 'src/a.ts', startLine: 3, endLine: 7, text: 'let a = 1;' } }]);
     await p.page.locator('textarea.input').fill('half-typed question');
-    await p.page.locator('button:has-text("@workspace")').click();
+    // Typing "@" offers the context kinds; picking one removes the "@".
+    await p.page.locator('textarea.input').press('End');
+    await p.page.locator('textarea.input').type(' @');
+    assert.equal(await p.page.locator('.mention-menu').isVisible(), true);
+    await p.page.locator('textarea.input').press('ArrowDown');
+    await p.page.locator('textarea.input').press('Enter');
+    assert.equal(await p.page.locator('.mention-menu').isVisible(), false);
+    assert.equal(await p.page.locator('textarea.input').inputValue(), 'half-typed question ');
+    await p.page.locator('textarea.input').fill('half-typed question');
     const saved = await p.state();
     await p.page.close();
 

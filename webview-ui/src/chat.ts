@@ -15,6 +15,8 @@ export class ChatView {
   private readonly stopBtn: HTMLButtonElement;
   private readonly banner = h('div', { class: 'banner hidden', attrs: { role: 'alert' } });
   private renaming = false;
+  private readonly mentionMenu = h('div', { class: 'mention-menu hidden', attrs: { role: 'listbox', 'aria-label': 'Add context' } });
+  private mentionIndex = 0;
   private pendingFrame = 0;
   private readonly bodies = new Map<string, HTMLElement>();
 
@@ -25,8 +27,30 @@ export class ChatView {
     this.input.addEventListener('input', () => {
       this.app.state.draft = this.input.value;
       this.app.save();
+      const upto = this.input.value.slice(0, this.input.selectionStart ?? this.input.value.length);
+      if (/(^|\s)@$/.test(upto)) this.openMentions();
+      else this.closeMentions();
     });
     this.input.addEventListener('keydown', (e) => {
+      if (!this.mentionMenu.classList.contains('hidden')) {
+        const items = this.mentionItems();
+        if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
+          e.preventDefault();
+          this.mentionIndex = (this.mentionIndex + (e.key === 'ArrowDown' ? 1 : items.length - 1)) % items.length;
+          this.renderMentions();
+          return;
+        }
+        if (e.key === 'Enter' || e.key === 'Tab') {
+          e.preventDefault();
+          this.pickMention(this.mentionIndex);
+          return;
+        }
+        if (e.key === 'Escape') {
+          e.preventDefault();
+          this.closeMentions();
+          return;
+        }
+      }
       if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
         e.preventDefault();
         this.send();
@@ -42,9 +66,52 @@ export class ChatView {
       button('@workspace', () => this.addChip({ kind: 'workspace', id: `ws-${Date.now()}` }), { secondary: true, title: 'Retrieve relevant code from the workspace index' }),
       button('MCP resource', () => this.app.post({ type: 'chat/pickContext', kind: 'mcp-resource' }), { secondary: true, title: 'Attach a resource from an MCP server' }),
     );
-    const composer = h('div', { class: 'composer' }, this.chipsRow, this.input, h('div', { class: 'composer-actions' }, contextButtons, h('div', { class: 'spacer' }), this.stopBtn, this.sendBtn));
+    const composer = h('div', { class: 'composer' }, this.mentionMenu, this.chipsRow, this.input, h('div', { class: 'composer-actions' }, contextButtons, h('div', { class: 'spacer' }), this.stopBtn, this.sendBtn));
     this.root.append(this.toolbar, this.banner, this.list, composer);
     this.render();
+  }
+
+  private mentionItems(): Array<{ label: string; detail: string; run: () => void }> {
+    return [
+      { label: '@file', detail: 'Attach a file', run: () => this.app.post({ type: 'chat/pickContext', kind: 'file' }) },
+      { label: '@workspace', detail: 'Retrieve relevant code from the index', run: () => this.addChip({ kind: 'workspace', id: `ws-${Date.now()}` }) },
+      { label: '@mcp', detail: 'Attach an MCP resource', run: () => this.app.post({ type: 'chat/pickContext', kind: 'mcp-resource' }) },
+    ];
+  }
+
+  private openMentions(): void {
+    this.mentionIndex = 0;
+    this.mentionMenu.classList.remove('hidden');
+    this.renderMentions();
+  }
+
+  private closeMentions(): void {
+    this.mentionMenu.classList.add('hidden');
+  }
+
+  private renderMentions(): void {
+    this.mentionMenu.replaceChildren(
+      ...this.mentionItems().map((item, i) =>
+        h('div', {
+          class: `mention-item${i === this.mentionIndex ? ' active' : ''}`,
+          attrs: { role: 'option', 'aria-selected': String(i === this.mentionIndex) },
+          on: { mousedown: (e) => { e.preventDefault(); this.pickMention(i); } },
+        }, h('span', { class: 'mention-label', text: item.label }), h('span', { class: 'muted', text: item.detail })),
+      ),
+    );
+  }
+
+  /** Removes the typed "@" and runs the picked mention. */
+  private pickMention(i: number): void {
+    const pos = this.input.selectionStart ?? this.input.value.length;
+    if (this.input.value[pos - 1] === '@') {
+      this.input.value = this.input.value.slice(0, pos - 1) + this.input.value.slice(pos);
+      this.input.selectionStart = this.input.selectionEnd = pos - 1;
+      this.app.state.draft = this.input.value;
+    }
+    this.closeMentions();
+    this.mentionItems()[i]?.run();
+    this.app.save();
   }
 
   private get codeActions(): CodeActions {
