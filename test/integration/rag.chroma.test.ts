@@ -228,6 +228,45 @@ describe('rag on a real Chroma server (supervised)', function () {
   });
 });
 
+describe('rag when the embedding model fails mid-run', function () {
+  this.timeout(60_000);
+
+  it('finishes the lexical index, says why it is lexical-only, and embeds the rest next run', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'sy-rag-ws3-'));
+    const storage = mkdtempSync(join(tmpdir(), 'sy-rag-st3-'));
+    for (let i = 0; i < 12; i++) writeFileSync(join(root, `m${i}.ts`), `export function task${i}() {\n  return ${i};\n}\n`);
+    let calls = 0;
+    const flaky: Embedder = {
+      model: 'fake/flaky',
+      async embed(texts) {
+        if (++calls === 2) throw Object.assign(new Error('OpenAI rejected the API key (401).'), { fix: 'Run Switchyard: Set API Key.' });
+        return texts.map((t) => embeddingFor(t, 64));
+      },
+    };
+    const logger = memoryLogger();
+    let rag = openWorkspaceRag({ root, storageDir: storage, config, logger, embedder: flaky, embedBatch: 4 });
+    try {
+      const first = await rag.index.index();
+      assert.equal(first.cancelled, false);
+      assert.equal(first.filesIndexed, 12, 'the lexical index was built in full');
+      assert.equal(first.mode, 'lexical-only');
+      assert.match(first.reason ?? '', /embedding failed: OpenAI rejected the API key \(401\)\. Run Switchyard: Set API Key\./);
+      assert.equal(first.chunksEmbedded, 4);
+      assert.equal((await rag.index.search('task7', { k: 1 })).hits[0].chunk.path, 'm7.ts');
+      await rag.dispose();
+      rag = openWorkspaceRag({ root, storageDir: storage, config, logger, embedder: flaky, embedBatch: 4 });
+      const second = await rag.index.index();
+      assert.equal(second.mode, 'hybrid');
+      assert.equal(second.chunksEmbedded, 8, 'only what was missing');
+      assert.equal(await rag.index.vectorCount(), 12);
+    } finally {
+      await rag.dispose();
+      rmSync(root, { recursive: true, force: true });
+      rmSync(storage, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('rag when Chroma cannot start', function () {
   this.timeout(30_000);
 

@@ -284,10 +284,20 @@ export class RagIndex {
   private async purge(paths: string[]): Promise<void> {
     this.lexical.remove(paths);
     if (this.hasVectors() && this.manifest) {
-      await this.opts.vectors!.deleteByPath(paths);
+      try {
+        await this.opts.vectors!.deleteByPath(paths);
+      } catch (err) {
+        this.degrade(`the vector store failed (${describe(err)})`); // the manifest keeps them: purged next run
+        return;
+      }
       for (const p of paths) delete this.manifest.files[p];
       await saveManifest(this.manifestFile, this.manifest);
     }
+  }
+
+  private degrade(reason: string): void {
+    this.vectorProblem = reason;
+    this.opts.logger.warn(`RAG: ${reason}; continuing lexical-only (files not embedded now are embedded by the next run).`);
   }
 
   private async checkpoint(): Promise<void> {
@@ -306,17 +316,25 @@ export class RagIndex {
       pending = [];
       pendingChunks = 0;
       const chunks = batch.flatMap((p) => p.chunks);
+      // A failing embedding model (key, budget, outage) or vector store must not cost the user the
+      // lexical index: the rest of the run is lexical-only, and the next run embeds what is missing.
       let vectors: number[][];
       try {
         vectors = await this.opts.embedder!.embed(chunks.map(embeddingText), signal);
       } catch (err) {
         if (signal?.aborted) throw err;
-        throw new Error(`Embedding failed: ${(err as Error).message}`, { cause: err });
+        this.degrade(`embedding failed: ${describe(err)}`);
+        return;
       }
-      const stale = batch.filter((p) => this.manifest!.files[p.file.path]).map((p) => p.file.path);
-      if (stale.length > 0) await this.opts.vectors!.deleteByPath(stale);
-      const hashes = new Map(batch.map((p) => [p.file.path, p.hash]));
-      await this.opts.vectors!.upsert(chunks, vectors, (path) => hashes.get(path) ?? '');
+      try {
+        const stale = batch.filter((p) => this.manifest!.files[p.file.path]).map((p) => p.file.path);
+        if (stale.length > 0) await this.opts.vectors!.deleteByPath(stale);
+        const hashes = new Map(batch.map((p) => [p.file.path, p.hash]));
+        await this.opts.vectors!.upsert(chunks, vectors, (path) => hashes.get(path) ?? '');
+      } catch (err) {
+        this.degrade(`the vector store failed (${describe(err)})`);
+        return;
+      }
       for (const p of batch) this.manifest.files[p.file.path] = { hash: p.hash, chunks: p.chunks.length };
       summary.chunksEmbedded += chunks.length;
       await saveManifest(this.manifestFile, this.manifest); // small, so after every flush: resume never re-embeds a flushed file
@@ -455,6 +473,12 @@ export class RagIndex {
     this.chunker.dispose();
     this.listeners.clear();
   }
+}
+
+function describe(err: unknown): string {
+  const e = err as { message?: string; fix?: string };
+  const first = String(e?.message ?? err).split('\n')[0];
+  return e?.fix ? `${first} ${e.fix}` : first;
 }
 
 /** The text that is embedded for a chunk: where it is and what it is, then the code. */

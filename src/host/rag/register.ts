@@ -139,7 +139,13 @@ export function registerRag(services: HostServices): WorkspaceSearch {
               void vscode.window.showInformationMessage(`Switchyard: indexing cancelled; ${summary.filesIndexed} files were indexed and are kept.`);
               return;
             }
-            if (summary.mode === 'lexical-only') services.logger.info(`RAG: ${folder.name} is lexical-only: ${summary.reason}`);
+            if (summary.mode === 'lexical-only') {
+              services.logger.info(`RAG: ${folder.name} is lexical-only: ${summary.reason}`);
+              // Configured for vectors but they failed this run: say so once, with the reason (and its fix).
+              if (/^(embedding failed|the vector store)/.test(summary.reason ?? '')) {
+                void vscode.window.showWarningMessage(`Switchyard indexed ${folder.name} lexical-only: ${summary.reason}`);
+              }
+            }
           }
         } catch (err) {
           services.showError(err, 'indexing the workspace');
