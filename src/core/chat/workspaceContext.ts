@@ -18,9 +18,8 @@ export function workspaceResolver(search: (query: string, opts?: SearchOptions) 
   const maxChars = options.maxChars ?? 24_000;
   return async (chip, question, signal, span) => {
     if (chip.kind !== 'workspace') return [];
-    const res = await search(question, { k, signal });
-    span?.setAttributes({ 'switchyard.rag.mode': res.mode, 'switchyard.rag.hits': res.hits.length });
-    if (res.warning) span?.setAttribute('switchyard.rag.warning', res.warning);
+    // The index records its own "retrieval" span (query, mode, hits; the query embedding nested) under ours.
+    const res = await search(question, { k, signal, parentSpan: span });
     const out: ResolvedContext[] = [];
     let used = 0;
     for (const hit of res.hits) {
