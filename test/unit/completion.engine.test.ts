@@ -177,6 +177,26 @@ describe('completion engine', () => {
     assert.equal(engine.stats().totals.aborted, 1);
   });
 
+  it('keeps a call the user types through alive until the editor asks again, past the usual grace', async () => {
+    let open!: () => void;
+    const gate = new Promise<void>((r) => (open = r));
+    const { engine, calls } = setup(() => ({ chunks: ['fo', 'o(1);'], gate }), {}, { graceMs: 5 });
+    const a = new AbortController();
+    const first = engine.complete(req('let q = |', 'automatic', a.signal));
+    await new Promise((r) => setTimeout(r, 20));
+    a.abort(); // VS Code cancels (before or after the change event): the usual grace starts
+    engine.documentChanged('/w/a.ts', 'let q = f', 'let q = f'.length); // typed the start of "fo"
+    await new Promise((r) => setTimeout(r, 30)); // the editor's own debounce
+    assert.equal(calls[0].aborted, false);
+    const second = engine.complete(req('let q = f|'));
+    open();
+    assert.equal((await first).status, 'cancelled');
+    const r = await second;
+    assert.equal(r.text, 'oo(1);');
+    assert.equal(r.source, 'inflight');
+    assert.equal(calls.length, 1);
+  });
+
   it('aborts at once when the document changes in a way the streamed text contradicts', async () => {
     const gate = new Promise<void>(() => {});
     const { engine, calls } = setup(() => ({ chunks: ['foo', 'bar'], gate }), {}, { graceMs: 10_000 });

@@ -65,6 +65,9 @@ export interface EngineStats {
   byModel: Record<string, ModelCompletionStats & { acceptRate: number | null }>;
 }
 
+/** How long a call the user is typing through survives without a requester (the editor asks again after its own debounce). */
+const TYPE_THROUGH_KEEPALIVE_MS = 750;
+
 /** Typed characters an in-flight call may be reused across. */
 const REUSE_LOOKBACK = 128;
 
@@ -266,6 +269,7 @@ export class CompletionEngine {
       if (g.filepath !== filepath || g.settledYet) continue;
       const agrees = g.docSuffix === suffix && prefix.startsWith(g.docPrefix) && g.agreesWith(prefix.slice(g.docPrefix.length));
       if (!agrees) g.abort();
+      else g.keepAlive(TYPE_THROUGH_KEEPALIVE_MS);
     }
   }
 

@@ -87,6 +87,7 @@ export class Generation {
   changedBy: string[] = [];
   private readonly controller = new AbortController();
   private consumers = 0;
+  private keepUntil = 0;
   private abortTimer?: ReturnType<typeof setTimeout>;
   private settle!: (outcome: GenerationOutcome) => void;
   private isSettled = false;
@@ -141,8 +142,22 @@ export class Generation {
     this.consumers = Math.max(0, this.consumers - 1);
     // A settled call may still stream in the background (early settle): let it finish and be recorded.
     if (this.consumers > 0 || this.finished || this.isSettled || this.abortTimer) return;
-    if (this.options.graceMs <= 0) this.abort();
-    else this.abortTimer = setTimeout(() => this.abort(), this.options.graceMs);
+    const grace = Math.max(this.options.graceMs, this.keepUntil - Date.now());
+    if (grace <= 0) this.abort();
+    else this.abortTimer = setTimeout(() => this.abort(), grace);
+  }
+
+  /**
+   * The user typed the start of this call's text: the editor will ask again shortly, so keep the
+   * call alive a little longer than the usual grace when its requester leaves.
+   */
+  keepAlive(ms: number): void {
+    this.keepUntil = Math.max(this.keepUntil, Date.now() + ms);
+    if (this.abortTimer) {
+      // The requester already left (the cancel came before the change event): push the abort back.
+      clearTimeout(this.abortTimer);
+      this.abortTimer = setTimeout(() => this.abort(), this.keepUntil - Date.now());
+    }
   }
 
   abort(): void {
