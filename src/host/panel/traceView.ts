@@ -39,7 +39,8 @@ export function summarizeTrace(trace: TraceRecord): TraceSummary {
     model: str(last?.attributes['switchyard.model']) ?? str(last?.attributes['gen_ai.request.model']),
     status,
     latencyMs: trace.endMs - trace.startMs,
-    ttftMs: num(ops[0]?.attributes['switchyard.ttft_ms']),
+    // The first streamed token of the turn (an embedding call for @workspace has none).
+    ttftMs: ops.map((o) => num(o.attributes['switchyard.ttft_ms'])).find((t) => t !== undefined),
     inputTokens,
     outputTokens,
     costUsd: ops.length ? cost : undefined,
