@@ -11,6 +11,7 @@ import { createHostServices, type HostServices } from './host/hostServices';
 import { createOutputLogger } from './host/logger';
 import { registerMcp, type McpHostHandle } from './host/mcp/index';
 import { registerPanel, type PanelApi } from './host/panel/panelHost';
+import { connectPanel } from './host/panel/wire';
 import { registerRag, type WorkspaceSearch } from './host/rag/register';
 import { createHostSecrets } from './host/secrets';
 import { registerStatusBar } from './host/statusBar';
@@ -48,8 +49,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<Switch
   const mcp = area('MCP', () => registerMcp(services));
   area('cost report', () => registerCostReport(services, panel ? { showUsage: () => panel.showTab('usage') } : {}));
 
-  // Seams between areas: chat turns run through the MCP tool loop when MCP is up.
-  if (panel && mcp) area('chat tools', () => panel.setTurnRunner(mcp.turnRunner()));
+  // Seams between areas: @workspace retrieval, the MCP tool loop, MCP resources and approvals in chat.
+  if (panel) area('chat wiring', () => connectPanel(panel, { workspaceSearch: search, mcp }));
 
   logger.info(`Switchyard ${String(context.extension.packageJSON.version ?? '')} activated; data in ${context.globalStorageUri.fsPath}`);
   return { services, panel, search, mcp };

@@ -1,0 +1,93 @@
+/**
+ * The composition root in plain Node (vscode replaced by test/support/fakeVscode plus no-op
+ * registrations): activate() brings every area up without an error notification, registers a
+ * handler for every command package.json contributes, and survives invalid settings.
+ */
+import { EventEmitter, fake, fakeContext, window, workspace } from '../support/fakeVscode';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type * as vscode from 'vscode';
+
+const disposable = () => ({ dispose() {} });
+const event = () => new EventEmitter<unknown>().event;
+// Registration-time APIs the areas use, as no-ops (each area's own tests drive them for real).
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- the stand-in module object
+const vs = require('vscode') as Record<string, Record<string, unknown>>;
+const outputChannel = () => ({ info() {}, warn() {}, error() {}, debug() {}, trace() {}, show() {}, append() {}, appendLine() {}, clear() {}, dispose() {}, onDidChangeLogLevel: event() });
+Object.assign(window as unknown as Record<string, unknown>, {
+  createOutputChannel: window.createOutputChannel ?? outputChannel,
+  registerWebviewViewProvider: (window as unknown as Record<string, unknown>).registerWebviewViewProvider ?? disposable,
+  registerWebviewPanelSerializer: (window as unknown as Record<string, unknown>).registerWebviewPanelSerializer ?? disposable,
+  onDidChangeActiveTextEditor: (window as unknown as Record<string, unknown>).onDidChangeActiveTextEditor ?? event(),
+  visibleTextEditors: [],
+  activeTextEditor: undefined,
+});
+Object.assign(workspace as unknown as Record<string, unknown>, {
+  onDidChangeTextDocument: (workspace as unknown as Record<string, unknown>).onDidChangeTextDocument ?? event(),
+  onDidChangeWorkspaceFolders: (workspace as unknown as Record<string, unknown>).onDidChangeWorkspaceFolders ?? event(),
+  onDidGrantWorkspaceTrust: (workspace as unknown as Record<string, unknown>).onDidGrantWorkspaceTrust ?? event(),
+  onDidSaveTextDocument: event(),
+  createFileSystemWatcher: () => ({ onDidChange: event(), onDidCreate: event(), onDidDelete: event(), dispose() {} }),
+  registerTextDocumentContentProvider: disposable,
+  textDocuments: [],
+  isTrusted: true,
+});
+vs.languages = { ...(vs.languages ?? {}), registerInlineCompletionItemProvider: disposable };
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- after the stand-in is complete
+const { activate } = require('../../src/extension') as typeof import('../../src/extension');
+
+const root = resolve(__dirname, '../..');
+const contributed: string[] = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).contributes.commands.map((c: { command: string }) => c.command);
+
+describe('host: activate() (the composition root)', () => {
+  let dir: string;
+  let context: ReturnType<typeof fakeContext>;
+  before(() => (dir = mkdtempSync(join(tmpdir(), 'switchyard-activate-'))));
+  afterEach(() => {
+    for (const d of context?.subscriptions ?? []) d.dispose();
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  async function activateWith(settings: Record<string, unknown>) {
+    fake.reset();
+    Object.assign(fake.settings, settings);
+    context = fakeContext(join(dir, `g${Math.random()}`));
+    const ctx = Object.assign(context, { extensionPath: root, extensionUri: { fsPath: root }, workspaceState: memento(), globalState: memento(), storageUri: undefined });
+    return activate(ctx as unknown as vscode.ExtensionContext);
+  }
+
+  it('brings every area up and registers a handler for every contributed command', async () => {
+    const api = await activateWith({
+      providers: { local: { kind: 'openai-compatible', baseUrl: 'http://127.0.0.1:9/v1' } },
+      models: { m: { provider: 'local', id: 'qwen2.5-coder:1.5b' } },
+      routes: { chat: ['m'], completion: ['m'] },
+    });
+    await new Promise((r) => setTimeout(r, 50));
+    assert.deepEqual(fake.shown.filter((s) => s.level === 'error').map((s) => s.message), [], 'no area failed to start');
+    const missing = contributed.filter((id) => !fake.commands.has(id));
+    assert.deepEqual(missing, [], 'contributed commands without a handler after activate()');
+    assert.ok(api.panel && api.mcp && api.search, 'the areas hand back their seams');
+    assert.equal(api.services.core.config.routes.chat[0], 'm');
+    const status = fake.statusItems.find((i) => i.id === 'switchyard.status');
+    assert.ok(status?.visible);
+    assert.match(status.text, / m · \$0/);
+  });
+
+  it('stays up on invalid settings and says which field is wrong', async () => {
+    const api = await activateWith({ routes: { chat: ['gpt9'] } });
+    await new Promise((r) => setTimeout(r, 20));
+    assert.ok(api.services, 'activated');
+    const errors = fake.shown.filter((s) => s.level === 'error');
+    assert.equal(errors.length, 1, errors.map((e) => e.message).join('\n'));
+    assert.match(errors[0].message, /routes\.chat\[0\]: unknown model "gpt9"/);
+    assert.ok(fake.commands.has('switchyard.switchModel'));
+  });
+});
+
+function memento() {
+  const m = new Map<string, unknown>();
+  return { get: (k: string, d?: unknown) => (m.has(k) ? m.get(k) : d), update: async (k: string, v: unknown) => void m.set(k, v), keys: () => [...m.keys()], setKeysForSync() {} };
+}
