@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync, mkdirSync, unlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { parseConfig } from '../../src/core/config/schema';
 import type { Logger } from '../../src/core/logger';
@@ -288,5 +289,27 @@ describe('rag when Chroma cannot start', function () {
     await rag.dispose();
     rmSync(storage, { recursive: true, force: true });
     rmSync(root, { recursive: true, force: true });
+  });
+
+  it('never hangs on a server that accepts connections but does not answer', async () => {
+    const hung = createServer(() => undefined); // accepts, never responds
+    await new Promise<void>((r) => hung.listen(0, '127.0.0.1', () => r()));
+    const port = (hung.address() as { port: number }).port;
+    const storage = mkdtempSync(join(tmpdir(), 'sy-rag-hung-'));
+    const root = mkdtempSync(join(tmpdir(), 'sy-rag-ws4-'));
+    writeFileSync(join(root, 'a.ts'), 'export function parseWidgetConfig() { return 1; }\n');
+    const rag = openWorkspaceRag({ root, storageDir: storage, config: parseConfig({ rag: { chromaUrl: `http://127.0.0.1:${port}` } }), logger: memoryLogger(), embedder: countingEmbedder(), chromaTimeoutMs: 300 });
+    try {
+      const s = await rag.index.index();
+      assert.equal(s.mode, 'lexical-only');
+      assert.match(s.reason ?? '', /did not answer/);
+      assert.equal((await rag.index.search('widget config')).hits[0].chunk.path, 'a.ts');
+    } finally {
+      await rag.dispose();
+      hung.closeAllConnections?.();
+      hung.close();
+      rmSync(storage, { recursive: true, force: true });
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 });

@@ -37,6 +37,8 @@ export interface WorkspaceRagOptions {
   embedder?: Embedder;
   /** Chunks per embedding flush (default 128). */
   embedBatch?: number;
+  /** Per-request Chroma timeout (default 30 s). */
+  chromaTimeoutMs?: number;
 }
 
 export interface WorkspaceRag {
@@ -93,7 +95,7 @@ export function openWorkspaceRag(opts: WorkspaceRagOptions): WorkspaceRag {
       lexicalOnlyReason = assets.chromaMissing;
     }
     if (!lexicalOnlyReason) {
-      vectors = new ChromaStore({ endpoint: endpoint!, collection, metadata: { workspace: path.resolve(opts.root), model: embedder.model } });
+      vectors = new ChromaStore({ endpoint: endpoint!, collection, metadata: { workspace: path.resolve(opts.root), model: embedder.model }, timeoutMs: opts.chromaTimeoutMs });
     }
   }
 

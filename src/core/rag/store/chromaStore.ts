@@ -17,6 +17,17 @@ export interface ChromaStoreOptions {
   metadata: Record<string, string>;
   /** Rows per add/delete request (Chroma caps batches; 1.0 allows ~5k). */
   batchSize?: number;
+  /** A request that takes longer fails (default 30 s), so a hung server never hangs indexing or search. */
+  timeoutMs?: number;
+}
+
+function withTimeout<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`Chroma did not answer ${what} within ${Math.round(ms / 1000)} s`)), ms);
+    timer.unref?.();
+  });
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }
 
 /** `sy-<workspace hash>-<model slug>-<model hash>`: a valid Chroma name (3–63 chars of [a-zA-Z0-9._-]). */
@@ -54,11 +65,13 @@ export class ChromaStore implements VectorStore {
 
   /** Runs an operation, re-opening the collection once if it vanished (server restarted on another port, collection deleted). */
   private async withCollection<T>(op: (c: Collection) => Promise<T>): Promise<T> {
+    const ms = this.opts.timeoutMs ?? 30_000;
+    const once = async () => op(await withTimeout(this.collection(), ms, 'opening the collection'));
     try {
-      return await op(await this.collection());
-    } catch (err) {
+      return await withTimeout(once(), ms, 'a request');
+    } catch {
       this.cached = undefined;
-      return op(await this.collection());
+      return withTimeout(once(), ms, 'a request');
     }
   }
 
