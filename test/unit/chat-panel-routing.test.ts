@@ -210,6 +210,8 @@ describe('chat: panel host message routing (fake vscode, real router/tracer/ledg
     receive({ type: 'ready' });
     await settle();
     const active = of('init')[0]!.active!;
+    assert.ok(active.messages.length >= 2);
+    assert.ok(active.messages.every((m) => m.promptContent === undefined), 'expanded prompts (file contents) stay on the host');
     receive({ type: 'chat/rename', conversationId: active.id, title: 'Greeting' });
     await settle();
     assert.equal(of('chat/conversations').at(-1)!.conversations[0]!.title, 'Greeting');

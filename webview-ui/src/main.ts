@@ -118,6 +118,8 @@ function dispatch(msg: HostMessage): void {
       break;
     default:
       chat.handle(msg);
+      // Deltas are saved once per rendered frame by the chat view, not per message.
+      if (msg.type === 'chat/delta') return;
   }
   app.save();
 }

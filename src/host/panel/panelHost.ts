@@ -255,7 +255,7 @@ class PanelController implements vscode.WebviewViewProvider, vscode.WebviewPanel
   }
 
   private sendConversation(conversation: Conversation | null): void {
-    this.broadcast({ type: 'chat/conversation', conversation, running: conversation ? this.chat.isRunning(conversation.id) : false });
+    this.broadcast({ type: 'chat/conversation', conversation: forView(conversation), running: conversation ? this.chat.isRunning(conversation.id) : false });
     this.broadcast({ type: 'chat/conversations', conversations: this.chat.list() });
   }
 
@@ -288,7 +288,7 @@ class PanelController implements vscode.WebviewViewProvider, vscode.WebviewPanel
         conn.ready = true;
         const id = this.activeId();
         const active = (id && this.chat.get(id)) || null;
-        this.post(conn, { type: 'init', ...this.models(), conversations: this.chat.list(), active, running: active ? this.chat.isRunning(active.id) : false, tab: this.pendingTab });
+        this.post(conn, { type: 'init', ...this.models(), conversations: this.chat.list(), active: forView(active), running: active ? this.chat.isRunning(active.id) : false, tab: this.pendingTab });
         this.pendingTab = undefined;
         this.flushChips();
         return;
@@ -593,6 +593,12 @@ class PanelController implements vscode.WebviewViewProvider, vscode.WebviewPanel
     const map: Record<string, ApprovalChoice> = { 'Allow once': 'once', 'Allow for this session': 'session', 'Always allow': 'always', Deny: 'deny' };
     return choice ? map[choice] : undefined;
   }
+}
+
+/** The conversation as the webview shows it: without the expanded prompts (file contents etc.). */
+function forView(c: Conversation | null): Conversation | null {
+  if (!c) return null;
+  return { ...c, messages: c.messages.map(({ promptContent: _omit, ...m }) => m) };
 }
 
 /**
