@@ -16,7 +16,7 @@ export function isKeyProblem(error: { kind?: string; message?: string } | undefi
   return error.kind === 'auth' || (error.kind === 'config' && /API key/i.test(error.message ?? ''));
 }
 
-/** The provider whose key an attempt or error is about, if any. */
+/** True when an attempt failed because of its provider's key (rejected or missing). */
 export function keyProblemOfAttempt(a: AttemptRecord): boolean {
   return a.errorClass === 'auth' || (a.errorClass === 'config' && /API key/i.test(a.reason ?? ''));
 }

@@ -116,7 +116,13 @@ class HostServicesImpl implements HostServices {
       this.reportSettingsProblem(settings.error.issues, settings.firstKey, 'using the defaults until they are fixed');
       config = parseConfig({});
     }
-    this.current = await this.build(config);
+    try {
+      this.current = await this.build(config);
+    } catch (err) {
+      // Never fail activation over the configuration: report it and run on the defaults.
+      this.showError(err, 'starting');
+      this.current = await this.build(parseConfig({}));
+    }
     this.context.subscriptions.push(
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (e.affectsConfiguration(SETTINGS_SECTION)) this.scheduleRebuild();

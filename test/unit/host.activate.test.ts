@@ -17,7 +17,7 @@ const event = () => new EventEmitter<unknown>().event;
 const vs = require('vscode') as Record<string, Record<string, unknown>>;
 const outputChannel = () => ({ info() {}, warn() {}, error() {}, debug() {}, trace() {}, show() {}, append() {}, appendLine() {}, clear() {}, dispose() {}, onDidChangeLogLevel: event() });
 Object.assign(window as unknown as Record<string, unknown>, {
-  createOutputChannel: window.createOutputChannel ?? outputChannel,
+  createOutputChannel: (window as unknown as Record<string, unknown>).createOutputChannel ?? outputChannel,
   registerWebviewViewProvider: (window as unknown as Record<string, unknown>).registerWebviewViewProvider ?? disposable,
   registerWebviewPanelSerializer: (window as unknown as Record<string, unknown>).registerWebviewPanelSerializer ?? disposable,
   onDidChangeActiveTextEditor: (window as unknown as Record<string, unknown>).onDidChangeActiveTextEditor ?? event(),
