@@ -24,6 +24,9 @@ export const EDITOR_PANEL_TYPE = 'switchyard.panelEditor';
 const ACTIVE_KEY = 'switchyard.chat.activeConversation';
 const PROPOSED_SCHEME = 'switchyard-proposed';
 
+/** Lets the user pick an MCP resource; undefined = cancelled. */
+export type McpResourcePicker = () => Promise<ContextChip | undefined>;
+
 /** What the composition root can plug into the panel after registering it. */
 export interface PanelApi {
   /** Opens the panel on a tab (e.g. Show Cost Report → 'usage'). */
@@ -33,7 +36,7 @@ export interface PanelApi {
   /** @workspace retrieval, MCP resources, or a custom file reader. */
   setContextResolver(kind: ContextChip['kind'], resolver: ContextResolver | undefined): void;
   /** Picker for MCP resources (chat/pickContext 'mcp-resource'); undefined result = cancelled. */
-  setMcpResourcePicker(picker: (() => Promise<ContextChip | undefined>) | undefined): void;
+  setMcpResourcePicker(picker: McpResourcePicker | undefined): void;
   /** Pass as ApprovalPolicyOptions.prompt: answered by the Chat tab's buttons, else a modal. */
   readonly approvalPrompt: (request: ToolApprovalRequest, signal?: AbortSignal) => Promise<ApprovalChoice | undefined>;
   readonly chat: ChatService;
@@ -54,7 +57,7 @@ class PanelController implements vscode.WebviewViewProvider, vscode.WebviewPanel
   private pendingTab: Tab | undefined;
   private pendingChips: ContextChip[] = [];
   private lastEditor: vscode.TextEditor | undefined;
-  private mcpPicker: PanelApi['setMcpResourcePicker'] extends (p: infer P) => void ? P : never;
+  private mcpPicker: McpResourcePicker | undefined;
   private traceUnsub: (() => void) | undefined;
   private usageTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly usageRange = new Map<Connection, number>();
@@ -77,7 +80,6 @@ class PanelController implements vscode.WebviewViewProvider, vscode.WebviewPanel
       resolvers: { file: (chip, _q, signal) => this.readFileChip(chip, signal) },
     });
     this.broker = new ApprovalBroker((req, signal) => this.modalApproval(req, signal), () => [...this.connections].some((c) => c.visible()));
-    this.mcpPicker = undefined;
     this.lastEditor = vscode.window.activeTextEditor;
   }
 
@@ -499,7 +501,7 @@ class PanelController implements vscode.WebviewViewProvider, vscode.WebviewPanel
     this.sendConversation(c);
   }
 
-  setMcpPicker(picker: PanelController['mcpPicker']): void {
+  setMcpPicker(picker: McpResourcePicker | undefined): void {
     this.mcpPicker = picker;
   }
 
