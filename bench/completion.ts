@@ -162,6 +162,7 @@ export async function benchCompletion(): Promise<Record<string, unknown>> {
     const base = { keystrokes: 300, accuracy: 0.6, seed: 42 };
     const adaptive = await typing(fake, mkdtempSync(join(dir, 'b-')), text, { ...base, debounceMs: 120 });
     const noDebounce = await typing(fake, mkdtempSync(join(dir, 'c-')), text, { ...base, debounceMs: 0 });
+    const wrongModel = await typing(fake, mkdtempSync(join(dir, 'd-')), text, { ...base, debounceMs: 120, accuracy: 0 });
     return {
       file: FILE,
       engineOverheadMs: { ...summarize(o.engineMs, 3), note: 'complete() wall time minus the wait for the model call (context, prompt, postprocess, cache); 3 open files as context' },
@@ -171,6 +172,7 @@ export async function benchCompletion(): Promise<Record<string, unknown>> {
         note: 'keystrokes of a real file at 40–140 ms gaps (250–650 ms after a newline); fake model TTFT 60 ms, right about the rest of the line 60% of the time; each keystroke cancels the previous request like VS Code does',
         debounce120msAdaptive: adaptive,
         debounce0ms: noDebounce,
+        debounce120msModelAlwaysWrong: wrongModel,
       },
     };
   } finally {
