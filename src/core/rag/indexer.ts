@@ -30,6 +30,8 @@ export interface RagIndexOptions {
   lexicalOnlyReason?: string;
   /** Chunks per embedding flush (default 128). */
   embedBatch?: number;
+  /** After a vector-store or embedding failure, vectors are retried after this long (default 60 s). */
+  vectorRetryMs?: number;
   /** Lexical index checkpoint interval during a run (default 10 s). */
   checkpointMs?: number;
   now?: () => number;
@@ -72,7 +74,8 @@ export class RagIndex {
   private readonly listeners = new Set<(s: IndexState) => void>();
   /** Serialises runs: index, file updates and rebuilds never interleave. */
   private queue: Promise<unknown> = Promise.resolve();
-  private vectorProblem: string | undefined;
+  private vectorProblemValue: string | undefined;
+  private vectorProblemAt = 0;
   private reconciled = false;
   private readonly now: () => number;
 
@@ -111,6 +114,17 @@ export class RagIndex {
 
   private get manifestFile(): string {
     return path.join(this.opts.storageDir, `vectors-${slug(this.opts.embedder?.model ?? 'none')}.json`);
+  }
+
+  /** Why vectors are not used right now; forgotten after a minute so a recovered server is used again. */
+  private get vectorProblem(): string | undefined {
+    if (this.vectorProblemValue && this.now() - this.vectorProblemAt > (this.opts.vectorRetryMs ?? 60_000)) this.vectorProblemValue = undefined;
+    return this.vectorProblemValue;
+  }
+
+  private set vectorProblem(reason: string | undefined) {
+    this.vectorProblemValue = reason;
+    this.vectorProblemAt = this.now();
   }
 
   private hasVectors(): boolean {
@@ -428,6 +442,7 @@ export class RagIndex {
       } catch (err) {
         if (opts.signal?.aborted) throw err;
         warning = `vector search failed (${(err as Error).message.split('\n')[0]}); showing lexical results only`;
+        this.vectorProblem = `vector search failed (${describe(err)})`; // back off: lexical-only for a minute
         this.opts.logger.warn(`RAG: ${warning}`);
       }
     } else {
