@@ -14,6 +14,7 @@ import { createRouter } from '../../src/core/router/router';
 import { MemoryTraceStore } from '../../src/core/trace/store';
 import { createTracer } from '../../src/core/trace/tracer';
 import type { CompletionRequest } from '../../src/core/completion/types';
+import { summarizeTrace } from '../../src/host/panel/traceView';
 
 interface Call {
   model: ResolvedModel;
@@ -122,10 +123,14 @@ describe('completion engine', () => {
     assert.equal(trace.name, 'completion');
     const root = trace.spans.find((s) => s.parentSpanId === undefined)!;
     assert.equal(root.attributes['switchyard.outcome'], 'shown');
+    assert.equal(root.attributes['switchyard.model'], 'coder');
+    assert.equal(root.attributes['switchyard.status'], undefined, 'only the router operation span carries a status (the Traces tab sums those)');
     assert.equal(root.attributes['switchyard.response'], 'a + b;');
     assert.deepEqual(root.attributes['switchyard.completion.postprocess'], ['stripFences']);
     assert.ok(trace.spans.some((s) => s.parentSpanId === root.spanId && s.name === 'completion'), 'the router span nests under it');
     assert.equal(ledger.records.find((x) => x.attempts.length > 0)?.traceId, r.traceId);
+    const row = summarizeTrace(trace);
+    assert.deepEqual([row.name, row.feature, row.model, row.status, row.attempts], ['completion', 'completion', 'coder', 'ok', 1]);
   });
 
   it('typing through a suggestion is served from the cache without a model call', async () => {

@@ -234,7 +234,12 @@ export class CompletionEngine {
       // A finished answer is cached even when its requester left: the next keystroke may want it.
       const settled = await g.settled;
       if (settled.status === 'ok' && !g.aborted) this.finish(g, settled);
-      if (span) endCompletionSpan(span, g, r.status, r.error?.message);
+      if (span) {
+        // The model on the root names the trace in the Traces tab ("completion · coder").
+        if (r.model) span.setAttribute('switchyard.model', r.model);
+        if (r.modelId) span.setAttribute('gen_ai.request.model', r.modelId);
+        endCompletionSpan(span, g, r.status, r.error?.message);
+      }
     }, () => span?.end());
     const waitStart = this.hrtime();
     const outcome = await this.waitFor(g, signal);
