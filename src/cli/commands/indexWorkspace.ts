@@ -14,7 +14,7 @@ export const command: CliCommand = {
       rebuild: { type: 'boolean', default: false },
       config: { type: 'string' },
     });
-    const root = workspaceDir(values.dir, io, 'index');
+    const root = workspaceDir(values.dir, io);
     const core = await loadCore(values.config);
     const rag = openCliRag(core, root, io);
     const tty = (io.stderr as { isTTY?: boolean }).isTTY === true;

@@ -6,9 +6,9 @@ import { openWorkspaceRag, workspaceKey, type WorkspaceRag } from '../../core/ra
 import type { CliIO } from '../types';
 import { UsageError } from '../util';
 
-export function workspaceDir(dir: string | undefined, io: CliIO, command: string): string {
+export function workspaceDir(dir: string | undefined, io: CliIO): string {
   const root = resolve(io.cwd, dir ?? '.');
-  if (!existsSync(root) || !statSync(root).isDirectory()) throw new UsageError(`${command}: --dir "${dir}" is not a directory.`);
+  if (!existsSync(root) || !statSync(root).isDirectory()) throw new UsageError(`--dir "${dir}" is not a directory.`);
   return root;
 }
 

@@ -16,10 +16,10 @@ export const command: CliCommand = {
       config: { type: 'string' },
     });
     const query = positionals.join(' ').trim();
-    if (!query) throw new UsageError('search: no query. Usage: switchyard search "where are retries handled"');
+    if (!query) throw new UsageError('no query. Usage: switchyard search "where are retries handled"');
     const k = Number(values.k);
-    if (!Number.isInteger(k) || k < 1 || k > 200) throw new UsageError(`search: --k must be an integer from 1 to 200, got "${values.k}".`);
-    const root = workspaceDir(values.dir, io, 'search');
+    if (!Number.isInteger(k) || k < 1 || k > 200) throw new UsageError(`--k must be an integer from 1 to 200, got "${values.k}".`);
+    const root = workspaceDir(values.dir, io);
     const core = await loadCore(values.config);
     const rag = openCliRag(core, root, io);
     try {
