@@ -319,6 +319,21 @@ describe('completion engine: streaming and context', () => {
   });
 });
 
+describe('completion engine: robustness', () => {
+  it('answers with an error (never hangs) when the router stream itself throws', async () => {
+    const base = setup(() => ({ chunks: ['x'] }));
+    const broken = {
+      stream: () => Object.assign({ [Symbol.asyncIterator]: () => ({ next: () => Promise.reject(new Error('boom')) }) }, { result: new Promise<never>(() => {}) }),
+      complete: () => Promise.reject(new Error('unused')),
+      embed: () => Promise.reject(new Error('unused')),
+    };
+    const engine = new CompletionEngine({ router: broken, config: base.config, logger: silentLogger });
+    const r = await engine.complete(req('let z = |'));
+    assert.equal(r.status, 'error');
+    assert.match(r.error?.message ?? '', /boom/);
+  });
+});
+
 describe('adaptive debounce', () => {
   it('follows the typing rhythm within half and three times the base', () => {
     let now = 0;

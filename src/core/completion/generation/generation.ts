@@ -5,7 +5,7 @@
  * when nobody waits for it any more.
  */
 import type { ModelRequest, ResolvedModel } from '../../models/types';
-import type { ModelError } from '../../models/errors';
+import { ModelError } from '../../models/errors';
 import type { Router, RouterResult } from '../../router/types';
 import type { CompletionContext } from '../context/assemble';
 import { cutAtStop, extractFill, maxLines, stopAtBlockEnd, stripFences, type RuleInput } from '../postprocessing/rules';
@@ -98,7 +98,8 @@ export class Generation {
   constructor(private readonly options: GenerationOptions, id: string) {
     this.id = id;
     this.settled = new Promise((resolve) => (this.settle = resolve));
-    this.done = this.run();
+    // The router's stream never throws by contract; if anything here does, waiters still get an answer.
+    this.done = this.run().catch((err: unknown) => this.failed(err));
   }
 
   get ctx(): CompletionContext {
@@ -229,6 +230,24 @@ export class Generation {
     if (this.abortTimer) clearTimeout(this.abortTimer);
     this.options.onResult?.(result);
     this.resolveWith(result.status, result);
+    return result;
+  }
+
+  private failed(err: unknown): RouterResult {
+    this.finished = true;
+    const error = new ModelError({ kind: 'unknown', message: `Completion failed: ${err instanceof Error ? err.message : String(err)}`, cause: err });
+    const result: RouterResult = {
+      traceId: '',
+      status: 'error',
+      text: this.raw,
+      toolCalls: [],
+      attempts: [],
+      usage: { inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0 },
+      costUsd: null,
+      latencyMs: 0,
+      error,
+    };
+    this.resolveWith('error', result);
     return result;
   }
 
