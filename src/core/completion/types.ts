@@ -62,9 +62,9 @@ export interface CompletionResult {
   traceId?: string;
   /** Wall time of `complete()`, debounce included. */
   latencyMs: number;
-  /** Time the engine itself spent (context, prompt, postprocess, cache), model and debounce excluded. */
+  /** Time the engine itself spent (context, prompt, postprocess, cache): latencyMs minus modelMs. */
   engineMs: number;
-  /** Time spent waiting for the model (zero for cache hits). */
+  /** Time spent waiting: debounce, index lookup and the model call (zero for cache hits). */
   modelMs: number;
   error?: { kind: string; message: string; fix?: string };
 }
