@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { z } from 'zod';
 import { configSchema } from '../../src/core/config/schema';
 
 const root = resolve(__dirname, '../..');
@@ -9,6 +10,24 @@ const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 const props: Record<string, Record<string, unknown>> = pkg.contributes?.configuration?.properties ?? {};
 const schemaKeys = Object.keys(configSchema.shape).sort();
 const shape = configSchema.shape as Record<string, { parse(v: unknown): unknown }>;
+
+/** The schema under defaults/optionals. */
+function unwrap(schema: z.ZodType): z.ZodType {
+  let s: z.ZodType = schema;
+  while (s instanceof z.ZodDefault || s instanceof z.ZodOptional) s = s.unwrap() as z.ZodType;
+  return s;
+}
+
+/** Field names of an object schema, or of a record's object values; undefined for anything else. */
+function fieldsOf(schema: z.ZodType): { where: 'properties' | 'additionalProperties'; keys: string[] } | undefined {
+  const s = unwrap(schema);
+  if (s instanceof z.ZodObject) return { where: 'properties', keys: Object.keys(s.shape).sort() };
+  if (s instanceof z.ZodRecord) {
+    const value = unwrap(s.valueType as z.ZodType);
+    if (value instanceof z.ZodObject) return { where: 'additionalProperties', keys: Object.keys(value.shape).sort() };
+  }
+  return undefined;
+}
 
 function tsFiles(dir: string): string[] {
   if (!existsSync(dir)) return [];
@@ -39,6 +58,25 @@ describe('manifest: package.json matches the code', () => {
       assert.ok(p && 'default' in p, `switchyard.${key}: no default`);
       assert.deepEqual(shape[key].parse(p.default), shape[key].parse(undefined), `switchyard.${key}: default differs from configSchema`);
     }
+  });
+
+  it('describes the same fields as the schema inside object settings', () => {
+    const problems: string[] = [];
+    for (const key of schemaKeys) {
+      const fields = fieldsOf(shape[key] as unknown as z.ZodType);
+      if (!fields) continue;
+      const p = props[`switchyard.${key}`] as { properties?: object; additionalProperties?: { properties?: object } };
+      const declared = fields.where === 'properties' ? p.properties : p.additionalProperties?.properties;
+      if (!declared) {
+        problems.push(`switchyard.${key}: no ${fields.where === 'properties' ? 'properties' : 'additionalProperties.properties'} in package.json`);
+        continue;
+      }
+      const names = Object.keys(declared).sort();
+      const missing = fields.keys.filter((k) => !names.includes(k));
+      const extra = names.filter((k) => !fields.keys.includes(k));
+      if (missing.length || extra.length) problems.push(`switchyard.${key}: missing ${JSON.stringify(missing)}, not in the schema ${JSON.stringify(extra)}`);
+    }
+    assert.deepEqual(problems, []);
   });
 
   it('has a registered handler for every contributed command', () => {
