@@ -74,6 +74,8 @@ class HostServicesImpl implements HostServices {
   private readonly problemEmitter = new vscode.EventEmitter<string | undefined>();
   /** Providers already told about a key problem; cleared when their key changes. */
   private readonly keyNotified = new Set<string>();
+  /** Providers already reported unreachable (network / 404); cleared when settings change. */
+  private readonly reachNotified = new Set<string>();
   private rebuilding: Promise<void> = Promise.resolve();
   readonly showError: ErrorNotifier;
 
@@ -148,6 +150,7 @@ class HostServicesImpl implements HostServices {
     }
     const previous = this.current;
     this.current = await this.build(settings.config);
+    this.reachNotified.clear();
     this.logger.info('Settings changed: services rebuilt.');
     this.coreEmitter.fire(this.current);
     // Calls already running on the old router finish on their own; dispose only flushes traces.
@@ -169,6 +172,7 @@ class HostServicesImpl implements HostServices {
 
   private onCallFinished(result: RouterResult): void {
     this.callEmitter.fire(result);
+    this.reportUnreachable(result);
     for (const attempt of result.attempts) {
       if (!keyProblemOfAttempt(attempt) || this.keyNotified.has(attempt.provider)) continue;
       this.keyNotified.add(attempt.provider);
@@ -179,6 +183,21 @@ class HostServicesImpl implements HostServices {
       this.logger.warn(`${what}${answered}.`);
       void vscode.window.showWarningMessage(`Switchyard: ${what}${answered}.`, SET_API_KEY).then((action) => {
         if (action) void vscode.commands.executeCommand('switchyard.setApiKey', { provider: attempt.provider });
+      });
+    }
+  }
+
+  /** A call that failed because a provider cannot be reached (or its base URL is wrong): say so once. */
+  private reportUnreachable(result: RouterResult): void {
+    if (result.status !== 'error') return;
+    for (const attempt of result.attempts) {
+      if ((attempt.errorClass !== 'network' && attempt.errorClass !== 'not_found') || this.reachNotified.has(attempt.provider)) continue;
+      this.reachNotified.add(attempt.provider);
+      // The router appends its decision ("→ next candidate: …"); the user needs the cause.
+      const cause = (attempt.reason ?? `${attempt.errorClass} error`).split(' → ')[0];
+      this.logger.warn(`Provider "${attempt.provider}": ${cause}`);
+      void vscode.window.showWarningMessage(`Switchyard: provider "${attempt.provider}" — ${cause} Check its baseUrl in switchyard.providers, or start the server.`, OPEN_SETTINGS).then((action) => {
+        if (action) void openSettings('providers');
       });
     }
   }

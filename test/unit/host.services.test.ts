@@ -109,9 +109,9 @@ describe('host: HostServices, commands and status bar (fake vscode)', () => {
     const routed = await services.core.router.complete({ task: 'chat', request: { messages: [{ role: 'user', content: 'hi' }] } });
     // No key for "oa" (openai): the router records a config attempt naming the key, then tries qwen (unreachable).
     assert.equal(routed.attempts[0].errorClass, 'config');
-    await until(() => fake.shown.some((s) => s.level === 'warning'), 'key warning');
+    await until(() => fake.shown.some((s) => s.level === 'warning' && /API key/.test(s.message)), 'key warning');
     await settle();
-    const warnings = fake.shown.filter((s) => s.level === 'warning');
+    const warnings = fake.shown.filter((s) => s.level === 'warning' && /API key/.test(s.message));
     assert.equal(warnings.length, 1);
     assert.match(warnings[0].message, /No API key is set for provider "oa"/);
     assert.deepEqual(warnings[0].items, ['Set API Key']);
@@ -119,7 +119,26 @@ describe('host: HostServices, commands and status bar (fake vscode)', () => {
 
     await services.core.router.complete({ task: 'chat', request: { messages: [{ role: 'user', content: 'again' }] } });
     await settle();
-    assert.equal(fake.shown.filter((s) => s.level === 'warning').length, 1, 'not repeated for the same provider');
+    assert.equal(fake.shown.filter((s) => s.level === 'warning' && /API key/.test(s.message)).length, 1, 'not repeated for the same provider');
+  });
+
+  it('says once which provider cannot be reached when a call fails for it, again after settings change', async () => {
+    services = await start({ providers: { down: { kind: 'openai-compatible', baseUrl: 'http://127.0.0.1:9/v1' } }, models: { m: { provider: 'down', id: 'm' } }, routes: { chat: ['m'] }, router: { maxRetries: 0 } });
+    const ask = () => services.core.router.complete({ task: 'chat', request: { messages: [{ role: 'user', content: 'hi' }] } });
+    const reach = () => fake.shown.filter((s) => s.level === 'warning' && /provider "down"/.test(s.message));
+    assert.equal((await ask()).status, 'error');
+    await until(() => reach().length === 1, 'unreachable warning');
+    assert.match(reach()[0].message, /Cannot reach http:\/\/127\.0\.0\.1:9\/v1/);
+    assert.doesNotMatch(reach()[0].message, /→/);
+    assert.deepEqual(reach()[0].items, ['Open Settings']);
+    await ask();
+    await settle();
+    assert.equal(reach().length, 1, 'once per provider');
+    const rebuilt = new Promise((r) => services.onDidChangeCore(r));
+    workspace.set('budget', { dailyUsd: 5 });
+    await rebuilt;
+    await ask();
+    await until(() => reach().length === 2, 'warning again after a settings change');
   });
 
   it('turns a failing command into a notification instead of a throw', async () => {
