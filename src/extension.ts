@@ -43,9 +43,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<Switch
   area('Switch Model', () => registerSwitchModel(services));
   area('Set API Key', () => registerSetApiKey(services));
   area('status bar', () => registerStatusBar(services));
-  area('inline completions', () => registerCompletion(services));
-  const panel = area('panel', () => registerPanel(services));
   const search = area('workspace index', () => registerRag(services));
+  area('inline completions', () => registerCompletion(services, { indexSnippets: search && ((query, signal) => search.snippets(query, signal)) }));
+  const panel = area('panel', () => registerPanel(services));
   const mcp = area('MCP', () => registerMcp(services));
   area('cost report', () => registerCostReport(services, panel ? { showUsage: () => panel.showTab('usage') } : {}));
 

@@ -16,8 +16,9 @@ import { completionStatusView } from './view';
 
 const SELECTOR: vscode.DocumentSelector = [{ scheme: 'file' }, { scheme: 'untitled' }, { scheme: 'vscode-remote' }, { scheme: 'vscode-vfs' }];
 
-function createEngine(core: AppServices): CompletionEngine {
+function createEngine(core: AppServices, indexSnippets: CompletionOptions['indexSnippets']): CompletionEngine {
   return new CompletionEngine({
+    indexSnippets,
     router: core.router,
     config: core.config,
     logger: core.logger,
@@ -35,9 +36,14 @@ async function updateCompletionSetting(change: (current: Record<string, unknown>
   await vscode.workspace.getConfiguration('switchyard').update('completion', change(current), target);
 }
 
-export function registerCompletion(services: HostServices): void {
+/** What other areas lend the completion engine (index snippets from the workspace index). */
+export interface CompletionOptions {
+  indexSnippets?: ConstructorParameters<typeof CompletionEngine>[0]['indexSnippets'];
+}
+
+export function registerCompletion(services: HostServices, options: CompletionOptions = {}): void {
   const { context } = services;
-  let engine = createEngine(services.core);
+  let engine = createEngine(services.core, options.indexSnippets);
   let snoozedUntil: number | undefined;
   const recentEdits = new RecentEdits();
 
@@ -82,7 +88,7 @@ export function registerCompletion(services: HostServices): void {
     vscode.languages.registerInlineCompletionItemProvider(SELECTOR, provider),
     services.onDidChangeCore((core) => {
       engine.dispose();
-      engine = createEngine(core);
+      engine = createEngine(core, options.indexSnippets);
       if (snoozedUntil && snoozedUntil > Date.now()) engine.snooze(snoozedUntil - Date.now());
       refresh();
     }),
