@@ -97,3 +97,13 @@ echo "\$ switchyard ask --json \"Reply with the single word: ready\""
 echo
 echo "\$ switchyard cost --by model"
 "${cli[@]}" cost --by model
+
+# ── Real VS Code (section owned by e2e: scripts/e2e/serve.sh) ─────────────────────────────────────
+# Installs the VSIX packaged above into code-server on 127.0.0.1 with a sample workspace, configured
+# for what this machine has (local OpenAI-compatible server, provider keys), prints the URL and keeps
+# running until Ctrl-C. SWITCHYARD_DEMO_VSCODE=0 skips it; SWITCHYARD_DEMO_PORT picks the port.
+if [ "${SWITCHYARD_DEMO_VSCODE:-1}" != 0 ]; then
+  step "VS Code (code-server on loopback)"
+  bash scripts/e2e/serve.sh "switchyard-$version.vsix"
+fi
+# ── end of the e2e section ────────────────────────────────────────────────────────────────────────

@@ -167,6 +167,8 @@ const baseSettings: Record<string, unknown> = {
   'window.commandCenter': false,
   // VS Code's built-in Chat view would open in the secondary side bar and take space and focus.
   'workbench.secondarySideBar.defaultVisibility': 'hidden',
+  // 1.139 opens some editors (settings.json) in a modal overlay; tabs are what the helpers expect.
+  'workbench.editor.useModal': 'off',
 };
 
 export interface SessionOptions {
@@ -252,10 +254,11 @@ export class Session {
     this.page.on('console', (msg) => {
       if (msg.type() === 'error') this.consoleErrors.push(msg.text());
     });
-    await this.page.goto(`${this.url}/?folder=${encodeURIComponent(this.workspaceDir)}`);
-    await this.page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+    // Generous timeouts: on a loaded 2-core machine the first load takes well over the usual 5 s.
+    await this.page.goto(`${this.url}/?folder=${encodeURIComponent(this.workspaceDir)}`, { waitUntil: 'domcontentloaded', timeout: 180_000 });
+    await this.page.locator('.monaco-workbench').waitFor({ timeout: 180_000 });
     // The explorer lists the workspace once the remote file system answers.
-    await this.page.locator('.explorer-folders-view').first().waitFor({ timeout: 30_000 });
+    await this.page.locator('.explorer-folders-view').first().waitFor({ timeout: 120_000 });
   }
 
   // ── settings and files ──────────────────────────────────────────────────────────────────────
@@ -264,6 +267,43 @@ export class Session {
   writeSettings(settings: Record<string, unknown>): void {
     this.settings = settings;
     writeFileSync(join(this.userDataDir, 'User', 'settings.json'), `${JSON.stringify({ ...baseSettings, ...settings }, null, 2)}\n`);
+  }
+
+  /**
+   * Changes the user settings as a user does: Preferences: Open User Settings (JSON), replace the
+   * text, save, close. (code-server does not notice edits made to the file behind its back.)
+   */
+  async editSettings(settings: Record<string, unknown>): Promise<void> {
+    this.settings = settings;
+    // One line: the editor's auto-indent would re-indent every inserted newline.
+    await this.editSettingsText(JSON.stringify({ ...baseSettings, ...settings }));
+  }
+
+  async editSettingsText(text: string): Promise<void> {
+    await this.runCommand('Preferences: Open User Settings (JSON)');
+    const editor = this.page.locator('.monaco-editor[data-uri$="/User/settings.json"]').first();
+    await editor.locator('.view-lines').waitFor({ timeout: 15_000 });
+    await editor.locator('.view-lines').click();
+    await this.page.keyboard.press('Control+A');
+    await this.page.keyboard.press('Delete');
+    await this.page.keyboard.insertText(text);
+    const file = join(this.userDataDir, 'User', 'settings.json');
+    const same = (a: string, b: string) => {
+      try {
+        return JSON.stringify(JSON.parse(a)) === JSON.stringify(JSON.parse(b));
+      } catch {
+        return a.trim() === b.trim();
+      }
+    };
+    // Save (again, on a busy machine the first Ctrl+S can land before the edit is applied).
+    for (let attempt = 0; ; attempt++) {
+      await this.saveActiveEditor();
+      const deadline = Date.now() + 5000;
+      while (!same(readFileSync(file, 'utf8'), text) && Date.now() < deadline) await this.page.waitForTimeout(200);
+      if (same(readFileSync(file, 'utf8'), text)) break;
+      if (attempt === 2) throw new Error(`settings.json was not saved as typed; it holds:\n${readFileSync(file, 'utf8')}`);
+    }
+    await this.page.keyboard.press('Control+W');
   }
 
   /** Writes raw text as the user settings file (e.g. malformed JSON). */
@@ -287,20 +327,66 @@ export class Session {
   // ── workbench helpers ───────────────────────────────────────────────────────────────────────
 
   /** Opens the command palette on `text` and returns the labels of the rows shown. */
-  async paletteEntries(text: string): Promise<string[]> {
+  async paletteEntries(text: string, keepOpen = false): Promise<string[]> {
     await this.openPalette(`>${text}`);
     const rows = this.page.locator('.quick-input-widget .quick-input-list .monaco-list-row');
     await rows.first().waitFor({ timeout: 15_000 });
     await this.page.waitForTimeout(300);
     const labels = await rows.evaluateAll((els) => els.map((e) => (e.getAttribute('aria-label') ?? e.textContent ?? '').trim()));
-    await this.page.keyboard.press('Escape');
+    if (!keepOpen) await this.page.keyboard.press('Escape');
     return labels;
   }
 
+  /**
+   * Takes keyboard focus back from a webview (its iframe would swallow F1, Ctrl+S, …) without
+   * clicking anything: the workbench's keybindings then apply to the active editor.
+   */
+  async focusWorkbench(): Promise<void> {
+    await this.page.evaluate(() => {
+      const active = document.activeElement as HTMLElement | null;
+      if (active && active.tagName === 'IFRAME') active.blur();
+    });
+  }
+
+  /** Closes what a previous step may have left open: modal dialogs, quick inputs. */
+  async resetUi(): Promise<void> {
+    for (let i = 0; i < 3; i++) {
+      const dialog = this.page.locator('.monaco-dialog-box');
+      if (!(await dialog.isVisible().catch(() => false))) break;
+      await dialog.locator('.dialog-close, .action-label.codicon-dialog-close').first().click({ timeout: 2000 }).catch(() => this.page.keyboard.press('Escape'));
+      await this.page.waitForTimeout(200);
+    }
+    if (await this.page.locator('.quick-input-widget').isVisible().catch(() => false)) await this.page.keyboard.press('Escape');
+  }
+
+  /**
+   * Which of the given command titles the palette offers. The palette's list is virtualised (only
+   * the visible rows exist in the DOM), so each title is looked up with its own filter.
+   */
+  async paletteOffers(titles: string[]): Promise<Map<string, string[]>> {
+    const shown = new Map<string, string[]>();
+    await this.openPalette('>');
+    const input = this.page.locator('.quick-input-widget .quick-input-box input');
+    const rows = this.page.locator('.quick-input-widget .quick-input-list .monaco-list-row');
+    for (const title of titles) {
+      await input.fill(`>${title}`);
+      // The list re-filters asynchronously: poll until the title shows up (or give up and record what is shown).
+      const deadline = Date.now() + 5000;
+      let labels: string[] = [];
+      do {
+        await this.page.waitForTimeout(150);
+        labels = await rows.evaluateAll((els) => els.map((e) => (e.getAttribute('aria-label') ?? e.textContent ?? '').trim()));
+      } while (!labels.some((l) => l.startsWith(title)) && Date.now() < deadline);
+      shown.set(title, labels);
+    }
+    await this.page.keyboard.press('Escape');
+    return shown;
+  }
+
   private async openPalette(value: string): Promise<void> {
+    await this.resetUi();
     const widget = this.page.locator('.quick-input-widget');
-    if (await widget.isVisible()) await this.page.keyboard.press('Escape');
-    await this.page.locator('.monaco-workbench').click({ position: { x: 700, y: 5 }, force: true }).catch(() => undefined);
+    await this.focusWorkbench();
     await this.page.keyboard.press('F1');
     const input = widget.locator('.quick-input-box input');
     await input.waitFor({ state: 'visible', timeout: 10_000 });
@@ -320,10 +406,19 @@ export class Session {
       for (let i = 0; i < index; i++) await this.page.keyboard.press('ArrowDown');
     }
     await this.page.keyboard.press('Enter');
+    // The palette closes (or turns into the command's own quick input) before the next step.
+    await this.page
+      .waitForFunction(() => {
+        const w = document.querySelector('.quick-input-widget') as HTMLElement | null;
+        const input = w?.querySelector('.quick-input-box input');
+        return !w || w.style.display === 'none' || !w.offsetParent || input?.getAttribute('aria-label') !== 'Type the name of a command to run.';
+      }, undefined, { timeout: 10_000 })
+      .catch(() => undefined);
   }
 
   /** The quick pick (after a command opened one): waits for it and returns its rows' labels. */
-  async quickPickItems(): Promise<string[]> {
+  async quickPickItems(title?: string): Promise<string[]> {
+    if (title) await this.page.locator('.quick-input-widget .quick-input-title', { hasText: title }).waitFor({ timeout: 15_000 });
     const rows = this.page.locator('.quick-input-widget .quick-input-list .monaco-list-row');
     await rows.first().waitFor({ timeout: 15_000 });
     return rows.evaluateAll((els) => els.map((e) => (e.getAttribute('aria-label') ?? e.textContent ?? '').trim()));
@@ -338,6 +433,32 @@ export class Session {
     await this.page.keyboard.press('Enter');
   }
 
+  /** Clicks the quick pick row whose label (without icons) is exactly `label`, filtering first. */
+  async pickQuickItem(label: string, filter = label): Promise<void> {
+    const input = this.page.locator('.quick-input-widget .quick-input-box input');
+    await input.waitFor({ state: 'visible', timeout: 15_000 });
+    await input.fill(filter);
+    const rows = this.page.locator('.quick-input-widget .quick-input-list .monaco-list-row');
+    const deadline = Date.now() + 15_000;
+    for (;;) {
+      const labels = await rows.evaluateAll((els) => els.map((e) => (e.querySelector('.label-name')?.textContent ?? '').replace(/\s+/g, ' ').trim()));
+      const index = labels.indexOf(label);
+      if (index >= 0) {
+        await rows.nth(index).click();
+        return;
+      }
+      if (Date.now() > deadline) throw new Error(`No quick pick row labelled "${label}"; rows: ${labels.join(' | ')}`);
+      await this.page.waitForTimeout(200);
+    }
+  }
+
+  /** Clicks an action button of the toast whose message matches. */
+  async clickNotificationAction(re: RegExp, action: string): Promise<void> {
+    await this.waitForNotification(re);
+    const toast = this.page.locator('.notifications-toasts .notification-list-item', { has: this.page.locator('.notification-list-item-message', { hasText: re }) }).first();
+    await toast.locator('.notification-list-item-buttons-container .monaco-button', { hasText: action }).first().click();
+  }
+
   /** Opens a workspace file in an editor via Quick Open and focuses the editor. */
   async openFile(rel: string): Promise<Locator> {
     const widget = this.page.locator('.quick-input-widget');
@@ -349,9 +470,7 @@ export class Session {
     const base = rel.split('/').pop()!;
     await widget.locator('.quick-input-list .monaco-list-row', { hasText: base }).first().waitFor({ timeout: 15_000 });
     await this.page.keyboard.press('Enter');
-    const tab = this.page.locator('.tabs-container .tab.active', { hasText: base });
-    await tab.waitFor({ timeout: 15_000 });
-    const editor = this.page.locator('.editor-group-container.active .monaco-editor').first();
+    const editor = this.page.locator(`.monaco-editor[data-uri$="/${rel}"]`).first();
     await editor.locator('.view-lines').waitFor({ timeout: 15_000 });
     await editor.locator('.view-lines').click();
     return editor;
@@ -371,6 +490,7 @@ export class Session {
   }
 
   async saveActiveEditor(): Promise<void> {
+    await this.focusWorkbench();
     await this.page.keyboard.press('Control+S');
     await this.page.locator('.tabs-container .tab.active.dirty').waitFor({ state: 'detached', timeout: 10_000 }).catch(() => undefined);
   }
@@ -424,15 +544,28 @@ export class Session {
     );
   }
 
-  /** The status bar item contributed by Switchyard (id prefix switchyard-dev.switchyard). */
+  /** Switchyard's main status bar item (active chat model and today's spend): id `<extension>.switchyard.status`. */
   async switchyardStatus(timeoutMs = 20_000): Promise<{ id: string; text: string; tooltip: string }> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      const item = (await this.statusBarItems()).find((i) => i.id.toLowerCase().includes('switchyard'));
+      const item = (await this.statusBarItems()).find((i) => /switchyard\.status$/.test(i.id));
       if (item) return item;
       if (Date.now() > deadline) throw new Error(`No Switchyard status bar item; items: ${JSON.stringify(await this.statusBarItems())}`);
       await this.page.waitForTimeout(250);
     }
+  }
+
+  /** "Category: Title" of a command contributed by the manifest. */
+  commandTitle(id: string): string {
+    const manifest = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { contributes: { commands: Array<{ command: string; title: string; category?: string }> } };
+    const c = manifest.contributes.commands.find((x) => x.command === id);
+    if (!c) throw new Error(`package.json contributes no command ${id}`);
+    return c.category ? `${c.category}: ${c.title}` : c.title;
+  }
+
+  /** Runs a contributed command through the palette, by its id. */
+  async runCommandById(id: string): Promise<void> {
+    await this.runCommand(this.commandTitle(id));
   }
 
   /**

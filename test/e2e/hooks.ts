@@ -69,11 +69,20 @@ export const mochaHooks = {
     console.log(`    e2e: code-server at ${session.url}, workspace ${relative(repoRoot, session.workspaceDir)}, fake models at ${fake.openaiBaseUrl}`);
   },
 
+  /** Each scenario scripts the fake itself: nothing left over from the one before. */
+  async beforeEach(this: Context) {
+    await state.e2e?.fake.reset();
+  },
+
   async afterEach(this: Context) {
     const test = this.currentTest;
-    if (!state.e2e || !test || test.state !== 'failed') return;
-    const shot = await state.e2e.session.screenshot(`FAILED-${test.title}`).catch((e: unknown) => `(no screenshot: ${String(e)})`);
-    console.error(`\n  e2e failure in "${test.fullTitle()}"\n  screenshot: ${shot}\n\n${state.e2e.session.diagnostics()}\n`);
+    if (!state.e2e || !test) return;
+    if (test.state === 'failed') {
+      const shot = await state.e2e.session.screenshot(`FAILED-${test.title}`).catch((e: unknown) => `(no screenshot: ${String(e)})`);
+      console.error(`\n  e2e failure in "${test.fullTitle()}"\n  screenshot: ${shot}\n\n${state.e2e.session.diagnostics()}\n`);
+    }
+    // A failed step must not leave a modal dialog or quick pick that blocks the next scenario.
+    await state.e2e.session.resetUi().catch(() => undefined);
   },
 
   async afterAll(this: Context) {

@@ -29,10 +29,13 @@ describe('e2e: install and activate', () => {
     const hidden = new Set((manifest.contributes.menus?.commandPalette ?? []).filter((m) => m.when === 'false').map((m) => m.command));
     const expected = manifest.contributes.commands.filter((c) => !hidden.has(c.command)).map((c) => `${c.category ?? 'Switchyard'}: ${c.title}`);
     assert.ok(expected.length >= 3, 'the manifest contributes commands');
-    const entries = await session.paletteEntries('Switchyard:');
+    const offered = await session.paletteOffers(expected);
+    await session.paletteEntries('Switchyard:', true);
     await session.screenshot('palette');
+    await session.page.keyboard.press('Escape');
     for (const title of expected) {
-      assert.ok(entries.some((e) => e.startsWith(title)), `"${title}" missing from the palette; it shows: ${entries.join(' | ')}`);
+      const rows = offered.get(title) ?? [];
+      assert.ok(rows.some((e) => e.startsWith(title)), `"${title}" missing from the palette; for that filter it shows: ${rows.join(' | ')}`);
     }
   });
 });

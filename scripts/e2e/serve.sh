@@ -1,0 +1,117 @@
+#!/usr/bin/env bash
+# Serves Switchyard in a real VS Code on loopback: installs the client (scripts/e2e/install.sh),
+# installs the VSIX into a demo profile, writes `switchyard.*` settings for what this machine has,
+# starts code-server on a sample workspace, prints the URL and runs until Ctrl-C.
+#
+#   bash scripts/e2e/serve.sh [VSIX] [WORKSPACE]
+#   SWITCHYARD_DEMO_PORT=8080        port on 127.0.0.1 (default 8080; 0 = any free port)
+#   SWITCHYARD_DEMO_HOME=DIR         profile + workspace copy (default ~/.cache/switchyard-e2e/demo)
+#   OLLAMA_BASE_URL=URL              OpenAI-compatible server to probe (default http://127.0.0.1:11434/v1)
+#
+# What it configures: a local OpenAI-compatible server when one answers (no key needed), plus
+# OpenAI / Anthropic when OPENAI_API_KEY / ANTHROPIC_API_KEY are set. API keys live in VS Code's
+# secret storage, never in settings: for those, the extension asks with "Set API Key" on first use.
+# With nothing found it starts with no models, and the extension's getting-started walks you through.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+vsix="${1:-}"
+if [ -z "$vsix" ]; then
+  vsix=$(ls -t switchyard-*.vsix .e2e/*.vsix 2>/dev/null | head -1 || true)
+  [ -n "$vsix" ] || { echo "No VSIX: run 'npm run package' first or pass one" >&2; exit 1; }
+fi
+vsix=$(realpath "$vsix")
+
+eval "$(bash scripts/e2e/install.sh | grep '^SWITCHYARD_E2E_')"
+cache="${SWITCHYARD_E2E_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/switchyard-e2e}"
+home="${SWITCHYARD_DEMO_HOME:-$cache/demo}"
+workspace="${2:-$home/workspace}"
+port="${SWITCHYARD_DEMO_PORT:-8080}"
+mkdir -p "$home/user-data/User" "$home/extensions"
+if [ -z "${2:-}" ] && [ ! -d "$workspace" ]; then
+  cp -r test/e2e/workspace "$workspace"
+fi
+
+echo "== installing $(basename "$vsix") into code-server (profile $home)"
+"$SWITCHYARD_E2E_NODE" "$SWITCHYARD_E2E_CODE_SERVER" --user-data-dir "$home/user-data" --extensions-dir "$home/extensions" \
+  --install-extension "$vsix" --force | grep -v '^$' || true
+
+echo "== looking for models"
+OLLAMA_BASE_URL="${OLLAMA_BASE_URL:-http://127.0.0.1:11434/v1}" node - "$home/user-data/User/settings.json" <<'JS'
+// Merges the switchyard.* settings for what answers here into the demo profile's settings.json.
+const fs = require('fs');
+const [file] = process.argv.slice(2);
+(async () => {
+  let settings = {};
+  try { settings = JSON.parse(fs.readFileSync(file, 'utf8')); } catch { /* new or hand-edited with comments: start over */ }
+  const providers = {}, models = {}, chat = [], completion = [];
+  const base = process.env.OLLAMA_BASE_URL;
+  try {
+    const res = await fetch(`${base}/models`, { signal: AbortSignal.timeout(2000) });
+    const ids = ((await res.json())?.data ?? []).map((m) => m.id).filter(Boolean);
+    if (res.ok && ids.length) {
+      providers.local = { kind: 'openai-compatible', baseUrl: base };
+      const coder = ids.find((id) => /coder|code/i.test(id)) ?? ids[0];
+      models.local = { provider: 'local', id: ids[0] };
+      models['local-coder'] = { provider: 'local', id: coder, fim: 'template' };
+      chat.push('local');
+      completion.push('local-coder');
+      console.log(`   local OpenAI-compatible server at ${base}: ${ids.join(', ')}`);
+    }
+  } catch {
+    console.log(`   nothing answers at ${base}`);
+  }
+  if (process.env.ANTHROPIC_API_KEY) {
+    providers.anthropic = { kind: 'anthropic' };
+    models.sonnet = { provider: 'anthropic', id: 'claude-sonnet-4-5' };
+    chat.unshift('sonnet');
+    console.log('   ANTHROPIC_API_KEY is set: provider "anthropic" (run Switchyard: Set API Key in the editor to store it)');
+  }
+  if (process.env.OPENAI_API_KEY) {
+    providers.openai = { kind: 'openai' };
+    models.mini = { provider: 'openai', id: 'gpt-4.1-mini' };
+    chat.unshift('mini');
+    completion.push('mini');
+    console.log('   OPENAI_API_KEY is set: provider "openai" (run Switchyard: Set API Key in the editor to store it)');
+  }
+  Object.assign(settings, {
+    'workbench.startupEditor': 'none',
+    'security.workspace.trust.enabled': false,
+    'telemetry.telemetryLevel': 'off',
+  });
+  if (chat.length) {
+    Object.assign(settings, {
+      'switchyard.providers': providers,
+      'switchyard.models': models,
+      'switchyard.routes': { chat, ...(completion.length ? { completion } : {}) },
+    });
+  } else {
+    console.log('   no model found: the extension starts unconfigured and its walkthrough asks for a provider and key');
+  }
+  fs.writeFileSync(file, JSON.stringify(settings, null, 2) + '\n');
+})();
+JS
+
+echo "== starting code-server (Ctrl-C stops it)"
+log="$home/code-server.log"
+"$SWITCHYARD_E2E_NODE" "$SWITCHYARD_E2E_CODE_SERVER" --user-data-dir "$home/user-data" --extensions-dir "$home/extensions" \
+  --auth none --bind-addr "127.0.0.1:$port" --disable-telemetry --disable-update-check --disable-workspace-trust \
+  "$workspace" >"$log" 2>&1 &
+server=$!
+trap 'kill "$server" 2>/dev/null; wait "$server" 2>/dev/null; echo; echo "code-server stopped"' INT TERM EXIT
+for _ in $(seq 1 120); do
+  url=$(grep -o 'HTTP server listening on http://[0-9.:]*' "$log" | awk '{print $5}' || true)
+  [ -n "$url" ] && break
+  kill -0 "$server" 2>/dev/null || { cat "$log" >&2; exit 1; }
+  sleep 0.5
+done
+[ -n "${url:-}" ] || { echo "code-server did not start; log: $log" >&2; exit 1; }
+cat <<MSG
+
+  Switchyard in VS Code: $url/?folder=$workspace
+  (loopback only; from another machine: ssh -L ${url##*:}:127.0.0.1:${url##*:} this-host)
+  Log: $log      Profile: $home
+  Desktop VS Code instead: code --install-extension $vsix
+
+MSG
+wait "$server"

@@ -1,0 +1,30 @@
+/** @workspace: Index Workspace, then a chat with @workspace sends the relevant sample-workspace code and the trace lists it. */
+import assert from 'node:assert/strict';
+import { e2e, models } from '../hooks';
+import { askInPanel, openTraceOf } from '../panel';
+
+describe('e2e: @workspace retrieval', () => {
+  it('indexes the sample workspace and an @workspace question carries src/invoice.ts to the model and into the trace', async () => {
+    const { session, fake } = e2e();
+    await session.runCommandById('switchyard.indexWorkspace');
+    await session.waitForSwitchyardLog(/index|indexed/i, 60_000);
+    await fake.setDefault(models.paid, { type: 'text', text: 'Tax is applied in `totalWithTaxCents` in src/invoice.ts.' });
+    const before = (await fake.requests()).length;
+    const answer = await askInPanel(session, 'Where is the tax applied to an invoice total?', {
+      beforeSend: async (frame) => {
+        await frame.locator('#panel-chat .context-buttons button', { hasText: '@workspace' }).click();
+        await frame.locator('#panel-chat .composer .chip', { hasText: '@workspace' }).waitFor({ timeout: 10_000 });
+      },
+    });
+    await session.screenshot('rag-answer');
+    assert.match(answer.text, /src\/invoice\.ts/, `answer: ${answer.text} ${answer.error}`);
+    const chat = (await fake.requests()).slice(before).filter((r) => r.endpoint === 'chat');
+    const prompt = JSON.stringify(chat.at(-1)?.body.messages ?? []);
+    assert.match(prompt, /invoice\.ts/, 'the retrieved file is named in the prompt');
+    assert.match(prompt, /totalWithTaxCents/, 'the retrieved code is in the prompt');
+    const detail = await openTraceOf(session, answer);
+    await session.screenshot('rag-trace');
+    assert.match(detail, /Retrieved context/);
+    assert.match(detail, /invoice\.ts/);
+  });
+});
