@@ -3,10 +3,12 @@ import { ConfigError } from '../../core/config/schema';
 import { candidateNames, noRouteError } from '../../core/router/candidates';
 import type { AttemptRecord, RouterResult } from '../../core/router/types';
 import { appServices } from '../app';
+import type { RouterStream } from '../../core/router/types';
 import type { CliCommand, CliIO } from '../types';
+import { openCliTools, type CliToolSession } from './mcp';
 import { parseCommandArgs, readAll, UsageError, usd, write } from '../util';
 
-export const usage = 'ask [--task chat] [--model M] [--system TEXT] [--max-tokens N] [--config F] [--json] "question"   (or pipe the question on stdin)';
+export const usage = 'ask [--task chat] [--model M] [--system TEXT] [--max-tokens N] [--config F] [--json] [--tools [--approve server/tool,…] [--workspace-servers]] "question"   (or pipe the question on stdin)';
 
 /** The --json shape: stable, documented in README. */
 export function jsonResult(result: RouterResult) {
@@ -58,7 +60,13 @@ export const command: CliCommand = {
       'max-tokens': { type: 'string' },
       config: { type: 'string' },
       json: { type: 'boolean', default: false },
+      tools: { type: 'boolean', default: false },
+      approve: { type: 'string' },
+      'workspace-servers': { type: 'boolean', default: false },
     });
+    if (!values.tools && (values.approve !== undefined || values['workspace-servers'])) {
+      throw new UsageError('ask: --approve and --workspace-servers only apply with --tools.');
+    }
     const maxTokens = values['max-tokens'] === undefined ? undefined : Number(values['max-tokens']);
     if (maxTokens !== undefined && !(Number.isInteger(maxTokens) && maxTokens > 0)) throw new UsageError(`ask: --max-tokens must be a positive integer, got "${values['max-tokens']}".`);
     const prompt = await question(positionals, io);
@@ -79,12 +87,20 @@ export const command: CliCommand = {
     const controller = new AbortController();
     const onSigint = () => controller.abort();
     process.once('SIGINT', onSigint);
+    // With --tools the MCP servers start first; without --approve every tool call is refused (never run silently).
+    let tools: CliToolSession | undefined;
     try {
+      if (values.tools) {
+        const approve = (values.approve ?? '').split(',').map((t) => t.trim()).filter(Boolean);
+        tools = await openCliTools({ router: core.router, io, approve, configPath: values.config, workspaceServers: values['workspace-servers'], tracer: core.tracer, logger: core.logger });
+      }
       const messages = [
         ...(values.system ? [{ role: 'system' as const, content: values.system }] : []),
         { role: 'user' as const, content: prompt },
       ];
-      const stream = core.router.stream({ task, model: values.model, feature: 'cli', request: { messages, maxTokens }, signal: controller.signal });
+      const stream: RouterStream = tools
+        ? tools.stream({ messages, task, model: values.model, maxTokens, signal: controller.signal })
+        : core.router.stream({ task, model: values.model, feature: 'cli', request: { messages, maxTokens }, signal: controller.signal });
       let wroteText = false;
       let endsWithNewline = true;
       for await (const event of stream) {
@@ -123,6 +139,7 @@ export const command: CliCommand = {
       return exitCodeOf(result);
     } finally {
       process.removeListener('SIGINT', onSigint);
+      await tools?.dispose();
     }
   },
 };
