@@ -11,17 +11,10 @@ import { PassThrough } from 'node:stream';
 import { command as indexCommand } from '../../src/cli/commands/indexWorkspace';
 import { command as searchCommand } from '../../src/cli/commands/search';
 import type { CliIO } from '../../src/cli/types';
-import { parseConfig, type ConfigInput } from '../../src/core/config/schema';
-import { BudgetTracker } from '../../src/core/cost/budget';
-import { PriceCatalog } from '../../src/core/cost/catalog';
-import { JsonlLedger } from '../../src/core/cost/ledger';
+import type { AppServices } from '../../src/core/app';
 import { silentLogger } from '../../src/core/logger';
-import { createAdapter } from '../../src/core/models/registry';
-import type { ModelAdapter } from '../../src/core/models/types';
-import { createRouter } from '../../src/core/router/router';
-import { systemClock, type CoreServices } from '../../src/core/services';
-import { MemoryTraceStore } from '../../src/core/trace/store';
-import { createTracer } from '../../src/core/trace/tracer';
+import type { ConfigInput } from '../../src/core/config/schema';
+import { createTestCore } from '../support/testCore';
 import { startFakeServer, type FakeServer } from '../support/fakeServer';
 import { openWorkspaceRag, workspaceKey } from '../../src/core/rag/workspace';
 
@@ -51,32 +44,17 @@ describe('switchyard index / search through the router (fake /v1/embeddings, rea
     writeFileSync(join(ws, 'README.md'), '# Demo\n\nA small workspace for the index tests.\n');
   });
   after(async () => {
+    await Promise.all(cores.map((c) => c.dispose()));
     await fake.close();
     rmSync(ws, { recursive: true, force: true });
     rmSync(data, { recursive: true, force: true });
   });
 
-  async function core(input: ConfigInput): Promise<CoreServices & { store: MemoryTraceStore }> {
-    const config = parseConfig(input);
-    const ledger = new JsonlLedger(join(data, 'ledger.jsonl'));
-    const store = new MemoryTraceStore({ maxTraces: 100, maxBytes: 5_000_000 });
-    const budget = new BudgetTracker(config.budget, ledger);
-    await budget.load();
-    const tracer = createTracer({ store });
-    const adapters = new Map<string, ModelAdapter>();
-    const router = createRouter({
-      config,
-      adapterFor: async (name) => {
-        if (!adapters.has(name)) adapters.set(name, createAdapter(name, config.providers[name], 'sk-test-fake-key', silentLogger));
-        return adapters.get(name)!;
-      },
-      catalog: new PriceCatalog(),
-      ledger,
-      tracer,
-      budget,
-      logger: silentLogger,
-    });
-    return { config, router, ledger, tracer, traceStore: store, logger: silentLogger, dataDir: data, clock: systemClock, store };
+  const cores: AppServices[] = [];
+  async function core(input: ConfigInput): Promise<AppServices & { store: AppServices['traceStore'] }> {
+    const services = await createTestCore(input, data);
+    cores.push(services);
+    return Object.assign(services, { store: services.traceStore });
   }
 
   const withEmbedding = (): ConfigInput => ({

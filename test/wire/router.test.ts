@@ -7,18 +7,10 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseConfig } from '../../src/core/config/schema';
-import { BudgetTracker } from '../../src/core/cost/budget';
-import { PriceCatalog } from '../../src/core/cost/catalog';
-import { JsonlLedger } from '../../src/core/cost/ledger';
-import { createAdapter } from '../../src/core/models/registry';
-import type { ModelAdapter } from '../../src/core/models/types';
-import { createRouter, type ManagedRouter } from '../../src/core/router/router';
+import type { AppServices } from '../../src/core/app';
 import type { RouterEvent } from '../../src/core/router/types';
-import { MemoryTraceStore } from '../../src/core/trace/store';
-import { createTracer } from '../../src/core/trace/tracer';
-import { silentLogger } from '../../src/core/logger';
 import { startFakeServer, type FakeServer } from '../support/fakeServer';
+import { createTestCore } from '../support/testCore';
 
 describe('router over the wire (real SDKs, fake provider server)', function () {
   this.timeout(30_000);
@@ -35,10 +27,14 @@ describe('router over the wire (real SDKs, fake provider server)', function () {
     fake.reset();
     dir = mkdtempSync(join(tmpdir(), 'switchyard-router-'));
   });
-  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+  const cores: AppServices[] = [];
+  afterEach(async () => {
+    await Promise.all(cores.splice(0).map((c) => c.dispose()));
+    rmSync(dir, { recursive: true, force: true });
+  });
 
   async function build(routes: Record<string, string[]>, router: Record<string, unknown> = {}) {
-    const config = parseConfig({
+    const core = await createTestCore({
       providers: {
         oa: { kind: 'openai', baseUrl: fake.openaiBaseUrl },
         an: { kind: 'anthropic', baseUrl: fake.anthropicBaseUrl },
@@ -52,25 +48,9 @@ describe('router over the wire (real SDKs, fake provider server)', function () {
       },
       routes,
       router: { backoffBaseMs: 5, backoffMaxMs: 20, retryAfterCapMs: 2000, ttftTimeoutMs: { default: 800 }, requestTimeoutMs: 3000, ...router },
-    });
-    const ledger = new JsonlLedger(join(dir, 'ledger.jsonl'));
-    const store = new MemoryTraceStore({ maxTraces: 50, maxBytes: 5_000_000 });
-    const budget = new BudgetTracker(config.budget, ledger);
-    await budget.load();
-    const adapters = new Map<string, ModelAdapter>();
-    const r: ManagedRouter = createRouter({
-      config,
-      adapterFor: async (name) => {
-        if (!adapters.has(name)) adapters.set(name, createAdapter(name, config.providers[name], 'sk-test-fake-key', silentLogger));
-        return adapters.get(name)!;
-      },
-      catalog: new PriceCatalog(),
-      ledger,
-      tracer: createTracer({ store }),
-      budget,
-      logger: silentLogger,
-    });
-    return { router: r, ledger, store };
+    }, dir);
+    cores.push(core);
+    return { router: core.router, ledger: core.ledger, store: core.traceStore };
   }
 
   const question = { task: 'chat', request: { messages: [{ role: 'user' as const, content: 'What does this do?' }], maxTokens: 200 } };

@@ -12,21 +12,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runToolLoop, toolLoopTurnRunner, type ToolLoopEvent } from '../../src/core/chat/toolLoop';
 import type { ToolCallView } from '../../src/core/chat/types';
-import { parseConfig } from '../../src/core/config/schema';
-import { BudgetTracker } from '../../src/core/cost/budget';
-import { PriceCatalog } from '../../src/core/cost/catalog';
-import { JsonlLedger } from '../../src/core/cost/ledger';
 import { silentLogger } from '../../src/core/logger';
 import { createListApprover, type ToolApprovalRequest } from '../../src/core/mcp/approval';
 import { McpHub } from '../../src/core/mcp/hub';
 import { hubToolSource, type ToolSource } from '../../src/core/mcp/toolSource';
-import { createAdapter } from '../../src/core/models/registry';
-import type { ChatMessage, ModelAdapter } from '../../src/core/models/types';
-import { createRouter } from '../../src/core/router/router';
+import type { ChatMessage } from '../../src/core/models/types';
+import type { AppServices } from '../../src/core/app';
 import type { RouterEvent } from '../../src/core/router/types';
-import { MemoryTraceStore } from '../../src/core/trace/store';
-import { createTracer } from '../../src/core/trace/tracer';
 import { startFakeServer, type FakeServer } from '../support/fakeServer';
+import { createTestCore } from '../support/testCore';
 import { everythingBin, fixture, nodeSpec } from '../fixtures/mcp/testUtils';
 
 const OPENAI_MODEL = 'gpt-4.1-mini';
@@ -52,34 +46,21 @@ describe('chat tool loop over the wire (router + fake provider + real MCP server
     fake.reset();
     dir = mkdtempSync(join(tmpdir(), 'switchyard-toolloop-'));
   });
-  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+  const cores: AppServices[] = [];
+  afterEach(async () => {
+    await Promise.all(cores.splice(0).map((c) => c.dispose()));
+    rmSync(dir, { recursive: true, force: true });
+  });
 
   async function build() {
-    const config = parseConfig({
+    const core = await createTestCore({
       providers: { oa: { kind: 'openai', baseUrl: fake.openaiBaseUrl }, an: { kind: 'anthropic', baseUrl: fake.anthropicBaseUrl } },
       models: { mini: { provider: 'oa', id: OPENAI_MODEL }, sonnet: { provider: 'an', id: ANTHROPIC_MODEL } },
       routes: { chat: ['mini'] },
       router: { maxRetries: 0, requestTimeoutMs: 10_000 },
-    });
-    const ledger = new JsonlLedger(join(dir, 'ledger.jsonl'));
-    const store = new MemoryTraceStore({ maxTraces: 50, maxBytes: 5_000_000 });
-    const budget = new BudgetTracker(config.budget, ledger);
-    await budget.load();
-    const adapters = new Map<string, ModelAdapter>();
-    const tracer = createTracer({ store });
-    const router = createRouter({
-      config,
-      adapterFor: async (name) => {
-        if (!adapters.has(name)) adapters.set(name, createAdapter(name, config.providers[name], 'sk-test-fake-key', silentLogger));
-        return adapters.get(name)!;
-      },
-      catalog: new PriceCatalog(),
-      ledger,
-      tracer,
-      budget,
-      logger: silentLogger,
-    });
-    return { router, store, tracer, ledger };
+    }, dir);
+    cores.push(core);
+    return { router: core.router, store: core.traceStore, tracer: core.tracer, ledger: core.ledger };
   }
 
   /** The hub's tools, counting the calls that actually reach a server. */
@@ -285,15 +266,8 @@ describe('switchyard ask --tools helper (openCliTools)', function () {
   it('runs only --approve tools, refuses the others, and streams the answer', async () => {
     const configPath = join(dir, 'switchyard.json');
     writeFileSync(configPath, JSON.stringify({ mcpServers: { everything: { command: process.execPath, args: [everythingBin, 'stdio'] } } }));
-    const config = parseConfig({ providers: { oa: { kind: 'openai', baseUrl: fake.openaiBaseUrl } }, models: { mini: { provider: 'oa', id: OPENAI_MODEL } }, routes: { chat: ['mini'] } });
-    const ledger = new JsonlLedger(join(dir, 'ledger.jsonl'));
-    const budget = new BudgetTracker(config.budget, ledger);
-    await budget.load();
-    const router = createRouter({
-      config, catalog: new PriceCatalog(), ledger, budget, logger: silentLogger,
-      tracer: createTracer({ store: new MemoryTraceStore({ maxTraces: 10, maxBytes: 1_000_000 }) }),
-      adapterFor: async (name) => createAdapter(name, config.providers[name], 'sk-test', silentLogger),
-    });
+    const core = await createTestCore({ providers: { oa: { kind: 'openai', baseUrl: fake.openaiBaseUrl } }, models: { mini: { provider: 'oa', id: OPENAI_MODEL } }, routes: { chat: ['mini'] } }, join(dir, 'data'));
+    const router = core.router;
     fake.script(OPENAI_MODEL, [
       { type: 'tool_calls', calls: [{ id: 'x1', name: 'everything__get-sum', arguments: { a: 3, b: 4 } }, { id: 'x2', name: 'everything__echo', arguments: { message: 'm' } }] },
       { type: 'text', text: 'Seven.' },
@@ -322,6 +296,7 @@ describe('switchyard ask --tools helper (openCliTools)', function () {
       assert.match(toolMsgs.find((m: { tool_call_id: string }) => m.tool_call_id === 'x1').content, /7/);
     } finally {
       await tools.dispose();
+      await core.dispose();
     }
   });
 });
