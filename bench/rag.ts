@@ -11,17 +11,10 @@ import { appendFileSync, cpSync, mkdtempSync, readFileSync, rmSync } from 'node:
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseConfig } from '../src/core/config/schema';
-import { BudgetTracker } from '../src/core/cost/budget';
-import { PriceCatalog } from '../src/core/cost/catalog';
-import { JsonlLedger } from '../src/core/cost/ledger';
 import { silentLogger } from '../src/core/logger';
-import { createAdapter } from '../src/core/models/registry';
-import type { ModelAdapter } from '../src/core/models/types';
-import { createRouter } from '../src/core/router/router';
 import { openWorkspaceRag } from '../src/core/rag/workspace';
-import { MemoryTraceStore } from '../src/core/trace/store';
-import { createTracer } from '../src/core/trace/tracer';
 import { startFakeServer } from '../test/support/fakeServer';
+import { createTestCore } from '../test/support/testCore';
 import { corpusRoot, loadEvalSet, rankFiles, score } from '../test/eval/retrievalEval';
 import { summarize } from './stats';
 
@@ -43,29 +36,16 @@ export async function benchRag(): Promise<Record<string, unknown>> {
   const ws = join(tmp, 'axios');
   cpSync(corpusRoot(), ws, { recursive: true });
   const set = loadEvalSet();
+  let disposeCore = async () => {};
   try {
-    const config = parseConfig({
+    const core = await createTestCore({
       providers: { oa: { kind: 'openai', baseUrl: fake.openaiBaseUrl } },
       models: { small: { provider: 'oa', id: 'text-embedding-3-small' } },
       routes: { embedding: ['small'] },
       rag: { exclude: set.exclude },
-    });
-    const ledger = new JsonlLedger(join(tmp, 'ledger.jsonl'));
-    const budget = new BudgetTracker(config.budget, ledger);
-    await budget.load();
-    const adapters = new Map<string, ModelAdapter>();
-    const router = createRouter({
-      config,
-      adapterFor: async (name) => {
-        if (!adapters.has(name)) adapters.set(name, createAdapter(name, config.providers[name], 'sk-bench', silentLogger));
-        return adapters.get(name)!;
-      },
-      catalog: new PriceCatalog(),
-      ledger,
-      tracer: createTracer({ store: new MemoryTraceStore({ maxTraces: 50, maxBytes: 5_000_000 }) }),
-      budget,
-      logger: silentLogger,
-    });
+    }, join(tmp, 'data'), 'sk-bench');
+    const { config, router } = core;
+    disposeCore = () => core.dispose();
 
     // Lexical-only: no embedding route.
     const lexRag = openWorkspaceRag({ root: ws, storageDir: join(tmp, 'lex'), config: parseConfig({ rag: { exclude: set.exclude } }), logger: silentLogger });
@@ -134,6 +114,7 @@ export async function benchRag(): Promise<Record<string, unknown>> {
       },
     };
   } finally {
+    await disposeCore();
     await fake.close();
     rmSync(tmp, { recursive: true, force: true });
   }

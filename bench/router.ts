@@ -1,49 +1,33 @@
 /**
  * Router overhead: the same fake-server call made directly through the adapter and through the
- * router (route resolution, breaker, budget gate, trace spans, cost, ledger append), interleaved
+ * router as the app builds it (route resolution, breaker, budget gate, trace spans, cost, ledger
+ * append, persisted trace store), interleaved
  * so both see the same machine noise. Also: failover time after a hang (TTFT timeout → next model).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseConfig } from '../src/core/config/schema';
-import { BudgetTracker } from '../src/core/cost/budget';
-import { PriceCatalog } from '../src/core/cost/catalog';
-import { JsonlLedger } from '../src/core/cost/ledger';
-import { silentLogger } from '../src/core/logger';
-import { createAdapter } from '../src/core/models/registry';
 import type { ModelAdapter, ModelRequest } from '../src/core/models/types';
-import { createRouter } from '../src/core/router/router';
 import { resolveModel } from '../src/core/router/candidates';
-import { MemoryTraceStore } from '../src/core/trace/store';
-import { createTracer } from '../src/core/trace/tracer';
 import { startFakeServer } from '../test/support/fakeServer';
+import { createTestCore } from '../test/support/testCore';
 import { elapsedUs, summarize } from './stats';
 
 export async function benchRouter(iterations = 300): Promise<Record<string, unknown>> {
   const fake = await startFakeServer();
   const dir = mkdtempSync(join(tmpdir(), 'switchyard-bench-'));
+  let disposeCore = async () => {};
   try {
     const ttftMs = 300;
-    const config = parseConfig({
+    const core = await createTestCore({
       providers: { oa: { kind: 'openai', baseUrl: fake.openaiBaseUrl } },
       models: { mini: { provider: 'oa', id: 'gpt-4.1-mini' }, nano: { provider: 'oa', id: 'gpt-4.1-nano' } },
       routes: { chat: ['mini', 'nano'] },
       router: { ttftTimeoutMs: { default: ttftMs }, breakerFailureThreshold: 1000 },
-    });
-    const adapter: ModelAdapter = createAdapter('oa', config.providers.oa, 'sk-bench', silentLogger);
-    const ledger = new JsonlLedger(join(dir, 'ledger.jsonl'));
-    const budget = new BudgetTracker(config.budget, ledger);
-    const catalog = new PriceCatalog();
-    const router = createRouter({
-      config,
-      adapterFor: async () => adapter,
-      catalog,
-      ledger,
-      tracer: createTracer({ store: new MemoryTraceStore({ maxTraces: 500, maxBytes: 20_000_000 }) }),
-      budget,
-      logger: silentLogger,
-    });
+    }, dir, 'sk-bench');
+    disposeCore = () => core.dispose();
+    const { config, router, catalog } = core;
+    const adapter: ModelAdapter = await core.adapterFor('oa');
     const model = resolveModel(config, 'mini', (id) => catalog.lookup(id));
     const request: ModelRequest = { messages: [{ role: 'user', content: 'Say hello.' }], maxTokens: 16 };
     fake.setDefault('*', { type: 'text', chunks: ['Hello', ' world', '!'], usage: { inputTokens: 12, outputTokens: 3 } });
@@ -80,6 +64,7 @@ export async function benchRouter(iterations = 300): Promise<Record<string, unkn
       failoverAfterHang: { ttftTimeoutMs: ttftMs, totalMs: summarize(failover), beyondTimeoutMsP50: Number((summarize(failover).p50 - ttftMs).toFixed(1)) },
     };
   } finally {
+    await disposeCore();
     await fake.close();
     rmSync(dir, { recursive: true, force: true });
   }

@@ -136,7 +136,7 @@ export async function createCoreServices(opts: CreateCoreOptions): Promise<AppSe
       disposed = true;
       adapters.clear();
       // Traces already handed to the store / exporter are written out before the process ends.
-      await Promise.allSettled([traceStore.flush(), exporter?.shutdown?.()]);
+      await Promise.allSettled([traceStore.flush(), ledger.flush(), exporter?.shutdown?.()]);
     },
   };
 }

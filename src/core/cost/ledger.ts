@@ -68,6 +68,10 @@ export class JsonlLedger implements Ledger {
     }
   }
 
+  async flush(): Promise<void> {
+    await this.queue;
+  }
+
   /**
    * Every valid record in file order, optionally within [sinceMs, untilMs). With a window, lines
    * whose time falls outside it are passed over unparsed (and not counted in skippedLines).

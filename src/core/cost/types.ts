@@ -70,4 +70,6 @@ export interface Ledger {
   append(record: LedgerRecord): Promise<void>;
   /** Every valid record (torn or invalid lines are skipped and counted). */
   read(filter?: LedgerFilter): Promise<LedgerRecord[]>;
+  /** Resolves when every append this instance accepted is on disk. */
+  flush?(): Promise<void>;
 }

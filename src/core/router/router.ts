@@ -445,11 +445,11 @@ export function createRouter(deps: RouterDeps): ManagedRouter {
       ...('attributes' in route && typeof route.attributes?.outcome === 'string' ? { outcome: route.attributes.outcome } : {}),
     };
     deps.budget.add(state.costUsd, startMs);
-    try {
-      await deps.ledger.append(record);
-    } catch (err) {
+    // The caller does not wait for the disk: the ledger serialises its appends, its reads wait for
+    // them, and dispose() flushes them before the process ends.
+    deps.ledger.append(record).catch((err: unknown) => {
       deps.logger.error(`Could not append to the usage ledger: ${err instanceof Error ? err.message : String(err)}`);
-    }
+    });
     return result;
   }
 
