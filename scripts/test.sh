@@ -43,3 +43,7 @@ for dir in unit wire integration; do
   if compgen -G "test/$dir/**/*.test.ts" >/dev/null || compgen -G "test/$dir/*.test.ts" >/dev/null; then specs+=("test/$dir/**/*.test.ts"); fi
 done
 npx mocha "${specs[@]}"
+
+step "webview in headless Chromium (Debian chromium + playwright-core)"
+bash scripts/install-chromium.sh
+npx mocha "test/webview/**/*.test.ts"
