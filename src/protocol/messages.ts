@@ -128,6 +128,8 @@ export const webviewMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('chat/setModel'), conversationId: z.optional(id), model: z.nullable(z.string().check(z.maxLength(128))) }),
   /** Ask the host for a chip: a file picker, or an MCP resource picker. */
   z.object({ type: z.literal('chat/pickContext'), kind: z.enum(['file', 'mcp-resource']) }),
+  /** The user typed "/" at the start of the input: the host answers with `chat/slashCommands`. */
+  z.object({ type: z.literal('chat/listSlashCommands') }),
   z.object({ type: z.literal('code/copy'), code: z.string().check(z.maxLength(2_000_000)) }),
   z.object({ type: z.literal('code/insert'), code: z.string().check(z.maxLength(2_000_000)) }),
   /** Show a diff against the selection the question was about (or the active editor) and apply on accept. */
@@ -163,6 +165,15 @@ export const hostMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('chat/conversations'), conversations: z.array(conversationSummarySchema) }),
   z.object({ type: z.literal('chat/conversation'), conversation: z.nullable(conversationSchema), running: z.boolean() }),
   z.object({ type: z.literal('chat/addChip'), chip: contextChipSchema }),
+  /** MCP prompts offered as slash commands ("/server.prompt"). */
+  z.object({
+    type: z.literal('chat/slashCommands'),
+    commands: z.array(z.object({
+      command: z.string().check(z.maxLength(200)),
+      description: z.optional(z.string().check(z.maxLength(2000))),
+      arguments: z.array(z.object({ name: z.string().check(z.maxLength(100)), description: z.optional(z.string().check(z.maxLength(1000))), required: z.boolean() })).check(z.maxLength(50)),
+    })).check(z.maxLength(500)),
+  }),
   z.object({ type: z.literal('chat/delta'), conversationId: id, messageId: id, text: z.string() }),
   z.object({ type: z.literal('chat/notice'), conversationId: id, messageId: id, text: z.string().check(z.maxLength(1000)) }),
   z.object({ type: z.literal('chat/toolCall'), conversationId: id, messageId: id, call: toolCallViewSchema }),

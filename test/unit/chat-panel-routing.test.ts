@@ -22,7 +22,7 @@ import { createRouter } from '../../src/core/router/router';
 import { MemoryTraceStore } from '../../src/core/trace/store';
 import { createTracer } from '../../src/core/trace/tracer';
 import type { HostServices } from '../../src/host/hostServices';
-import { registerPanel, VIEW_ID } from '../../src/host/panel/panelHost';
+import { registerPanel, VIEW_ID, type PanelApi } from '../../src/host/panel/panelHost';
 import type { HostMessage } from '../../src/protocol/messages';
 
 class MemLedger implements Ledger {
@@ -65,6 +65,7 @@ describe('chat: panel host message routing (fake vscode, real router/tracer/ledg
   let ledger: MemLedger;
   let traceStore: MemoryTraceStore;
   let html: string;
+  let panelApi: PanelApi;
 
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'switchyard-panel-'));
@@ -92,7 +93,7 @@ describe('chat: panel host message routing (fake vscode, real router/tracer/ledg
     };
     const noop = () => ({ dispose() {} });
     const services = { context, logger, core, onDidChangeCore: noop, onDidFinishCall: noop, showError: () => {} } as unknown as HostServices;
-    registerPanel(services);
+    panelApi = registerPanel(services);
     posted = [];
     const webview = {
       options: {},
@@ -227,5 +228,31 @@ describe('chat: panel host message routing (fake vscode, real router/tracer/ledg
     await fakeVs.fake.commands.get('switchyard.showUsage')!();
     assert.ok(fakeVs.fake.executed.some((e) => e.command === 'switchyard.panel.focus'));
     assert.deepEqual(of('showTab'), [{ type: 'showTab', tab: 'usage' }]);
+  });
+
+  it('lists MCP prompts as slash commands and expands one into the question it sends', async () => {
+    const expanded: Array<Record<string, string>> = [];
+    panelApi.setSlashCommands({
+      list: () => [{ command: '/git.review', description: 'Review a branch', arguments: [{ name: 'branch', required: true }] }],
+      expand: async (_c, args) => {
+        expanded.push(args);
+        return [{ role: 'user', content: `Review the changes on ${args.branch}.` }];
+      },
+    });
+    posted.length = 0;
+    receive({ type: 'chat/listSlashCommands' });
+    await settle();
+    assert.deepEqual(of('chat/slashCommands')[0]!.commands.map((c) => c.command), ['/git.review']);
+    receive({ type: 'chat/send', text: '/git.review branch=dev', chips: [] });
+    await settle(60);
+    assert.deepEqual(expanded, [{ branch: 'dev' }]);
+    const conversation = of('chat/conversation').at(-1)?.conversation ?? panelApi.chat.list().map((c) => panelApi.chat.get(c.id)).find(Boolean);
+    const userTexts = (conversation?.messages ?? []).filter((m) => m.role === 'user').map((m) => m.content);
+    assert.ok(userTexts.includes('Review the changes on dev.'), `user turn was ${JSON.stringify(userTexts)}`);
+    posted.length = 0;
+    receive({ type: 'chat/send', text: '/git.review', chips: [] });
+    await settle(20);
+    assert.match(of('chat/error')[0]!.error.message, /needs "branch"/);
+    panelApi.setSlashCommands(undefined);
   });
 });

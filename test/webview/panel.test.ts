@@ -249,4 +249,29 @@ describe('webview in headless Chromium', function () {
     await again.screenshot('chat-restored-state');
     await again.page.close();
   });
+
+  it('offers MCP prompts as slash commands when "/" starts the input', async () => {
+    const p = await openPanel(browser);
+    await p.send([{ type: 'init', models: [], conversations: [], active: null, running: false }]);
+    const input = p.page.locator('textarea.input');
+    await input.click();
+    await input.type('/');
+    assert.ok((await p.posted()).some((m) => m.type === 'chat/listSlashCommands'), 'the webview asks the host for the commands');
+    await p.send([{ type: 'chat/slashCommands', commands: [
+      { command: '/everything.simple-prompt', description: 'A prompt without arguments', arguments: [] },
+      { command: '/everything.args-prompt', description: 'A prompt with arguments', arguments: [{ name: 'city', required: true }, { name: 'state', required: false }] },
+    ] }]);
+    assert.equal(await p.page.locator('.mention-menu').isVisible(), true);
+    await input.type('everything.a');
+    assert.deepEqual(await p.page.locator('.mention-menu .mention-label').allInnerTexts(), ['/everything.args-prompt']);
+    assert.match(await p.page.locator('.mention-menu').innerText(), /city=… +\[state=…\]/);
+    await p.screenshot('chat-slash-commands');
+    await input.press('Enter');
+    assert.equal(await input.inputValue(), '/everything.args-prompt ');
+    await input.type('city=Paris');
+    await input.press('Enter');
+    const send = (await p.posted()).find((m) => m.type === 'chat/send') as { text: string };
+    assert.equal(send.text, '/everything.args-prompt city=Paris', 'the host expands the command');
+    await p.page.close();
+  });
 });

@@ -17,6 +17,9 @@ export class ChatView {
   private renaming = false;
   private readonly mentionMenu = h('div', { class: 'mention-menu hidden', attrs: { role: 'listbox', 'aria-label': 'Add context' } });
   private mentionIndex = 0;
+  /** What the open menu offers: "@" context mentions, or "/" MCP prompts (slash commands). */
+  private menuMode: 'mention' | 'slash' = 'mention';
+  private slashCommands: Array<{ command: string; description?: string; arguments: Array<{ name: string; required: boolean }> }> = [];
   private pendingFrame = 0;
   private readonly bodies = new Map<string, HTMLElement>();
 
@@ -28,13 +31,16 @@ export class ChatView {
       this.app.state.draft = this.input.value;
       this.app.save();
       const upto = this.input.value.slice(0, this.input.selectionStart ?? this.input.value.length);
-      if (/(^|\s)@$/.test(upto)) this.openMentions();
+      if (/(^|\s)@$/.test(upto)) this.openMentions('mention');
+      else if (/^\/[\w.:-]*$/.test(upto)) this.openMentions('slash');
       else this.closeMentions();
     });
     this.input.addEventListener('keydown', (e) => {
       if (!this.mentionMenu.classList.contains('hidden')) {
         const items = this.mentionItems();
-        if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
+        if (items.length === 0) {
+          this.closeMentions();
+        } else if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
           e.preventDefault();
           this.mentionIndex = (this.mentionIndex + (e.key === 'ArrowDown' ? 1 : items.length - 1)) % items.length;
           this.renderMentions();
@@ -72,6 +78,20 @@ export class ChatView {
   }
 
   private mentionItems(): Array<{ label: string; detail: string; run: () => void }> {
+    if (this.menuMode === 'slash') {
+      const typed = this.input.value.trim();
+      return this.slashCommands
+        .filter((c) => c.command.startsWith(typed))
+        .map((c) => ({
+          label: c.command,
+          detail: [c.description ?? '', ...c.arguments.map((a) => (a.required ? `${a.name}=…` : `[${a.name}=…]`))].filter(Boolean).join('  '),
+          run: () => {
+            this.input.value = `${c.command}${c.arguments.length ? ' ' : ''}`;
+            this.app.state.draft = this.input.value;
+            this.input.focus();
+          },
+        }));
+    }
     return [
       { label: '@file', detail: 'Attach a file', run: () => this.app.post({ type: 'chat/pickContext', kind: 'file' }) },
       { label: '@workspace', detail: 'Retrieve relevant code from the index', run: () => this.addChip({ kind: 'workspace', id: `ws-${Date.now()}` }) },
@@ -79,14 +99,18 @@ export class ChatView {
     ];
   }
 
-  private openMentions(): void {
+  private openMentions(mode: 'mention' | 'slash'): void {
+    if (mode === 'slash' && this.menuMode !== 'slash') this.app.post({ type: 'chat/listSlashCommands' });
+    this.menuMode = mode;
     this.mentionIndex = 0;
-    this.mentionMenu.classList.remove('hidden');
+    this.mentionMenu.setAttribute('aria-label', mode === 'slash' ? 'MCP prompts' : 'Add context');
+    this.mentionMenu.classList.toggle('hidden', this.mentionItems().length === 0);
     this.renderMentions();
   }
 
   private closeMentions(): void {
     this.mentionMenu.classList.add('hidden');
+    this.menuMode = 'mention';
   }
 
   private renderMentions(): void {
@@ -101,16 +125,17 @@ export class ChatView {
     );
   }
 
-  /** Removes the typed "@" and runs the picked mention. */
+  /** Removes the typed "@" and runs the picked mention (or fills in the picked slash command). */
   private pickMention(i: number): void {
     const pos = this.input.selectionStart ?? this.input.value.length;
-    if (this.input.value[pos - 1] === '@') {
+    if (this.menuMode === 'mention' && this.input.value[pos - 1] === '@') {
       this.input.value = this.input.value.slice(0, pos - 1) + this.input.value.slice(pos);
       this.input.selectionStart = this.input.selectionEnd = pos - 1;
       this.app.state.draft = this.input.value;
     }
+    const item = this.mentionItems()[i];
     this.closeMentions();
-    this.mentionItems()[i]?.run();
+    item?.run();
     this.app.save();
   }
 
@@ -170,6 +195,10 @@ export class ChatView {
       case 'chat/addChip':
         this.addChip(msg.chip);
         this.input.focus();
+        break;
+      case 'chat/slashCommands':
+        this.slashCommands = msg.commands;
+        if (this.menuMode === 'slash') this.openMentions('slash');
         break;
       case 'chat/delta':
         this.withMessage(msg.conversationId, msg.messageId, (m) => ({ ...m, content: m.content + msg.text }));

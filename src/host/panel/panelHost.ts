@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { ConversationHistory } from '../../core/chat/history';
 import { ChatService, type ChatEvent, type ContextResolver } from '../../core/chat/service';
+import { expandSlashCommand, type SlashCommandSource } from '../../core/chat/slashCommands';
 import type { TurnRunner } from '../../core/chat/turn';
 import type { ContextChip, Conversation } from '../../core/chat/types';
 import { markdownSummary, toCsv } from '../../core/cost/report';
@@ -37,6 +38,8 @@ export interface PanelApi {
   setContextResolver(kind: ContextChip['kind'], resolver: ContextResolver | undefined): void;
   /** Picker for MCP resources (chat/pickContext 'mcp-resource'); undefined result = cancelled. */
   setMcpResourcePicker(picker: McpResourcePicker | undefined): void;
+  /** MCP prompts as slash commands in the chat input. */
+  setSlashCommands(source: SlashCommandSource | undefined): void;
   /** Pass as ApprovalPolicyOptions.prompt: answered by the Chat tab's buttons, else a modal. */
   readonly approvalPrompt: (request: ToolApprovalRequest, signal?: AbortSignal) => Promise<ApprovalChoice | undefined>;
   readonly chat: ChatService;
@@ -58,6 +61,7 @@ class PanelController implements vscode.WebviewViewProvider, vscode.WebviewPanel
   private pendingChips: ContextChip[] = [];
   private lastEditor: vscode.TextEditor | undefined;
   private mcpPicker: McpResourcePicker | undefined;
+  slashCommands: SlashCommandSource | undefined;
   private traceUnsub: (() => void) | undefined;
   private usageTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly usageRange = new Map<Connection, number>();
@@ -295,9 +299,14 @@ class PanelController implements vscode.WebviewViewProvider, vscode.WebviewPanel
         this.flushChips();
         return;
       }
+      case 'chat/listSlashCommands':
+        this.post(conn, { type: 'chat/slashCommands', commands: this.slashCommands?.list() ?? [] });
+        return;
       case 'chat/send':
         try {
-          await this.chat.send({ conversationId: msg.conversationId, text: msg.text, chips: msg.chips, model: msg.model }, this.emitChat);
+          // "/server.prompt args" runs that MCP prompt; its messages become the question.
+          const text = (this.slashCommands && (await expandSlashCommand(msg.text, this.slashCommands))) || msg.text;
+          await this.chat.send({ conversationId: msg.conversationId, text, chips: msg.chips, model: msg.model }, this.emitChat);
         } catch (err) {
           this.post(conn, { type: 'chat/error', error: { kind: 'internal', message: err instanceof Error ? err.message : String(err), actions: [] } });
         }
@@ -626,6 +635,7 @@ export function registerPanel(services: HostServices): PanelApi {
     setTurnRunner: (runner) => controller.chat.setTurnRunner(runner),
     setContextResolver: (kind, resolver) => controller.chat.setResolver(kind, resolver),
     setMcpResourcePicker: (picker) => controller.setMcpPicker(picker),
+    setSlashCommands: (source) => (controller.slashCommands = source),
     approvalPrompt: controller.broker.prompt,
     chat: controller.chat,
   };

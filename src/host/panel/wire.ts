@@ -1,4 +1,4 @@
-/** Plugs the other areas into the panel: @workspace retrieval, the MCP tool loop, resources and approvals. */
+/** Plugs the other areas into the panel: @workspace retrieval, the MCP tool loop, resources, prompts and approvals. */
 import { workspaceResolver } from '../../core/chat/workspaceContext';
 import type { McpHostHandle } from '../mcp/index';
 import type { WorkspaceSearch } from '../rag/register';
@@ -15,5 +15,13 @@ export function connectPanel(panel: PanelApi, parts: { workspaceSearch?: Workspa
     panel.setContextResolver('mcp-resource', mcp.resourceResolver);
     panel.setMcpResourcePicker(() => mcp.pickResource());
     mcp.setApprovalPrompt(panel.approvalPrompt);
+    panel.setSlashCommands({
+      list: () => mcp.promptCommands(),
+      expand: (command, args) => {
+        const spec = mcp.promptCommands().find((c) => c.command === command.command);
+        if (!spec) throw new Error(`${command.command} is no longer offered by a connected MCP server.`);
+        return mcp.expandPrompt(spec.server, spec.prompt, args);
+      },
+    });
   }
 }
