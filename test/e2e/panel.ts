@@ -49,12 +49,9 @@ export async function lastAnswer(session: Session, minCount: number, timeoutMs =
       const last = answers.nth(count - 1);
       const cls = (await last.getAttribute('class')) ?? '';
       if (!/\bstreaming\b/.test(cls) && (await last.locator('.msg-footer, .error-box').count()) > 0) {
-        return {
-          text: (await last.locator('.md').innerText().catch(() => '')).trim(),
-          footer: (await last.locator('.msg-footer .facts').innerText().catch(() => '')).trim(),
-          error: (await last.locator('.error-box').innerText().catch(() => '')).trim(),
-          locator: last,
-        };
+        // Absent parts read as '' at once (innerText would wait for them until its timeout).
+        const read = async (selector: string) => ((await last.locator(selector).count()) ? (await last.locator(selector).first().innerText()).trim() : '');
+        return { text: await read('.md'), footer: await read('.msg-footer .facts'), error: await read('.error-box'), locator: last };
       }
     }
     if (Date.now() > deadline) throw new Error(`No finished answer in the Chat tab after ${timeoutMs} ms (${count} answers shown)`);

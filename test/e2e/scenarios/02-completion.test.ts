@@ -32,8 +32,8 @@ describe('e2e: inline completion', () => {
 
     const calls = (await fake.requests()).slice(before).filter((r) => r.model === models.completion);
     assert.ok(calls.length >= 1, 'the completion route\'s model was called');
-    const prompt = JSON.stringify(calls[0].body);
-    assert.match(prompt, /multiply/, 'the prompt carries the code before the cursor');
+    // Earlier keystrokes may have asked too; the suggestion shown came from a prompt that ends inside multiply().
+    assert.ok(calls.some((c) => /multiply\(a: number, b: number\): number \{/.test(JSON.stringify(c.body))), 'a prompt carries the code before the cursor');
   });
 
   it('the Traces tab lists the completion call', async () => {
