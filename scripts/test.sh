@@ -47,3 +47,12 @@ npx mocha "${specs[@]}"
 step "webview in headless Chromium (Debian chromium + playwright-core)"
 bash scripts/install-chromium.sh
 npx mocha "test/webview/**/*.test.ts"
+
+# ── End-to-end in a real VS Code (section owned by e2e) ───────────────────────────────────────────
+# Installs code-server 4.139.1 (Node 24 from npm) + Debian chromium on first use (cached in
+# ~/.cache/switchyard-e2e), packages the VSIX and drives it as a user would (test/e2e, ~4-7 min).
+# Screenshots and logs: test-artifacts/e2e/. SWITCHYARD_SKIP_E2E=1 skips it.
+if [ "${SWITCHYARD_SKIP_E2E:-0}" != 1 ]; then
+  step "end-to-end: packaged extension in code-server + Chromium (test/e2e)"
+  bash scripts/e2e/test.sh
+fi
