@@ -2,7 +2,8 @@
 # The main job on a fresh machine: install, build, package the VSIX, then run the `switchyard` CLI
 # against whatever endpoint is available — SWITCHYARD_CONFIG if set, else OPENAI_API_KEY,
 # ANTHROPIC_API_KEY and/or an OpenAI-compatible server on 127.0.0.1:11434 (Ollama). With none,
-# it still builds and packages and prints how to configure one. Idempotent.
+# it still builds and packages and prints how to configure one. Then it serves the VSIX in a real
+# VS Code (code-server on 127.0.0.1) until Ctrl-C. Idempotent.
 #   SWITCHYARD_DEMO_QUESTION  the question to ask (default: a one-line coding question)
 #   OLLAMA_BASE_URL           another OpenAI-compatible base URL to probe (default http://127.0.0.1:11434/v1)
 set -euo pipefail
@@ -77,14 +78,16 @@ http://127.0.0.1:11434/v1). The extension and the CLI are built; to run the CLI,
   export OPENAI_API_KEY=sk-…            (or ANTHROPIC_API_KEY=sk-ant-…), or
   start an OpenAI-compatible server (e.g. `ollama serve` + `ollama pull qwen2.5-coder:1.5b`), or
   write a config file (see README.md, "CLI") and export SWITCHYARD_CONFIG=/path/to/it
-and run `bash scripts/demo.sh` again.
+and run `bash scripts/demo.sh` again. In VS Code (below), run "Switchyard: Set API Key".
 MSG
     "${cli[@]}" models --catalog | head -8
-    exit 0
+  else
+    export SWITCHYARD_CONFIG="$demo_dir/config.json"
   fi
-  export SWITCHYARD_CONFIG="$demo_dir/config.json"
 fi
 
+# With no endpoint there is nothing to ask; the VS Code part below still runs.
+if [ -n "${SWITCHYARD_CONFIG:-}" ]; then
 echo "Config: $SWITCHYARD_CONFIG   Data: $SWITCHYARD_DATA_DIR"
 "${cli[@]}" models
 question="${SWITCHYARD_DEMO_QUESTION:-In one sentence: what does a circuit breaker do in a client that calls remote APIs?}"
@@ -97,6 +100,7 @@ echo "\$ switchyard ask --json \"Reply with the single word: ready\""
 echo
 echo "\$ switchyard cost --by model"
 "${cli[@]}" cost --by model
+fi
 
 # ── Real VS Code (section owned by e2e: scripts/e2e/serve.sh) ─────────────────────────────────────
 # Installs the VSIX packaged above into code-server on 127.0.0.1 with a sample workspace, configured
