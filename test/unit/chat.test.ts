@@ -194,6 +194,14 @@ describe('chat: service turn', () => {
     assert.equal(answer.error?.actions[0]!.provider, 'p');
   });
 
+  it('shows a fix once when the message already ends with it', () => {
+    const fix = 'Run Switchyard: Set API Key, or set OPENAI_API_KEY for the CLI.';
+    const e = chatErrorFrom(new ModelError({ kind: 'config', provider: 'oa', message: `No API key for provider "oa" (openai). ${fix}`, fix }));
+    assert.equal(e.message, 'No API key for provider "oa" (openai).');
+    assert.equal(e.fix, fix);
+    assert.equal(chatErrorFrom(new ModelError({ kind: 'auth', message: 'Rejected.', fix })).message, 'Rejected.');
+  });
+
   it('maps budget and all-failed errors to their fixes', () => {
     assert.deepEqual(chatErrorFrom(new ModelError({ kind: 'budget', message: 'b' })).actions.map((a) => a.action), ['openSettings', 'switchModel']);
     assert.deepEqual(chatErrorFrom(new ModelError({ kind: 'server', message: 's' })).actions.map((a) => a.action), ['retry', 'switchModel']);

@@ -366,5 +366,7 @@ export function chatErrorFrom(error: ModelError | undefined): ChatError {
     default:
       actions.push({ action: 'retry', label: 'Retry' }, { action: 'switchModel', label: 'Switch model' });
   }
-  return { kind: error.kind, message: error.message, fix: error.fix, actions };
+  // Messages may already end with the fix (so attempt lists say what to do); show it once.
+  const message = error.fix && error.message.endsWith(error.fix) ? error.message.slice(0, -error.fix.length).trimEnd() : error.message;
+  return { kind: error.kind, message, fix: error.fix, actions };
 }

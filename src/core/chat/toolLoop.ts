@@ -375,7 +375,8 @@ export function toolLoopTurnRunner(deps: ToolLoopTurnRunnerDeps): TurnRunner {
             roundHasText = false;
             break;
           case 'tool_call_requested':
-            view(e.call, { server: e.tool?.server, status: 'requested' });
+            // Shown as "server › tool": the MCP tool's own name, not the namespaced model-facing one.
+            view(e.call, { server: e.tool?.server, ...(e.tool?.tool ? { name: e.tool.tool } : {}), status: 'requested' });
             break;
           case 'tool_call_approved':
             view(e.call, { status: 'running' });
