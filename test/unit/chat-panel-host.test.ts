@@ -33,6 +33,18 @@ describe('chat: tool approval from the Chat tab', () => {
     assert.equal(await broker.prompt(req('gh__unknown')), 'once', 'unknown call → fallback');
   });
 
+  it('binds each prompt to its own call by id, even for two calls of the same tool shown by MCP name', async () => {
+    const broker = new ApprovalBroker(async () => 'deny', () => true);
+    broker.observe({ id: 'a', name: 'echo', server: 'everything', arguments: '{"message":"1"}', status: 'requested' });
+    broker.observe({ id: 'b', name: 'echo', server: 'everything', arguments: '{"message":"2"}', status: 'requested' });
+    const second = broker.prompt({ callId: 'b', toolName: 'everything__echo', server: 'everything', tool: 'echo', arguments: { message: '2' } });
+    const first = broker.prompt({ callId: 'a', toolName: 'everything__echo', server: 'everything', tool: 'echo', arguments: { message: '1' } });
+    assert.ok(broker.decide('a', 'once'));
+    assert.ok(broker.decide('b', 'session'));
+    assert.equal(await first, 'once');
+    assert.equal(await second, 'session');
+  });
+
   it('answers undefined (deny) when the turn is cancelled while waiting', async () => {
     const broker = new ApprovalBroker(async () => 'once', () => true);
     broker.observe({ id: 'c4', name: 'gh__y', arguments: '{}', status: 'requested' });

@@ -33,7 +33,10 @@ export class ApprovalBroker {
 
   /** The ApprovalPolicy `prompt`: resolved by the Chat tab's buttons, or by the fallback. */
   prompt = (request: ToolApprovalRequest, signal?: AbortSignal): Promise<ApprovalChoice | undefined> => {
-    const i = this.requested.findIndex((c) => c.name === request.toolName);
+    // The tool-call id binds a prompt to its card (two calls of one tool in a turn stay apart).
+    const i = request.callId !== undefined
+      ? this.requested.findIndex((c) => c.id === request.callId)
+      : this.requested.findIndex((c) => c.name === request.tool || c.name === request.toolName);
     if (i < 0 || !this.canShowInPanel()) return this.fallback(request, signal);
     const call = this.requested.splice(i, 1)[0]!;
     const early = this.early.get(call.id);
