@@ -1,5 +1,6 @@
 /** The multiline decision: one line inside a line or a comment, a block body at an empty line after a block opener. */
 import type { LanguageInfo } from './languages';
+import { scanOutsideStrings } from '../text/scanCode';
 
 /** The text of the line the cursor is on, before the cursor. */
 export function linePrefix(prefix: string): string {
@@ -24,18 +25,12 @@ export function stripLineComment(line: string, lang: LanguageInfo): string {
 
 /** Index where a line comment starts outside string quotes, or -1. */
 function commentStart(line: string, token: string): number {
-  let quote: string | undefined;
-  for (let i = 0; i < line.length; i++) {
-    const ch = line[i];
-    if (quote) {
-      if (ch === '\\') i++;
-      else if (ch === quote) quote = undefined;
-      continue;
-    }
-    if (ch === '"' || ch === "'" || ch === '`') quote = ch;
-    else if (line.startsWith(token, i)) return i;
-  }
-  return -1;
+  let at = -1;
+  scanOutsideStrings(line, (i) => {
+    if (line.startsWith(token, i)) at = i;
+    return at !== -1;
+  });
+  return at;
 }
 
 /** True when the cursor sits inside a comment (line comment, block comment or Python docstring). */

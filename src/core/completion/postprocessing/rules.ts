@@ -5,6 +5,7 @@
 import type { CompletionContext } from '../context/assemble';
 import { indentOf, inComment, linePrefix, lineSuffix, previousNonBlankLine } from '../context/multiline';
 import { HOLE, HOLE_CLOSE, HOLE_OPEN } from '../templating/templates';
+import { scanOutsideStrings } from '../text/scanCode';
 
 export interface RuleInput {
   ctx: CompletionContext;
@@ -76,15 +77,7 @@ function looksLikeProse(line: string): boolean {
 }
 
 function inStringLiteral(line: string): boolean {
-  let quote: string | undefined;
-  for (let i = 0; i < line.length; i++) {
-    const ch = line[i];
-    if (quote) {
-      if (ch === '\\') i++;
-      else if (ch === quote) quote = undefined;
-    } else if (ch === '"' || ch === "'" || ch === '`') quote = ch;
-  }
-  return quote !== undefined;
+  return scanOutsideStrings(line) !== undefined;
 }
 
 /** Drops a chatty lead-in line ("Here is the code:") and answers that are prose, not code. */
@@ -139,22 +132,14 @@ export const singleLine: Rule = {
 function bracketDelta(line: string, lineComment: string): { delta: number; minDepth: number } {
   let depth = 0;
   let min = 0;
-  let quote: string | undefined;
-  for (let i = 0; i < line.length; i++) {
-    const ch = line[i];
-    if (quote) {
-      if (ch === '\\') i++;
-      else if (ch === quote) quote = undefined;
-      continue;
-    }
-    if (line.startsWith(lineComment, i)) break;
-    if (ch === '"' || ch === "'" || ch === '`') quote = ch;
-    else if (ch in OPENERS) depth++;
+  scanOutsideStrings(line, (i, ch) => {
+    if (line.startsWith(lineComment, i)) return true;
+    if (ch in OPENERS) depth++;
     else if (CLOSERS.has(ch)) {
       depth--;
       if (depth < min) min = depth;
     }
-  }
+  });
   return { delta: depth, minDepth: min };
 }
 
