@@ -14,7 +14,6 @@ import type * as vscode from 'vscode';
 import { parseConfig } from '../../src/core/config/schema';
 import { BudgetTracker } from '../../src/core/cost/budget';
 import { PriceCatalog } from '../../src/core/cost/catalog';
-import type { Ledger, LedgerRecord } from '../../src/core/cost/types';
 import { silentLogger, type Logger } from '../../src/core/logger';
 import { ModelError } from '../../src/core/models/errors';
 import type { ModelAdapter, ModelEvent } from '../../src/core/models/types';
@@ -24,16 +23,7 @@ import { createTracer } from '../../src/core/trace/tracer';
 import type { HostServices } from '../../src/host/hostServices';
 import { registerPanel, VIEW_ID, type PanelApi } from '../../src/host/panel/panelHost';
 import type { HostMessage } from '../../src/protocol/messages';
-
-class MemLedger implements Ledger {
-  records: LedgerRecord[] = [];
-  async append(r: LedgerRecord) {
-    this.records.push(r);
-  }
-  async read() {
-    return this.records;
-  }
-}
+import { MemoryLedger } from '../support/memoryLedger';
 
 function adapter(script: () => ModelEvent[]): ModelAdapter {
   return {
@@ -62,7 +52,7 @@ describe('chat: panel host message routing (fake vscode, real router/tracer/ledg
   let receive: (m: unknown) => void;
   let warnings: string[];
   let script: () => ModelEvent[];
-  let ledger: MemLedger;
+  let ledger: MemoryLedger;
   let traceStore: MemoryTraceStore;
   let html: string;
   let panelApi: PanelApi;
@@ -75,7 +65,7 @@ describe('chat: panel host message routing (fake vscode, real router/tracer/ledg
       models: { mini: { provider: 'oa', id: 'gpt-4.1-mini' } },
       routes: { chat: ['mini'] },
     });
-    ledger = new MemLedger();
+    ledger = new MemoryLedger();
     traceStore = new MemoryTraceStore({ maxTraces: 50, maxBytes: 1_000_000 });
     const tracer = createTracer({ store: traceStore });
     const budget = new BudgetTracker(config.budget, ledger);

@@ -4,7 +4,6 @@
  */
 import assert from 'node:assert/strict';
 import { parseConfig, type ConfigInput } from '../../src/core/config/schema';
-import type { Ledger, LedgerRecord } from '../../src/core/cost/types';
 import { CompletionEngine } from '../../src/core/completion/engine';
 import { Debouncer } from '../../src/core/completion/debounce/debouncer';
 import { silentLogger } from '../../src/core/logger';
@@ -15,6 +14,7 @@ import { MemoryTraceStore } from '../../src/core/trace/store';
 import { createTracer } from '../../src/core/trace/tracer';
 import type { CompletionRequest } from '../../src/core/completion/types';
 import { summarizeTrace } from '../../src/host/panel/traceView';
+import { MemoryLedger } from '../support/memoryLedger';
 
 interface Call {
   model: ResolvedModel;
@@ -50,16 +50,6 @@ function scriptedAdapter(reply: (model: ResolvedModel, request: ModelRequest) =>
       throw new Error('not used');
     },
   };
-}
-
-class MemoryLedger implements Ledger {
-  records: LedgerRecord[] = [];
-  async append(record: LedgerRecord) {
-    this.records.push(record);
-  }
-  async read() {
-    return this.records;
-  }
 }
 
 function setup(reply: (model: ResolvedModel, request: ModelRequest) => Reply, overrides: Partial<ConfigInput> = {}, engineOpts: { graceMs?: number; sleeps?: number[] } = {}) {

@@ -5,12 +5,12 @@
  */
 import assert from 'node:assert/strict';
 import { parseConfig, type ConfigInput } from '../../src/core/config/schema';
-import type { LedgerRecord, Ledger } from '../../src/core/cost/types';
 import { ModelError, type ErrorClass } from '../../src/core/models/errors';
 import type { ModelAdapter, ModelEvent, ResolvedModel } from '../../src/core/models/types';
 import { createRouter, type BudgetGate } from '../../src/core/router/router';
 import { MemoryTraceStore } from '../../src/core/trace/store';
 import { createTracer } from '../../src/core/trace/tracer';
+import { MemoryLedger } from '../support/memoryLedger';
 
 type Step = { text: string } | { fail: ErrorClass; status?: number };
 
@@ -31,16 +31,6 @@ class ScriptedAdapter implements ModelAdapter {
   }
   async embed(): Promise<never> {
     throw new ModelError({ kind: 'config', message: 'no embeddings' });
-  }
-}
-
-class MemoryLedger implements Ledger {
-  records: LedgerRecord[] = [];
-  async append(record: LedgerRecord) {
-    this.records.push(record);
-  }
-  async read() {
-    return this.records;
   }
 }
 
