@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
-# Sourced by demo.sh and test.sh: installs node_modules when they are missing or incomplete.
+# Sourced by demo.sh and test.sh: a step banner, and installing node_modules when they are
+# missing or incomplete.
 #   SWITCHYARD_FORCE_CI=1  always reinstall with `npm ci`
+step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+
 ensure_deps() {
   if [ ! -f node_modules/.package-lock.json ] || [ "${SWITCHYARD_FORCE_CI:-0}" = "1" ]; then
     # npm 11 skips dependencies' install scripts unless approved. Nothing here needs one:

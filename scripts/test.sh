@@ -6,11 +6,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
-
-step "install"
 # shellcheck source=scripts/ensure-deps.sh
 source scripts/ensure-deps.sh
+step "install"
 ensure_deps
 
 step "typecheck"
