@@ -88,7 +88,8 @@ export const completionSettingsSchema = z.object({
 export const ragSettingsSchema = z.object({
   /** Empty: the extension runs a local Chroma server. A URL: use that server. */
   chromaUrl: z.string().url().optional(),
-  maxFileBytes: z.number().int().positive().default(512 * 1024),
+  /** Larger files are not indexed. Bounded (8 MiB) so one file cannot exhaust memory while it is chunked. */
+  maxFileBytes: z.number().int().positive().max(8 * 1024 * 1024, 'rag.maxFileBytes is at most 8388608 (8 MiB): larger files are generated or data, not code to search').default(512 * 1024),
   exclude: z.array(z.string()).default([]),
   /** How a remote server's token (SecretStorage "switchyard.rag.chromaToken" / env `chromaTokenEnv`) is sent. */
   chromaAuthHeader: z.enum(['Authorization', 'X-Chroma-Token']).default('Authorization'),
