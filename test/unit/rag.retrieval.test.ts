@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { LexicalIndex, tokenizeCode, topK } from '../../src/core/rag/store/lexicalIndex';
 import { analyze } from '../../src/core/rag/store/textAnalysis';
 import { reciprocalRankFusion } from '../../src/core/rag/retrieve/fusion';
+import { capPerFile, weightedFusion } from '../../src/core/rag/retrieve/weightedFusion';
 import type { Chunk } from '../../src/core/rag/types';
 import { ragStatusView, relativeInside } from '../../src/host/rag/statusView';
 import { collectionName } from '../../src/core/rag/store/chromaStore';
@@ -133,6 +134,30 @@ describe('rag reciprocal rank fusion', () => {
     const fused = reciprocalRankFusion([{ id: 'x', score: 1 }], [{ id: 'y', score: 1 }]);
     assert.equal(fused[0].score, fused[1].score);
     assert.deepEqual(fused.map((f) => f.id), ['x', 'y']);
+  });
+});
+
+describe('rag weighted fusion and per-file cap', () => {
+  const lex = (ids: string[], scores: number[]) => ids.map((id, i) => ({ id, score: scores[i] }));
+  const vec = (ids: string[]) => ids.map((id, i) => ({ id, score: 1 - i / 10 }));
+
+  it('keeps lexical leaders in front when BM25 is confident, whatever the vectors say', () => {
+    const fused = weightedFusion(lex(['a', 'b', 'c', 'd', 'e'], [20, 3, 2.9, 2.8, 2.7]), vec(['x', 'y', 'c', 'z']));
+    assert.equal(fused[0].id, 'a');
+    const equal = reciprocalRankFusion(lex(['a', 'b', 'c', 'd', 'e'], [20, 3, 2.9, 2.8, 2.7]), vec(['x', 'y', 'c', 'z']));
+    assert.notEqual(equal[0].id, 'a', 'plain RRF would have buried it (the case the guard is for)');
+  });
+
+  it('lets the vectors reorder when BM25 scores are flat, with the lexical side weighted higher', () => {
+    const fused = weightedFusion(lex(['a', 'b', 'c', 'd', 'e'], [3, 2.9, 2.8, 2.7, 2.6]), vec(['c', 'x']));
+    assert.equal(fused[0].id, 'c');
+    const tie = weightedFusion(lex(['a'], [1]), vec(['x']));
+    assert.deepEqual(tie.map((f) => f.id), ['a', 'x']);
+  });
+
+  it('caps chunks per file among the first hits and keeps the rest after them', () => {
+    const items = ['big#1', 'big#2', 'big#3', 'small#1', 'big#4', 'other#1'];
+    assert.deepEqual(capPerFile(items, (i) => i.split('#')[0], 2), ['big#1', 'big#2', 'small#1', 'other#1', 'big#3', 'big#4']);
   });
 });
 

@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import type { Logger } from '../logger';
 import type { Span } from '../trace/types';
 import { Chunker, type ChunkerOptions } from './chunk/chunker';
-import { reciprocalRankFusion } from './retrieve/fusion';
+import { capPerFile, weightedFusion } from './retrieve/weightedFusion';
 import { LexicalIndex } from './store/lexicalIndex';
 import { loadManifest, saveManifest, emptyManifest, type VectorManifest } from './store/manifest';
 import { walkWorkspace, isIndexable, emptyWalkReport, looksBinary, HARD_MAX_FILE_BYTES, type WalkOptions } from './walk/walker';
@@ -47,6 +47,8 @@ export interface SearchOptions {
   retrievers?: 'hybrid' | 'lexical' | 'vector';
   /** The caller's span: a "retrieval" child span records the query, mode and hits; the query's embedding call nests under it. */
   parentSpan?: Span;
+  /** At most this many chunks of one file before other files' chunks (default 2; 0 = no cap). */
+  maxPerFile?: number;
 }
 
 export interface SearchResponse {
@@ -481,13 +483,15 @@ export class RagIndex {
     } else {
       warning = this.lexicalOnlyReason ? `lexical-only: ${this.lexicalOnlyReason}` : undefined;
     }
-    const fused = reciprocalRankFusion(lexical, vector).slice(0, k * 2);
+    const refs = weightedFusion(lexical, vector)
+      .map((f) => ({ f, ref: this.lexical.ref(f.id) }))
+      .filter((r): r is { f: typeof r.f; ref: NonNullable<typeof r.ref> } => !!r.ref); // a vector whose file has since changed or gone
+    const maxPerFile = opts.maxPerFile ?? 2;
+    const ordered = maxPerFile > 0 ? capPerFile(refs, (r) => r.ref.path, maxPerFile) : refs;
     const hits: SearchHit[] = [];
     const fileCache = new Map<string, string[] | null>();
-    for (const f of fused) {
+    for (const { f, ref } of ordered) {
       if (hits.length >= k) break;
-      const ref = this.lexical.ref(f.id);
-      if (!ref) continue; // a vector whose file has since changed or gone
       let lines = fileCache.get(ref.path);
       if (lines === undefined) {
         lines = await fs.readFile(path.join(this.opts.root, ref.path), 'utf8').then((t) => t.split(/\r?\n/), () => null);

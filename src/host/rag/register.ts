@@ -14,6 +14,7 @@ import type { HostServices } from '../hostServices';
 import { createOutputLogger } from '../logger';
 import { ragStatusView, relativeInside } from './statusView';
 import { completionSnippets } from '../../core/rag/retrieve/snippets';
+import { describeSkipped } from '../../core/rag/skippedText';
 import type { Snippet } from '../../core/completion/context/snippets';
 
 export const CHROMA_TOKEN_SECRET = 'switchyard.rag.chromaToken';
@@ -135,6 +136,8 @@ export function registerRag(services: HostServices): WorkspaceSearch {
               },
             });
             services.logger.info(`RAG: ${folder.name}: ${JSON.stringify(summary)}`);
+            const skipped = describeSkipped(summary.skipped);
+            if (skipped) services.logger.info(`RAG: ${folder.name}: not indexed: ${skipped}`);
             if (summary.cancelled) {
               void vscode.window.showInformationMessage(`Switchyard: indexing cancelled; ${summary.filesIndexed} files were indexed and are kept.`);
               return;
