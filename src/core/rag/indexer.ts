@@ -234,7 +234,7 @@ export class RagIndex {
     try {
       opts.onProgress?.({ phase: 'walk', done: 0, total: 0 });
       const report = emptyWalkReport();
-      const files = await walkWorkspace({ ...this.opts.walk, root: this.opts.root, signal: opts.signal, report, known: (p) => this.lexical.file(p) });
+      const files = await walkWorkspace({ ...this.opts.walk, root: this.opts.root, signal: opts.signal, report, known: (p) => this.lexical.stat(p), sniffBinary: false });
       Object.assign(summary.skipped, report);
       summary.filesSeen = files.length;
       const seen = new Set(files.map((f) => f.path));
@@ -363,8 +363,24 @@ export class RagIndex {
     };
     this.setState({ kind: 'indexing', done: 0, total: files.length });
     let done = 0;
-    for (const file of files) {
+    // Reads run a few files ahead of chunking, so file-system latency overlaps CPU work.
+    const reads = new Map<number, Promise<Buffer | undefined>>();
+    const unchangedStat = (f: WalkedFile) => {
+      const k = this.lexical.stat(f.path);
+      return !!k && k.size === f.size && k.mtimeMs === f.mtimeMs;
+    };
+    const readAt = (i: number) => {
+      let r = reads.get(i);
+      if (!r) reads.set(i, (r = readBounded(files[i].absPath)));
+      return r;
+    };
+    for (let index = 0; index < files.length; index++) {
+      const file = files[index];
       signal?.throwIfAborted();
+      for (let ahead = index + 1; ahead < Math.min(files.length, index + READ_AHEAD); ahead++) if (!reads.has(ahead) && !unchangedStat(files[ahead])) void readAt(ahead).catch(() => undefined);
+      const ownRead = reads.get(index);
+      reads.delete(index);
+      const read = () => ownRead ?? readBounded(file.absPath);
       const known = this.lexical.file(file.path);
       const vectorEntry = this.manifest?.files[file.path];
       // Same size and mtime as last time: trust the recorded hash (as git does) and skip reading.
@@ -382,7 +398,7 @@ export class RagIndex {
         if (known || vectorEntry) await this.purge([file.path]);
       };
       if (!hash) {
-        buf = await readBounded(file.absPath);
+        buf = await read();
         if (!buf) {
           await vanished();
           done++;
@@ -396,7 +412,7 @@ export class RagIndex {
         if (known && (known.mtimeMs !== file.mtimeMs || known.size !== file.size)) this.lexical.replaceStat(file.path, file.size, file.mtimeMs);
         summary.filesUnchanged++;
       } else {
-        buf ??= await readBounded(file.absPath);
+        buf ??= await read();
         if (!buf) {
           await vanished();
           done++;
@@ -526,6 +542,9 @@ export class RagIndex {
     this.listeners.clear();
   }
 }
+
+/** Files read ahead of the one being chunked. */
+const READ_AHEAD = 8;
 
 function emptySkipped(): IndexSummary['skipped'] {
   return { ...emptyWalkReport(), vanished: 0 };

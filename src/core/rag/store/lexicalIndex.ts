@@ -96,6 +96,11 @@ export class LexicalIndex {
     return { hash: f.hash, mtimeMs: f.mtimeMs, size: f.size, ids, ...(f.skipped ? { skipped: f.skipped } : {}) };
   }
 
+  /** Size and mtime recorded for a file (cheap: no id list). */
+  stat(p: string): { size: number; mtimeMs: number } | undefined {
+    return this.byPath.get(p);
+  }
+
   /** Replaces every chunk of a file (no chunks and a reason: the file is skipped on purpose). */
   replace(p: string, file: { hash: string; mtimeMs: number; size: number; skipped?: string }, chunks: Chunk[]): void {
     this.remove([p]);

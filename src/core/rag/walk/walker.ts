@@ -20,6 +20,8 @@ export interface WalkOptions {
   signal?: AbortSignal;
   /** The size and mtime a file had when it was last indexed: an unchanged file is not read again (no binary sniff). */
   known?: (rel: string) => { size: number; mtimeMs: number } | undefined;
+  /** Read each file's first 8 KB to leave binaries out (default true; the indexer checks the bytes it reads anyway). */
+  sniffBinary?: boolean;
   /** Filled with what was skipped and why (the indexer's summary reports it). */
   report?: WalkReport;
 }
@@ -211,7 +213,7 @@ export async function walkWorkspace(opts: WalkOptions): Promise<WalkedFile[]> {
         }
         const known = opts.known?.(rel);
         const unchanged = known && known.size === st.size && known.mtimeMs === st.mtimeMs;
-        if (!unchanged && looksBinary(await readHead(absPath, BINARY_SNIFF_BYTES))) {
+        if (!unchanged && opts.sniffBinary !== false && looksBinary(await readHead(absPath, BINARY_SNIFF_BYTES))) {
           report.binary++;
           continue;
         }
