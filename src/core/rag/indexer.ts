@@ -11,6 +11,7 @@ import type { Span } from '../trace/types';
 import { Chunker, type ChunkerOptions } from './chunk/chunker';
 import { capPerFile, weightedFusion } from './retrieve/weightedFusion';
 import { LexicalIndex } from './store/lexicalIndex';
+import { analyze, legacyAnalyze } from './store/textAnalysis';
 import { loadManifest, saveManifest, emptyManifest, type VectorManifest } from './store/manifest';
 import { walkWorkspace, isIndexable, emptyWalkReport, looksBinary, HARD_MAX_FILE_BYTES, type WalkOptions } from './walk/walker';
 import { generatedReason } from './walk/generated';
@@ -36,6 +37,8 @@ export interface RagIndexOptions {
   /** Lexical index checkpoint interval during a run (default 10 s). */
   checkpointMs?: number;
   now?: () => number;
+  /** Evaluation only: the pre-Porter2 term analysis, and keeping generated-looking files, for before/after figures. */
+  evaluation?: { legacyAnalysis?: boolean; keepGenerated?: boolean };
 }
 
 export interface SearchOptions {
@@ -69,7 +72,7 @@ function slug(s: string): string {
 }
 
 export class RagIndex {
-  private readonly lexical = new LexicalIndex();
+  private readonly lexical: LexicalIndex;
   private manifest: VectorManifest | undefined;
   private readonly chunker: Chunker;
   private loaded: Promise<void> | undefined;
@@ -84,6 +87,7 @@ export class RagIndex {
 
   constructor(private readonly opts: RagIndexOptions) {
     this.chunker = new Chunker({ ...opts.chunker, logger: opts.logger });
+    this.lexical = new LexicalIndex(opts.evaluation?.legacyAnalysis ? legacyAnalyze : analyze);
     this.now = opts.now ?? Date.now;
   }
 
@@ -418,7 +422,7 @@ export class RagIndex {
           done++;
           continue;
         }
-        const skip = looksBinary(buf.subarray(0, 8000)) ? 'binary' : buf.length > HARD_MAX_FILE_BYTES ? 'tooLarge' : generatedReason(buf);
+        const skip = looksBinary(buf.subarray(0, 8000)) ? 'binary' : buf.length > HARD_MAX_FILE_BYTES ? 'tooLarge' : this.opts.evaluation?.keepGenerated ? undefined : generatedReason(buf);
         if (skip) {
           // Kept as an entry without chunks, so the next run skips it without reading it.
           this.lexical.replace(file.path, { hash, size: file.size, mtimeMs: file.mtimeMs, skipped: skip }, []);

@@ -11,7 +11,7 @@ import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { Chunk, LexicalMatch } from '../types';
 import { writeFileAtomic } from './atomicFile';
-import { analyze } from './textAnalysis';
+import { analyze, type Analyzer } from './textAnalysis';
 import { FIELDS, MemorySegment, SealedSegment, encodeSegment, type DocRecord, type SegmentView } from './lexicalSegment';
 
 export { tokenizeCode } from './textAnalysis';
@@ -77,6 +77,9 @@ export class LexicalIndex {
   private stamps = new Uint32Array(0);
   private stamp = 0;
 
+  /** `analyzer`: how text becomes terms (the default is the only one to use outside evaluations). */
+  constructor(private readonly analyzer: Analyzer = analyze) {}
+
   private static memSeg(): Seg {
     return { view: new MemorySegment(), live: new Uint8Array(SEAL_DOCS), liveCount: 0, base: 0 };
   }
@@ -108,7 +111,7 @@ export class LexicalIndex {
     const docs: number[] = [];
     for (const c of chunks) {
       const doc: DocRecord = { id: c.id, path: c.path, symbol: c.symbol, startLine: c.startLine, endLine: c.endLine, language: c.language, lens: [0, 0, 0] };
-      const fields = [analyze(c.text), analyze(c.symbol), analyze(c.path)];
+      const fields = [this.analyzer(c.text), this.analyzer(c.symbol), this.analyzer(c.path)];
       doc.lens = [fields[0].length, fields[1].length, fields[2].length];
       const local = mem.add(doc, fields);
       if (local >= this.mem.live.length) {
@@ -173,7 +176,7 @@ export class LexicalIndex {
    */
   query(text: string, k: number): LexicalMatch[] {
     const weights = new Map<string, number>();
-    for (const t of analyze(text)) weights.set(t, (weights.get(t) ?? 0) + 1);
+    for (const t of this.analyzer(text)) weights.set(t, (weights.get(t) ?? 0) + 1);
     if (weights.size === 0 || this.liveDocs === 0 || k <= 0) return [];
     const all = this.allSegs();
     let total = 0;

@@ -76,3 +76,25 @@ export function analyze(text: string): string[] {
   }
   return out;
 }
+
+const LEGACY_STOP = new Set(['the', 'a', 'an', 'of', 'to', 'in', 'is', 'it', 'and', 'or', 'for', 'on', 'be', 'this', 'that', 'with', 'how', 'does', 'do', 'what', 'where', 'which', 'when', 'are', 'i', 'by', 'as', 'from', 'if']);
+
+/**
+ * The analysis used before the Porter2 stemmer (suffix stripping: parsing → pars, cookies → cooky),
+ * kept only so the evaluation can report before/after figures on the same index code.
+ */
+export function legacyAnalyze(text: string): string[] {
+  const out: string[] = [];
+  for (const term of tokenizeCode(text)) {
+    if (term.length < 2 || LEGACY_STOP.has(term)) continue;
+    out.push(
+      term
+        .replace(/ies$/, 'y')
+        .replace(/(ing|ed|es|s)$/, (m, _g, off: number) => (off >= 3 ? '' : m))
+        .replace(/([b-df-hj-np-tv-z])\1$/, '$1'),
+    );
+  }
+  return out;
+}
+
+export type Analyzer = (text: string) => string[];
