@@ -97,6 +97,10 @@ export const ragSettingsSchema = z.object({
   chromaTokenEnv: z.string().default('SWITCHYARD_CHROMA_TOKEN'),
   /** Re-index changed files as they are saved, created, renamed or deleted. */
   watch: z.boolean().default(true),
+  /** @workspace chat questions rewritten into the code's vocabulary by the chat model before retrieval: auto = only for models served on this machine. */
+  queryRewrite: z.enum(['auto', 'on', 'off']).default('auto'),
+  /** The rewrite's time box; past it the question is searched as asked. */
+  queryRewriteTimeoutMs: z.number().int().min(100).max(60_000).default(4000),
   /** Shared index name on a remote server (teammates use the same); default: one per workspace folder. */
   collection: z.string().regex(/^[A-Za-z0-9._-]{1,40}$/, 'use 1-40 letters, digits, ".", "_" or "-"').optional(),
 });

@@ -7,7 +7,7 @@ import type { PanelApi } from './panelHost';
 export function connectPanel(panel: PanelApi, parts: { workspaceSearch?: WorkspaceSearch; mcp?: McpHostHandle }): void {
   if (parts.workspaceSearch) {
     const ws = parts.workspaceSearch;
-    panel.setContextResolver('workspace', workspaceResolver((q, o) => ws.search(q, o)));
+    panel.setContextResolver('workspace', workspaceResolver((q, o) => ws.search(q, o), { rewrite: (q, signal, span) => ws.rewrite(q, signal, span) }));
   }
   if (parts.mcp) {
     const mcp = parts.mcp;
