@@ -97,7 +97,7 @@ describe('rag query rewriting (router → openai SDK → fake provider)', functi
       return { mode: 'lexical-only', hits: [{ chunk: { id: 'a', path: 'lib/core/buildFullPath.js', startLine: 1, endLine: 3, symbol: 'buildFullPath', language: 'javascript', text: 'function buildFullPath() {}' }, score: 1 }] };
     };
     const resolve = workspaceResolver(search, { rewrite: (q, signal, span) => rewriter.rewrite(q, { signal, parentSpan: span }) });
-    const got = await resolve({ kind: 'workspace', label: 'workspace' } as Parameters<typeof resolve>[0], 'how is the base url joined with a relative path', new AbortController().signal);
+    const got = await resolve({ kind: 'workspace', id: 'ws' }, 'how is the base url joined with a relative path', new AbortController().signal);
     assert.equal(seen[0], 'how is the base url joined with a relative path\nbuildFullPath combineURLs');
     assert.equal(got.length, 1);
     assert.equal(cleanRewrite('  \n`a`  b\nsecond line'), 'a b');
