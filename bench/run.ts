@@ -26,6 +26,10 @@ async function main(): Promise<void> {
   if (completion) benches.push({ name: 'completion', run: completion });
   const rag = await optional('./rag', 'benchRag');
   if (rag) benches.push({ name: 'rag', run: rag });
+  const ragScale = await optional('./ragScale', 'benchRagScale');
+  if (ragScale) benches.push({ name: 'ragScale', run: ragScale });
+  const ragQuality = await optional('./ragQuality', 'benchRagQuality');
+  if (ragQuality) benches.push({ name: 'ragQuality', run: ragQuality });
 
   const results: Record<string, unknown> = {
     date: new Date().toISOString(),

@@ -15,6 +15,8 @@ import type { Embedder, IndexSummary } from '../../src/core/rag/types';
 export interface EvalQuestion {
   q: string;
   files: string[];
+  /** A fixed stand-in for a model's query rewrite (served by the fake provider in the bench). */
+  rewrite?: string;
 }
 
 export interface EvalSet {
