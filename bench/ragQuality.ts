@@ -2,7 +2,8 @@
  * Retrieval quality, lexical, on three codebases from the npm registry (axios, semver, zod; their
  * question sets in test/eval), before the issue-14 changes and with each one added in turn:
  * Porter2 stemming + fuller stop words, skipping generated files, the per-file cap (shown as
- * distinct files among the top 5 chunks; file-level recall/MRR cannot change with it), and query
+ * distinct files among the top 5 chunks; file-level recall/MRR cannot change with it), following
+ * imports from small re-export hits, and query
  * rewriting through the real router and openai SDK (the fake provider answers each question with
  * the set's fixed `rewrite`). Metrics per file: recall@5, MRR@10, hit@5.
  */
@@ -35,17 +36,18 @@ export async function benchRagQuality(): Promise<Record<string, unknown>> {
         return { type: 'text', text: rewrites.get(messages.at(-1)?.content ?? '') ?? '' };
       });
       const rewriter = new QueryRewriter({ core: () => core, logger: silentLogger });
-      const steps: [string, Parameters<typeof runRetrievalEval>[0]['evaluation'], number, boolean][] = [
-        ['before (light suffix stripping, generated files kept, no per-file cap)', { legacyAnalysis: true, keepGenerated: true }, 0, false],
-        ['+ Porter2 stemmer and stop words', { keepGenerated: true }, 0, false],
-        ['+ skip generated files', {}, 0, false],
-        ['+ at most 2 chunks per file first', {}, 2, false],
+      const steps: [string, Parameters<typeof runRetrievalEval>[0]['evaluation'], number, boolean, boolean][] = [
+        ['before (light suffix stripping, generated files kept, no per-file cap)', { legacyAnalysis: true, keepGenerated: true }, 0, false, false],
+        ['+ Porter2 stemmer and stop words', { keepGenerated: true }, 0, false, false],
+        ['+ skip generated files', {}, 0, false, false],
+        ['+ at most 2 chunks per file first', {}, 2, false, false],
+        ['+ follow imports', {}, 2, true, false],
       ];
-      if (rewrites.size > 0) steps.push(['+ query rewriting (fixed rewrite from the fake provider)', {}, 2, true]);
+      if (rewrites.size > 0) steps.push(['+ query rewriting (fixed rewrite from the fake provider)', {}, 2, true, true]);
       const rows = [];
-      for (const [label, evaluation, maxPerFile, rewrite] of steps) {
+      for (const [label, evaluation, maxPerFile, followImports, rewrite] of steps) {
         const storageDir = mkdtempSync(join(tmp, `${name}-`));
-        const run = await runRetrievalEval({ storageDir, set: name as EvalSetName, evaluation, maxPerFile, rewrite: rewrite ? (q) => rewriter.rewrite(q) : undefined });
+        const run = await runRetrievalEval({ storageDir, set: name as EvalSetName, evaluation, maxPerFile, followImports, rewrite: rewrite ? (q) => rewriter.rewrite(q) : undefined });
         rows.push({ step: label, recallAt5: r2(run.lexical.recallAt5), mrr: r2(run.lexical.mrr), hitAt5: r2(run.lexical.hitAt5), distinctFilesInTop5Chunks: run.distinctFilesAt5, files: run.index.filesSeen, generatedSkipped: run.index.skipped.generated });
         rmSync(storageDir, { recursive: true, force: true });
       }

@@ -93,6 +93,7 @@ export async function runRetrievalEval(opts: {
   set?: EvalSetName;
   evaluation?: WorkspaceRagOptions['evaluation'];
   maxPerFile?: number;
+  followImports?: boolean;
   /** Rewrites each question before retrieval (the chat path's query rewriting). */
   rewrite?: (q: string) => Promise<string>;
 }): Promise<EvalRun & { rag?: WorkspaceRag; distinctFilesAt5: number }> {
@@ -112,7 +113,7 @@ export async function runRetrievalEval(opts: {
       const out: string[][] = [];
       for (const q of set.questions) {
         const query = opts.rewrite ? await opts.rewrite(q.q) : q.q;
-        const res = await rag.index.search(query, { k: 30, retrievers, maxPerFile: opts.maxPerFile });
+        const res = await rag.index.search(query, { k: 30, retrievers, maxPerFile: opts.maxPerFile, followImports: opts.followImports });
         out.push(rankFiles(res.hits.map((h) => h.chunk.path)));
         if (retrievers === 'lexical') chunkPaths.push(res.hits.map((h) => h.chunk.path));
       }

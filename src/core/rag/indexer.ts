@@ -1,4 +1,6 @@
 /**
+ * (Over 450 lines: one class owns the run's invariants — lexical index, vector manifest and
+ * vector store kept consistent across resumes, failures and purges — and its search path.)
  * The workspace index: walk → chunk → embed → store, incrementally. Files are re-chunked only when
  * their content changed and re-embedded only when their vectors are not already stored; deletes
  * purge; progress is checkpointed so an interrupted run resumes without re-embedding finished files.
@@ -10,6 +12,7 @@ import type { Logger } from '../logger';
 import type { Span } from '../trace/types';
 import { Chunker, type ChunkerOptions } from './chunk/chunker';
 import { capPerFile, weightedFusion } from './retrieve/weightedFusion';
+import { importTargets, isImportHub } from './retrieve/followImports';
 import { LexicalIndex } from './store/lexicalIndex';
 import { analyze, legacyAnalyze } from './store/textAnalysis';
 import { loadManifest, saveManifest, emptyManifest, type VectorManifest } from './store/manifest';
@@ -52,6 +55,8 @@ export interface SearchOptions {
   parentSpan?: Span;
   /** At most this many chunks of one file before other files' chunks (default 2; 0 = no cap). */
   maxPerFile?: number;
+  /** Add the definition a small re-export / import hit points at, right after it (default true). */
+  followImports?: boolean;
 }
 
 export interface SearchResponse {
@@ -519,9 +524,27 @@ export class RagIndex {
       }
       if (!lines) continue;
       const { id: _id, ...fusedRest } = f;
-      hits.push({ chunk: { ...ref, text: lines.slice(ref.startLine - 1, ref.endLine).join('\n') }, ...fusedRest });
+      const text = lines.slice(ref.startLine - 1, ref.endLine).join('\n');
+      if (hits.some((h) => h.chunk.id === ref.id)) continue; // already added as a followed import
+      hits.push({ chunk: { ...ref, text }, ...fusedRest });
+      if (opts.followImports !== false && hits.length < k && isImportHub(text)) {
+        for (const target of importTargets(text, ref.path, (p) => !!this.lexical.stat(p)).slice(0, 2)) {
+          const def = this.definitionIn(target.path, target.names);
+          if (!def || hits.some((h) => h.chunk.id === def.id) || hits.length >= k) continue;
+          const defLines = await fs.readFile(path.join(this.opts.root, def.path), 'utf8').then((t) => t.split(/\r?\n/), () => null);
+          if (!defLines) continue;
+          hits.push({ chunk: { ...def, text: defLines.slice(def.startLine - 1, def.endLine).join('\n') }, score: f.score, followedFrom: ref.path });
+        }
+      }
     }
     return { hits, mode, warning };
+  }
+
+  /** The chunk of `file` that defines one of `names` (by symbol), else its first chunk. */
+  private definitionIn(file: string, names: string[]): import('./store/lexicalIndex').ChunkRef | undefined {
+    const refs = (this.lexical.file(file)?.ids ?? []).map((id) => this.lexical.ref(id)).filter((r): r is NonNullable<typeof r> => !!r);
+    const named = refs.find((r) => names.some((n) => r.symbol === n || r.symbol.endsWith(`.${n}`) || r.symbol.startsWith(`${n}.`)));
+    return named ?? refs[0];
   }
 
   /** Vectors in the collection, or undefined when the index is lexical-only or the store is unreachable. */

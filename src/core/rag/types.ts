@@ -34,6 +34,8 @@ export interface SearchHit {
   vectorRank?: number;
   /** Cosine similarity (1 - cosine distance) of the query and the chunk. */
   vectorScore?: number;
+  /** Added because the hit at this path imports or re-exports it (follow imports). */
+  followedFrom?: string;
 }
 
 /** Turns text into vectors. `model` identifies the vector space (one collection per model). */
