@@ -16,7 +16,7 @@ import { FIELDS, MemorySegment, SealedSegment, encodeSegment, type DocRecord, ty
 
 export { tokenizeCode } from './textAnalysis';
 
-const FORMAT = 3;
+const FORMAT = 4;
 const MANIFEST = 'manifest.json';
 /** The memory segment is sealed (compacted to typed arrays) at this many chunks. */
 const SEAL_DOCS = 2048;

@@ -5,7 +5,7 @@
  * no object per posting), which is also their on-disk form — loading is one read, no JSON of the
  * postings, and memory per chunk stays small.
  *
- * Binary layout: "SYL1" | u32 header length | header JSON ({ docs, keys }) | pad to 4 |
+ * Binary layout: "SYL1" | u32 header length | header JSON ({ docs, keys: sorted, '\n'-joined }) | pad to 4 |
  * u32 key count | u32 offsets[count + 1] (in pairs) | u32 postings[2 × pairs].
  */
 
@@ -78,13 +78,19 @@ export class SealedSegment implements SegmentView {
     readonly buffer: Buffer,
   ) {}
 
-  private index: Map<string, number> | undefined;
-
+  /** Keys are stored sorted: a binary search, so loading builds no hash map of every term. */
   postings(key: string): Uint32Array | undefined {
-    this.index ??= new Map(this.keyList.map((k, i) => [k, i]));
-    const i = this.index.get(key);
-    if (i === undefined) return undefined;
-    return this.data.subarray(this.offsets[i] * 2, this.offsets[i + 1] * 2);
+    const keys = this.keyList;
+    let lo = 0;
+    let hi = keys.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const k = keys[mid];
+      if (k === key) return this.data.subarray(this.offsets[mid] * 2, this.offsets[mid + 1] * 2);
+      if (k < key) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return undefined;
   }
 
   keys(): Iterable<string> {
@@ -133,7 +139,7 @@ export function encodeSegment(sources: { view: SegmentView; live: (local: number
   for (const { view } of sources) for (const k of view.keys()) allKeys.add(k);
   const keys: string[] = [];
   const counts: number[] = [];
-  for (const key of allKeys) {
+  for (const key of [...allKeys].sort()) {
     let n = 0;
     sources.forEach(({ view }, s) => {
       const p = view.postings(key);
