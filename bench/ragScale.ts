@@ -8,7 +8,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseConfig } from '../src/core/config/schema';
 import { silentLogger } from '../src/core/logger';
@@ -85,6 +85,8 @@ export async function benchRagScale(sizes = [1000, 9000, 18000]): Promise<Record
       let searchRuns: CliRun[];
       const completion: number[] = [];
       const chat: number[] = [];
+      const completionCpu: number[] = [];
+      const chatCpu: number[] = [];
       try {
         writeFileSync(join(root, changed), Buffer.concat([original, Buffer.from('\nexport declare function benchAddedHelper(a: number): number;\n')]));
         oneFile = cli(['index', '--dir', root], data);
@@ -100,17 +102,18 @@ export async function benchRagScale(sizes = [1000, 9000, 18000]): Promise<Record
         const files = all.filter((_, i) => i % Math.max(1, Math.floor(all.length / 4000)) === 0);
         const queries = completionQueries(root, files, 200);
         for (const q of queries.slice(0, 10)) await rag.index.search(q, { k: 6, retrievers: 'lexical' }); // warm-up
-        for (const q of queries) {
+        // Wall time and this process's CPU time per query (the machine is shared: CPU time is steadier).
+        const timed = async (run: () => Promise<unknown>, wall: number[], cpu: number[]) => {
+          const c = process.cpuUsage();
           const s = performance.now();
-          await rag.index.search(q, { k: 6, retrievers: 'lexical' });
-          completion.push(performance.now() - s);
-        }
+          await run();
+          wall.push(performance.now() - s);
+          const d = process.cpuUsage(c);
+          cpu.push((d.user + d.system) / 1000);
+        };
+        for (const q of queries) await timed(() => rag.index.search(q, { k: 6, retrievers: 'lexical' }), completion, completionCpu);
         for (let round = 0; round < 3; round++) {
-          for (const q of CHAT_QUESTIONS) {
-            const s = performance.now();
-            await rag.index.search(q, { k: 10 });
-            chat.push(performance.now() - s);
-          }
+          for (const q of CHAT_QUESTIONS) await timed(() => rag.index.search(q, { k: 10 }), chat, chatCpu);
         }
         await rag.dispose();
       } finally {
@@ -131,6 +134,8 @@ export async function benchRagScale(sizes = [1000, 9000, 18000]): Promise<Record
         oneFileReindexWatcherMs: Math.round(watcherMs),
         cliSearch: { wallMsMedianOf3: cliSearch, cpuMs: searchRuns[1].cpuMs, peakRssMb: searchRuns[1].maxRssMb },
         queryMs: { completion: summarize(completion), chat: summarize(chat) },
+        queryCpuMs: { completion: summarize(completionCpu), chat: summarize(chatCpu) },
+        loadAverage: loadavg().map((x) => Number(x.toFixed(1))),
       });
     } finally {
       rmSync(data, { recursive: true, force: true });

@@ -197,33 +197,37 @@ export class LexicalIndex {
       for (let f = 0; f < FIELDS; f++) {
         const key = f + term;
         const lists = all.map((s) => s.view.postings(key));
+        // Document frequency from the postings' lengths (dead documents included until their
+        // segment is compacted, as Lucene does): one pass over the postings, not two.
         let df = 0;
-        all.forEach((s, i) => {
-          const p = lists[i];
-          if (p) for (let j = 0; j < p.length; j += 2) df += s.live[p[j]];
-        });
+        for (const p of lists) if (p) df += p.length / 2;
         if (df === 0) continue;
         const idf = Math.log(1 + (n - df + 0.5) / (df + 0.5));
         const avg = this.lenSums[f] / n || 1;
-        const boost = weight * FIELD_BOOST[f];
-        all.forEach((s, i) => {
+        const boost = weight * FIELD_BOOST[f] * idf;
+        const k1 = BM25.k;
+        const kb = (BM25.k * BM25.b) / avg;
+        const k0 = BM25.k * (1 - BM25.b);
+        for (let i = 0; i < all.length; i++) {
           const p = lists[i];
-          if (!p) return;
-          const docs = s.view.docs;
+          if (!p) continue;
+          const s = all[i];
+          const live = s.live;
+          const lens = s.view.lens[f];
+          const base = s.base;
           for (let j = 0; j < p.length; j += 2) {
             const local = p[j];
-            if (!s.live[local]) continue;
+            if (!live[local]) continue;
             const tf = p[j + 1];
-            const len = docs[local].lens[f];
-            const g = s.base + local;
+            const g = base + local;
             if (scores[g] === 0) touched.push(g);
-            scores[g] += boost * idf * (BM25.d + (tf * (BM25.k + 1)) / (tf + BM25.k * (1 - BM25.b + (BM25.b * len) / avg)));
+            scores[g] += boost * (BM25.d + (tf * (k1 + 1)) / (tf + k0 + kb * lens[local]));
             if (stamps[g] !== stamp) {
               stamps[g] = stamp;
               matched[g]++;
             }
           }
-        });
+        }
       }
     }
     const top = topK(touched, (g) => scores[g] * matched[g], k);

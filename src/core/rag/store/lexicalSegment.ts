@@ -29,6 +29,8 @@ const MAGIC = 0x314c5953; // "SYL1" little-endian
 
 export interface SegmentView {
   readonly docs: DocRecord[];
+  /** Term counts of field f per document (typed arrays when sealed: the query's hot loop reads them). */
+  readonly lens: ArrayLike<number>[];
   /** Postings for a key as [doc, tf, doc, tf, …] with segment-local doc numbers, ascending. */
   postings(key: string): ArrayLike<number> | undefined;
   keys(): Iterable<string>;
@@ -37,12 +39,14 @@ export interface SegmentView {
 /** The segment that receives new chunks. */
 export class MemorySegment implements SegmentView {
   readonly docs: DocRecord[] = [];
+  readonly lens: number[][] = [[], [], []];
   private readonly lists = new Map<string, number[]>();
   pairs = 0;
 
   add(doc: DocRecord, fieldTerms: string[][]): number {
     const local = this.docs.length;
     this.docs.push(doc);
+    for (let f = 0; f < FIELDS; f++) this.lens[f].push(doc.lens[f]);
     for (let f = 0; f < FIELDS; f++) {
       const counts = new Map<string, number>();
       for (const t of fieldTerms[f]) counts.set(t, (counts.get(t) ?? 0) + 1);
@@ -68,6 +72,8 @@ export class MemorySegment implements SegmentView {
 
 /** An immutable segment backed by one buffer (its file content). */
 export class SealedSegment implements SegmentView {
+  readonly lens: Uint32Array[];
+
   private constructor(
     readonly docs: DocRecord[],
     private readonly keyList: string[],
@@ -76,7 +82,9 @@ export class SealedSegment implements SegmentView {
     /** Size of the encoded form in bytes. */
     readonly bytes: number,
     readonly buffer: Buffer,
-  ) {}
+  ) {
+    this.lens = [0, 1, 2].map((f) => Uint32Array.from(docs, (d) => d.lens[f]));
+  }
 
   /** Keys are stored sorted: a binary search, so loading builds no hash map of every term. */
   postings(key: string): Uint32Array | undefined {
