@@ -21,6 +21,10 @@ const MANIFEST = 'manifest.json';
 /** The memory segment is sealed (compacted to typed arrays) at this many chunks. */
 const SEAL_DOCS = 2048;
 const FIELD_BOOST = [1, 3, 2];
+/** Segments are not merged past this many live chunks (bounds a merge's memory, as Lucene's max merged segment size does). */
+const MAX_MERGE_DOCS = 16_384;
+/** Above this many segments, merging goes on regardless of size. */
+const MAX_SEGMENTS = 32;
 const BM25 = { k: 1.2, b: 0.7, d: 0.5 };
 
 /** What the index knows about one file: its content hash and stat, and its chunk ids. */
@@ -303,7 +307,8 @@ export class LexicalIndex {
       const n = this.segs.length;
       if (n < 2) break;
       const [prev, last] = [this.segs[n - 2], this.segs[n - 1]];
-      if (last.liveCount * 2 < prev.liveCount && n <= 12) break;
+      const similar = last.liveCount * 2 >= prev.liveCount && prev.liveCount + last.liveCount <= MAX_MERGE_DOCS;
+      if (!similar && n <= MAX_SEGMENTS) break;
       const merged = this.rewrite([prev, last]);
       this.segs.splice(n - 2, 2, ...(merged ? [merged] : []));
     }

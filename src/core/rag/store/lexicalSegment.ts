@@ -170,7 +170,10 @@ export function encodeSegment(sources: { view: SegmentView; live: (local: number
   const offsets = new Uint32Array(keys.length + 1);
   for (let i = 0; i < keys.length; i++) offsets[i + 1] = offsets[i] + counts[i];
   Buffer.from(offsets.buffer).copy(out, pos + 4);
-  const data = new Uint32Array(pairs * 2);
+  // Postings are written straight into the output (no second copy of the largest part).
+  const dataStart = pos + 4 + (keys.length + 1) * 4;
+  const direct = (out.byteOffset + dataStart) % 4 === 0;
+  const data = direct ? new Uint32Array(out.buffer, out.byteOffset + dataStart, pairs * 2) : new Uint32Array(pairs * 2);
   let w = 0;
   for (const key of keys) {
     sources.forEach(({ view }, s) => {
@@ -185,6 +188,6 @@ export function encodeSegment(sources: { view: SegmentView; live: (local: number
       }
     });
   }
-  Buffer.from(data.buffer).copy(out, pos + 4 + (keys.length + 1) * 4);
+  if (!direct) Buffer.from(data.buffer).copy(out, dataStart);
   return out;
 }

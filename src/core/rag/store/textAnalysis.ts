@@ -55,7 +55,7 @@ function stemOf(term: string): string {
   if (s === undefined) {
     // Porter2 keeps a final "e" in some forms only (queue → queue, queued → queu): drop it always.
     s = /^[a-z]+$/.test(term) && term.length > 3 ? stem(term).replace(/(.{3,})e$/, '$1') : term;
-    if (memo.size > 200_000) memo.clear();
+    if (memo.size > 50_000) memo.clear();
     memo.set(term, s);
   }
   return s;
