@@ -4,7 +4,7 @@
  * into a real supervised Chroma server; each embedding call leaves a ledger record and a trace.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -129,6 +129,15 @@ describe('switchyard index / search through the router (fake /v1/embeddings, rea
     const res = JSON.parse(s.out());
     assert.equal(res.hits[0].path, 'a.go');
     assert.equal(res.hits[0].vectorRank, null);
+    const v = io(other);
+    assert.equal(await searchCommand.run(['parse flags', '--dir', other, '--retrievers', 'vector'], v, async () => c), 1);
+    assert.match(v.err(), /--retrievers vector needs vectors, but the index is lexical-only/);
+    await assert.rejects(searchCommand.run(['parse flags', '--dir', other, '--retrievers', 'bm25'], io(other), async () => c), /--retrievers must be one of hybrid, lexical, vector, got "bm25"/);
+    symlinkSync(join(other, 'a.go'), join(other, 'alias.go'));
+    const again = io(other);
+    assert.equal(await indexCommand.run(['--dir', other], again, async () => c), 0);
+    assert.equal(JSON.parse(again.out()).skipped.symlinks, 1);
+    assert.match(again.err(), /not indexed: 1 symbolic link \(not followed\)/);
     rmSync(other, { recursive: true, force: true });
   });
 
