@@ -51,7 +51,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Switch
   area('cost report', () => registerCostReport(services, panel ? { showUsage: () => panel.showTab('usage') } : {}));
 
   // Seams between areas: @workspace retrieval, the MCP tool loop, MCP resources and approvals in chat.
-  if (panel) area('chat wiring', () => connectPanel(panel, { workspaceSearch: search, mcp }));
+  if (panel) area('chat wiring', () => connectPanel(services, panel, { workspaceSearch: search, mcp }));
   area('VS Code Chat', () => registerVsCodeChat(services, { search, mcp }));
 
   logger.info(`Switchyard ${String(context.extension.packageJSON.version ?? '')} activated; data in ${context.globalStorageUri.fsPath}`);

@@ -37,6 +37,8 @@ export const modelSchema = z.object({
   fimTemplate: z.string().optional(),
   /** Overrides the catalog price for this model. */
   price: priceSchema.optional(),
+  /** Whether the model can call tools; default: yes on OpenAI and Anthropic, no on OpenAI-compatible servers (many local models cannot). */
+  tools: z.boolean().optional(),
 });
 export type ModelConfig = z.infer<typeof modelSchema>;
 
@@ -143,6 +145,13 @@ export const configSchema = z.object({
 });
 
 export type SwitchyardConfig = z.infer<typeof configSchema>;
+
+/** Whether a configured model is offered tools (its `tools` setting, else by provider kind). */
+export function canCallTools(config: SwitchyardConfig, modelName: string): boolean {
+  const model = config.models[modelName];
+  if (!model) return false;
+  return model.tools ?? config.providers[model.provider]?.kind !== 'openai-compatible';
+}
 export type ConfigInput = z.input<typeof configSchema>;
 
 /** Formats zod issues as "routes.chat[1]: unknown model "x" (…)" lines. */

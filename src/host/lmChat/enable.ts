@@ -12,7 +12,9 @@ import { LM_VENDOR } from './provider';
 export const MANAGE_CHAT_COMMAND = 'workbench.action.chat.manage';
 const OPEN_CHAT_COMMAND = 'workbench.action.chat.open';
 /** Closes the modal editor the manage step opens (older builds open a normal editor). */
-const CLOSE_COMMANDS = ['workbench.action.closeModalEditor', 'workbench.action.closeActiveEditor'];
+const CLOSE_MODAL_COMMAND = 'workbench.action.closeModalEditor';
+/** The title of the editor the manage step opens. */
+const MANAGE_EDITOR_LABEL = /language models/i;
 const ENABLED_KEY = 'switchyard.vscodeChat.enabledOnce';
 
 async function pickEntry(entries: LmModelEntry[], preselect?: string): Promise<LmModelEntry | undefined> {
@@ -24,6 +26,21 @@ async function pickEntry(entries: LmModelEntry[], preselect?: string): Promise<L
     { title: 'Which Switchyard model should VS Code Chat use?', placeHolder: 'Routes fall back to their next model when one fails' },
   );
   return picked?.entry;
+}
+
+/** Closes the "Language Models" editor the manage step opened (it opens a moment after the command returns). */
+async function closeManageEditor(commands: string[]): Promise<void> {
+  const deadline = Date.now() + 5000;
+  while (Date.now() < deadline) {
+    const tabs = vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => MANAGE_EDITOR_LABEL.test(t.label));
+    if (tabs.length) {
+      await vscode.window.tabGroups.close(tabs);
+      return;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  // A modal editor that is not among the tab groups.
+  if (commands.includes(CLOSE_MODAL_COMMAND)) await vscode.commands.executeCommand(CLOSE_MODAL_COMMAND);
 }
 
 /** Runs the enable step (when not done yet or `force`), then opens Agent mode with the chosen model. */
@@ -61,8 +78,7 @@ export async function useInVsCodeChat(services: HostServices, options: { modelId
       );
     }
     await vscode.commands.executeCommand(MANAGE_CHAT_COMMAND);
-    const close = CLOSE_COMMANDS.find((c) => commands.includes(c));
-    if (close) await vscode.commands.executeCommand(close);
+    await closeManageEditor(commands);
     await services.context.globalState.update(ENABLED_KEY, true);
   }
   // modelSelector picks the model in the Chat view; an older build ignores it and keeps its pick.

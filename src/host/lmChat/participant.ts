@@ -5,10 +5,8 @@
  */
 import * as vscode from 'vscode';
 import type { ResolvedContext } from '../../core/chat/prompt';
-import { routerTurnRunner, type TurnRunner } from '../../core/chat/turn';
-import { toolLoopTurnRunner } from '../../core/chat/toolLoop';
-import { hubToolSource } from '../../core/mcp/toolSource';
 import type { RouterResult } from '../../core/router/types';
+import { createChatTurnRunner } from '../chatTurnRunner';
 import type { HostServices } from '../hostServices';
 import type { McpHostHandle } from '../mcp/index';
 import type { WorkspaceSearch } from '../rag/register';
@@ -100,20 +98,7 @@ function isLocalProvider(services: HostServices, providerName: string | undefine
 export function registerParticipant(services: HostServices, deps: ParticipantDeps): vscode.Disposable {
   if (typeof vscode.chat?.createChatParticipant !== 'function') return new vscode.Disposable(() => undefined);
 
-  const turnRunner = (): TurnRunner => {
-    const mcp = deps.mcp;
-    if (!mcp) return routerTurnRunner(() => services.core.router);
-    return toolLoopTurnRunner({
-      router: () => services.core.router,
-      tools: () => hubToolSource(mcp.hub),
-      // Calls from VS Code's Chat are not cards in Switchyard's panel: the policy's modal asks.
-      approve: (req, signal) => mcp.approval.approve(req, signal),
-      maxRounds: () => services.core.config.mcp.maxToolRounds,
-      tracer: () => services.core.tracer,
-      logger: services.logger,
-      feature: FEATURE_VSCODE_CHAT,
-    });
-  };
+  const runTurn = createChatTurnRunner(services, { mcp: deps.mcp, search: deps.search, feature: FEATURE_VSCODE_CHAT });
 
   const handler: vscode.ChatRequestHandler = async (request, context, stream, token) => {
     const { turns, metadata } = historyOf(context);
@@ -156,7 +141,7 @@ export function registerParticipant(services: HostServices, deps: ParticipantDep
     const cancel = token.onCancellationRequested(() => controller.abort());
     let result: RouterResult;
     try {
-      const run = turnRunner()({
+      const run = runTurn({
         messages: participantMessages({ command: request.command, question: request.prompt, history: turns, contexts }),
         model: picked?.target.model,
         signal: controller.signal,
