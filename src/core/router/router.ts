@@ -26,6 +26,7 @@ import {
   ATTR_GEN_AI_USAGE_INPUT_TOKENS,
   ATTR_GEN_AI_USAGE_OUTPUT_TOKENS,
   ATTR_SWITCHYARD_ATTEMPT,
+  ATTR_SWITCHYARD_ATTEMPTS,
   ATTR_SWITCHYARD_BUDGET_LEVEL,
   ATTR_SWITCHYARD_CACHE_SAVINGS_USD,
   ATTR_SWITCHYARD_COST_USD,
@@ -41,6 +42,7 @@ import {
   ATTR_SWITCHYARD_ROUTE,
   ATTR_SWITCHYARD_STATUS,
   ATTR_SWITCHYARD_TASK,
+  ATTR_SWITCHYARD_TOOL_CALLS,
   ATTR_SWITCHYARD_TTFT_MS,
 } from '../trace/attributes';
 import type { Span, Tracer } from '../trace/types';
@@ -416,13 +418,13 @@ export function createRouter(deps: RouterDeps): ManagedRouter {
       ...(vectors ? { vectors } : {}),
     };
 
-    span.setAttributes({ ...usageAttributes(state.usage), [ATTR_SWITCHYARD_STATUS]: status, 'switchyard.attempts': state.attempts.length, [ATTR_SWITCHYARD_LATENCY_MS]: latencyMs });
+    span.setAttributes({ ...usageAttributes(state.usage), [ATTR_SWITCHYARD_STATUS]: status, [ATTR_SWITCHYARD_ATTEMPTS]: state.attempts.length, [ATTR_SWITCHYARD_LATENCY_MS]: latencyMs });
     if (state.cacheSavingsUsd !== null && state.cacheSavingsUsd > 0) span.setAttribute(ATTR_SWITCHYARD_CACHE_SAVINGS_USD, state.cacheSavingsUsd);
     if (finalModel) span.setAttributes({ [ATTR_GEN_AI_REQUEST_MODEL]: finalModel.id, [ATTR_SWITCHYARD_MODEL]: finalModel.name, [ATTR_SWITCHYARD_PROVIDER]: finalModel.providerName });
     if (state.costUsd !== null) span.setAttribute(ATTR_SWITCHYARD_COST_USD, state.costUsd);
     if (state.ttftMs !== undefined) span.setAttribute(ATTR_SWITCHYARD_TTFT_MS, state.ttftMs);
     if (state.text) span.setAttribute(ATTR_SWITCHYARD_RESPONSE, state.text);
-    if (toolCalls.length) span.setAttribute('switchyard.tool_calls', JSON.stringify(toolCalls));
+    if (toolCalls.length) span.setAttribute(ATTR_SWITCHYARD_TOOL_CALLS, JSON.stringify(toolCalls));
     span.setStatus(status === 'error' ? 'error' : 'ok', finalError?.message);
     span.end();
 
