@@ -47,7 +47,8 @@
  *         includes the cached parts), written in each provider's convention (OpenAI prompt_tokens with
  *         prompt_tokens_details.cached_tokens; Anthropic input_tokens EXCLUDING cache_read_input_tokens and
  *         cache_creation_input_tokens). `wireUsage` sends an object verbatim instead (e.g. DeepSeek's
- *         prompt_cache_hit_tokens; for Anthropic it is merged into message_start's usage).
+ *         prompt_cache_hit_tokens; for Anthropic it is merged into message_start's usage). `omitUsage`
+ *         (OpenAI) sends no usage chunk although the request asked for one.
  *     finish: 'stop' | 'length' | 'tool_calls' | 'content_filter' (default: stop, or tool_calls with calls).
  *   Timing (reply steps): delayMs (before the status line), firstChunkDelayMs (after headers, before the
  *     first chunk: time to first token), chunkDelayMs (between chunks).
@@ -120,6 +121,8 @@ export interface ReplyOptions {
   finish?: 'stop' | 'length' | 'tool_calls' | 'content_filter';
   usage?: FakeUsage;
   wireUsage?: Record<string, unknown>;
+  /** OpenAI: send no usage chunk even when `stream_options.include_usage` asks for one. */
+  omitUsage?: boolean;
   delayMs?: number;
   firstChunkDelayMs?: number;
   chunkDelayMs?: number;
@@ -700,7 +703,7 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
     if (await beforeChunk(ctx, step, written, fault)) return;
     write(chunk(chat ? {} : '', p.finish));
     const opts = b.stream_options as { include_usage?: boolean } | undefined;
-    if (opts?.include_usage) write({ ...chunk(chat ? {} : '', null), choices: [], usage: step.wireUsage ?? openaiUsage(p.usage) });
+    if (opts?.include_usage && !step.omitUsage) write({ ...chunk(chat ? {} : '', null), choices: [], usage: step.wireUsage ?? openaiUsage(p.usage) });
     res.write('data: [DONE]\n\n');
     res.end();
   }

@@ -67,7 +67,10 @@ export type FinishReason = 'stop' | 'length' | 'tool_calls' | 'content_filter' |
 export type ModelEvent =
   | { type: 'text'; text: string }
   | { type: 'tool_call_delta'; index: number; id?: string; name?: string; argumentsDelta: string }
-  | { type: 'usage'; usage: Usage }
+  /** `partial`: what the provider had reported when the stream broke off (e.g. Anthropic's message_start). */
+  | { type: 'usage'; usage: Usage; partial?: boolean }
+  /** The provider sent usage that cannot be believed (negative, absurd, not a number): the cost is unknown. */
+  | { type: 'usage_invalid'; reason: string }
   | { type: 'finish'; reason: FinishReason }
   | { type: 'error'; error: ModelError };
 
@@ -90,6 +93,10 @@ export interface ResolvedModel {
 export interface EmbeddingResult {
   vectors: number[][];
   usage: Usage;
+  /** The provider's usage was refused (see usage.ts): the cost is unknown. */
+  invalidUsage?: string;
+  /** The provider sent no usage: the router counts it locally. */
+  usageMissing?: boolean;
 }
 
 export interface ModelAdapter {
