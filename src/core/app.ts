@@ -84,13 +84,8 @@ export async function createCoreServices(opts: CreateCoreOptions): Promise<AppSe
     ? createOtlpExporter({ endpoint: config.trace.otlpEndpoint, headers: config.trace.otlpHeaders, logger, serviceVersion: opts.version })
     : undefined;
   const tracer = createTracer({ store: traceStore, clock, recordBodies: config.trace.recordBodies, exporter, logger });
+  // The spend is read lazily (router gate, status bar): building the core reads no ledger.
   const budget = new BudgetTracker(config.budget, ledger, clock);
-  try {
-    await budget.load();
-  } catch (err) {
-    // An unreadable ledger must not stop the assistant: the budget starts from zero instead.
-    logger.warn(`Could not read the usage ledger for the budget: ${err instanceof Error ? err.message : String(err)}`);
-  }
 
   const adapters = new Map<string, { key: string | undefined; adapter: ModelAdapter }>();
   async function adapterFor(providerName: string): Promise<ModelAdapter> {
@@ -136,7 +131,7 @@ export async function createCoreServices(opts: CreateCoreOptions): Promise<AppSe
       disposed = true;
       adapters.clear();
       // Traces already handed to the store / exporter are written out before the process ends.
-      await Promise.allSettled([traceStore.flush(), ledger.flush(), exporter?.shutdown?.()]);
+      await Promise.allSettled([traceStore.flush(), ledger.close(), exporter?.shutdown?.()]);
     },
   };
 }
