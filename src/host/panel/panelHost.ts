@@ -52,6 +52,9 @@ interface Connection {
   ready: boolean;
 }
 
+/** Traces listed when the Traces tab opens: a page from the store, read from its file. */
+const TRACE_PAGE = 200;
+
 class PanelController implements vscode.WebviewViewProvider, vscode.WebviewPanelSerializer {
   readonly chat: ChatService;
   readonly broker: ApprovalBroker;
@@ -401,24 +404,24 @@ class PanelController implements vscode.WebviewViewProvider, vscode.WebviewPanel
       case 'usage/export':
         return this.exportUsage(msg.format, msg.rangeDays);
       case 'traces/request': {
-        const traces = this.services.core.traceStore.list().slice(0, 500).map(summarizeTrace);
+        const traces = (await this.services.core.traceStore.page(0, TRACE_PAGE)).map(summarizeTrace);
         this.post(conn, { type: 'traces/list', traces });
         return;
       }
       case 'traces/get': {
-        const trace = this.services.core.traceStore.get(msg.traceId);
+        const trace = await this.services.core.traceStore.find(msg.traceId);
         this.post(conn, { type: 'traces/detail', traceId: msg.traceId, trace: trace ?? null, prices: trace ? this.pricesOf(trace) : undefined });
         return;
       }
       case 'traces/copy': {
-        const trace = this.services.core.traceStore.get(msg.traceId);
+        const trace = await this.services.core.traceStore.find(msg.traceId);
         if (!trace) throw new Error(`Trace ${msg.traceId} is no longer in the store.`);
         await vscode.env.clipboard.writeText(JSON.stringify(trace, null, 2));
         this.post(conn, { type: 'toast', level: 'info', text: 'Trace copied as JSON.' });
         return;
       }
       case 'traces/openRaw': {
-        const trace = this.services.core.traceStore.get(msg.traceId);
+        const trace = await this.services.core.traceStore.find(msg.traceId);
         if (!trace) throw new Error(`Trace ${msg.traceId} is no longer in the store.`);
         const doc = await vscode.workspace.openTextDocument({ language: 'json', content: JSON.stringify(trace, null, 2) });
         await vscode.window.showTextDocument(doc, { preview: true, viewColumn: vscode.ViewColumn.Active });
