@@ -78,7 +78,7 @@ function makeRecord(i: number, timeMs: number, rand: () => number): LedgerRecord
   return { v: 1, traceId, time, feature: 'rag', task: 'embedding', workspace: '/home/dev/app', route: ['embed'], model: 'embed', modelId: 'text-embedding-3-small', provider: 'openai', attempts: [attempt('embed', 'text-embedding-3-small', 'openai', 120)], usage: { inputTokens: input, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0 }, costUsd: Number(((input * 0.02) / 1e6).toFixed(9)), status: 'ok', latencyMs: 120 };
 }
 
-async function generateLedger(file: string, count: number): Promise<void> {
+export async function generateLedger(file: string, count: number): Promise<void> {
   const rand = rng(count);
   const end = Date.now();
   const start = end - 180 * DAY_MS;
@@ -124,7 +124,7 @@ const cpuMs = (since: NodeJS.CpuUsage) => {
 };
 
 /** A full trace store: `count` traces of about `bytes` each (the default bound is 500 traces / 20 MB). */
-function generateTraces(file: string, count = 500, bytes = 40_000): void {
+export function generateTraces(file: string, count = 500, bytes = 40_000): void {
   const lines: string[] = [];
   for (let i = 0; i < count; i++) {
     const traceId = i.toString(16).padStart(32, '0');

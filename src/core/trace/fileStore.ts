@@ -139,7 +139,9 @@ export class FileTraceStore implements TraceStore {
     return this.entries ?? [];
   }
 
-  private async openHandle(): Promise<FileHandle> {
+  /** The append handle; with `check`, reopened when the file it points to is no longer at the path. */
+  private async openHandle(check = true): Promise<FileHandle> {
+    if (this.handle && !check) return this.handle;
     if (this.handle) {
       const { nlink } = await this.handle.stat();
       if (nlink > 0) return this.handle;
@@ -160,8 +162,16 @@ export class FileTraceStore implements TraceStore {
 
   /** Appends one line; a file that does not end in "\n" (a torn line after a crash) gets one first. */
   private async append(traceId: string, line: string): Promise<void> {
-    const handle = await this.openHandle();
-    const { size } = await handle.stat();
+    let handle = await this.openHandle(false);
+    let stat = await handle.stat();
+    if (stat.nlink === 0) {
+      // Replaced (another window compacted it) or deleted: follow the path.
+      await this.closeHandle();
+      this.entries = undefined;
+      handle = await this.openHandle(false);
+      stat = await handle.stat();
+    }
+    const { size } = stat;
     let prefix = '';
     if (size > 0 && size !== this.knownEnd) {
       const last = Buffer.alloc(1);
