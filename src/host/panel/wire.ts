@@ -10,7 +10,7 @@ export function connectPanel(services: HostServices, panel: PanelApi, parts: { w
   panel.setTurnRunner(createChatTurnRunner(services, { mcp: parts.mcp, search: parts.workspaceSearch }));
   if (parts.workspaceSearch) {
     const ws = parts.workspaceSearch;
-    panel.setContextResolver('workspace', workspaceResolver((q, o) => ws.search(q, o)));
+    panel.setContextResolver('workspace', workspaceResolver((q, o) => ws.search(q, o), { rewrite: (q, signal, span) => ws.rewrite(q, signal, span) }));
   }
   if (parts.mcp) {
     const mcp = parts.mcp;
