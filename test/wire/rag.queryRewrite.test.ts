@@ -54,7 +54,8 @@ describe('rag query rewriting (router → openai SDK → fake provider)', functi
     assert.equal(await rewriter.rewrite(`  ${q.toUpperCase()} `, { parentSpan: root }), `  ${q.toUpperCase()} \ndedupeInflight pendingRequests requestKey`);
     root.end();
     assert.equal(fake.count({ model: 'local-chat' }), 1, 'the second question came from the cache');
-    const trace = core.traceStore.list().find((t) => t.traceId === root.traceId)!;
+    await core.traceStore.flush();
+    const trace = (await core.traceStore.find(root.traceId))!;
     const spans = trace.spans.filter((s) => s.name === 'rag.rewrite');
     assert.equal(spans.length, 2);
     assert.deepEqual(spans.map((s) => s.attributes['switchyard.rag.rewrite.cached']), [false, true]);
@@ -72,7 +73,7 @@ describe('rag query rewriting (router → openai SDK → fake provider)', functi
     assert.equal(await rewriter.rewrite('how are cookies parsed', { parentSpan: root }), 'how are cookies parsed');
     assert.ok(Date.now() - started < 2500, 'it did not wait for the slow model');
     root.end();
-    const span = core.traceStore.list().find((t) => t.traceId === root.traceId)!.spans.find((s) => s.name === 'rag.rewrite')!;
+    const span = (await core.traceStore.find(root.traceId))!.spans.find((s) => s.name === 'rag.rewrite')!;
     assert.equal(span.status, 'error');
     assert.match(span.statusMessage ?? '', /no answer within 300 ms/);
     assert.equal(span.attributes['switchyard.rag.rewrite.timed_out'], true);

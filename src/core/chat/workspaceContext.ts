@@ -5,6 +5,7 @@
 import type { SearchOptions, SearchResponse } from '../rag/indexer';
 import type { ContextResolver } from './service';
 import type { ResolvedContext } from './prompt';
+import { CHUNK_EVENT } from '../trace/attributes';
 import type { Span } from '../trace/types';
 
 export interface WorkspaceContextOptions {
@@ -30,7 +31,9 @@ export function workspaceResolver(search: (query: string, opts?: SearchOptions) 
       const c = hit.chunk;
       const source = [hit.vectorRank !== undefined ? 'vector' : '', hit.lexicalRank !== undefined ? 'bm25' : ''].filter(Boolean).join('+') || res.mode;
       const kept = used + c.text.length <= maxChars;
-      span?.addEvent('chunk', { path: c.path, startLine: c.startLine, endLine: c.endLine, score: hit.score, source, kept });
+      span?.addEvent(CHUNK_EVENT.name, {
+        [CHUNK_EVENT.path]: c.path, [CHUNK_EVENT.startLine]: c.startLine, [CHUNK_EVENT.endLine]: c.endLine, [CHUNK_EVENT.score]: hit.score, [CHUNK_EVENT.source]: source, [CHUNK_EVENT.kept]: kept,
+      });
       if (!kept) continue;
       used += c.text.length;
       out.push({ kind: 'workspace', title: `${c.path}:${c.startLine}-${c.endLine}${c.symbol ? ` (${c.symbol})` : ''}`, language: c.language === 'text' ? undefined : c.language, content: c.text });

@@ -19,6 +19,14 @@ import { loadManifest, saveManifest, emptyManifest, type VectorManifest } from '
 import { walkWorkspace, isIndexable, emptyWalkReport, looksBinary, HARD_MAX_FILE_BYTES, type WalkOptions } from './walk/walker';
 import { generatedReason } from './walk/generated';
 import type { Chunk, Embedder, IndexProgress, IndexState, IndexSummary, SearchHit, VectorStore, WalkedFile } from './types';
+import {
+  ATTR_SWITCHYARD_RAG_HITS,
+  ATTR_SWITCHYARD_RAG_HIT_COUNT,
+  ATTR_SWITCHYARD_RAG_K,
+  ATTR_SWITCHYARD_RAG_MODE,
+  ATTR_SWITCHYARD_RAG_RETRIEVERS,
+  ATTR_SWITCHYARD_RAG_WARNING,
+} from '../trace/attributes';
 
 export interface RagIndexOptions {
   root: string;
@@ -465,15 +473,15 @@ export class RagIndex {
 
   /** Hybrid search: BM25 and vector candidates fused by RRF; lexical-only when vectors are unavailable. */
   async search(query: string, opts: SearchOptions = {}): Promise<SearchResponse> {
-    const span = opts.parentSpan?.child('retrieval', { 'switchyard.rag.k': opts.k ?? 10, 'switchyard.rag.retrievers': opts.retrievers ?? 'hybrid' });
+    const span = opts.parentSpan?.child('retrieval', { [ATTR_SWITCHYARD_RAG_K]: opts.k ?? 10, [ATTR_SWITCHYARD_RAG_RETRIEVERS]: opts.retrievers ?? 'hybrid' });
     try {
       const res = await this.searchInner(query, opts, span);
       span?.setAttributes({
-        'switchyard.rag.mode': res.mode,
-        'switchyard.rag.hit_count': res.hits.length,
-        'switchyard.rag.hits': res.hits.map((h) => `${h.chunk.path}:${h.chunk.startLine}-${h.chunk.endLine}`),
+        [ATTR_SWITCHYARD_RAG_MODE]: res.mode,
+        [ATTR_SWITCHYARD_RAG_HIT_COUNT]: res.hits.length,
+        [ATTR_SWITCHYARD_RAG_HITS]: res.hits.map((h) => `${h.chunk.path}:${h.chunk.startLine}-${h.chunk.endLine}`),
       });
-      if (res.warning) span?.setAttribute('switchyard.rag.warning', res.warning);
+      if (res.warning) span?.setAttribute(ATTR_SWITCHYARD_RAG_WARNING, res.warning);
       span?.setStatus('ok');
       return res;
     } catch (err) {

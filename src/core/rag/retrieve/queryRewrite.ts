@@ -11,6 +11,7 @@ import type { Logger } from '../../logger';
 import { candidateNames } from '../../router/candidates';
 import type { Router } from '../../router/types';
 import type { Span } from '../../trace/types';
+import { ATTR_SWITCHYARD_RAG_REWRITE_CACHED, ATTR_SWITCHYARD_RAG_REWRITE_MODEL, ATTR_SWITCHYARD_RAG_REWRITE_REASON, ATTR_SWITCHYARD_RAG_REWRITE_TERMS, ATTR_SWITCHYARD_RAG_REWRITE_TIMED_OUT } from '../../trace/attributes';
 
 export type QueryRewriteSetting = 'auto' | 'on' | 'off';
 
@@ -74,14 +75,14 @@ export class QueryRewriter {
     const { router, config } = this.deps.core();
     const allowed = rewriteAllowed(config, opts.model);
     if (!allowed.allowed) return question;
-    const span = opts.parentSpan?.child('rag.rewrite', { 'switchyard.rag.rewrite.reason': allowed.reason });
+    const span = opts.parentSpan?.child('rag.rewrite', { [ATTR_SWITCHYARD_RAG_REWRITE_REASON]: allowed.reason });
     const key = question.trim().toLowerCase();
     try {
       const cached = this.cache.get(key);
       if (cached !== undefined) {
         this.cache.delete(key);
         this.cache.set(key, cached); // most recently used last
-        span?.setAttributes({ 'switchyard.rag.rewrite.cached': true, 'switchyard.rag.rewrite.terms': cached });
+        span?.setAttributes({ [ATTR_SWITCHYARD_RAG_REWRITE_CACHED]: true, [ATTR_SWITCHYARD_RAG_REWRITE_TERMS]: cached });
         span?.setStatus('ok');
         return join(question, cached);
       }
@@ -99,7 +100,7 @@ export class QueryRewriter {
       opts.signal?.throwIfAborted();
       if (result.status !== 'ok') {
         const why = timeout.aborted ? `no answer within ${timeoutMs} ms` : (result.error?.message ?? result.status);
-        span?.setAttributes({ 'switchyard.rag.rewrite.cached': false, 'switchyard.rag.rewrite.timed_out': timeout.aborted });
+        span?.setAttributes({ [ATTR_SWITCHYARD_RAG_REWRITE_CACHED]: false, [ATTR_SWITCHYARD_RAG_REWRITE_TIMED_OUT]: timeout.aborted });
         span?.setStatus('error', why);
         this.deps.logger.debug(`RAG: query rewriting skipped (${why}); searching with the question as asked.`);
         return question;
@@ -107,7 +108,7 @@ export class QueryRewriter {
       const terms = cleanRewrite(result.text);
       this.cache.set(key, terms);
       if (this.cache.size > CACHE_SIZE) this.cache.delete(this.cache.keys().next().value as string);
-      span?.setAttributes({ 'switchyard.rag.rewrite.cached': false, 'switchyard.rag.rewrite.terms': terms, 'switchyard.rag.rewrite.model': result.model ?? '' });
+      span?.setAttributes({ [ATTR_SWITCHYARD_RAG_REWRITE_CACHED]: false, [ATTR_SWITCHYARD_RAG_REWRITE_TERMS]: terms, [ATTR_SWITCHYARD_RAG_REWRITE_MODEL]: result.model ?? '' });
       span?.setStatus('ok');
       return join(question, terms);
     } finally {
