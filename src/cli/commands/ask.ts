@@ -1,5 +1,6 @@
 /** `switchyard ask`: one routed model call, streamed to stdout, or one JSON object with --json. */
 import { ConfigError } from '../../core/config/schema';
+import type { LedgerWriteFailure } from '../../core/cost/ledgerFailure';
 import { candidateNames, noRouteError } from '../../core/router/candidates';
 import type { AttemptRecord, RouterResult } from '../../core/router/types';
 import { appServices } from '../app';
@@ -10,8 +11,8 @@ import { parseCommandArgs, readAll, UsageError, usd, write } from '../util';
 
 export const usage = 'ask [--task chat] [--model M] [--system TEXT] [--max-tokens N] [--config F] [--json] [--tools [--approve server/tool,…] [--workspace-servers]] "question"   (or pipe the question on stdin)';
 
-/** The --json shape: stable, documented in README. */
-export function jsonResult(result: RouterResult) {
+/** The --json shape: stable, documented in README. `ledgerError`: the call's spend could not be recorded. */
+export function jsonResult(result: RouterResult, ledgerFailure?: LedgerWriteFailure) {
   return {
     text: result.text,
     model: result.model ?? null,
@@ -27,6 +28,7 @@ export function jsonResult(result: RouterResult) {
     ...(result.usageSource && result.usageSource !== 'reported' ? { usageSource: result.usageSource } : {}),
     traceId: result.traceId,
     ...(result.status !== 'ok' && result.error ? { error: { kind: result.error.kind, message: result.error.message, ...(result.error.fix ? { fix: result.error.fix } : {}) } } : {}),
+    ...(ledgerFailure ? { ledgerError: { path: ledgerFailure.path, code: ledgerFailure.code ?? null, message: ledgerFailure.message, fix: ledgerFailure.fix } } : {}),
   };
 }
 
@@ -115,8 +117,12 @@ export const command: CliCommand = {
         }
       }
       const result = await stream.result;
+      // The record of this call must be on disk (or known lost) before the answer is reported.
+      await core.ledger.flush?.();
+      const ledgerFailure = core.ledger.writeFailure?.();
+      if (ledgerFailure) io.stderr.write(`switchyard ask: ${ledgerFailure.message} ${ledgerFailure.fix}\n`);
       if (values.json) {
-        await write(io.stdout, `${JSON.stringify(jsonResult(result))}\n`);
+        await write(io.stdout, `${JSON.stringify(jsonResult(result, ledgerFailure))}\n`);
       } else if (wroteText && !endsWithNewline) {
         await write(io.stdout, '\n');
       }

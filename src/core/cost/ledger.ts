@@ -7,6 +7,7 @@ import { dirname } from 'node:path';
 import { createInterface } from 'node:readline';
 import { formatConfigIssues } from '../config/schema';
 import { silentLogger, type Logger } from '../logger';
+import { describeLedgerFailure, type LedgerWriteFailure } from './ledgerFailure';
 import { ledgerRecordSchema, type Ledger, type LedgerFilter, type LedgerRecord } from './types';
 
 const NEWLINE = 0x0a;
@@ -18,6 +19,8 @@ export class JsonlLedger implements Ledger {
   /** Serialises this instance's appends so its records keep their order. */
   private queue: Promise<void> = Promise.resolve();
   private dirReady: Promise<unknown> | undefined;
+  private failure: LedgerWriteFailure | undefined;
+  private readonly failureListeners = new Set<(failure: LedgerWriteFailure) => void>();
 
   constructor(
     readonly filePath: string,
@@ -41,7 +44,23 @@ export class JsonlLedger implements Ledger {
       return Promise.reject(new Error(`Invalid ledger record (not written):\n${formatConfigIssues(parsed.error)}`));
     }
     const line = JSON.stringify(parsed.data);
-    const run = this.queue.then(() => this.write(line));
+    const run = this.queue.then(() => this.write(line)).then(
+      () => {
+        this.failure = undefined;
+      },
+      (err: unknown) => {
+        this.dirReady = undefined; // the folder may be fixed before the next append
+        this.failure = describeLedgerFailure(err, this.filePath, (this.failure?.lostRecords ?? 0) + 1);
+        for (const listener of this.failureListeners) {
+          try {
+            listener(this.failure);
+          } catch (e) {
+            this.logger.warn(`ledger failure listener threw: ${(e as Error).message}`);
+          }
+        }
+        throw err;
+      },
+    );
     this.queue = run.catch(() => undefined);
     return run;
   }
@@ -66,6 +85,15 @@ export class JsonlLedger implements Ledger {
     } finally {
       await handle.close();
     }
+  }
+
+  writeFailure(): LedgerWriteFailure | undefined {
+    return this.failure;
+  }
+
+  onWriteFailure(listener: (failure: LedgerWriteFailure) => void): () => void {
+    this.failureListeners.add(listener);
+    return () => this.failureListeners.delete(listener);
   }
 
   async flush(): Promise<void> {
