@@ -16,6 +16,8 @@ const TIME_FIELD = /"time":"([^"]+)"/;
 
 export class JsonlLedger implements Ledger {
   private lastSkipped = 0;
+  /** The skipped-line count last warned about. */
+  private warnedSkipped = 0;
   /** Serialises this instance's appends so its records keep their order. */
   private queue: Promise<void> = Promise.resolve();
   private dirReady: Promise<unknown> | undefined;
@@ -151,7 +153,9 @@ export class JsonlLedger implements Ledger {
       records.push(rec);
     }
     this.lastSkipped = skipped;
-    if (skipped > 0) this.logger.warn(`Usage ledger ${this.filePath}: skipped ${skipped} torn or invalid line(s); the other records are intact.`);
+    // Said once per count: start-up (budget) and a report both read the same file.
+    if (skipped > 0 && skipped !== this.warnedSkipped) this.logger.warn(`Usage ledger ${this.filePath}: skipped ${skipped} torn or invalid line(s); the other records are intact.`);
+    this.warnedSkipped = skipped;
     return records;
   }
 }
