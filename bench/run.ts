@@ -26,6 +26,8 @@ async function main(): Promise<void> {
   if (completion) benches.push({ name: 'completion', run: completion });
   const rag = await optional('./rag', 'benchRag');
   if (rag) benches.push({ name: 'rag', run: rag });
+  const redaction = await optional('./redaction', 'benchRedaction');
+  if (redaction) benches.push({ name: 'redaction', run: redaction });
 
   const results: Record<string, unknown> = {
     date: new Date().toISOString(),
