@@ -148,7 +148,36 @@ export type FakeStep =
   | { type: 'status'; status: number; body?: unknown; headers?: Record<string, string> }
   | { type: 'raw'; body: string; status?: number; headers?: Record<string, string> }
   | { type: 'hang' }
-  | { type: 'disconnect' };
+  | { type: 'disconnect' }
+  /** Picks a step by what the request carries (for agents whose call order is not fixed); static, so it crosses the control API. */
+  | { type: 'match'; cases: Array<{ when: FakeMatch; step: FakeStep }>; otherwise: FakeStep };
+
+/** Conditions of a `match` step; every given one must hold. */
+export interface FakeMatch {
+  /** The request offers tools. */
+  hasTools?: boolean;
+  /** The conversation holds a tool result (OpenAI `tool` message, Anthropic `tool_result` block). */
+  hasToolResult?: boolean;
+  /** The last user message's text contains this. */
+  lastUserIncludes?: string;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- wire bodies of both providers
+function matches(when: FakeMatch, body: any): boolean {
+  const messages: Array<{ role?: string; content?: unknown }> = Array.isArray(body?.messages) ? body.messages : [];
+  const blocks = (m: { content?: unknown }) => (Array.isArray(m.content) ? (m.content as Array<{ type?: string; text?: string }>) : []);
+  if (when.hasTools !== undefined && (Array.isArray(body?.tools) && body.tools.length > 0) !== when.hasTools) return false;
+  if (when.hasToolResult !== undefined) {
+    const has = messages.some((m) => m.role === 'tool' || blocks(m).some((b) => b.type === 'tool_result'));
+    if (has !== when.hasToolResult) return false;
+  }
+  if (when.lastUserIncludes !== undefined) {
+    const last = [...messages].reverse().find((m) => m.role === 'user');
+    const text = !last ? '' : typeof last.content === 'string' ? last.content : blocks(last).map((b) => b.text ?? '').join('');
+    if (!text.includes(when.lastUserIncludes)) return false;
+  }
+  return true;
+}
 
 export type FakeStepSource = FakeStep | ((req: RecordedRequest) => FakeStep);
 
@@ -277,7 +306,9 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
     const queue = scripts.get(model);
     const source = queue && queue.length > 0 ? queue.shift() : (defaults.get(model) ?? defaults.get('*'));
     if (!source) return undefined;
-    return typeof source === 'function' ? source(rec) : source;
+    const step = typeof source === 'function' ? source(rec) : source;
+    if (step.type !== 'match') return step;
+    return step.cases.find((c) => matches(c.when, rec.body))?.step ?? step.otherwise;
   }
 
   const server: Server = createServer((req, res) => {

@@ -77,6 +77,7 @@ describe('budget through the real core: real spend, real ledger', function () {
     });
     writeFileSync(join(dir, LEDGER_FILE), `${[record(1), record(2)].map((r) => JSON.stringify(r)).join('\n')}\n`);
     const core = await build(0.1);
+    await core.budget.ready(); // loading is lazy: the status bar and the router's gate wait for it
     assert.equal(core.budget.state().level, 'exceeded');
     assert.ok(Math.abs(core.budget.state().dailySpentUsd - 0.112) < 1e-9);
     const result = await core.router.complete(ask);
@@ -91,6 +92,7 @@ describe('budget through the real core: real spend, real ledger', function () {
     await before.router.complete(ask);
     await before.dispose();
     const after = await build(0.1);
+    await after.budget.ready();
     assert.equal(after.budget.state().level, 'exceeded');
     assert.equal((await after.router.complete(ask)).error?.kind, 'budget');
     assert.equal(fake.requests.length, 2);

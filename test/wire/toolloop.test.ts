@@ -109,7 +109,7 @@ describe('chat tool loop over the wire (router + fake provider + real MCP server
 
     assert.deepEqual(events.filter((e) => e.type.startsWith('tool_call')).map((e) => e.type), ['tool_call_requested', 'tool_call_approved', 'tool_call_result']);
     // One trace: the turn's root with both model calls and the tool call as children.
-    const trace = store.get(out.traceId!)!;
+    const trace = (await store.find(out.traceId!))!;
     const root = trace.spans.find((s) => !s.parentSpanId)!;
     const toolSpan = trace.spans.find((s) => s.name === 'execute_tool everything__get-sum')!;
     assert.equal(toolSpan.parentSpanId, root.spanId);

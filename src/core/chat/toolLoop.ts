@@ -13,8 +13,8 @@
  * ```
  * `toolLoopTurnRunner` wraps the same loop as the chat session's TurnRunner.
  */
-import { type ApprovalOutcome, type ApproveFn, type ToolApprovalRequest } from '../mcp/approval';
-import type { ToolInfo, ToolSource } from '../mcp/toolSource';
+import { type ApprovalOutcome, type ApproveFn, type ToolApprovalRequest } from '../tools/approval';
+import type { ToolInfo, ToolSource } from '../tools/toolSource';
 import { createArgumentValidator, type ArgumentValidator } from '../mcp/validate';
 import type { Logger } from '../logger';
 import { ModelError } from '../models/errors';

@@ -46,6 +46,8 @@ export const modelSchema = z.strictObject({
   fimTemplate: z.string().optional(),
   /** Overrides the catalog price for this model. */
   price: priceSchema.optional(),
+  /** Whether the model can call tools; default: yes on OpenAI and Anthropic, no on OpenAI-compatible servers (many local models cannot). */
+  tools: z.boolean().optional(),
 });
 export type ModelConfig = z.infer<typeof modelSchema>;
 
@@ -97,7 +99,8 @@ export const completionSettingsSchema = z.strictObject({
 export const ragSettingsSchema = z.strictObject({
   /** Empty: the extension runs a local Chroma server. A URL: use that server. */
   chromaUrl: z.string().url().optional(),
-  maxFileBytes: z.number().int().positive().default(512 * 1024),
+  /** Larger files are not indexed. Bounded (8 MiB) so one file cannot exhaust memory while it is chunked. */
+  maxFileBytes: z.number().int().positive().max(8 * 1024 * 1024, 'rag.maxFileBytes is at most 8388608 (8 MiB): larger files are generated or data, not code to search').default(512 * 1024),
   exclude: z.array(z.string()).default([]),
   /** How a remote server's token (SecretStorage "switchyard.rag.chromaToken" / env `chromaTokenEnv`) is sent. */
   chromaAuthHeader: z.enum(['Authorization', 'X-Chroma-Token']).default('Authorization'),
@@ -105,6 +108,10 @@ export const ragSettingsSchema = z.strictObject({
   chromaTokenEnv: z.string().default('SWITCHYARD_CHROMA_TOKEN'),
   /** Re-index changed files as they are saved, created, renamed or deleted. */
   watch: z.boolean().default(true),
+  /** @workspace chat questions rewritten into the code's vocabulary by the chat model before retrieval: auto = only for models served on this machine. */
+  queryRewrite: z.enum(['auto', 'on', 'off']).default('auto'),
+  /** The rewrite's time box; past it the question is searched as asked. */
+  queryRewriteTimeoutMs: z.number().int().min(100).max(60_000).default(4000),
   /** Shared index name on a remote server (teammates use the same); default: one per workspace folder. */
   collection: z.string().regex(/^[A-Za-z0-9._-]{1,40}$/, 'use 1-40 letters, digits, ".", "_" or "-"').optional(),
 });
@@ -152,6 +159,13 @@ export const configSchema = z.strictObject({
 });
 
 export type SwitchyardConfig = z.infer<typeof configSchema>;
+
+/** Whether a configured model is offered tools (its `tools` setting, else by provider kind). */
+export function canCallTools(config: SwitchyardConfig, modelName: string): boolean {
+  const model = config.models[modelName];
+  if (!model) return false;
+  return model.tools ?? config.providers[model.provider]?.kind !== 'openai-compatible';
+}
 export type ConfigInput = z.input<typeof configSchema>;
 
 /**

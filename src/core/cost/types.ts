@@ -1,6 +1,7 @@
 /** The cost vocabulary: catalog entries, ledger records and the seams the router writes to. */
 import { z } from 'zod';
 import type { LedgerWriteFailure } from './ledgerFailure';
+import type { UsageTotals } from './totals';
 
 export const catalogEntrySchema = z.object({
   provider: z.enum(['openai', 'anthropic', 'deepseek', 'mistral', 'google', 'local']),
@@ -75,8 +76,12 @@ export interface Ledger {
   writeFailure?(): LedgerWriteFailure | undefined;
   /** Called when an append fails (each time); returns an unsubscribe function. */
   onWriteFailure?(listener: (failure: LedgerWriteFailure) => void): () => void;
-  /** Every valid record (torn or invalid lines are skipped and counted). */
+  /** Every valid record (torn or invalid lines are skipped and counted). Big ledgers: records() or totals(). */
   read(filter?: LedgerFilter): Promise<LedgerRecord[]>;
+  /** The valid records in order, a batch at a time (memory stays at one batch). */
+  stream(filter?: LedgerFilter): AsyncIterable<LedgerRecord[]>;
+  /** Per-day totals of every record, current to the end of the ledger. */
+  totals(): Promise<UsageTotals>;
   /** Resolves when every append this instance accepted is on disk. */
   flush?(): Promise<void>;
 }

@@ -43,9 +43,14 @@ export function toAnthropicMessages(messages: ChatMessage[]): { system?: string;
       case 'system':
         if (m.content) system.push(m.content);
         break;
-      case 'user':
-        push('user', text(m.content));
+      case 'user': {
+        const images: ContentBlock[] = (m.images ?? []).map((img) => ({
+          type: 'image',
+          source: { type: 'base64', media_type: img.mimeType as Anthropic.Messages.Base64ImageSource['media_type'], data: img.dataBase64 },
+        }));
+        push('user', [...images, ...text(m.content)]);
         break;
+      }
       case 'assistant': {
         const blocks: ContentBlock[] = text(m.content);
         for (const c of m.toolCalls ?? []) blocks.push({ type: 'tool_use', id: c.id, name: c.name, input: parseArgs(c.arguments) });

@@ -85,7 +85,14 @@ export function toOpenAIMessages(messages: ChatMessage[]): OpenAI.Chat.ChatCompl
       case 'system':
         return { role: 'system', content: m.content };
       case 'user':
-        return { role: 'user', content: m.content };
+        if (!m.images?.length) return { role: 'user', content: m.content };
+        return {
+          role: 'user',
+          content: [
+            ...m.images.map((img) => ({ type: 'image_url' as const, image_url: { url: `data:${img.mimeType};base64,${img.dataBase64}` } })),
+            ...(m.content ? [{ type: 'text' as const, text: m.content }] : []),
+          ],
+        };
       case 'assistant':
         return m.toolCalls?.length
           ? {

@@ -8,9 +8,16 @@ export interface ToolCall {
   arguments: string;
 }
 
+/** An image in a user message (providers that take images: see the catalog's `vision`). */
+export interface ImageInput {
+  /** image/png, image/jpeg, image/gif or image/webp. */
+  mimeType: string;
+  dataBase64: string;
+}
+
 export type ChatMessage =
   | { role: 'system'; content: string }
-  | { role: 'user'; content: string }
+  | { role: 'user'; content: string; images?: ImageInput[] }
   | { role: 'assistant'; content: string; toolCalls?: ToolCall[] }
   | { role: 'tool'; toolCallId: string; name: string; content: string; isError?: boolean };
 

@@ -64,6 +64,8 @@ export interface PriceLookup {
 export interface BudgetGate {
   state(): { level: 'ok' | 'warning' | 'exceeded'; onExceed: 'warn' | 'block' | 'cheapest'; message?: string };
   add(costUsd: number | null, atMs?: number): void;
+  /** Resolves once the spend so far is known (read lazily, on the first call). */
+  ready?(): Promise<void>;
 }
 
 export interface RouterDeps {
@@ -337,6 +339,7 @@ export function createRouter(deps: RouterDeps): ManagedRouter {
     try {
       candidates = resolveCandidates(task, route.model);
       span.setAttribute(ATTR_SWITCHYARD_ROUTE, candidates.map((c) => c.name));
+      await deps.budget.ready?.();
       const gate = gateByBudget(candidates, span);
       for (const refused of gate.refused) {
         state.attempts.push({ model: refused.name, modelId: refused.id, provider: refused.providerName, status: 'skipped', errorClass: 'budget', reason: gate.message, latencyMs: 0 });

@@ -134,6 +134,13 @@ export const ATTR_SWITCHYARD_RAG_HIT_COUNT = 'switchyard.rag.hit_count';
 /** "path:start-end" of each hit. */
 export const ATTR_SWITCHYARD_RAG_HITS = 'switchyard.rag.hits';
 export const ATTR_SWITCHYARD_RAG_WARNING = 'switchyard.rag.warning';
+/** Why a question was (or was not) rewritten before retrieval. */
+export const ATTR_SWITCHYARD_RAG_REWRITE_REASON = 'switchyard.rag.rewrite.reason';
+export const ATTR_SWITCHYARD_RAG_REWRITE_CACHED = 'switchyard.rag.rewrite.cached';
+export const ATTR_SWITCHYARD_RAG_REWRITE_TIMED_OUT = 'switchyard.rag.rewrite.timed_out';
+export const ATTR_SWITCHYARD_RAG_REWRITE_MODEL = 'switchyard.rag.rewrite.model';
+/** Body: the search terms the model wrote for the question. */
+export const ATTR_SWITCHYARD_RAG_REWRITE_TERMS = 'switchyard.rag.rewrite.terms';
 
 /**
  * Attributes holding bodies (what the user, a model or a tool wrote): redacted structurally, cut
@@ -146,6 +153,7 @@ export const BODY_ATTRIBUTES: ReadonlySet<string> = new Set([
   ATTR_GEN_AI_TOOL_CALL_ARGUMENTS,
   ATTR_GEN_AI_TOOL_CALL_RESULT,
   ATTR_SWITCHYARD_RETRIEVAL_QUERY,
+  ATTR_SWITCHYARD_RAG_REWRITE_TERMS,
 ]);
 
 // ---- Span event attributes (short names the Traces tab reads on events) ----
