@@ -36,6 +36,7 @@ describe('ledger: failed writes are known and said', () => {
     await ledger.append(record);
     assert.equal(ledger.writeFailure(), undefined);
     assert.ok(existsSync(join(blocker, 'ledger.jsonl')));
+    await ledger.close();
   });
 
   it('ENOSPC: a full disk (/dev/full) is named as such', async function () {
