@@ -16,6 +16,7 @@ const BENCHES: Bench[] = [
   { name: 'rag', module: './rag', exportName: 'benchRag' },
   { name: 'ragScale', module: './ragScale', exportName: 'benchRagScale' },
   { name: 'ragQuality', module: './ragQuality', exportName: 'benchRagQuality' },
+  { name: 'redaction', module: './redaction', exportName: 'benchRedaction' },
 ];
 
 async function load(bench: Bench): Promise<() => Promise<Record<string, unknown>>> {

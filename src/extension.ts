@@ -16,6 +16,7 @@ import { connectPanel } from './host/panel/wire';
 import { registerRag, type WorkspaceSearch } from './host/rag/register';
 import { createHostSecrets } from './host/secrets';
 import { registerStatusBar } from './host/statusBar';
+import { registerLedgerAlerts } from './host/ledgerAlerts';
 
 /** The extension's API (returned from activate): used by end-to-end tests and other extensions. */
 export interface SwitchyardApi {
@@ -44,6 +45,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Switch
   area('Switch Model', () => registerSwitchModel(services));
   area('Set API Key', () => registerSetApiKey(services));
   area('status bar', () => registerStatusBar(services));
+  area('ledger alerts', () => registerLedgerAlerts(services));
   const search = area('workspace index', () => registerRag(services));
   area('inline completions', () => registerCompletion(services, { indexSnippets: search && ((query, signal) => search.snippets(query, signal)) }));
   const panel = area('panel', () => registerPanel(services));

@@ -13,7 +13,7 @@ import type { CliCommand, CliIO } from './types';
 import { UsageError } from './util';
 
 function help(commands: CliCommand[]): string {
-  const width = Math.max(...commands.map((c) => c.name.length));
+  const width = commands.reduce((w, c) => Math.max(w, c.name.length), 0);
   return [
     `switchyard ${version} — bring-your-own-model coding assistant, headless`,
     '',

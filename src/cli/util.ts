@@ -20,7 +20,8 @@ export function parseCommandArgs<T extends NonNullable<ParseArgsConfig['options'
 
 /** Left-aligned text table; columns listed in `right` are right-aligned (numbers). */
 export function table(header: string[], rows: string[][], right: number[] = []): string {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  // A loop, not Math.max(...spread): a spread of 200k rows overflows the call stack.
+  const widths = header.map((h, i) => rows.reduce((w, r) => Math.max(w, (r[i] ?? '').length), h.length));
   const line = (cells: string[]) =>
     cells.map((c, i) => (right.includes(i) ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join('  ').trimEnd();
   return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n') + '\n';

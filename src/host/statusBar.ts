@@ -5,6 +5,7 @@ import type { BudgetState } from '../core/cost/budget';
 import { formatUsd } from '../core/cost/money';
 import { candidateNames } from '../core/router/candidates';
 import type { HostServices } from './hostServices';
+import { onLedgerWriteFailure } from './ledgerAlerts';
 
 /** Other windows and the CLI append to the same ledger: re-read it now and then. */
 const RELOAD_SPEND_MS = 5 * 60_000;
@@ -22,7 +23,9 @@ export function statusView(core: AppServices, configProblem: string | undefined)
   const pinned = config.pinned['chat'] !== undefined;
   const budget = core.budget.state();
   const model = active ?? 'no model';
-  const text = `${configProblem ? '$(warning)' : '$(sparkle)'} ${model}${pinned ? ' $(pinned)' : ''} · ${formatUsd(budget.dailySpentUsd)}`;
+  const ledgerFailure = core.ledger.writeFailure?.();
+  const spend = `${formatUsd(budget.dailySpentUsd)}${ledgerFailure ? ' (incomplete)' : ''}`;
+  const text = `${configProblem || ledgerFailure ? '$(warning)' : '$(sparkle)'} ${model}${pinned ? ' $(pinned)' : ''} · ${spend}`;
   const lines = [
     `Switchyard — chat: ${active ? `${active}${pinned ? ' (pinned)' : ' (route head)'}` : 'no model configured'}`,
   ];
@@ -32,6 +35,7 @@ export function statusView(core: AppServices, configProblem: string | undefined)
   const limit = (v?: number) => (v === undefined ? '' : ` of ${formatUsd(v)}`);
   lines.push(`Today: ${formatUsd(budget.dailySpentUsd)}${limit(budget.dailyLimitUsd)} · This month: ${formatUsd(budget.monthlySpentUsd)}${limit(budget.monthlyLimitUsd)}`);
   if (budget.message) lines.push(budget.message);
+  if (ledgerFailure) lines.push(`Spend is incomplete: ${ledgerFailure.lostRecords} call(s) not recorded. ${ledgerFailure.message} ${ledgerFailure.fix}`);
   if (configProblem) lines.push(`Settings problem (using the last valid settings): ${configProblem.split('\n')[0]}`);
   lines.push('Click to switch model');
   return { text, tooltip: lines.join('\n'), level: budget.level };
@@ -65,6 +69,7 @@ export function registerStatusBar(services: HostServices): void {
     services.onDidChangeCore(update),
     services.onDidFinishCall(update),
     services.onDidChangeConfigProblem(update),
+    onLedgerWriteFailure(services, update),
     { dispose: () => clearInterval(timer) },
   );
   update();

@@ -74,6 +74,23 @@ describe('switchyard ask --tools (real MCP server, fake model)', function () {
     assert.match(c.out(), /tool said: .*(approve|not run|refused|denied)/is);
   });
 
+  it('says it stopped at the tool-round limit and exits 1, instead of empty text with exit 0', async () => {
+    const limited = path.join(dir, 'limited.json');
+    await writeFile(limited, JSON.stringify({
+      providers: { local: { kind: 'openai-compatible', baseUrl: fake.openaiBaseUrl } },
+      models: { coder: { provider: 'local', id: 'loop-model' } },
+      routes: { chat: ['coder'] },
+      mcpServers: { everything: { command: process.execPath, args: [everythingBin, 'stdio'] } },
+      mcp: { callTimeoutMs: 10_000, maxToolRounds: 1 },
+    }));
+    fake.setDefault('loop-model', { type: 'tool_calls', calls: [{ name: 'everything__get-sum', arguments: { a: 1, b: 2 } }] });
+    const c = captureIO(dir, env());
+    const code = await main(['ask', '--config', limited, '--tools', '--approve', 'everything/get-sum', '--json', 'Add forever'], c.io);
+    assert.equal(code, 1, c.err());
+    assert.match(c.err(), /stopped after 1 rounds of tool calls \(mcp\.maxToolRounds\).*incomplete/);
+    assert.match(JSON.parse(c.out()).stoppedEarly, /stopped after 1 rounds/);
+  });
+
   it('rejects --approve without --tools as bad usage', async () => {
     const c = captureIO(dir, env());
     const code = await main(['ask', '--config', configPath, '--approve', 'x/y', 'hi'], c.io);

@@ -48,7 +48,7 @@
  *         prompt_tokens_details.cached_tokens; Anthropic input_tokens EXCLUDING cache_read_input_tokens and
  *         cache_creation_input_tokens). `wireUsage` sends an object verbatim instead (e.g. DeepSeek's
  *         prompt_cache_hit_tokens; for Anthropic it is merged into message_start's usage). `omitUsage`
- *         (OpenAI) sends no usage chunk although the request asked for one.
+ *         sends no usage at all (OpenAI: no usage chunk although asked; Anthropic: none in any event).
  *     finish: 'stop' | 'length' | 'tool_calls' | 'content_filter' (default: stop, or tool_calls with calls).
  *   Timing (reply steps): delayMs (before the status line), firstChunkDelayMs (after headers, before the
  *     first chunk: time to first token), chunkDelayMs (between chunks).
@@ -121,7 +121,7 @@ export interface ReplyOptions {
   finish?: 'stop' | 'length' | 'tool_calls' | 'content_filter';
   usage?: FakeUsage;
   wireUsage?: Record<string, unknown>;
-  /** OpenAI: send no usage chunk even when `stream_options.include_usage` asks for one. */
+  /** No usage at all: OpenAI sends no usage chunk although asked; Anthropic's message_start and message_delta carry none. */
   omitUsage?: boolean;
   delayMs?: number;
   firstChunkDelayMs?: number;
@@ -743,7 +743,8 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
       type: 'message_start',
       message: {
         id: `msg_fake${rec.id}`, type: 'message', role: 'assistant', model: rec.model, content: [], stop_reason: null, stop_sequence: null,
-        usage: { ...usage, output_tokens: 1 },
+        // omitUsage: a compatible server that reports no usage at all.
+        ...(step.omitUsage ? {} : { usage: { ...usage, output_tokens: 1 } }),
       },
     });
     let index = 0;
@@ -776,7 +777,7 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
     send('message_delta', {
       type: 'message_delta',
       delta: { stop_reason: anthropicStop(p), stop_sequence: p.stopSequence },
-      usage: { output_tokens: typeof usage.output_tokens === 'number' ? usage.output_tokens : p.usage.outputTokens },
+      ...(step.omitUsage ? {} : { usage: { output_tokens: typeof usage.output_tokens === 'number' ? usage.output_tokens : p.usage.outputTokens } }),
     });
     send('message_stop', { type: 'message_stop' });
     res.end();

@@ -6,7 +6,7 @@
  */
 import { fake, fakeContext, workspace } from '../support/fakeVscode';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type * as vscode from 'vscode';
@@ -15,6 +15,7 @@ import { registerSwitchModel, setPinned } from '../../src/host/commands/switchMo
 import { createHostServices, registerSafeCommand, tapRouter, type HostServices } from '../../src/host/hostServices';
 import { createHostSecrets } from '../../src/host/secrets';
 import { registerStatusBar, statusView } from '../../src/host/statusBar';
+import { registerLedgerAlerts } from '../../src/host/ledgerAlerts';
 import { silentLogger } from '../../src/core/logger';
 import type { ManagedRouter } from '../../src/core/router/router';
 import type { RouterResult } from '../../src/core/router/types';
@@ -200,6 +201,31 @@ describe('host: HostServices, commands and status bar (fake vscode)', () => {
     assert.equal(adapter.providerName, 'oa');
     await fake.commands.get('switchyard.setApiKey')!({ provider: 'nope', key: 'x' });
     assert.ok(fake.shown.some((s) => s.level === 'error' && /Unknown provider "nope"/.test(s.message)));
+  });
+
+  it('a ledger that cannot be written: one notification with the path and the fix, spend marked incomplete', async () => {
+    fake.reset();
+    Object.assign(fake.settings, structuredClone(goodSettings));
+    const blocker = join(dir, `blocker${Math.random()}`);
+    writeFileSync(blocker, 'a file where the storage folder should be');
+    context = fakeContext(join(blocker, 'globalStorage'));
+    const ctx = context as unknown as vscode.ExtensionContext;
+    services = await createHostServices(ctx, output, silentLogger, createHostSecrets(ctx.secrets));
+    registerStatusBar(services);
+    registerLedgerAlerts(services);
+    const ask = { task: 'chat', request: { messages: [{ role: 'user' as const, content: 'hi' }] } };
+    await services.core.router.complete(ask); // fails (no key, nothing listening) but is recorded
+    await until(() => fake.shown.some((s) => s.level === 'error'), 'the ledger notification');
+    await services.core.router.complete(ask);
+    await services.core.ledger.flush?.();
+    await settle();
+    const errors = fake.shown.filter((s) => s.level === 'error');
+    assert.equal(errors.length, 1, 'one notification, not one per call');
+    assert.ok(errors[0].message.includes(join(blocker, 'globalStorage', 'ledger.jsonl')), errors[0].message);
+    assert.match(errors[0].message, /is a file, not a folder \(ENOTDIR\)\. Move that file away/);
+    const item = fake.statusItems.find((i) => i.id === 'switchyard.status')!;
+    assert.match(item.text, /\(incomplete\)/);
+    assert.match(String(item.tooltip), /Spend is incomplete: 2 call\(s\) not recorded/);
   });
 
   it('shows the active chat model and today\'s spend, coloured by the budget level', async () => {

@@ -114,6 +114,20 @@ describe('wire: switchyard CLI (child process against the fake server)', functio
     assert.deepEqual(req.body.messages.at(-1), { role: 'user', content: 'say hello' });
   });
 
+  it('ask --json carries a failed ledger write (path, cause, fix); stderr says it too', async () => {
+    fake.script('first-model', [{ type: 'text', text: 'answer', usage: { inputTokens: 10, outputTokens: 3 } }]);
+    const blocker = join(dir, 'not-a-folder');
+    writeFileSync(blocker, 'x');
+    const run = await runCli(['ask', '--json', 'hi'], { ...env, SWITCHYARD_DATA_DIR: join(blocker, 'data') });
+    assert.equal(run.code, 0, 'the answer itself succeeded');
+    const out = JSON.parse(run.stdout);
+    assert.equal(out.text, 'answer');
+    assert.equal(out.ledgerError.path, join(blocker, 'data', 'ledger.jsonl'));
+    assert.match(out.ledgerError.message, /Spending could not be recorded/);
+    assert.match(out.ledgerError.fix, /SWITCHYARD_DATA_DIR/);
+    assert.match(run.stderr, /Spending could not be recorded in .*ledger\.jsonl/);
+  });
+
   it('reads the question from stdin when none is given', async () => {
     fake.script('first-model', [{ type: 'text', text: 'piped ok' }]);
     const run = await runCli(['ask'], env, 'question from a pipe\n');

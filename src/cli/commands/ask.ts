@@ -1,5 +1,6 @@
 /** `switchyard ask`: one routed model call, streamed to stdout, or one JSON object with --json. */
 import { ConfigError } from '../../core/config/schema';
+import type { LedgerWriteFailure } from '../../core/cost/ledgerFailure';
 import { candidateNames, noRouteError } from '../../core/router/candidates';
 import type { AttemptRecord, RouterResult } from '../../core/router/types';
 import { appServices } from '../app';
@@ -10,8 +11,8 @@ import { parseCommandArgs, readAll, UsageError, usd, write } from '../util';
 
 export const usage = 'ask [--task chat] [--model M] [--system TEXT] [--max-tokens N] [--config F] [--json] [--tools [--approve server/tool,…] [--workspace-servers]] "question"   (or pipe the question on stdin)';
 
-/** The --json shape: stable, documented in README. */
-export function jsonResult(result: RouterResult) {
+/** The --json shape: stable, documented in README. `ledgerError`: the call's spend could not be recorded. */
+export function jsonResult(result: RouterResult, ledgerFailure?: LedgerWriteFailure) {
   return {
     text: result.text,
     model: result.model ?? null,
@@ -27,6 +28,8 @@ export function jsonResult(result: RouterResult) {
     ...(result.usageSource && result.usageSource !== 'reported' ? { usageSource: result.usageSource } : {}),
     traceId: result.traceId,
     ...(result.status !== 'ok' && result.error ? { error: { kind: result.error.kind, message: result.error.message, ...(result.error.fix ? { fix: result.error.fix } : {}) } } : {}),
+    ...(result.stoppedEarly ? { stoppedEarly: result.stoppedEarly } : {}),
+    ...(ledgerFailure ? { ledgerError: { path: ledgerFailure.path, code: ledgerFailure.code ?? null, message: ledgerFailure.message, fix: ledgerFailure.fix } } : {}),
   };
 }
 
@@ -35,9 +38,12 @@ export function attemptLine(a: AttemptRecord, i: number): string {
   return `  ${i + 1}. ${a.model} [${a.provider}/${a.modelId}] ${what}${a.reason ? ` — ${a.reason}` : ''}`;
 }
 
-/** Exit code of a finished call: 0 ok, 130 cancelled, 2 when nothing could even be tried (config), else 1. */
+/**
+ * Exit code of a finished call: 0 ok, 130 cancelled, 2 when nothing could even be tried (config),
+ * else 1 — also when a tool loop stopped before the answer was finished (the answer is incomplete).
+ */
 export function exitCodeOf(result: RouterResult): number {
-  if (result.status === 'ok') return 0;
+  if (result.status === 'ok') return result.stoppedEarly ? 1 : 0;
   if (result.status === 'cancelled') return 130;
   const configOnly = result.attempts.length > 0 ? result.attempts.every((a) => a.errorClass === 'config') : result.error?.kind === 'config';
   return configOnly ? 2 : 1;
@@ -68,7 +74,7 @@ export const command: CliCommand = {
     if (!values.tools && (values.approve !== undefined || values['workspace-servers'])) {
       throw new UsageError('ask: --approve and --workspace-servers only apply with --tools.');
     }
-    const maxTokens = values['max-tokens'] === undefined ? undefined : Number(values['max-tokens']);
+    const maxTokens = values['max-tokens'] === undefined ? undefined : /^\d+$/.test(values['max-tokens']) ? Number(values['max-tokens']) : Number.NaN;
     if (maxTokens !== undefined && !(Number.isInteger(maxTokens) && maxTokens > 0)) throw new UsageError(`ask: --max-tokens must be a positive integer, got "${values['max-tokens']}".`);
     const prompt = await question(positionals, io);
     if (!prompt) throw new UsageError('ask: no question. Pass it as an argument (switchyard ask "…") or pipe it on stdin.');
@@ -115,10 +121,18 @@ export const command: CliCommand = {
         }
       }
       const result = await stream.result;
+      // The record of this call must be on disk (or known lost) before the answer is reported.
+      await core.ledger.flush?.();
+      const ledgerFailure = core.ledger.writeFailure?.();
+      if (ledgerFailure) io.stderr.write(`switchyard ask: ${ledgerFailure.message} ${ledgerFailure.fix}\n`);
       if (values.json) {
-        await write(io.stdout, `${JSON.stringify(jsonResult(result))}\n`);
+        await write(io.stdout, `${JSON.stringify(jsonResult(result, ledgerFailure))}\n`);
       } else if (wroteText && !endsWithNewline) {
         await write(io.stdout, '\n');
+      }
+      if (result.status === 'ok' && result.stoppedEarly) {
+        io.stderr.write(`switchyard ask: ${result.stoppedEarly}; the answer is incomplete. Raise mcp.maxToolRounds in the config, or ask a narrower question. (trace ${result.traceId})\n`);
+        return exitCodeOf(result);
       }
       if (result.status === 'ok') {
         if ((io.stderr as { isTTY?: boolean }).isTTY && !values.json) {

@@ -54,7 +54,8 @@ export const command: CliCommand = {
     } catch (err) {
       throw new UsageError(`complete: cannot read --file ${values.file}: ${err instanceof Error ? err.message : String(err)}`);
     }
-    const offset = values.offset === undefined ? text.length : Number(values.offset);
+    // Decimal digits only: Number() would also take "0x10", "1e3" or " 7 ".
+    const offset = values.offset === undefined ? text.length : /^\d+$/.test(values.offset) ? Number(values.offset) : Number.NaN;
     if (!Number.isInteger(offset) || offset < 0 || offset > text.length) {
       throw new UsageError(`complete: --offset must be an integer from 0 to ${text.length} (the file's length in UTF-16 code units), got "${values.offset}".`);
     }

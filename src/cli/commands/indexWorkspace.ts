@@ -21,7 +21,9 @@ export const command: CliCommand = {
     const tty = (io.stderr as { isTTY?: boolean }).isTTY === true;
     let lastLine = 0;
     try {
-      if (rag.index.mode === 'lexical-only') io.stderr.write(`switchyard index: lexical-only — ${rag.index.lexicalOnlyReason}\n`);
+      // Said once: at the start, and again at the end only when the reason changed meanwhile.
+      const announced = rag.index.mode === 'lexical-only' ? rag.index.lexicalOnlyReason : undefined;
+      if (announced !== undefined) io.stderr.write(`switchyard index: lexical-only — ${announced}\n`);
       const summary = await withSigint((signal) =>
         rag.index.index({
           signal,
@@ -42,7 +44,7 @@ export const command: CliCommand = {
       await write(io.stdout, `${JSON.stringify({ root, ...summary, vectors: vectors ?? null, collection: rag.collection ?? null })}\n`);
       const skipped = describeSkipped(summary.skipped);
       if (skipped) io.stderr.write(`switchyard index: not indexed: ${skipped}\n`);
-      if (summary.mode === 'lexical-only' && summary.reason) io.stderr.write(`switchyard index: lexical-only — ${summary.reason}\n`);
+      if (summary.mode === 'lexical-only' && summary.reason && summary.reason !== announced) io.stderr.write(`switchyard index: lexical-only — ${summary.reason}\n`);
       return summary.cancelled ? 130 : 0;
     } finally {
       await rag.dispose();

@@ -405,6 +405,7 @@ export function toolLoopTurnRunner(deps: ToolLoopTurnRunnerDeps): TurnRunner {
         const combined = combineResults(out.results, out.traceId, Date.now() - started);
         if (out.stopReason === 'max_rounds' && combined.status === 'ok') {
           push({ type: 'text', text: `${textSoFar ? '\n\n' : ''}_Stopped after ${deps.maxRounds()} rounds of tool calls (switchyard.mcp.maxToolRounds)._` });
+          return { ...combined, stoppedEarly: `stopped after ${deps.maxRounds()} rounds of tool calls (mcp.maxToolRounds) before the model finished its answer` };
         }
         return combined;
       },

@@ -7,6 +7,7 @@ import { mkdir, open, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { formatConfigIssues } from '../config/schema';
 import { silentLogger, type Logger } from '../logger';
+import { describeLedgerFailure, type LedgerWriteFailure } from './ledgerFailure';
 import { lineChunks } from './lineChunks';
 import { parseLedgerLine } from './recordCheck';
 import type { UsageTotals } from './totals';
@@ -19,9 +20,13 @@ const TIME_FIELD = /"time":"([^"]+)"/;
 
 export class JsonlLedger implements Ledger {
   private lastSkipped = 0;
+  /** The skipped-line count last warned about. */
+  private warnedSkipped = 0;
   /** Serialises this instance's appends so its records keep their order. */
   private queue: Promise<void> = Promise.resolve();
   private dirReady: Promise<unknown> | undefined;
+  private failure: LedgerWriteFailure | undefined;
+  private readonly failureListeners = new Set<(failure: LedgerWriteFailure) => void>();
   /** The append handle, open for the ledger's lifetime (one open per process, not one per record). */
   private handle: FileHandle | undefined;
   /** File size right after this instance's last write: if unchanged, the file ends in our "\n". */
@@ -52,7 +57,23 @@ export class JsonlLedger implements Ledger {
       return Promise.reject(new Error(`Invalid ledger record (not written):\n${formatConfigIssues(parsed.error)}`));
     }
     const line = JSON.stringify(parsed.data);
-    const run = this.queue.then(() => this.write(line));
+    const run = this.queue.then(() => this.write(line)).then(
+      () => {
+        this.failure = undefined;
+      },
+      (err: unknown) => {
+        this.dirReady = undefined; // the folder may be fixed before the next append
+        this.failure = describeLedgerFailure(err, this.filePath, (this.failure?.lostRecords ?? 0) + 1);
+        for (const listener of this.failureListeners) {
+          try {
+            listener(this.failure);
+          } catch (e) {
+            this.logger.warn(`ledger failure listener threw: ${(e as Error).message}`);
+          }
+        }
+        throw err;
+      },
+    );
     this.queue = run.catch(() => undefined);
     return run;
   }
@@ -92,6 +113,15 @@ export class JsonlLedger implements Ledger {
       await this.closeHandle();
       throw err;
     }
+  }
+
+  writeFailure(): LedgerWriteFailure | undefined {
+    return this.failure;
+  }
+
+  onWriteFailure(listener: (failure: LedgerWriteFailure) => void): () => void {
+    this.failureListeners.add(listener);
+    return () => this.failureListeners.delete(listener);
   }
 
   private async closeHandle(): Promise<void> {
@@ -148,7 +178,9 @@ export class JsonlLedger implements Ledger {
       if (batch.length > 0) yield batch;
     }
     this.lastSkipped = skipped;
-    if (skipped > 0) this.logger.warn(`Usage ledger ${this.filePath}: skipped ${skipped} torn or invalid line(s); the other records are intact.`);
+    // Said once per count: start-up (budget) and a report both read the same file.
+    if (skipped > 0 && skipped !== this.warnedSkipped) this.logger.warn(`Usage ledger ${this.filePath}: skipped ${skipped} torn or invalid line(s); the other records are intact.`);
+    this.warnedSkipped = skipped;
   }
 
   /** Every valid record in file order, optionally within [sinceMs, untilMs). Prefer stream() or totals() for big ledgers. */

@@ -1,5 +1,6 @@
 /** The cost vocabulary: catalog entries, ledger records and the seams the router writes to. */
 import { z } from 'zod';
+import type { LedgerWriteFailure } from './ledgerFailure';
 import type { UsageTotals } from './totals';
 
 export const catalogEntrySchema = z.object({
@@ -71,6 +72,10 @@ export interface LedgerFilter {
 
 export interface Ledger {
   append(record: LedgerRecord): Promise<void>;
+  /** The failure of the last append, until an append succeeds again (undefined when writes work). */
+  writeFailure?(): LedgerWriteFailure | undefined;
+  /** Called when an append fails (each time); returns an unsubscribe function. */
+  onWriteFailure?(listener: (failure: LedgerWriteFailure) => void): () => void;
   /** Every valid record (torn or invalid lines are skipped and counted). Big ledgers: records() or totals(). */
   read(filter?: LedgerFilter): Promise<LedgerRecord[]>;
   /** The valid records in order, a batch at a time (memory stays at one batch). */

@@ -5,6 +5,7 @@ import { classifyError, type ErrorContext } from './classify';
 import { ModelError } from './errors';
 import type { ChatMessage, EmbeddingResult, FinishReason, ModelAdapter, ModelEvent, ModelRequest, ResolvedModel, ToolDefinition, Usage } from './types';
 import { SDK_TIMEOUT_MS } from './openai';
+import { htmlGuardingFetch } from './responseGuard';
 import { anthropicWireUsageSchema, parseWireUsage } from './usage';
 
 export interface AnthropicAdapterOptions {
@@ -139,6 +140,7 @@ export class AnthropicAdapter implements ModelAdapter {
       maxRetries: 0, // the router is the only retry loop
       timeout: SDK_TIMEOUT_MS,
       defaultHeaders: opts.headers,
+      fetch: htmlGuardingFetch((input, init) => fetch(input, init)),
       // Switchyard traces every call itself (with redaction); no second set of spans from the SDK.
       openTelemetry: false,
       logLevel: 'warn',
@@ -203,7 +205,7 @@ export class AnthropicAdapter implements ModelAdapter {
       for await (const ev of stream) {
         switch (ev.type) {
           case 'message_start':
-            wire = { ...(ev.message.usage as object) };
+            if (ev.message.usage) wire = { ...(ev.message.usage as object) };
             break;
           case 'content_block_start':
             if (ev.content_block.type === 'tool_use') {
@@ -235,9 +237,8 @@ export class AnthropicAdapter implements ModelAdapter {
             stop = ev.delta.stop_reason ?? stop;
             // message_delta usage is cumulative: its non-null fields replace message_start's.
             const u = (ev.usage ?? {}) as unknown as Record<string, unknown>;
-            wire ??= {};
             for (const k of ['input_tokens', 'output_tokens', 'cache_read_input_tokens', 'cache_creation_input_tokens'] as const) {
-              if (u[k] !== null && u[k] !== undefined) wire[k] = u[k];
+              if (u[k] !== null && u[k] !== undefined) (wire ??= {})[k] = u[k];
             }
             break;
           }

@@ -5,6 +5,7 @@
 import * as Anthropic from '@anthropic-ai/sdk';
 import * as OpenAI from 'openai';
 import { ModelError, type ErrorClass } from './errors';
+import { findHtmlResponse } from './responseGuard';
 import type { ProviderKind } from './types';
 
 export interface ErrorContext {
@@ -197,6 +198,15 @@ export function classifyError(err: unknown, ctx: ErrorContext): ModelError {
     new ModelError({ kind, message, ...base, ...extra });
 
   if (ctx.signal?.aborted || isUserAbort(err)) return make('aborted', 'Cancelled.');
+
+  const page = findHtmlResponse(err);
+  if (page) {
+    return make(
+      'malformed_response',
+      `${service} answered with a web page (${page.contentType}${page.title ? `, title "${redactSecrets(page.title)}"` : ''}) instead of an API response — a captive portal, a proxy's sign-in page, or a base URL that is not the API (${ctx.baseUrl}).`,
+      { status: page.status, fix: ctx.kind === 'anthropic' ? `Sign in to the network, or check providers.${ctx.providerName}.baseUrl (Anthropic's is the host root, without /v1).` : `Sign in to the network, or check providers.${ctx.providerName}.baseUrl (OpenAI-compatible base URLs end in /v1).` },
+    );
+  }
 
   if (err instanceof OpenAI.APIConnectionTimeoutError || err instanceof Anthropic.APIConnectionTimeoutError) {
     return make('timeout', `${service} did not answer in time (${ctx.baseUrl}).`);

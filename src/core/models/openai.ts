@@ -10,6 +10,7 @@ import type {
   ChatMessage, EmbeddingResult, FinishReason, ModelAdapter, ModelEvent, ModelRequest, ResolvedModel, ToolDefinition, Usage,
 } from './types';
 import { emptyUsage } from './types';
+import { htmlGuardingFetch } from './responseGuard';
 import { openaiWireUsageSchema, parseWireUsage } from './usage';
 
 export interface OpenAIAdapterOptions {
@@ -197,7 +198,7 @@ export class OpenAIAdapter implements ModelAdapter {
       organization: opts.kind === 'openai' ? undefined : null,
       project: opts.kind === 'openai' ? undefined : null,
       defaultHeaders: opts.headers,
-      fetch: normalisingFetch(opts.fetch ?? ((input, init) => fetch(input, init))),
+      fetch: normalisingFetch(htmlGuardingFetch(opts.fetch ?? ((input, init) => fetch(input, init)))),
       logLevel: 'warn',
       logger: {
         error: (msg: string) => log.error(`[openai sdk] ${msg}`),

@@ -53,6 +53,8 @@ export interface RouterResult {
   usage: Usage;
   /** null when the price of the model or the usage is unknown: never reported as $0. */
   costUsd: number | null;
+  /** Set when a tool loop ended before the model finished its answer: what stopped it, in words. */
+  stoppedEarly?: string;
   /** "estimated": the provider reported no (or partial) usage and it was counted locally. */
   usageSource?: UsageSource;
   latencyMs: number;
