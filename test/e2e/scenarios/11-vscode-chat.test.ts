@@ -87,7 +87,8 @@ describe('e2e: Switchyard in VS Code Chat', () => {
     await picker.waitFor({ timeout: 20_000 });
     const selectedByCommand = await picker.innerText();
     await picker.click();
-    const listed = session.page.locator('.action-widget .monaco-list-row, .quick-input-widget .monaco-list-row', { hasText: ROUTE_ENTRY }).first();
+    // Only the open picker's rows (the command's own quick pick stays in the DOM, hidden).
+    const listed = session.page.locator('.action-widget .monaco-list-row:visible, .quick-input-widget .monaco-list-row:visible', { hasText: ROUTE_ENTRY }).first();
     await listed.waitFor({ timeout: 15_000 });
     await session.screenshot('vscode-chat-picker');
     await listed.click();
@@ -125,7 +126,9 @@ describe('e2e: Switchyard in VS Code Chat', () => {
     const row = frame.locator('#panel-traces table tbody tr', { hasText: 'backup' }).first();
     await row.waitFor({ timeout: 20_000 });
     await row.click();
-    const attempts = await panelFrame(session).locator('#panel-traces .trace-detail table.attempts tbody tr').allInnerTexts();
+    const attemptRows = panelFrame(session).locator('#panel-traces .trace-detail table.attempts tbody tr');
+    await attemptRows.nth(1).waitFor({ timeout: 15_000 });
+    const attempts = await attemptRows.allInnerTexts();
     await session.screenshot('vscode-chat-fallback-trace');
     assert.ok(attempts.length >= 2, `attempts: ${attempts.join(' | ')}`);
     assert.match(attempts[0], /paid/);
