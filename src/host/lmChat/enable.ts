@@ -81,8 +81,14 @@ export async function useInVsCodeChat(services: HostServices, options: { modelId
     await closeManageEditor(commands);
     await services.context.globalState.update(ENABLED_KEY, true);
   }
+  // The picker can only select a model VS Code has resolved: ask for ours first.
+  await vscode.lm.selectChatModels({ vendor: LM_VENDOR, id: entry.id });
   // modelSelector picks the model in the Chat view; an older build ignores it and keeps its pick.
-  await vscode.commands.executeCommand(OPEN_CHAT_COMMAND, { query: '', isPartialQuery: true, mode: 'agent', modelSelector: { vendor: LM_VENDOR, id: entry.id } });
+  const open = () => vscode.commands.executeCommand(OPEN_CHAT_COMMAND, { query: '', isPartialQuery: true, mode: 'agent', modelSelector: { vendor: LM_VENDOR, id: entry.id } });
+  await open();
+  // A Chat view created by that call restores its last model once its session loads: select again after it.
+  await new Promise((resolve) => setTimeout(resolve, 1500));
+  await open();
   services.logger.info(`VS Code Chat: opened Agent mode with ${entry.name} (${entry.id}).`);
   return true;
 }
