@@ -7,14 +7,18 @@
  * main-thread task or frame over 2 s (a hang threshold, not a performance assertion).
  */
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import type { Conversation, StoredMessage, ToolCallView } from '../../src/core/chat/types';
 import { isSafeExternalLink, type HostMessage, type UsageView } from '../../src/protocol/messages';
-import { buildPage, CHROMIUM, launch, openPanel, type PanelPage } from './harness';
+import { ARTIFACTS, buildPage, CHROMIUM, launch, openPanel, type PanelPage } from './harness';
 import { HEAVY, HIDDEN, HOSTILE_NAME, hostileAnswer, LINKS, LOOKALIKES, MARKUP, RLO, twoMegabyteAnswer } from './hostileCorpus';
 
 const HANG_MS = 2000;
+/** The longest task and frame per check, written to test-artifacts/webview/hostile-longest.json. */
+const longestSeen: Record<string, { task: number; frame: number }> = {};
+let currentTest = '';
 const T0 = 1764010000000;
 
 const conversation = (id: string, messages: StoredMessage[], title = 'hostile'): Conversation => ({ v: 1, id, title, createdMs: T0, updatedMs: T0, messages });
@@ -64,7 +68,7 @@ async function problems(p: PanelPage, opts: { htmlInAnswers?: boolean } = {}): P
       if (/^[a-z]+:\/\/[^/]*@/i.test(href)) out.push(`link with credentials ${href}`);
     }
     // Lookalikes: content subtrees carry only the classes the renderer sets and no control semantics.
-    const rendererClass = /^(md-block|md-plain|md-plain-note|md-plain-text|md-pending|code-block|code-toolbar|code-lang|code-action|hljs|hljs-[\w-]+|language-[\w+#.-]+|link-blocked|text-chunk)$/;
+    const rendererClass = /^(md-block|md-plain|md-plain-note|md-plain-text|md-pending|code-block|code-toolbar|code-lang|code-action|hljs|hljs-[\w-]+|language-[\w+#.-]+|link-blocked|text-chunk|\w+_)$/;
     for (const el of Array.from(document.querySelectorAll('.md *'))) {
       for (const c of Array.from(el.classList)) if (!rendererClass.test(c)) out.push(`content element <${el.localName}> with the panel's class "${c}"`);
       for (const attr of ['id', 'name', 'role', 'tabindex', 'style']) if (el.hasAttribute(attr)) out.push(`content element <${el.localName}> with ${attr}="${el.getAttribute(attr)}"`);
@@ -87,6 +91,7 @@ async function problems(p: PanelPage, opts: { htmlInAnswers?: boolean } = {}): P
   for (const e of p.errors) if (!(opts.htmlInAnswers && /^console: .*Content Security Policy/.test(e))) found.push(e);
   if (!p.page.url().endsWith('/page/index.html')) found.push(`navigated to ${p.page.url()}`);
   const longest = await p.longest();
+  longestSeen[currentTest] = { task: Math.round(longest.task), frame: Math.round(longest.frame) };
   if (longest.task > HANG_MS || longest.frame > HANG_MS) found.push(`main thread blocked: longest task ${Math.round(longest.task)} ms, frame ${Math.round(longest.frame)} ms`);
   return found;
 }
@@ -123,8 +128,12 @@ describe('webview under hostile model and server output (headless Chromium)', fu
     await buildPage();
     browser = await launch();
   });
+  beforeEach(function () {
+    currentTest = this.currentTest?.title ?? '';
+  });
   after(async () => {
     await browser?.close();
+    writeFileSync(join(ARTIFACTS, 'hostile-longest.json'), JSON.stringify(longestSeen, null, 2) + '\n');
   });
 
   it('streams an answer of markup, link and lookalike payloads without running, requesting, or offering a dangerous link', async () => {
@@ -192,7 +201,7 @@ describe('webview under hostile model and server output (headless Chromium)', fu
     const big = twoMegabyteAnswer();
     const p = await openPanel(browser);
     await p.send([init(conversation('c-big', [user('u1', 'q'), answer('a1', '', { status: 'streaming' })]), { running: true })]);
-    await stream(p, 'c-big', 'a1', big, 4096, 25);
+    await stream(p, 'c-big', 'a1', big, 4096, 10);
     await p.send([{ type: 'chat/done', conversationId: 'c-big', message: answer('a1', big) }]);
     // All of it is shown at once (blocks not yet rendered show as plain text and render in later
     // tasks, newest first); the newest part is rendered markdown.

@@ -19,11 +19,14 @@ interface RenderedBlock {
 }
 
 interface AnswerCache {
+  /** The answer's element, kept across re-renders of the conversation: moving it is one insertion, not one per block. */
+  element: HTMLElement;
   md: string;
   blocks: Block[];
   definitions: string;
   rendered: RenderedBlock[];
-  actions: CodeActions;
+  /** The code and link actions of the latest render (deferred blocks are rendered with them). */
+  actions?: CodeActions;
   /** A slice of deferred blocks is scheduled. */
   continuing: boolean;
 }
@@ -31,9 +34,15 @@ interface AnswerCache {
 export class AnswerRenderer {
   private readonly answers = new Map<string, AnswerCache>();
 
-  /** Renders `md` (the answer `id`) into `target`, reusing every block already rendered. */
-  render(id: string, md: string, target: HTMLElement, actions: CodeActions): void {
-    const cache: AnswerCache = this.answers.get(id) ?? { md: '', blocks: [], definitions: '', rendered: [], actions, continuing: false };
+  /** The element answer `id` renders into (the same one each time). */
+  element(id: string): HTMLElement {
+    return this.cacheOf(id).element;
+  }
+
+  /** Renders `md` (the answer `id`) into its element, reusing every block already rendered. */
+  render(id: string, md: string, actions: CodeActions): void {
+    const cache = this.cacheOf(id);
+    const target = cache.element;
     const blocks = this.split(cache, md);
     const definitions = blocks.flatMap((b) => b.definitions).join('\n');
     const deadline = performance.now() + SLICE_MS;
@@ -49,9 +58,17 @@ export class AnswerRenderer {
       else rendered[i] = { key, node: renderBlock(block, definitions, actions), pending: false };
     }
     Object.assign(cache, { md, blocks, definitions, rendered, actions });
-    this.answers.set(id, cache);
     reconcile(target, rendered.map((b) => b.node));
     if (!cache.continuing && rendered.some((b) => b.pending)) this.continueLater(id, cache);
+  }
+
+  private cacheOf(id: string): AnswerCache {
+    let cache = this.answers.get(id);
+    if (!cache) {
+      cache = { element: h('div', { class: 'md' }), md: '', blocks: [], definitions: '', rendered: [], continuing: false };
+      this.answers.set(id, cache);
+    }
+    return cache;
   }
 
   /** Forgets answers no longer shown. */
@@ -71,7 +88,8 @@ export class AnswerRenderer {
     cache.continuing = true;
     setTimeout(() => {
       cache.continuing = false;
-      if (this.answers.get(id) !== cache) return;
+      const actions = cache.actions;
+      if (this.answers.get(id) !== cache || !actions) return;
       const deadline = performance.now() + SLICE_MS;
       let left = false;
       for (let i = cache.rendered.length - 1; i >= 0; i--) {
@@ -81,7 +99,7 @@ export class AnswerRenderer {
           left = true;
           break;
         }
-        const node = renderBlock(cache.blocks[i]!, cache.definitions, cache.actions);
+        const node = renderBlock(cache.blocks[i]!, cache.definitions, actions);
         r.node.replaceWith(node);
         cache.rendered[i] = { key: r.key, node, pending: false };
       }

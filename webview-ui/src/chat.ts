@@ -23,6 +23,7 @@ export class ChatView {
   private menuMode: 'mention' | 'slash' = 'mention';
   private slashCommands: Array<{ command: string; description?: string; arguments: Array<{ name: string; required: boolean }> }> = [];
   private pendingFrame = 0;
+  private lastStreamSave = 0;
   private readonly bodies = new Map<string, HTMLElement>();
   private readonly answers = new AnswerRenderer();
   private readonly approvals = new ApprovalDock((callId, decision) => this.app.post({ type: 'tool/decide', callId, decision }));
@@ -259,7 +260,11 @@ export class ChatView {
       const nearBottom = this.list.scrollHeight - this.list.scrollTop - this.list.clientHeight < 40;
       this.renderAnswer(m, body);
       if (nearBottom) this.list.scrollTop = this.list.scrollHeight;
-      this.app.save();
+      // Saving serialises the whole conversation: once a second while streaming (chat/done saves the end).
+      if (performance.now() - this.lastStreamSave > 1000) {
+        this.lastStreamSave = performance.now();
+        this.app.save();
+      }
     });
   }
 
@@ -385,14 +390,14 @@ export class ChatView {
   /** One answer that cannot be rendered shows as plain text and never stops the others. */
   private renderAnswer(m: StoredMessage, body: HTMLElement): void {
     try {
-      this.answers.render(m.id, m.content, body, this.codeActions);
+      this.answers.render(m.id, m.content, this.codeActions);
     } catch (e) {
       body.replaceChildren(plainBlock(m.content, `the answer could not be rendered (${e instanceof Error ? e.message : String(e)})`));
     }
   }
 
   private assistantMessage(conv: Conversation, m: StoredMessage): HTMLElement {
-    const body = h('div', { class: 'md' });
+    const body = this.answers.element(m.id);
     this.bodies.set(m.id, body);
     this.renderAnswer(m, body);
     const streaming = m.status === 'streaming';
