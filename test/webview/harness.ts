@@ -117,6 +117,15 @@ function stubScript(theme: Record<string, string>, state: unknown): string {
   w.__state = ${JSON.stringify(state ?? null)};
   w.__csp = [];
   document.addEventListener('securitypolicyviolation', (e) => w.__csp.push(e.violatedDirective + ' ' + e.blockedURI));
+  // The longest main-thread task and animation frame (rendering included), for hang checks.
+  w.__longest = { task: 0, frame: 0 };
+  for (const [type, key] of [['longtask', 'task'], ['long-animation-frame', 'frame']]) {
+    try {
+      new PerformanceObserver((list) => {
+        for (const e of list.getEntries()) w.__longest[key] = Math.max(w.__longest[key], e.duration);
+      }).observe({ type, buffered: true });
+    } catch (e) { /* entry type not supported */ }
+  }
   w.acquireVsCodeApi = () => ({
     postMessage: (m) => { w.__posted.push(JSON.parse(JSON.stringify(m))); },
     getState: () => w.__state,
@@ -140,13 +149,19 @@ export interface PanelPage {
   send(messages: unknown[]): Promise<void>;
   state(): Promise<unknown>;
   cspViolations(): Promise<string[]>;
+  /** The longest main-thread task and animation frame seen so far, in ms. */
+  longest(): Promise<{ task: number; frame: number }>;
   errors: string[];
+  /** Every URL the page requested, its own files included. */
+  requests: string[];
   screenshot(name: string): Promise<string>;
 }
 
 export async function openPanel(browser: Browser, opts: { state?: unknown; width?: number; height?: number } = {}): Promise<PanelPage> {
   const page = await browser.newPage({ viewport: { width: opts.width ?? 460, height: opts.height ?? 820 }, deviceScaleFactor: 1 });
   const errors: string[] = [];
+  const requests: string[] = [];
+  page.on('request', (r) => requests.push(r.url()));
   page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
   page.on('console', (m) => {
     if (m.type() === 'error') errors.push(`console: ${m.text()}`);
@@ -158,6 +173,7 @@ export async function openPanel(browser: Browser, opts: { state?: unknown; width
   return {
     page,
     errors,
+    requests,
     posted: () => page.evaluate(() => (window as unknown as { __posted: Array<Record<string, unknown>> }).__posted),
     send: async (messages) => {
       await page.evaluate((msgs) => {
@@ -168,6 +184,7 @@ export async function openPanel(browser: Browser, opts: { state?: unknown; width
     },
     state: () => page.evaluate(() => (window as unknown as { __state: unknown }).__state),
     cspViolations: () => page.evaluate(() => (window as unknown as { __csp: string[] }).__csp),
+    longest: () => page.evaluate(() => (window as unknown as { __longest: { task: number; frame: number } }).__longest),
     screenshot: async (name) => {
       const file = join(ARTIFACTS, `${name}.png`);
       await page.screenshot({ path: file, fullPage: false });

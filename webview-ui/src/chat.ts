@@ -1,8 +1,10 @@
 /** The Chat tab: conversations, context chips, streamed markdown answers, errors with fixes, tool calls. */
 import type { ContextChip, Conversation, StoredMessage, ToolCallView } from '../../src/core/chat/types';
 import type { HostMessage } from '../../src/protocol/messages';
-import { button, clear, formatMs, formatTokens, formatUsd, h, select } from './dom';
-import { renderMarkdown, type CodeActions } from './markdown';
+import { AnswerRenderer, plainBlock } from './answerRenderer';
+import { ApprovalDock } from './approvalDock';
+import { button, clear, formatMs, formatTokens, formatUsd, h, prettyJson, select } from './dom';
+import type { CodeActions } from './markdown';
 import type { AppContext } from './state';
 
 export class ChatView {
@@ -21,7 +23,10 @@ export class ChatView {
   private menuMode: 'mention' | 'slash' = 'mention';
   private slashCommands: Array<{ command: string; description?: string; arguments: Array<{ name: string; required: boolean }> }> = [];
   private pendingFrame = 0;
+  private lastStreamSave = 0;
   private readonly bodies = new Map<string, HTMLElement>();
+  private readonly answers = new AnswerRenderer();
+  private readonly approvals = new ApprovalDock((callId, decision) => this.app.post({ type: 'tool/decide', callId, decision }));
 
   constructor(private readonly app: AppContext) {
     this.sendBtn = button('Send', () => this.send(), { title: 'Send (Enter)' });
@@ -73,7 +78,7 @@ export class ChatView {
       button('MCP resource', () => this.app.post({ type: 'chat/pickContext', kind: 'mcp-resource' }), { secondary: true, title: 'Attach a resource from an MCP server' }),
     );
     const composer = h('div', { class: 'composer' }, this.mentionMenu, this.chipsRow, this.input, h('div', { class: 'composer-actions' }, contextButtons, h('div', { class: 'spacer' }), this.stopBtn, this.sendBtn));
-    this.root.append(this.toolbar, this.banner, this.list, composer);
+    this.root.append(this.toolbar, this.banner, this.list, this.approvals.root, composer);
     this.render();
   }
 
@@ -253,9 +258,13 @@ export class ChatView {
       const body = this.bodies.get(messageId);
       if (!m || !body) return this.renderMessages();
       const nearBottom = this.list.scrollHeight - this.list.scrollTop - this.list.clientHeight < 40;
-      renderMarkdown(m.content, body, this.codeActions);
+      this.renderAnswer(m, body);
       if (nearBottom) this.list.scrollTop = this.list.scrollHeight;
-      this.app.save();
+      // Saving serialises the whole conversation: once a second while streaming (chat/done saves the end).
+      if (performance.now() - this.lastStreamSave > 1000) {
+        this.lastStreamSave = performance.now();
+        this.app.save();
+      }
     });
   }
 
@@ -289,20 +298,23 @@ export class ChatView {
     clear(this.toolbar);
     if (this.renaming && conv) {
       const field = h('input', { class: 'rename', attrs: { type: 'text', value: conv.title, 'aria-label': 'Conversation title' } });
-      const commit = () => {
+      // Removing the focused field fires blur: `done` makes Enter, Escape and blur finish once.
+      let done = false;
+      const finish = (save: boolean) => {
+        if (done) return;
+        done = true;
         this.renaming = false;
         const title = field.value.trim();
-        if (title && title !== conv.title) this.app.post({ type: 'chat/rename', conversationId: conv.id, title });
+        if (save && title && title !== conv.title) this.app.post({ type: 'chat/rename', conversationId: conv.id, title });
         this.renderToolbar();
       };
       field.addEventListener('keydown', (e) => {
-        if (e.key === 'Enter') commit();
-        if (e.key === 'Escape') {
-          this.renaming = false;
-          this.renderToolbar();
+        if (e.key === 'Enter' || e.key === 'Escape') {
+          e.preventDefault();
+          finish(e.key === 'Enter');
         }
       });
-      field.addEventListener('blur', commit);
+      field.addEventListener('blur', () => finish(true));
       this.toolbar.append(field);
       queueMicrotask(() => field.select());
       return;
@@ -356,6 +368,8 @@ export class ChatView {
     const conv = this.app.state.conversation;
     this.bodies.clear();
     clear(this.list);
+    this.approvals.render(conv);
+    this.answers.retain(new Set(conv?.messages.map((m) => m.id)));
     if (!conv || conv.messages.length === 0) {
       this.list.append(
         h('div', { class: 'empty' },
@@ -373,10 +387,19 @@ export class ChatView {
     return h('div', { class: 'msg user', data: { id: m.id } }, chips.length ? h('div', { class: 'chips' }, ...chips) : null, h('div', { class: 'user-text', text: m.content }));
   }
 
+  /** One answer that cannot be rendered shows as plain text and never stops the others. */
+  private renderAnswer(m: StoredMessage, body: HTMLElement): void {
+    try {
+      this.answers.render(m.id, m.content, this.codeActions);
+    } catch (e) {
+      body.replaceChildren(plainBlock(m.content, `the answer could not be rendered (${e instanceof Error ? e.message : String(e)})`));
+    }
+  }
+
   private assistantMessage(conv: Conversation, m: StoredMessage): HTMLElement {
-    const body = h('div', { class: 'md' });
+    const body = this.answers.element(m.id);
     this.bodies.set(m.id, body);
-    renderMarkdown(m.content, body, this.codeActions);
+    this.renderAnswer(m, body);
     const streaming = m.status === 'streaming';
     const el = h('div', { class: `msg assistant ${m.status ?? ''}`, data: { id: m.id } });
     for (const n of m.notices ?? []) el.append(h('div', { class: 'notice', text: n }));
@@ -431,26 +454,15 @@ export class ChatView {
     const details = h('details', { class: `tool-call ${call.status}` },
       h('summary', {}, h('span', { class: 'tool-name', text: `Tool: ${name}` }), h('span', { class: `badge ${call.status}`, text: call.status })),
       h('div', { class: 'tool-label', text: 'Arguments' }),
-      h('pre', { class: 'tool-args', text: pretty(call.arguments) }),
+      h('pre', { class: 'tool-args', text: prettyJson(call.arguments) }),
       call.result !== undefined ? h('div', { class: 'tool-label', text: 'Result' }) : null,
       call.result !== undefined ? h('pre', { class: 'tool-result', text: call.result }) : null);
     if (call.status === 'requested') {
       details.open = true;
-      details.append(h('div', { class: 'tool-approval' },
-        button('Allow once', () => this.app.post({ type: 'tool/decide', callId: call.id, decision: 'once' })),
-        button('Allow for this session', () => this.app.post({ type: 'tool/decide', callId: call.id, decision: 'session' }), { secondary: true }),
-        button('Always allow', () => this.app.post({ type: 'tool/decide', callId: call.id, decision: 'always' }), { secondary: true }),
-        button('Deny', () => this.app.post({ type: 'tool/decide', callId: call.id, decision: 'deny' }), { secondary: true, class: 'danger' })));
+      // The buttons live in the approval dock, outside the answer (see approvalDock.ts).
+      details.append(h('div', { class: 'approval-pointer', text: 'Waiting for your decision below the conversation.' }));
     }
     return details;
-  }
-}
-
-function pretty(json: string): string {
-  try {
-    return JSON.stringify(JSON.parse(json), null, 2);
-  } catch {
-    return json;
   }
 }
 

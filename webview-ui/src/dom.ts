@@ -1,4 +1,8 @@
-/** A tiny element builder: text always goes through textContent, never innerHTML. */
+/**
+ * A tiny element builder: text always goes through textContent, never innerHTML, and through
+ * revealInvisibles, so no shown name or text can hide characters or reverse itself.
+ */
+import { revealInvisibles } from './visible';
 
 type Child = Node | string | number | null | undefined | false;
 
@@ -14,14 +18,15 @@ export interface Props {
 export function h<K extends keyof HTMLElementTagNameMap>(tag: K, props: Props = {}, ...children: Child[]): HTMLElementTagNameMap[K] {
   const el = document.createElement(tag);
   if (props.class) el.className = props.class;
-  if (props.text !== undefined) el.textContent = props.text;
-  if (props.title) el.title = props.title;
-  for (const [k, v] of Object.entries(props.attrs ?? {})) if (v !== undefined) el.setAttribute(k, v);
+  if (props.text !== undefined) el.textContent = revealInvisibles(props.text);
+  if (props.title) el.title = revealInvisibles(props.title);
+  // Attributes that are read out or shown as a tooltip are text too.
+  for (const [k, v] of Object.entries(props.attrs ?? {})) if (v !== undefined) el.setAttribute(k, k === 'aria-label' || k === 'title' ? revealInvisibles(v) : v);
   for (const [k, v] of Object.entries(props.data ?? {})) el.dataset[k] = v;
   for (const [ev, fn] of Object.entries(props.on ?? {})) el.addEventListener(ev, fn as EventListener);
   for (const c of children) {
     if (c === null || c === undefined || c === false) continue;
-    el.append(typeof c === 'string' || typeof c === 'number' ? document.createTextNode(String(c)) : c);
+    el.append(typeof c === 'string' || typeof c === 'number' ? document.createTextNode(revealInvisibles(String(c))) : c);
   }
   return el;
 }
@@ -45,6 +50,34 @@ export function select(options: Array<{ value: string; label: string }>, value: 
   }
   s.addEventListener('change', () => onChange(s.value));
   return s;
+}
+
+/**
+ * Long text as a run of blocks of about `size` characters, cut after a newline where one is near:
+ * the browser lays out only the chunks on screen (`.text-chunk` has content-visibility: auto), so
+ * megabytes of text do not block the panel. The chunks' text is exactly `text`.
+ */
+export function textChunks(text: string, size = 16_384): HTMLElement[] {
+  const out: HTMLElement[] = [];
+  for (let start = 0; start < text.length; ) {
+    let end = Math.min(text.length, start + size);
+    if (end < text.length) {
+      const nl = text.lastIndexOf('\n', end);
+      if (nl > start + size / 2) end = nl + 1;
+    }
+    out.push(h('span', { class: 'text-chunk', text: text.slice(start, end) }));
+    start = end;
+  }
+  return out;
+}
+
+/** Tool arguments and other JSON text, indented when it parses. */
+export function prettyJson(json: string): string {
+  try {
+    return JSON.stringify(JSON.parse(json), null, 2);
+  } catch {
+    return json;
+  }
 }
 
 export function clear(el: Element): void {

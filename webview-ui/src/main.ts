@@ -9,6 +9,7 @@ import { h } from './dom';
 import { initialState, persistedStateSchema, type AppContext, type AppState, type VsCodeApi } from './state';
 import { TracesTab } from './traces';
 import { UsageTab } from './usage';
+import { revealInvisibles } from './visible';
 
 declare function acquireVsCodeApi(): VsCodeApi;
 
@@ -84,7 +85,7 @@ function showTab(tab: Tab): void {
 let toastTimer: ReturnType<typeof setTimeout> | undefined;
 function showToast(level: string, text: string): void {
   toast.className = `toast ${level}`;
-  toast.textContent = text;
+  toast.textContent = revealInvisibles(text);
   clearTimeout(toastTimer);
   toastTimer = setTimeout(() => toast.classList.add('hidden'), 5000);
 }

@@ -14,6 +14,7 @@ import {
 import type { HostMessage, KeyedTotals, UsageView } from '../../src/protocol/messages';
 import { button, clear, formatTokens, formatUsd, h, select } from './dom';
 import type { AppContext } from './state';
+import { revealInvisibles } from './visible';
 
 Chart.register(BarController, BarElement, CategoryScale, LinearScale, DoughnutController, ArcElement, Tooltip, Legend);
 
@@ -80,10 +81,10 @@ export class UsageTab {
 
   handle(msg: HostMessage): void {
     if (msg.type !== 'usage/data') return;
-    this.data = msg.usage;
+    this.data = withVisibleNames(msg.usage);
     this.app.state.usageRange = msg.usage.rangeDays;
     if (this.rangeSelect && [...this.rangeSelect.options].some((o) => o.value === String(msg.usage.rangeDays))) this.rangeSelect.value = String(msg.usage.rangeDays);
-    this.render(msg.usage);
+    this.render(this.data);
   }
 
   private destroyCharts(): void {
@@ -177,6 +178,19 @@ export class UsageTab {
     parent.append(h('div', { class: 'chart-box' }, h('h3', { text: title }), h('div', { class: 'chart-wrap' }, canvas)));
     this.charts.push(new Chart(canvas, config));
   }
+}
+
+/** Model, feature and provider names as shown: chart labels are drawn on a canvas, not through `h`. */
+function withVisibleNames(u: UsageView): UsageView {
+  const keyed = (rows: KeyedTotals[]) => rows.map((r) => ({ ...r, key: revealInvisibles(r.key) }));
+  return {
+    ...u,
+    dailyByModel: u.dailyByModel.map((s) => ({ ...s, model: revealInvisibles(s.model) })),
+    byFeature: keyed(u.byFeature),
+    byProvider: keyed(u.byProvider),
+    byModel: keyed(u.byModel),
+    acceptRate: u.acceptRate.map((a) => ({ ...a, model: revealInvisibles(a.model) })),
+  };
 }
 
 function doughnut(rows: KeyedTotals[]): ChartConfiguration {
