@@ -55,12 +55,20 @@ const MODEL = 'qwen2.5-coder:1.5b-base';
 
 function doc(text: string): vscode.TextDocument {
   const lines = text.split('\n');
+  const offsetAt = (p: Position) => lines.slice(0, p.line).reduce((n, l) => n + l.length + 1, 0) + p.character;
   return {
     uri: { scheme: 'file', fsPath: '/w/calc.py', toString: () => 'file:///w/calc.py' },
     languageId: 'python',
-    getText: () => text,
+    version: 1,
+    getText: (range?: Range) => (range ? text.slice(offsetAt(range.start), offsetAt(range.end)) : text),
     lineCount: lines.length,
-    offsetAt: (p: Position) => lines.slice(0, p.line).reduce((n, l) => n + l.length + 1, 0) + p.character,
+    lineAt: (line: number) => ({ text: lines[line], range: new Range(new Position(line, 0), new Position(line, lines[line].length)) }),
+    offsetAt,
+    positionAt: (offset: number) => {
+      let line = 0;
+      while (line < lines.length - 1 && offset > lines[line].length) offset -= lines[line++].length + 1;
+      return new Position(line, offset);
+    },
   } as unknown as vscode.TextDocument;
 }
 

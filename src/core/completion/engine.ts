@@ -267,6 +267,12 @@ export class CompletionEngine {
    * The document changed: abort calls in flight for this file that the edit contradicts (the user
    * typed something other than the start of what is streaming, deleted, or edited elsewhere).
    */
+  /** Whether a model call for this file is still running (only then does an edit need the text). */
+  hasInflightFor(filepath: string): boolean {
+    for (const g of this.inflight) if (g.filepath === filepath && !g.settledYet) return true;
+    return false;
+  }
+
   documentChanged(filepath: string, text: string, offset: number): void {
     const prefix = text.slice(0, offset);
     const suffix = text.slice(offset);
