@@ -93,6 +93,12 @@ export class CompletionEngine {
     this.outcomes = new OutcomeTracker(deps.ledger, this.clock, deps.logger, deps.workspaceRoot);
   }
 
+  /** Settings changed: they apply from the next request; the cache, statistics and snooze are kept. */
+  updateConfig(config: SwitchyardConfig): void {
+    this.deps.config = config;
+    this.debouncer.updateOptions({ baseMs: config.completion.debounceMs, adaptive: config.completion.adaptiveDebounce });
+  }
+
   /** Whether completions are on for a language right now (setting, per-language switch, snooze). */
   isEnabledFor(languageId: string): boolean {
     const settings = this.deps.config.completion;

@@ -13,10 +13,16 @@ export class CircuitBreaker {
   private readonly entries = new Map<string, BreakerEntry>();
 
   constructor(
-    private readonly failureThreshold: number,
-    private readonly cooldownMs: number,
+    private failureThreshold: number,
+    private cooldownMs: number,
     private readonly clock: Clock,
   ) {}
+
+  /** New thresholds apply from the next call; models keep their state (open stays open). */
+  updateSettings(failureThreshold: number, cooldownMs: number): void {
+    this.failureThreshold = failureThreshold;
+    this.cooldownMs = cooldownMs;
+  }
 
   state(model: string): BreakerState {
     const entry = this.entries.get(model);

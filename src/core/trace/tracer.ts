@@ -170,7 +170,12 @@ class LiveSpan implements Span {
   }
 }
 
-export function createTracer(opts: TracerOptions): Tracer {
+/** A tracer whose body recording and exporter follow the settings (spans already open keep theirs only if they finished). */
+export interface ManagedTracer extends Tracer {
+  update(next: { recordBodies?: boolean; exporter?: TraceExporter }): void;
+}
+
+export function createTracer(opts: TracerOptions): ManagedTracer {
   const settings: Settings = {
     store: opts.store,
     clock: opts.clock ?? systemClock,
@@ -183,6 +188,10 @@ export function createTracer(opts: TracerOptions): Tracer {
     startTrace(name: string, attributes?: Attributes): Span {
       const state: TraceState = { traceId: newTraceId(), spans: [], finished: false };
       return new LiveSpan(settings, state, name, undefined, attributes, true);
+    },
+    update(next) {
+      if (next.recordBodies !== undefined) settings.recordBodies = next.recordBodies;
+      if ('exporter' in next) settings.exporter = next.exporter;
     },
   };
 }

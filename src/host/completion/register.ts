@@ -43,8 +43,7 @@ export interface CompletionOptions {
 
 export function registerCompletion(services: HostServices, options: CompletionOptions = {}): void {
   const { context } = services;
-  let engine = createEngine(services.core, options.indexSnippets);
-  let snoozedUntil: number | undefined;
+  const engine = createEngine(services.core, options.indexSnippets);
   let snoozeTimer: ReturnType<typeof setTimeout> | undefined;
   const recentEdits = new RecentEdits();
 
@@ -88,10 +87,9 @@ export function registerCompletion(services: HostServices, options: CompletionOp
     { dispose: () => refreshTimer && clearTimeout(refreshTimer) },
     { dispose: () => clearTimeout(snoozeTimer) },
     vscode.languages.registerInlineCompletionItemProvider(SELECTOR, provider),
+    // Settings apply in place: the cache, accept statistics and a running snooze survive.
     services.onDidChangeCore((core) => {
-      engine.dispose();
-      engine = createEngine(core, options.indexSnippets);
-      if (snoozedUntil && snoozedUntil > Date.now()) engine.snooze(snoozedUntil - Date.now());
+      engine.updateConfig(core.config);
       refresh();
     }),
     vscode.workspace.onDidChangeTextDocument((event) => {
@@ -116,7 +114,6 @@ export function registerCompletion(services: HostServices, options: CompletionOp
   registerSafeCommand(services, 'switchyard.completion.toggle', async () => {
     if (engine.snoozedUntil()) {
       engine.snooze(0);
-      snoozedUntil = undefined;
       refresh();
       return;
     }
@@ -137,7 +134,6 @@ export function registerCompletion(services: HostServices, options: CompletionOp
   registerSafeCommand(services, 'switchyard.completion.snooze', () => {
     const minutes = services.core.config.completion.snoozeMinutes;
     engine.snooze(minutes * 60_000);
-    snoozedUntil = Date.now() + minutes * 60_000;
     refresh();
     // One timer for the snooze's end: a new snooze replaces it (no disposable per snooze).
     clearTimeout(snoozeTimer);

@@ -212,14 +212,14 @@ export function registerRag(services: HostServices): WorkspaceSearch {
       else await context.secrets.delete(CHROMA_TOKEN_SECRET);
       await disposeAll();
     }),
-    // A new core (settings changed) has a new router: reopen with it; re-index only when settings
-    // that shape the index changed (embedding route, Chroma, excludes, size cap).
+    // The router is the same for the extension's lifetime: reopen only when settings that shape
+    // the index changed (embedding route, Chroma, excludes, size cap).
     services.onDidChangeCore(() => {
       syncWatcher();
       const key = ragKey();
-      const changed = key !== lastKey;
+      if (key === lastKey) return;
       lastKey = key;
-      void disposeAll().then(() => (changed ? reopenExisting() : undefined));
+      void disposeAll().then(() => reopenExisting());
     }),
     vscode.workspace.onDidChangeWorkspaceFolders(() => void disposeAll().then(() => reopenExisting())),
     { dispose: () => { clearTimeout(timer); void disposeAll(); } },

@@ -21,10 +21,15 @@ export class Debouncer {
   private generation = 0;
 
   constructor(
-    private readonly options: DebounceOptions,
+    private options: DebounceOptions,
     private readonly clock: Clock,
     private readonly sleep: Sleep,
   ) {}
+
+  /** New settings apply from the next request; the typing-rhythm estimate is kept. */
+  updateOptions(options: DebounceOptions): void {
+    this.options = options;
+  }
 
   /** Notes a keystroke (a completion request) and returns how long to wait before calling the model. */
   noteKeystroke(): number {
