@@ -14,7 +14,9 @@ import type { ModelAdapter } from './models/types';
 import { createRouter, type ManagedRouter } from './router/router';
 import { tapRouter } from './router/tap';
 import type { RouterResult } from './router/types';
-import { systemClock, type Clock, type CoreServices, type SecretSource } from './services';
+import { systemClock, type Clock, type SecretSource } from './basics';
+import type { Ledger } from './cost/types';
+import type { Tracer, TraceStore } from './trace/types';
 import { FileTraceStore } from './trace/fileStore';
 import { createOtlpExporter } from './trace/otlp';
 import { createTracer } from './trace/tracer';
@@ -37,9 +39,21 @@ export interface CreateCoreOptions {
   onCallFinished?: (result: RouterResult) => void;
 }
 
-/** CoreServices plus what the front doors need for status, reports and model pickers. */
-export interface AppServices extends CoreServices {
+/**
+ * The core service graph both front doors (the VS Code host and the CLI) build once, in their
+ * composition roots, through createCoreServices; it lives as long as they do.
+ */
+export interface AppServices {
+  /** The current settings (updateConfig() replaces them; read them when needed, do not keep them). */
+  readonly config: SwitchyardConfig;
   readonly router: ManagedRouter;
+  readonly ledger: Ledger;
+  readonly tracer: Tracer;
+  readonly traceStore: TraceStore;
+  readonly logger: Logger;
+  /** Folder for the ledger, traces and indexes. */
+  readonly dataDir: string;
+  readonly clock: Clock;
   readonly catalog: PriceCatalog;
   readonly budget: BudgetTracker;
   /** The adapter for a provider (cached; rebuilt when its key or settings change). */

@@ -10,7 +10,7 @@ import type { Logger } from '../logger';
 import type { Router } from '../router/types';
 import { ATTR_SWITCHYARD_OUTCOME, ATTR_SWITCHYARD_RESPONSE } from '../trace/attributes';
 import type { Span, Tracer } from '../trace/types';
-import { systemClock, type Clock } from '../services';
+import { systemClock, type Clock } from '../basics';
 import { abortableSleep } from '../util/asyncQueue';
 import { CompletionCache } from './cache/cache';
 import { assembleContext } from './context/assemble';

@@ -1,5 +1,5 @@
 /** Per-model circuit breaker: after consecutive failures a model cools down, then one probe is let through. */
-import type { Clock } from '../services';
+import type { Clock } from '../basics';
 
 interface BreakerEntry {
   consecutiveFailures: number;

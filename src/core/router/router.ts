@@ -10,8 +10,8 @@ import type { Logger } from '../logger';
 import { ModelError } from '../models/errors';
 import type { FinishReason, ModelAdapter, ModelEvent, ModelRequest, ResolvedModel, ToolCall, Usage } from '../models/types';
 import { emptyUsage } from '../models/types';
-import type { Clock } from '../services';
-import { systemClock } from '../services';
+import type { Clock } from '../basics';
+import { systemClock } from '../basics';
 import {
   ATTR_ERROR_TYPE,
   ATTR_GEN_AI_OPERATION_NAME,

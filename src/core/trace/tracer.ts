@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { silentLogger, type Logger } from '../logger';
-import { systemClock, type Clock } from '../services';
+import { systemClock, type Clock } from '../basics';
 import { BODY_ATTRIBUTES } from './attributes';
 import { redact } from './redact';
 import type { AttributeValue, Attributes, Span, SpanRecord, TraceRecord, TraceStore, Tracer } from './types';

@@ -3,7 +3,7 @@
  * keystrokes (a fast typist gets a short wait that still outlasts their gaps, a slow one a longer
  * wait), clamped around the configured base. A newer wait supersedes an older one.
  */
-import type { Clock } from '../../services';
+import type { Clock } from '../../basics';
 
 export interface DebounceOptions {
   baseMs: number;
