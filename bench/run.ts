@@ -14,6 +14,8 @@ const BENCHES: Bench[] = [
   { name: 'ledger', module: './ledger', exportName: 'benchLedger' },
   { name: 'completion', module: './completion', exportName: 'benchCompletion' },
   { name: 'rag', module: './rag', exportName: 'benchRag' },
+  { name: 'ragScale', module: './ragScale', exportName: 'benchRagScale' },
+  { name: 'ragQuality', module: './ragQuality', exportName: 'benchRagQuality' },
 ];
 
 async function load(bench: Bench): Promise<() => Promise<Record<string, unknown>>> {

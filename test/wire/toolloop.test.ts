@@ -116,7 +116,7 @@ describe('chat tool loop over the wire (router + fake provider + real MCP server
     assert.equal(toolSpan.attributes['gen_ai.tool.name'], 'everything__get-sum');
     assert.equal(toolSpan.attributes['switchyard.mcp.server'], 'everything');
     assert.equal(toolSpan.attributes['switchyard.tool.approval'], 'once');
-    assert.match(String(toolSpan.attributes['switchyard.tool.arguments']), /"a":2/);
+    assert.match(String(toolSpan.attributes['gen_ai.tool.call.arguments']), /"a":2/);
     assert.ok(Number(toolSpan.attributes['switchyard.tool.result_bytes']) > 0);
     assert.equal(typeof toolSpan.attributes['switchyard.tool.duration_ms'], 'number');
     assert.equal(trace.spans.filter((s) => s.parentSpanId === root.spanId && s.name === 'chat').length, 2);

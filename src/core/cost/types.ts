@@ -54,6 +54,8 @@ export const ledgerRecordSchema = z.object({
   costUsd: z.number().nullable(),
   /** What the cache reads saved against the full input price (null when unknown). */
   cacheSavingsUsd: z.number().nullable().optional(),
+  /** Where the token counts came from; "estimated" = counted locally, "unknown" = the provider's were refused. */
+  usageSource: z.enum(['reported', 'estimated', 'unknown']).optional(),
   status: z.enum(['ok', 'error', 'cancelled']),
   latencyMs: z.number(),
   ttftMs: z.number().optional(),
