@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ConfigError, parseConfig, type SwitchyardConfig } from '../core/config/schema';
-import type { SecretSource } from '../core/services';
+import type { SecretSource } from '../core/basics';
 import { keyEnvName } from '../core/app';
 
 export { keyEnvName };

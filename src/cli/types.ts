@@ -1,5 +1,5 @@
 /** The contract of one `switchyard <name>` sub-command. */
-import type { CoreServices } from '../core/services';
+import type { AppServices } from '../core/app';
 
 export interface CliIO {
   stdout: NodeJS.WritableStream;
@@ -18,5 +18,5 @@ export interface CliCommand {
    * (throws ConfigError with the bad field named). Returns the exit code:
    * 0 ok, 1 the work failed (e.g. every candidate failed), 2 bad usage or config.
    */
-  run(argv: string[], io: CliIO, loadCore: (configPath?: string) => Promise<CoreServices>): Promise<number>;
+  run(argv: string[], io: CliIO, loadCore: (configPath?: string) => Promise<AppServices>): Promise<number>;
 }

@@ -12,7 +12,11 @@ import { ModelError } from './models/errors';
 import { createAdapter } from './models/registry';
 import type { ModelAdapter } from './models/types';
 import { createRouter, type ManagedRouter } from './router/router';
-import { systemClock, type Clock, type CoreServices, type SecretSource } from './services';
+import { tapRouter } from './router/tap';
+import type { RouterResult } from './router/types';
+import { systemClock, type Clock, type SecretSource } from './basics';
+import type { Ledger } from './cost/types';
+import type { Tracer, TraceStore } from './trace/types';
 import { FileTraceStore } from './trace/fileStore';
 import { createOtlpExporter } from './trace/otlp';
 import { createTracer } from './trace/tracer';
@@ -31,15 +35,31 @@ export interface CreateCoreOptions {
    * live ("Run Switchyard: Set API Key" / "Set OPENAI_API_KEY").
    */
   missingKeyFix?: (providerName: string) => string;
+  /** Told about every finished router call (the host's notifications and Usage refresh). */
+  onCallFinished?: (result: RouterResult) => void;
 }
 
-/** CoreServices plus what the front doors need for status, reports and model pickers. */
-export interface AppServices extends CoreServices {
+/**
+ * The core service graph both front doors (the VS Code host and the CLI) build once, in their
+ * composition roots, through createCoreServices; it lives as long as they do.
+ */
+export interface AppServices {
+  /** The current settings (updateConfig() replaces them; read them when needed, do not keep them). */
+  readonly config: SwitchyardConfig;
   readonly router: ManagedRouter;
+  readonly ledger: Ledger;
+  readonly tracer: Tracer;
+  readonly traceStore: TraceStore;
+  readonly logger: Logger;
+  /** Folder for the ledger, traces and indexes. */
+  readonly dataDir: string;
+  readonly clock: Clock;
   readonly catalog: PriceCatalog;
   readonly budget: BudgetTracker;
-  /** The adapter for a provider (cached; rebuilt when its key changes). */
+  /** The adapter for a provider (cached; rebuilt when its key or settings change). */
   adapterFor(providerName: string): Promise<ModelAdapter>;
+  /** Settings changed: every part takes the new settings in place (caches, breaker, spend kept). */
+  updateConfig(config: SwitchyardConfig): void;
   /** Flushes trace export and releases what the graph holds. Idempotent. */
   dispose(): Promise<void>;
 }
@@ -64,10 +84,13 @@ export const LEDGER_FILE = 'ledger.jsonl';
 export const TRACES_FILE = 'traces.jsonl';
 
 export async function createCoreServices(opts: CreateCoreOptions): Promise<AppServices> {
-  const { config, secrets, dataDir, logger } = opts;
+  const { secrets, dataDir, logger } = opts;
   const clock = opts.clock ?? systemClock;
+  // The one source of settings for the graph: parts read it when they need it; updateConfig()
+  // swaps it and tells the parts with derived state. The graph itself is never rebuilt.
+  let config = opts.config;
 
-  const catalog = new PriceCatalog(undefined, config.prices);
+  let catalog = new PriceCatalog(undefined, config.prices);
   const ledger = new JsonlLedger(join(dataDir, LEDGER_FILE), logger);
   // Nothing is read here: the store indexes its file when the Traces tab first asks.
   const traceStore = new FileTraceStore({
@@ -76,14 +99,15 @@ export async function createCoreServices(opts: CreateCoreOptions): Promise<AppSe
     filePath: join(dataDir, TRACES_FILE),
     logger,
   });
-  const exporter = config.trace.otlpEndpoint
-    ? createOtlpExporter({ endpoint: config.trace.otlpEndpoint, headers: config.trace.otlpHeaders, logger, serviceVersion: opts.version })
-    : undefined;
+  const exporterFor = (c: SwitchyardConfig) => (c.trace.otlpEndpoint ? createOtlpExporter({ endpoint: c.trace.otlpEndpoint, headers: c.trace.otlpHeaders, logger, serviceVersion: opts.version }) : undefined);
+  const exporterKey = (c: SwitchyardConfig) => JSON.stringify([c.trace.otlpEndpoint ?? null, c.trace.otlpHeaders ?? null]);
+  let exporter = exporterFor(config);
   const tracer = createTracer({ store: traceStore, clock, recordBodies: config.trace.recordBodies, exporter, logger });
   // The spend is read lazily (router gate, status bar): building the core reads no ledger.
   const budget = new BudgetTracker(config.budget, ledger, clock);
 
-  const adapters = new Map<string, { key: string | undefined; adapter: ModelAdapter }>();
+  /** Adapters by provider, reused while the provider's settings and key stay the same. */
+  const adapters = new Map<string, { key: string | undefined; settings: string; adapter: ModelAdapter }>();
   async function adapterFor(providerName: string): Promise<ModelAdapter> {
     const provider = config.providers[providerName];
     if (!provider) {
@@ -95,23 +119,29 @@ export async function createCoreServices(opts: CreateCoreOptions): Promise<AppSe
       });
     }
     const key = await secrets.apiKey(providerName);
+    const settings = JSON.stringify(provider);
     const cached = adapters.get(providerName);
-    if (cached && cached.key === key) return cached.adapter;
+    if (cached && cached.key === key && cached.settings === settings) return cached.adapter;
     if (!key && needsApiKey(provider)) {
       const fix = opts.missingKeyFix?.(providerName) ?? `Set an API key for provider "${providerName}".`;
       // The fix is part of the message so attempt lists (which show messages) say what to do.
       throw new ModelError({ kind: 'config', provider: providerName, message: `No API key for provider "${providerName}" (${provider.kind}). ${fix}`, fix });
     }
     const adapter = createAdapter(providerName, provider, key, logger);
-    adapters.set(providerName, { key, adapter });
+    adapters.set(providerName, { key, settings, adapter });
     return adapter;
   }
 
-  const router = createRouter({ config, adapterFor, catalog, ledger, tracer, budget, logger, clock, workspace: opts.workspace });
+  // The router sees the current catalog through this lookup (the catalog is rebuilt when prices change).
+  const prices = { lookup: (id: string) => catalog.lookup(id), priceFor: (id: string, override?: Parameters<PriceCatalog['priceFor']>[1]) => catalog.priceFor(id, override) };
+  const managed = createRouter({ config, adapterFor, catalog: prices, ledger, tracer, budget, logger, clock, workspace: opts.workspace });
+  const router = opts.onCallFinished ? tapRouter(managed, opts.onCallFinished) : managed;
 
   let disposed = false;
   return {
-    config,
+    get config() {
+      return config;
+    },
     router,
     ledger,
     tracer,
@@ -119,9 +149,28 @@ export async function createCoreServices(opts: CreateCoreOptions): Promise<AppSe
     logger,
     dataDir,
     clock,
-    catalog,
+    get catalog() {
+      return catalog;
+    },
     budget,
     adapterFor,
+    updateConfig(next: SwitchyardConfig) {
+      const previous = config;
+      // Build what can fail first, so an invalid price table leaves everything as it was.
+      const nextCatalog = JSON.stringify(next.prices) === JSON.stringify(previous.prices) ? catalog : new PriceCatalog(undefined, next.prices);
+      config = next;
+      catalog = nextCatalog;
+      router.updateConfig(next);
+      budget.updateConfig(next.budget);
+      traceStore.updateLimits({ maxTraces: next.trace.maxTraces, maxBytes: next.trace.maxBytes });
+      if (exporterKey(next) !== exporterKey(previous)) {
+        void exporter?.shutdown?.();
+        exporter = exporterFor(next);
+        tracer.update({ recordBodies: next.trace.recordBodies, exporter });
+      } else {
+        tracer.update({ recordBodies: next.trace.recordBodies });
+      }
+    },
     async dispose() {
       if (disposed) return;
       disposed = true;

@@ -1,13 +1,13 @@
 /**
- * HostServices: what every host area receives from the composition root — the current core
- * (rebuilt when settings change), the logger, secrets and error reporting.
+ * HostServices: what every host area receives from the composition root — the core (built once,
+ * for the extension's lifetime; settings changes update it in place), the logger, secrets and
+ * error reporting.
  */
 import * as vscode from 'vscode';
 import { createCoreServices, type AppServices } from '../core/app';
 import { parseConfig, type SwitchyardConfig } from '../core/config/schema';
 import type { Logger } from '../core/logger';
-import type { ManagedRouter } from '../core/router/router';
-import type { RouterResult, RouterStream } from '../core/router/types';
+import type { RouterResult } from '../core/router/types';
 import { createErrorNotifier, keyProblemOfAttempt, OPEN_SETTINGS, SET_API_KEY, type ErrorNotifier } from './errors';
 import type { HostSecrets } from './secrets';
 import { loadSettings, openSettings, SETTINGS_SECTION } from './settings';
@@ -18,11 +18,11 @@ export interface HostServices {
   /** The "Switchyard" Output channel (log levels follow the user's "Set Log Level"). */
   readonly output: vscode.LogOutputChannel;
   readonly secrets: HostSecrets;
-  /** The current core. Do not cache it across awaits of user actions: settings changes replace it. */
+  /** The core: one for the extension's lifetime; read `core.config` when you need settings. */
   readonly core: AppServices;
   /** The settings problem that kept the last good config, or undefined when settings are valid. */
   readonly configProblem: string | undefined;
-  /** Fires after the core was rebuilt (settings changed); the old core keeps serving calls already started. */
+  /** Fires after valid settings changed and the core took them (same core, new `core.config`). */
   onDidChangeCore(listener: (core: AppServices) => void): vscode.Disposable;
   /** Fires when settings become invalid (the message) or valid again (undefined). */
   onDidChangeConfigProblem(listener: (problem: string | undefined) => void): vscode.Disposable;
@@ -32,39 +32,6 @@ export interface HostServices {
   showError(error: unknown, context?: string): void;
 }
 
-
-/**
- * Wraps a router so every finished call is reported: key problems (401/403, missing key) on any
- * attempt become one notification per provider, even when a fallback answered.
- */
-export function tapRouter(router: ManagedRouter, onResult: (result: RouterResult) => void): ManagedRouter {
-  const tap = (result: RouterResult) => {
-    try {
-      onResult(result);
-    } catch {
-      // a listener must never break a model call
-    }
-    return result;
-  };
-  return {
-    breakerState: (model) => router.breakerState(model),
-    stream(request): RouterStream {
-      const inner = router.stream(request);
-      const result = inner.result.then(tap);
-      return { result, [Symbol.asyncIterator]: () => inner[Symbol.asyncIterator]() };
-    },
-    complete: (request) => router.complete(request).then(tap),
-    async embed(request) {
-      const out = await router.embed(request).catch((err: unknown) => {
-        const result = (err as { result?: RouterResult })?.result;
-        if (result) tap(result);
-        throw err;
-      });
-      tap(out.result);
-      return out;
-    },
-  };
-}
 
 class HostServicesImpl implements HostServices {
   private current!: AppServices;
@@ -135,10 +102,11 @@ class HostServicesImpl implements HostServices {
   }
 
   private scheduleRebuild(): void {
-    this.rebuilding = this.rebuilding.then(() => this.rebuild()).catch((err: unknown) => this.showError(err, 'reloading settings'));
+    this.rebuilding = this.rebuilding.then(() => this.reload()).catch((err: unknown) => this.showError(err, 'reloading settings'));
   }
 
-  private async rebuild(): Promise<void> {
+  /** Valid new settings go into the running core; nothing is rebuilt, so caches and state survive. */
+  private async reload(): Promise<void> {
     const settings = loadSettings();
     if (!settings.ok) {
       this.reportSettingsProblem(settings.error.issues, settings.firstKey, 'keeping the last valid settings');
@@ -148,17 +116,14 @@ class HostServicesImpl implements HostServices {
       this.problem = undefined;
       this.problemEmitter.fire(undefined);
     }
-    const previous = this.current;
-    this.current = await this.build(settings.config);
+    this.current.updateConfig(settings.config);
     this.reachNotified.clear();
-    this.logger.info('Settings changed: services rebuilt.');
+    this.logger.info('Settings changed: applied to the running services.');
     this.coreEmitter.fire(this.current);
-    // Calls already running on the old router finish on their own; dispose only flushes traces.
-    void previous.dispose();
   }
 
   private async build(config: SwitchyardConfig): Promise<AppServices> {
-    const app = await createCoreServices({
+    return createCoreServices({
       config,
       secrets: this.secrets,
       dataDir: this.context.globalStorageUri.fsPath,
@@ -166,8 +131,8 @@ class HostServicesImpl implements HostServices {
       workspace: vscode.workspace.workspaceFolders?.[0]?.uri.fsPath,
       version: String(this.context.extension.packageJSON.version ?? ''),
       missingKeyFix: (provider) => `Run "Switchyard: Set API Key" for provider "${provider}".`,
+      onCallFinished: (result) => this.onCallFinished(result),
     });
-    return { ...app, router: tapRouter(app.router, (result) => this.onCallFinished(result)) };
   }
 
   private onCallFinished(result: RouterResult): void {

@@ -1,6 +1,6 @@
 /** API keys in VS Code SecretStorage, one entry per provider: `switchyard.apiKey.<providerName>`. */
 import type * as vscode from 'vscode';
-import type { SecretSource } from '../core/services';
+import type { SecretSource } from '../core/basics';
 
 export const secretKeyName = (providerName: string): string => `switchyard.apiKey.${providerName}`;
 

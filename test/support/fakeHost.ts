@@ -31,7 +31,7 @@ Object.assign(workspace as unknown as Record<string, unknown>, {
   textDocuments: [],
   isTrusted: true,
 });
-vs.languages = { ...(vs.languages ?? {}), registerInlineCompletionItemProvider: disposable };
+vs.languages = { ...(vs.languages ?? {}), registerInlineCompletionItemProvider: vs.languages?.registerInlineCompletionItemProvider ?? disposable };
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- after the stand-in is complete
 const { activate } = require('../../src/extension') as typeof import('../../src/extension');

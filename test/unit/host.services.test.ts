@@ -6,13 +6,14 @@
  */
 import { fake, fakeContext, workspace } from '../support/fakeVscode';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type * as vscode from 'vscode';
 import { registerSetApiKey } from '../../src/host/commands/setApiKey';
 import { registerSwitchModel, setPinned } from '../../src/host/commands/switchModel';
-import { createHostServices, registerSafeCommand, tapRouter, type HostServices } from '../../src/host/hostServices';
+import { createHostServices, registerSafeCommand, type HostServices } from '../../src/host/hostServices';
+import { tapRouter } from '../../src/core/router/tap';
 import { createHostSecrets } from '../../src/host/secrets';
 import { registerStatusBar, statusView } from '../../src/host/statusBar';
 import { registerLedgerAlerts } from '../../src/host/ledgerAlerts';
@@ -67,7 +68,7 @@ describe('host: HostServices, commands and status bar (fake vscode)', () => {
     assert.match(services.configProblem ?? '', /routes\.chat\[1\]/);
   });
 
-  it('rebuilds the core when settings change, and keeps the last good core on an invalid edit', async () => {
+  it('applies settings changes to the same core, and keeps the last good settings on an invalid edit', async () => {
     services = await start(goodSettings);
     assert.equal(services.configProblem, undefined);
     const first = services.core;
@@ -75,18 +76,51 @@ describe('host: HostServices, commands and status bar (fake vscode)', () => {
     services.onDidChangeCore((c) => seen.push(c));
 
     workspace.set('pinned', { chat: 'qwen' });
-    await until(() => seen.length === 1, 'rebuild');
-    assert.notEqual(services.core, first);
+    await until(() => seen.length === 1, 'settings applied');
+    assert.equal(services.core, first, 'the core lives on; nothing was rebuilt');
     assert.equal(services.core.config.pinned.chat, 'qwen');
 
-    const good = services.core;
     fake.answer = (s) => (s.items.includes('Open Settings') ? 'Open Settings' : undefined);
     workspace.set('models', { mini: { provider: 'nope', id: 'x' } });
     await until(() => fake.shown.some((s) => s.level === 'error'), 'settings notification');
     await settle();
-    assert.equal(services.core, good, 'the last good core keeps serving');
+    assert.equal(services.core.config.pinned.chat, 'qwen', 'the last good settings keep serving');
+    assert.ok(services.core.config.models.mini.provider === 'oa');
     assert.match(fake.shown.find((s) => s.level === 'error')!.message, /models\.mini\.provider: unknown provider "nope".*keeping the last valid settings/);
     assert.deepEqual(fake.executed.find((e) => e.command === 'workbench.action.openSettings')?.args, ['switchyard.models']);
+  });
+
+  it('a settings change keeps the breaker state, the adapters and exactly one writer on the ledger and the trace file', async function () {
+    if (process.platform !== 'linux') this.skip(); // open files are counted through /proc/self/fd
+    services = await start({ ...goodSettings, router: { maxRetries: 0, breakerFailureThreshold: 1, breakerCooldownMs: 600_000 } });
+    const core = services.core;
+    // The local provider is unreachable: one failure opens its breaker.
+    await core.router.complete({ task: 'completion', request: { messages: [{ role: 'user', content: 'x' }] } });
+    assert.equal(core.router.breakerState('qwen'), 'open');
+    const adapter = await core.adapterFor('local');
+    await core.ledger.flush?.();
+    await core.traceStore.flush();
+
+    const applied = new Promise((r) => services.onDidChangeCore(r));
+    workspace.set('completion', { languages: { markdown: false } });
+    await applied;
+    assert.equal(services.core, core);
+    assert.equal(services.core.config.completion.languages.markdown, false);
+    assert.equal(core.router.breakerState('qwen'), 'open', 'the open breaker survived the settings change');
+    assert.equal(await core.adapterFor('local'), adapter, 'the adapter (and its connection pool) was kept');
+
+    await core.router.complete({ task: 'completion', request: { messages: [{ role: 'user', content: 'y' }] } });
+    await core.ledger.flush?.();
+    await core.traceStore.flush();
+    const holders = (file: string) => readdirSync('/proc/self/fd').filter((fd) => {
+      try {
+        return readlinkSync(`/proc/self/fd/${fd}`) === file;
+      } catch {
+        return false;
+      }
+    }).length;
+    assert.equal(holders(join(core.dataDir, 'ledger.jsonl')), 1, 'one open handle on the ledger');
+    assert.equal(holders(join(core.dataDir, 'traces.jsonl')), 1, 'one open handle on the trace file');
   });
 
   it('a typo in a settings key (apikeyenv) is named with the key it meant, and the last good core keeps serving', async () => {
@@ -145,9 +179,9 @@ describe('host: HostServices, commands and status bar (fake vscode)', () => {
     await ask();
     await settle();
     assert.equal(reach().length, 1, 'once per provider');
-    const rebuilt = new Promise((r) => services.onDidChangeCore(r));
+    const applied = new Promise((r) => services.onDidChangeCore(r));
     workspace.set('budget', { dailyUsd: 5 });
-    await rebuilt;
+    await applied;
     await ask();
     await until(() => reach().length === 2, 'warning again after a settings change');
   });

@@ -90,3 +90,65 @@ describe('layers: src/core never depends on vscode, host, cli or webview-ui', ()
     assert.deepEqual(consoleCalls("const a = 1;\nconsole.log(a);\nconst s = `console.error(x)`; // console.warn(y)\n"), [2]);
   });
 });
+
+/**
+ * The floors inside core, lowest first. A module may import its own floor and the floors below,
+ * never one above (Copilot Chat enforces the same with lint import zones). Features on the top
+ * floor are peers; app.ts, the composition of core, sits above them.
+ */
+export const CORE_FLOORS: ReadonlyArray<readonly string[]> = [
+  ['basics.ts', 'logger.ts', 'util'],
+  ['config'],
+  ['models'],
+  ['cost', 'trace'],
+  ['router'],
+  ['completion', 'rag', 'chat', 'mcp', 'tools', 'setup'],
+  ['app.ts'],
+];
+
+/** The floor of a path inside src/core ("router/router.ts" → 4), or undefined when not listed. */
+export function floorOf(pathInCore: string): number | undefined {
+  const top = pathInCore.split(/[\\/]/)[0];
+  const i = CORE_FLOORS.findIndex((floor) => floor.includes(top) || floor.includes(`${top}.ts`));
+  return i < 0 ? undefined : i;
+}
+
+/** Why an import inside core goes up a floor, or undefined when it does not. */
+export function upwardImport(fromFile: string, spec: string): string | undefined {
+  if (!spec.startsWith('.')) return undefined;
+  const target = resolve(dirname(fromFile), spec);
+  if (!target.startsWith(core + sep)) return undefined;
+  const from = floorOf(relative(core, fromFile));
+  const to = floorOf(relative(core, target));
+  if (from === undefined || to === undefined || to <= from) return undefined;
+  return `${relative(core, fromFile)} (floor ${from}) imports ${relative(core, target)} (floor ${to})`;
+}
+
+describe('layers: the floors inside core', () => {
+  const files = tsFiles(core);
+
+  it('every file and folder of core is on a floor', () => {
+    const unplaced = [...new Set(files.map((f) => relative(core, f).split(sep)[0]))].filter((top) => floorOf(top) === undefined);
+    assert.deepEqual(unplaced, [], `add these to CORE_FLOORS in test/unit/layers.test.ts: ${unplaced.join(', ')}`);
+  });
+
+  it('no core module imports from a floor above its own', () => {
+    const problems: string[] = [];
+    for (const file of files) {
+      for (const spec of importsOf(readFileSync(file, 'utf8'))) {
+        const why = upwardImport(file, spec);
+        if (why) problems.push(why);
+      }
+    }
+    assert.deepEqual(problems, [], `upward imports inside core:\n${problems.join('\n')}`);
+  });
+
+  it('the checker catches an upward import and allows downward and same-floor ones', () => {
+    const inCost = join(core, 'cost', 'x.ts');
+    assert.match(upwardImport(inCost, '../router/router') ?? '', /floor 3.*floor 4/);
+    assert.equal(upwardImport(inCost, '../models/types'), undefined);
+    assert.equal(upwardImport(inCost, '../trace/types'), undefined);
+    assert.equal(upwardImport(join(core, 'chat', 'x.ts'), '../mcp/hub'), undefined, 'features are peers');
+    assert.match(upwardImport(join(core, 'router', 'x.ts'), '../app') ?? '', /imports app \(floor 6\)/);
+  });
+});

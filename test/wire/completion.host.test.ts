@@ -4,7 +4,7 @@
  * the item has an explicit cursor range, the accept command counts, cancellation reaches the
  * HTTP request, and the toggle / snooze commands turn completions off.
  */
-import { fake, fakeContext, EventEmitter } from '../support/fakeVscode';
+import { fake, fakeContext, EventEmitter, workspace } from '../support/fakeVscode';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -55,12 +55,20 @@ const MODEL = 'qwen2.5-coder:1.5b-base';
 
 function doc(text: string): vscode.TextDocument {
   const lines = text.split('\n');
+  const offsetAt = (p: Position) => lines.slice(0, p.line).reduce((n, l) => n + l.length + 1, 0) + p.character;
   return {
     uri: { scheme: 'file', fsPath: '/w/calc.py', toString: () => 'file:///w/calc.py' },
     languageId: 'python',
-    getText: () => text,
+    version: 1,
+    getText: (range?: Range) => (range ? text.slice(offsetAt(range.start), offsetAt(range.end)) : text),
     lineCount: lines.length,
-    offsetAt: (p: Position) => lines.slice(0, p.line).reduce((n, l) => n + l.length + 1, 0) + p.character,
+    lineAt: (line: number) => ({ text: lines[line], range: new Range(new Position(line, 0), new Position(line, lines[line].length)) }),
+    offsetAt,
+    positionAt: (offset: number) => {
+      let line = 0;
+      while (line < lines.length - 1 && offset > lines[line].length) offset -= lines[line++].length + 1;
+      return new Position(line, offset);
+    },
   } as unknown as vscode.TextDocument;
 }
 
@@ -157,5 +165,25 @@ describe('host: inline completion provider (fake vscode, fake server)', function
     assert.match(fake.statusItems.find((s) => s.id === 'switchyard.completion')!.text, /clock/);
     await fake.commands.get('switchyard.completion.toggle')!(); // clicking the item resumes
     assert.equal((await provide(doc('y = \n'), new Position(0, 4)))?.[0].insertText, '1');
+  });
+
+  it('a settings change while running keeps the completion cache and a running snooze', async () => {
+    server.setDefault(MODEL, { type: 'text', chunks: ['a + b'] });
+    const d = doc('def add(a, b):\n    return \n');
+    assert.equal((await provide(d, new Position(1, 11)))?.[0].insertText, 'a + b');
+    assert.equal(server.requests.length, 1);
+
+    const applied = new Promise((r) => services.onDidChangeCore(r));
+    workspace.set('completion', { debounceMs: 0, languages: { markdown: false } });
+    await applied;
+    assert.equal(services.core.config.completion.languages.markdown, false);
+    assert.equal((await provide(doc('def add(a, b):\n    return \n'), new Position(1, 11)))?.[0].insertText, 'a + b');
+    assert.equal(server.requests.length, 1, 'served from the cache kept across the settings change');
+
+    await fake.commands.get('switchyard.completion.snooze')!();
+    const again = new Promise((r) => services.onDidChangeCore(r));
+    workspace.set('completion', { debounceMs: 0, languages: { markdown: false, rust: false } });
+    await again;
+    assert.equal(await provide(doc('z = \n'), new Position(0, 4)), undefined, 'still snoozed');
   });
 });

@@ -3,7 +3,6 @@ import { ConfigError } from '../../core/config/schema';
 import type { LedgerWriteFailure } from '../../core/cost/ledgerFailure';
 import { candidateNames, noRouteError } from '../../core/router/candidates';
 import type { AttemptRecord, RouterResult } from '../../core/router/types';
-import { appServices } from '../app';
 import type { RouterStream } from '../../core/router/types';
 import type { CliCommand, CliIO } from '../types';
 import { openCliTools, type CliToolSession } from './mcp';
@@ -79,7 +78,7 @@ export const command: CliCommand = {
     const prompt = await question(positionals, io);
     if (!prompt) throw new UsageError('ask: no question. Pass it as an argument (switchyard ask "…") or pipe it on stdin.');
 
-    const core = appServices(await loadCore(values.config));
+    const core = await loadCore(values.config);
     const { config } = core;
     const task = values.task;
     if (values.model !== undefined && !config.models[values.model]) {

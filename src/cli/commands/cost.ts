@@ -2,7 +2,6 @@
 import { localDayKey } from '../../core/cost/budget';
 import { aggregateRows, csvHeader, csvRow } from '../../core/cost/report';
 import { femtoToUsd, formatUsd, usdToFemto } from '../../core/cost/money';
-import { appServices } from '../app';
 import type { CliCommand } from '../types';
 import { parseCommandArgs, table, UsageError, write } from '../util';
 
@@ -29,7 +28,7 @@ export const command: CliCommand = {
     });
     if (!GROUPS.includes(values.by as Group)) throw new UsageError(`cost: --by must be one of ${GROUPS.join(', ')}, got "${values.by}".`);
     const sinceMs = values.since === undefined ? undefined : parseSince(values.since);
-    const core = appServices(await loadCore(values.config));
+    const core = await loadCore(values.config);
     if (values.csv) {
       // Streams: one batch of records and its CSV text in memory at a time, whatever the ledger's size.
       await write(io.stdout, `${csvHeader()}\r\n`);

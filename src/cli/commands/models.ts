@@ -1,7 +1,6 @@
 /** `switchyard models`: the configured models with provider, id, context window, prices and routes. */
 import type { PriceCatalog } from '../../core/cost/catalog';
 import type { SwitchyardConfig } from '../../core/config/schema';
-import { appServices } from '../app';
 import type { CliCommand } from '../types';
 import { parseCommandArgs, table, write } from '../util';
 
@@ -57,7 +56,7 @@ export const command: CliCommand = {
       json: { type: 'boolean', default: false },
       catalog: { type: 'boolean', default: false },
     });
-    const core = appServices(await loadCore(values.config));
+    const core = await loadCore(values.config);
     if (values.catalog) {
       const entries = core.catalog.list();
       if (values.json) {

@@ -1,7 +1,7 @@
 /** What `switchyard index` and `switchyard search` share: opening the workspace index the CLI's way. */
 import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { CoreServices } from '../../core/services';
+import type { AppServices } from '../../core/app';
 import { openWorkspaceRag, workspaceKey, type WorkspaceRag } from '../../core/rag/workspace';
 import type { CliIO } from '../types';
 import { UsageError } from '../util';
@@ -13,7 +13,7 @@ export function workspaceDir(dir: string | undefined, io: CliIO): string {
 }
 
 /** The index lives in <data dir>/rag/<folder name>-<hash of its path>/ (lexical index, manifest, local Chroma data). */
-export function openCliRag(core: CoreServices, root: string, io: CliIO): WorkspaceRag {
+export function openCliRag(core: AppServices, root: string, io: CliIO): WorkspaceRag {
   const token = io.env[core.config.rag.chromaTokenEnv];
   return openWorkspaceRag({
     root,

@@ -9,7 +9,7 @@ import type { Logger } from '../logger';
 import type { ModelError } from '../models/errors';
 import type { ChatMessage } from '../models/types';
 import type { Router, RouterResult } from '../router/types';
-import type { Clock } from '../services';
+import type { Clock } from '../basics';
 import type { Span, Tracer } from '../trace/types';
 import { ConversationHistory, titleFrom } from './history';
 import { DEFAULT_SYSTEM_PROMPT, outputReserve, renderUserPrompt, trimToContextWindow, type ResolvedContext } from './prompt';

@@ -9,7 +9,7 @@ import type { Ledger } from '../cost/types';
 import type { Logger } from '../logger';
 import type { Router } from '../router/types';
 import type { Span, Tracer } from '../trace/types';
-import { systemClock, type Clock } from '../services';
+import { systemClock, type Clock } from '../basics';
 import { abortableSleep } from '../util/asyncQueue';
 import { CompletionCache } from './cache/cache';
 import { assembleContext } from './context/assemble';
@@ -107,6 +107,12 @@ export class CompletionEngine {
     this.cache = new CompletionCache({ max: deps.cacheSize ?? 500 });
     this.debouncer = new Debouncer({ baseMs: settings.debounceMs, adaptive: settings.adaptiveDebounce }, this.clock, deps.sleep ?? abortableSleep);
     this.outcomes = new OutcomeTracker(deps.ledger, this.clock, deps.logger, deps.workspaceRoot);
+  }
+
+  /** Settings changed: they apply from the next request; the cache, statistics and snooze are kept. */
+  updateConfig(config: SwitchyardConfig): void {
+    this.deps.config = config;
+    this.debouncer.updateOptions({ baseMs: config.completion.debounceMs, adaptive: config.completion.adaptiveDebounce });
   }
 
   /** Whether completions are on for a language right now (setting, per-language switch, snooze). */
@@ -283,6 +289,12 @@ export class CompletionEngine {
    * The document changed: abort calls in flight for this file that the edit contradicts (the user
    * typed something other than the start of what is streaming, deleted, or edited elsewhere).
    */
+  /** Whether a model call for this file is still running (only then does an edit need the text). */
+  hasInflightFor(filepath: string): boolean {
+    for (const g of this.inflight) if (g.filepath === filepath && !g.settledYet) return true;
+    return false;
+  }
+
   documentChanged(filepath: string, text: string, offset: number): void {
     const prefix = text.slice(0, offset);
     const suffix = text.slice(offset);

@@ -5,7 +5,7 @@
  * the budget (the router's gate, the status bar) waits for ready().
  */
 import type { BudgetConfig } from '../config/schema';
-import { systemClock, type Clock } from '../services';
+import { systemClock, type Clock } from '../basics';
 import { femtoToUsd, formatUsd, usdToFemto, type Femto } from './money';
 import type { Ledger } from './types';
 

@@ -1,5 +1,5 @@
 /** Per-model circuit breaker: after consecutive failures a model cools down, then one probe is let through. */
-import type { Clock } from '../services';
+import type { Clock } from '../basics';
 
 interface BreakerEntry {
   consecutiveFailures: number;
@@ -13,10 +13,16 @@ export class CircuitBreaker {
   private readonly entries = new Map<string, BreakerEntry>();
 
   constructor(
-    private readonly failureThreshold: number,
-    private readonly cooldownMs: number,
+    private failureThreshold: number,
+    private cooldownMs: number,
     private readonly clock: Clock,
   ) {}
+
+  /** New thresholds apply from the next call; models keep their state (open stays open). */
+  updateSettings(failureThreshold: number, cooldownMs: number): void {
+    this.failureThreshold = failureThreshold;
+    this.cooldownMs = cooldownMs;
+  }
 
   state(model: string): BreakerState {
     const entry = this.entries.get(model);

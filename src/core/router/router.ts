@@ -11,8 +11,8 @@ import { ModelError } from '../models/errors';
 import type { FinishReason, ModelAdapter, ModelEvent, ModelRequest, ResolvedModel, ToolCall, Usage } from '../models/types';
 import { emptyUsage } from '../models/types';
 import { estimateUsage, settleUsage, worseSource, type UsageReport, type UsageSource } from '../models/usage';
-import type { Clock } from '../services';
-import { systemClock } from '../services';
+import type { Clock } from '../basics';
+import { systemClock } from '../basics';
 import {
   ATTR_ERROR_TYPE,
   ATTR_GEN_AI_OPERATION_NAME,
@@ -86,6 +86,8 @@ export interface RouterDeps {
 /** The router as the composition root sees it: the public Router plus health introspection. */
 export interface ManagedRouter extends Router {
   breakerState(model: string): 'closed' | 'open' | 'half_open';
+  /** Settings changed: routes, models and limits apply from the next call; breaker state is kept. */
+  updateConfig(config: SwitchyardConfig): void;
 }
 
 const OPERATION_BY_TASK: Record<string, string> = { completion: 'text_completion', embedding: 'embeddings' };
@@ -118,7 +120,10 @@ export function createRouter(deps: RouterDeps): ManagedRouter {
   const clock = deps.clock ?? systemClock;
   const sleep = deps.sleep ?? abortableSleep;
   const random = deps.random ?? Math.random;
-  const settings = deps.config.router;
+  // Settings are read per call from the current config; updateConfig() swaps it in place, so the
+  // breaker's state and the memory of rejected keys live as long as the router.
+  let config = deps.config;
+  let settings = config.router;
   const breaker = new CircuitBreaker(settings.breakerFailureThreshold, settings.breakerCooldownMs, clock);
   /** Providers whose key was rejected, with the adapter (so: the key) that was rejected. */
   const rejectedAdapters = new Map<string, ModelAdapter | undefined>();
@@ -126,13 +131,13 @@ export function createRouter(deps: RouterDeps): ManagedRouter {
   const factsFor = (modelId: string) => deps.catalog.lookup(modelId);
 
   function priceOf(model: ResolvedModel): Price | undefined {
-    return deps.catalog.priceFor(model.id, deps.config.models[model.name]?.price);
+    return deps.catalog.priceFor(model.id, config.models[model.name]?.price);
   }
 
   function resolveCandidates(task: string, explicitModel?: string): ResolvedModel[] {
-    const names = candidateNames(deps.config, task, explicitModel);
-    if (names.length === 0) throw noRouteError(deps.config, task);
-    return names.map((name) => resolveModel(deps.config, name, factsFor));
+    const names = candidateNames(config, task, explicitModel);
+    if (names.length === 0) throw noRouteError(config, task);
+    return names.map((name) => resolveModel(config, name, factsFor));
   }
 
   /** Applies the budget policy to the candidate list; returns the kept ones and the skipped ones. */
@@ -490,7 +495,7 @@ export function createRouter(deps: RouterDeps): ManagedRouter {
 
   function stream(route: RouteRequest): RouterStream {
     const queue = new AsyncQueue<RouterEvent>();
-    const prompt = deps.config.trace.recordBodies ? promptText(route.request) : undefined;
+    const prompt = config.trace.recordBodies ? promptText(route.request) : undefined;
     const result = run(route.task, route, (model) => (route.requestFor ? route.requestFor(model) : route.request), (e) => queue.push(e), { prompt })
       .then((r) => {
         if (r.usage.inputTokens || r.usage.outputTokens) queue.push({ type: 'usage', usage: r.usage });
@@ -520,6 +525,11 @@ export function createRouter(deps: RouterDeps): ManagedRouter {
       return { vectors, result: rest };
     },
     breakerState: (model) => breaker.state(model),
+    updateConfig(next) {
+      config = next;
+      settings = next.router;
+      breaker.updateSettings(settings.breakerFailureThreshold, settings.breakerCooldownMs);
+    },
   };
 }
 

@@ -6,7 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { silentLogger, type Logger } from '../logger';
-import { systemClock, type Clock } from '../services';
+import { systemClock, type Clock } from '../basics';
 import { BODY_ATTRIBUTES } from './attributes';
 import { redact, redactBody } from './redact';
 import type { AttributeValue, Attributes, Span, SpanRecord, TraceRecord, TraceStore, Tracer } from './types';
@@ -172,7 +172,12 @@ class LiveSpan implements Span {
   }
 }
 
-export function createTracer(opts: TracerOptions): Tracer {
+/** A tracer whose body recording and exporter follow the settings (spans already open keep theirs only if they finished). */
+export interface ManagedTracer extends Tracer {
+  update(next: { recordBodies?: boolean; exporter?: TraceExporter }): void;
+}
+
+export function createTracer(opts: TracerOptions): ManagedTracer {
   const settings: Settings = {
     store: opts.store,
     clock: opts.clock ?? systemClock,
@@ -185,6 +190,10 @@ export function createTracer(opts: TracerOptions): Tracer {
     startTrace(name: string, attributes?: Attributes): Span {
       const state: TraceState = { traceId: newTraceId(), spans: [], finished: false };
       return new LiveSpan(settings, state, name, undefined, attributes, true);
+    },
+    update(next) {
+      if (next.recordBodies !== undefined) settings.recordBodies = next.recordBodies;
+      if ('exporter' in next) settings.exporter = next.exporter;
     },
   };
 }

@@ -7,6 +7,39 @@ import type { RecentEdits } from './recentEdits';
 export const ACCEPTED_COMMAND = 'switchyard.completion.accepted';
 const MAX_CONTEXT_FILE_CHARS = 200_000;
 const MAX_CONTEXT_FILES = 8;
+/** The part of the current document sent to the engine: far more than any prompt holds. */
+const MAX_PREFIX_CHARS = 100_000;
+const MAX_SUFFIX_CHARS = 50_000;
+
+/** A document's length in characters without building its text. */
+const lengthOf = (doc: vscode.TextDocument): number => (doc.lineCount === 0 ? 0 : doc.offsetAt(doc.lineAt(doc.lineCount - 1).range.end));
+
+/** Texts of open documents by version: a document unchanged since the last request is not read again. */
+const textCache = new WeakMap<vscode.TextDocument, { version: number; text: string }>();
+function textOf(doc: vscode.TextDocument): string {
+  const cached = textCache.get(doc);
+  if (cached && cached.version === doc.version) return cached.text;
+  const text = doc.getText();
+  textCache.set(doc, { version: doc.version, text });
+  return text;
+}
+
+/** Window starts snap to this grid, so typing keeps the same start (the engine's typed-through check needs it). */
+const WINDOW_STEP = 25_000;
+
+/**
+ * The current document as the engine sees it: the whole text when small, else a window around
+ * `offset` (prefix and suffix are all a prompt uses), with the offset inside that window. The
+ * start is on a fixed grid and the suffix is measured from the cursor, so one typed character
+ * leaves the window's prefix extended and its suffix unchanged, as in the whole document.
+ */
+export function documentWindow(doc: vscode.TextDocument, offset: number): { text: string; offset: number } {
+  const length = lengthOf(doc);
+  const start = offset > MAX_PREFIX_CHARS ? Math.floor((offset - MAX_PREFIX_CHARS) / WINDOW_STEP) * WINDOW_STEP : 0;
+  const end = Math.min(length, offset + MAX_SUFFIX_CHARS);
+  if (start === 0 && end === length) return { text: textOf(doc), offset };
+  return { text: doc.getText(new vscode.Range(doc.positionAt(start), doc.positionAt(end))), offset: offset - start };
+}
 
 export function filepathOf(doc: vscode.TextDocument): string {
   return doc.uri.scheme === 'file' ? doc.uri.fsPath : doc.uri.toString();
@@ -22,8 +55,9 @@ export function openFiles(current: vscode.TextDocument): ContextFile[] {
     const key = doc.uri.toString();
     if (seen.has(key) || (doc.uri.scheme !== 'file' && doc.uri.scheme !== 'untitled')) continue;
     seen.add(key);
-    const text = doc.getText();
-    if (text.length <= MAX_CONTEXT_FILE_CHARS) out.push({ filepath: vscode.workspace.asRelativePath(doc.uri), text });
+    // Size first: a huge file is skipped without building its text.
+    if (lengthOf(doc) > MAX_CONTEXT_FILE_CHARS) continue;
+    out.push({ filepath: vscode.workspace.asRelativePath(doc.uri), text: textOf(doc) });
   }
   return out;
 }
@@ -48,8 +82,9 @@ export class SwitchyardInlineCompletionProvider implements vscode.InlineCompleti
     const sub = token.onCancellationRequested(() => controller.abort());
     if (token.isCancellationRequested) controller.abort();
     try {
+      const { text, offset } = documentWindow(document, document.offsetAt(position));
       const result = await engine.complete({
-        document: { filepath: filepathOf(document), languageId: document.languageId, text: document.getText(), offset: document.offsetAt(position) },
+        document: { filepath: filepathOf(document), languageId: document.languageId, text, offset },
         trigger: context.triggerKind === vscode.InlineCompletionTriggerKind.Invoke ? 'manual' : 'automatic',
         openFiles: openFiles(document),
         recentEdits: this.recentEdits.list(),

@@ -10,7 +10,7 @@ import { candidateNames } from '../../core/router/candidates';
 import { setPinned } from '../commands/switchModel';
 import { registerSafeCommand, type HostServices } from '../hostServices';
 import { targetFor, valueAt } from '../settings';
-import { ACCEPTED_COMMAND, filepathOf, SwitchyardInlineCompletionProvider } from './provider';
+import { ACCEPTED_COMMAND, documentWindow, filepathOf, SwitchyardInlineCompletionProvider } from './provider';
 import { RecentEdits } from './recentEdits';
 import { completionStatusView } from './view';
 
@@ -43,8 +43,8 @@ export interface CompletionOptions {
 
 export function registerCompletion(services: HostServices, options: CompletionOptions = {}): void {
   const { context } = services;
-  let engine = createEngine(services.core, options.indexSnippets);
-  let snoozedUntil: number | undefined;
+  const engine = createEngine(services.core, options.indexSnippets);
+  let snoozeTimer: ReturnType<typeof setTimeout> | undefined;
   const recentEdits = new RecentEdits();
 
   const item = vscode.window.createStatusBarItem('switchyard.completion', vscode.StatusBarAlignment.Right, 99);
@@ -85,11 +85,11 @@ export function registerCompletion(services: HostServices, options: CompletionOp
     item,
     { dispose: () => engine.dispose() },
     { dispose: () => refreshTimer && clearTimeout(refreshTimer) },
+    { dispose: () => clearTimeout(snoozeTimer) },
     vscode.languages.registerInlineCompletionItemProvider(SELECTOR, provider),
+    // Settings apply in place: the cache, accept statistics and a running snooze survive.
     services.onDidChangeCore((core) => {
-      engine.dispose();
-      engine = createEngine(core, options.indexSnippets);
-      if (snoozedUntil && snoozedUntil > Date.now()) engine.snooze(snoozedUntil - Date.now());
+      engine.updateConfig(core.config);
       refresh();
     }),
     vscode.workspace.onDidChangeTextDocument((event) => {
@@ -97,8 +97,13 @@ export function registerCompletion(services: HostServices, options: CompletionOp
       const last = event.contentChanges[event.contentChanges.length - 1];
       if (!last) return;
       const doc = event.document;
-      // Abort in-flight calls the edit contradicts right away (typing through one keeps it).
-      engine.documentChanged(filepathOf(doc), doc.getText(), doc.offsetAt(last.range.start) + last.text.length);
+      // Abort in-flight calls the edit contradicts right away (typing through one keeps it). Most
+      // edits (other files, output channels, no call running) need nothing: no getText() then.
+      const filepath = filepathOf(doc);
+      if (!engine.hasInflightFor(filepath)) return;
+      // The same window the provider sent (see documentWindow), so prefixes and suffixes compare.
+      const window = documentWindow(doc, doc.offsetAt(last.range.start) + last.text.length);
+      engine.documentChanged(filepath, window.text, window.offset);
     }),
     vscode.window.onDidChangeActiveTextEditor(() => refresh()),
     vscode.commands.registerCommand(ACCEPTED_COMMAND, (id: unknown) => {
@@ -109,7 +114,6 @@ export function registerCompletion(services: HostServices, options: CompletionOp
   registerSafeCommand(services, 'switchyard.completion.toggle', async () => {
     if (engine.snoozedUntil()) {
       engine.snooze(0);
-      snoozedUntil = undefined;
       refresh();
       return;
     }
@@ -130,10 +134,10 @@ export function registerCompletion(services: HostServices, options: CompletionOp
   registerSafeCommand(services, 'switchyard.completion.snooze', () => {
     const minutes = services.core.config.completion.snoozeMinutes;
     engine.snooze(minutes * 60_000);
-    snoozedUntil = Date.now() + minutes * 60_000;
     refresh();
-    const timer = setTimeout(refresh, minutes * 60_000 + 1000);
-    context.subscriptions.push({ dispose: () => clearTimeout(timer) });
+    // One timer for the snooze's end: a new snooze replaces it (no disposable per snooze).
+    clearTimeout(snoozeTimer);
+    snoozeTimer = setTimeout(refresh, minutes * 60_000 + 1000);
     void vscode.window.setStatusBarMessage(`Switchyard inline completions snoozed for ${minutes} min (click the status item to resume)`, 4000);
   });
   registerSafeCommand(services, 'switchyard.completion.pickModel', async () => {

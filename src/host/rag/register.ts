@@ -192,15 +192,24 @@ export function registerRag(services: HostServices): WorkspaceSearch {
     clearTimeout(timer);
     timer = setTimeout(() => void flush(), WATCH_DEBOUNCE_MS);
   };
-  const watcher = vscode.workspace.createFileSystemWatcher('**/*');
+  // A `**/*` watcher costs the editor host on big trees: only while rag.watch is on.
+  let watcher: vscode.Disposable | undefined;
+  const syncWatcher = () => {
+    if (services.core.config.rag.watch && !watcher) {
+      const w = vscode.workspace.createFileSystemWatcher('**/*');
+      const subs = [w.onDidCreate(onFsEvent), w.onDidChange(onFsEvent), w.onDidDelete(onFsEvent)];
+      watcher = { dispose: () => [...subs, w].forEach((d) => d.dispose()) };
+    } else if (!services.core.config.rag.watch && watcher) {
+      watcher.dispose();
+      watcher = undefined;
+    }
+  };
+  syncWatcher();
 
   context.subscriptions.push(
     item,
     chromaChannel,
-    watcher,
-    watcher.onDidCreate(onFsEvent),
-    watcher.onDidChange(onFsEvent),
-    watcher.onDidDelete(onFsEvent),
+    { dispose: () => watcher?.dispose() },
     vscode.commands.registerCommand('switchyard.indexWorkspace', () => runIndex(false)),
     vscode.commands.registerCommand('switchyard.rebuildIndex', () => runIndex(true)),
     vscode.commands.registerCommand('switchyard.setChromaToken', async () => {
@@ -210,13 +219,14 @@ export function registerRag(services: HostServices): WorkspaceSearch {
       else await context.secrets.delete(CHROMA_TOKEN_SECRET);
       await disposeAll();
     }),
-    // A new core (settings changed) has a new router: reopen with it; re-index only when settings
-    // that shape the index changed (embedding route, Chroma, excludes, size cap).
+    // The router is the same for the extension's lifetime: reopen only when settings that shape
+    // the index changed (embedding route, Chroma, excludes, size cap).
     services.onDidChangeCore(() => {
+      syncWatcher();
       const key = ragKey();
-      const changed = key !== lastKey;
+      if (key === lastKey) return;
       lastKey = key;
-      void disposeAll().then(() => (changed ? reopenExisting() : undefined));
+      void disposeAll().then(() => reopenExisting());
     }),
     vscode.workspace.onDidChangeWorkspaceFolders(() => void disposeAll().then(() => reopenExisting())),
     { dispose: () => { clearTimeout(timer); void disposeAll(); } },
@@ -225,19 +235,20 @@ export function registerRag(services: HostServices): WorkspaceSearch {
   const ragKey = () => JSON.stringify({ rag: services.core.config.rag, embedding: embeddingModel(services.core.config)?.identity ?? null });
   let lastKey = ragKey();
 
-  // An index built in an earlier session is refreshed (incrementally) on start.
+  // An index built in an earlier session is refreshed (incrementally) when it is first used, not
+  // at activation: activation walks no files and reads no index.
+  const refreshed = new Set<string>();
+  const refreshOnce = (folder: vscode.WorkspaceFolder, rag: WorkspaceRag) => {
+    const key = folder.uri.toString();
+    if (refreshed.has(key)) return;
+    refreshed.add(key);
+    render(rag.index.state);
+    void rag.index.index().catch((err) => services.logger.warn(`RAG: refreshing the index failed: ${err instanceof Error ? err.message : String(err)}`));
+  };
   const reopenExisting = async () => {
-    for (const folder of vscode.workspace.workspaceFolders ?? []) {
-      const rag = await ragFor(folder);
-      const { files } = await rag.index.open();
-      if (files > 0) {
-        render(rag.index.state);
-        void rag.index.index().catch((err) => services.logger.warn(`RAG: refreshing the index failed: ${err instanceof Error ? err.message : String(err)}`));
-      }
-    }
+    refreshed.clear();
     render(lastState);
   };
-  void reopenExisting();
   render(lastState);
 
   const rewriter = new QueryRewriter({ core: () => services.core, logger: services.logger });
@@ -252,7 +263,10 @@ export function registerRag(services: HostServices): WorkspaceSearch {
       const responses: SearchResponse[] = [];
       for (const folder of folders) {
         const rag = await ragFor(folder);
-        if ((await rag.index.open()).files > 0) responses.push(await rag.index.search(query, opts));
+        if ((await rag.index.open()).files > 0) {
+          refreshOnce(folder, rag);
+          responses.push(await rag.index.search(query, opts));
+        }
       }
       const hits = responses.flatMap((r) => r.hits).sort((a, b) => b.score - a.score).slice(0, opts?.k ?? 10);
       const mode = responses.every((r) => r.mode === 'hybrid') && responses.length > 0 ? 'hybrid' : 'lexical-only';

@@ -3,7 +3,7 @@
  * keystrokes (a fast typist gets a short wait that still outlasts their gaps, a slow one a longer
  * wait), clamped around the configured base. A newer wait supersedes an older one.
  */
-import type { Clock } from '../../services';
+import type { Clock } from '../../basics';
 
 export interface DebounceOptions {
   baseMs: number;
@@ -21,10 +21,15 @@ export class Debouncer {
   private generation = 0;
 
   constructor(
-    private readonly options: DebounceOptions,
+    private options: DebounceOptions,
     private readonly clock: Clock,
     private readonly sleep: Sleep,
   ) {}
+
+  /** New settings apply from the next request; the typing-rhythm estimate is kept. */
+  updateOptions(options: DebounceOptions): void {
+    this.options = options;
+  }
 
   /** Notes a keystroke (a completion request) and returns how long to wait before calling the model. */
   noteKeystroke(): number {

@@ -7,7 +7,7 @@
  */
 import type { Ledger, LedgerRecord } from '../../cost/types';
 import type { Logger } from '../../logger';
-import type { Clock } from '../../services';
+import type { Clock } from '../../basics';
 import type { CompletionOutcome } from '../types';
 
 export interface ModelCompletionStats {
