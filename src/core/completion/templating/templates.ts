@@ -119,7 +119,7 @@ export const HOLE_CLOSE = '</fill>';
 /** The hole-filling chat prompt: the file with a marked hole, asking for the missing text only. */
 export function holeFillerMessages(ctx: CompletionContext): NonNullable<ModelRequest['messages']> {
   const scope = ctx.multiline
-    ? `The hole is at the start of a block body: reply with at most ${ctx.maxLines} lines, ending where the block ends.`
+    ? `The hole may take several lines, at most ${ctx.maxLines} lines: finish the line it is on, and add lines only while they belong to the block or statement there.`
     : 'The hole is inside a single line: reply with the rest of that line only.';
   const system = [
     'You are a code completion engine. You are given a source file with one hole marked ' + HOLE + '.',
