@@ -62,13 +62,6 @@ export function openBlockComment(prefix: string, lang: LanguageInfo): string | u
   return undefined;
 }
 
-/** True when a line (comment stripped) opens a block: ends with {, (, [, => or, in indent languages, ":". */
-export function opensBlock(line: string, lang: LanguageInfo): boolean {
-  const code = stripLineComment(line, lang).trimEnd();
-  if (/[{([]$/.test(code) || code.endsWith('=>')) return true;
-  return lang.blocks === 'indent' && code.endsWith(':');
-}
-
 /** The last line before the cursor's line that has any non-whitespace text. */
 export function previousNonBlankLine(prefix: string): string | undefined {
   const lines = prefix.split('\n');

@@ -12,6 +12,9 @@ function isContinuation(line: string): boolean {
   return /^\s*[)\]}].*[{([:]\s*$/.test(line) || /^\s*[)\]}]?\s*(else|elif|elsif|except|finally|catch|rescue|ensure)\b/.test(line);
 }
 
+/** How a closing line starts in brace languages: a closer, an end tag, a shell block end. */
+const CLOSING_LINE = /^\s*([)\]}]|<\/|(end|fi|done|esac)\b)/;
+
 function nextNonBlank(lines: string[], from: number): number {
   let i = from;
   while (i < lines.length && isBlank(lines[i])) i++;
@@ -74,8 +77,10 @@ export const stopAtBlockEnd: Rule = {
     for (let i = 1; i < lines.length; i++) {
       if (isBlank(lines[i]) || indentWidth(lines[i]) >= limit) continue;
       if (isContinuation(lines[i]) && opensBlock(placed, i)) continue;
-      // Indent languages have no closing line: after a blank line a dedent is the next item.
-      const keep = allowClosing && !(ctx.lang.blocks === 'indent' && isBlank(lines[i - 1]));
+      // Indent languages: a dedent after a blank line is the next item, not the block's end.
+      // Brace languages: only a closer closes (a dedented sentence is chatter, not code).
+      const closes = ctx.lang.blocks === 'indent' ? !isBlank(lines[i - 1]) : CLOSING_LINE.test(lines[i]);
+      const keep = allowClosing && closes;
       return lines.slice(0, keep ? i + 1 : i).join('\n').trimEnd();
     }
     return text;

@@ -26,6 +26,11 @@ interface FimTemplate {
 /** Snippets as comment lines at the top of the prefix, for templates without a multi-file form. */
 export function snippetComments(ctx: CompletionContext, snippets: Snippet[] = ctx.snippets): string {
   const c = ctx.lang.lineComment;
+  // Markup has only block comments (<!-- … -->): one per snippet.
+  if (c === '' && ctx.lang.blockComment) {
+    const [open, close] = ctx.lang.blockComment;
+    return snippets.map((s) => `${open} Path: ${s.filepath}\n${s.text.replaceAll(close, '')}\n${close}\n`).join('');
+  }
   return snippets
     .map((s) => [`${c} Path: ${s.filepath}`, ...s.text.split('\n').map((l) => (l ? `${c} ${l}` : c))].join('\n') + '\n')
     .join('');
