@@ -64,9 +64,14 @@ export function openBlockComment(prefix: string, lang: LanguageInfo): string | u
 
 /** The last line before the cursor's line that has any non-whitespace text. */
 export function previousNonBlankLine(prefix: string): string | undefined {
-  const lines = prefix.split('\n');
-  lines.pop();
-  for (let i = lines.length - 1; i >= 0; i--) if (lines[i].trim() !== '') return lines[i];
+  // Backwards, line by line: the prefix may be long and the line is usually near its end.
+  let end = prefix.lastIndexOf('\n');
+  while (end !== -1) {
+    const start = prefix.lastIndexOf('\n', end - 1);
+    const line = prefix.slice(start + 1, end);
+    if (line.trim() !== '') return line;
+    end = start;
+  }
   return undefined;
 }
 

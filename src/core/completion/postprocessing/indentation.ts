@@ -5,7 +5,7 @@
  */
 import { linePrefix } from '../context/multiline';
 import type { Rule } from './rules';
-import { isBlank } from './text';
+import { isBlank, lastLines } from './text';
 
 function leadingSpaces(line: string): number {
   return /^ */.exec(line)?.[0].length ?? 0;
@@ -13,7 +13,7 @@ function leadingSpaces(line: string): number {
 
 /** True when the code around the cursor is indented with spaces in even steps. */
 function evenSpaceIndented(prefix: string, suffix: string): boolean {
-  const lines = [...prefix.split('\n').slice(-60), ...suffix.split('\n').slice(0, 20)].filter((l) => !isBlank(l) && !/^\s*\*/.test(l));
+  const lines = [...lastLines(prefix, 60), ...suffix.slice(0, 2000).split('\n').slice(0, 20)].filter((l) => !isBlank(l) && !/^\s*\*/.test(l));
   if (lines.some((l) => l.startsWith('\t'))) return false;
   return lines.every((l) => leadingSpaces(l) % 2 === 0);
 }
@@ -22,8 +22,11 @@ export const normalizeIndentation: Rule = {
   name: 'normalizeIndentation',
   apply(text, { ctx }) {
     const current = linePrefix(ctx.prefix);
-    if (current.includes('\t') || !evenSpaceIndented(ctx.prefix, ctx.suffix)) return text;
+    if (current.includes('\t')) return text;
     const lines = text.split('\n');
+    // Cheap test first: most completions have nothing odd to repair, and reading the file's indentation costs more.
+    const odd = (isBlank(current) && (current.length + leadingSpaces(lines[0])) % 2 !== 0) || lines.some((l, i) => i > 0 && leadingSpaces(l) % 2 !== 0);
+    if (!odd || !evenSpaceIndented(ctx.prefix, ctx.suffix)) return text;
     if (isBlank(current) && !isBlank(lines[0])) {
       const lead = leadingSpaces(lines[0]);
       if ((current.length + lead) % 2 !== 0) lines[0] = lines[0].slice(lead);

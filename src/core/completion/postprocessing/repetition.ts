@@ -102,6 +102,8 @@ export const dropLineEndRepetition: Rule = {
     while (last >= 0 && isBlank(lines[last])) last--;
     if (last < 0) return text;
     const line = lines[last];
+    // The shortest loop the patterns catch is 18 characters long.
+    if (line.length < 18) return text;
     for (const pattern of LINE_END_REPEATS) {
       const m = pattern.exec(line);
       if (m && /\w/.test(m[1])) return lines.slice(0, last).join('\n').trimEnd();

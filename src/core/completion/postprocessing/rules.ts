@@ -4,7 +4,7 @@
  */
 import type { CompletionContext } from '../context/assemble';
 import { inComment, linePrefix, lineSuffix, previousNonBlankLine } from '../context/multiline';
-import { nearlyEqual } from './text';
+import { lastLines, nearlyEqual } from './text';
 import { HOLE, HOLE_CLOSE, HOLE_OPEN } from '../templating/templates';
 import { scanOutsideStrings } from '../text/scanCode';
 
@@ -115,7 +115,7 @@ export const dropProse: Rule = {
 
 /** The texts a model may echo: the cursor's line up to the cursor, with up to five lines before it. */
 function echoCandidates(prefix: string): string[] {
-  const prefixLines = prefix.split('\n');
+  const prefixLines = lastLines(prefix, 6);
   const out: string[] = [];
   for (let k = Math.min(5, prefixLines.length - 1); k >= 0; k--) {
     const echo = prefixLines.slice(prefixLines.length - 1 - k).join('\n').trimStart();

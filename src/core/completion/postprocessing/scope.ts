@@ -3,7 +3,7 @@
  * (as Tabby's limitScopeByIndentation does) so that closers, `end` and dedents all count, and a
  * closing line is kept only when the code after the cursor does not close the block already.
  */
-import { linePrefix, openBlockComment } from '../context/multiline';
+import { linePrefix, openBlockComment, previousNonBlankLine } from '../context/multiline';
 import type { Rule } from './rules';
 import { indentWidth, isBlank } from './text';
 
@@ -23,8 +23,14 @@ function nextNonBlank(lines: string[], from: number): number {
 
 /** The first non-blank line of the code after the cursor's line, if any. */
 export function firstSuffixLine(suffix: string): string | undefined {
-  const lines = suffix.split('\n').slice(1);
-  return lines.find((l) => !isBlank(l));
+  let start = suffix.indexOf('\n');
+  while (start !== -1) {
+    const end = suffix.indexOf('\n', start + 1);
+    const line = suffix.slice(start + 1, end === -1 ? suffix.length : end);
+    if (!isBlank(line)) return line;
+    start = end;
+  }
+  return undefined;
 }
 
 /** Whether line `i` opens a block: the next non-blank line is indented deeper. */
@@ -51,8 +57,7 @@ export const stopAtBlockEnd: Rule = {
     const current = linePrefix(ctx.prefix);
     // The lines as they will stand in the document (the first one joins the cursor's line).
     const placed = [current + lines[0], ...lines.slice(1)];
-    const prefixLines = ctx.prefix.split('\n');
-    const reference = [...prefixLines].reverse().find((l) => !isBlank(l));
+    const reference = previousNonBlankLine(ctx.prefix + '\n');
     if (reference === undefined) return text;
     const referenceIndent = indentWidth(reference);
     const firstCode = nextNonBlank(lines, 0);

@@ -28,4 +28,15 @@ export function nearlyEqual(a: string, b: string, ratio = 0.1): boolean {
   return distance(x, y) <= ratio * Math.max(x.length, y.length);
 }
 
+/** The last `n` lines of a text (all when it has fewer), without splitting all of it: prefixes are long. */
+export function lastLines(text: string, n: number): string[] {
+  let cut = text.length;
+  for (let k = 0; k < n; k++) {
+    const nl = text.lastIndexOf('\n', cut - 1);
+    if (nl === -1) return text.split('\n');
+    cut = nl;
+  }
+  return text.slice(cut + 1).split('\n');
+}
+
 export { distance };
