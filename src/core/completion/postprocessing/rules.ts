@@ -4,6 +4,7 @@
  */
 import type { CompletionContext } from '../context/assemble';
 import { inComment, linePrefix, lineSuffix, previousNonBlankLine } from '../context/multiline';
+import { imbalance, lineEndReplacement } from './replace';
 import { lastLines, nearlyEqual } from './text';
 import { HOLE, HOLE_CLOSE, HOLE_OPEN } from '../templating/templates';
 import { scanOutsideStrings } from '../text/scanCode';
@@ -206,10 +207,15 @@ export const dropSuffixDuplicate: Rule = {
       if (!/^[)\]};,\s]+$/.test(rest) && t.endsWith(rest)) return t.slice(0, t.length - rest.length).trimEnd() === '' ? '' : t.slice(0, t.length - rest.length);
       // Closing punctuation the suffix already has, when the completion did not open it itself.
       const closers = new Set(unmatchedClosers(t).map((c) => c.at));
+      // Only when dropping them balances the line better (`values), 2)` before `))` closed `sum(` itself).
+      const line = (x: string) => imbalance(linePrefix(ctx.prefix) + x + lineSuffix(ctx.suffix));
       for (let k = Math.min(rest.length, t.length); k >= 1; k--) {
         const overlap = t.slice(t.length - k);
         if (rest.startsWith(overlap) && [...overlap].every((ch, j) => (CLOSERS.has(ch) ? closers.has(t.length - k + j) : ch === ';' || ch === ','))) {
-          return t.slice(0, t.length - k);
+          const trimmed = line(t.slice(0, t.length - k));
+          // Replacing the suffix's closers may balance it better still: then leave the text whole.
+          const replaced = lineEndReplacement(t, ctx) > 0 ? imbalance(linePrefix(ctx.prefix) + t) : Infinity;
+          return trimmed < line(t) && trimmed <= replaced ? t.slice(0, t.length - k) : text;
         }
       }
       return text;
@@ -241,11 +247,13 @@ export const balanceBrackets: Rule = {
     const pending = [...rest].filter((ch) => CLOSERS.has(ch) || ch in OPENERS);
     const suffixClosers = unmatchedClosers(pending.join('')).map((c) => c.ch);
     if (suffixClosers.length === 0) return text;
-    const first = unmatchedClosers(text)[0];
+    const closers = unmatchedClosers(text);
+    const first = closers[0];
     if (!first || first.ch !== suffixClosers[0]) return text;
-    // A completion that ends the line with its own closers (`bar);` before `)`) replaces the
-    // suffix's instead (see replace.ts); anything else after the closer is cut with it.
-    if (!/\w/.test(rest) && /^[)\]};,\s]*$/.test(text.slice(first.at))) return text;
+    // A completion that ends the line with its own closers (`max), min);` before `))`) replaces
+    // the suffix's instead (see replace.ts); code or a comment after its last closer is cut with it.
+    const last = closers[closers.length - 1];
+    if (!/\w/.test(rest) && /^[)\]};,\s]*$/.test(text.slice(last.at)) && lineEndReplacement(text, ctx) > 0) return text;
     return text.slice(0, first.at).trimEnd();
   },
 };
