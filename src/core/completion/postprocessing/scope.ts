@@ -67,10 +67,14 @@ export const stopAtBlockEnd: Rule = {
     let limit: number;
     let allowClosing = true;
     if (!isBlank(current) && !isBlank(lines[0])) {
-      // Continuing the cursor's line: lines after it belong to it only while indented deeper,
-      // and a closing line only when that line opened a block.
-      limit = referenceIndent + 1;
+      // Continuing the cursor's line. When it opens a block or ends a statement, lines after it
+      // belong to it only while indented deeper (a closing line only after an opener), as in
+      // Tabby. In a brace language, a line that ends neither (`City   string` in a struct, a
+      // match arm) is one item of a list that the next lines at its indentation continue.
       allowClosing = opensBlock(placed, 0);
+      const listItem = ctx.lang.blocks === 'braces' && !allowClosing && !/[;{]\s*$/.test(placed[0]);
+      limit = listItem ? referenceIndent : referenceIndent + 1;
+      if (listItem) allowClosing = true;
     } else if (completionIndent > referenceIndent) {
       limit = referenceIndent + 1;
     } else {
