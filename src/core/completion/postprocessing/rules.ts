@@ -286,13 +286,12 @@ export const dropEmpty: Rule = {
 };
 
 /**
- * A completion must be worth a Tab: a lone punctuation mark (`;`, `,`, `.`) is not. A single
- * word character or closing bracket is (`0`, `)`).
+ * A completion must be worth a Tab: a lone separator (`;`, `,`, `.`) is not. A single word
+ * character, closing bracket or operator is (`0`, `)`, `:` after `if x`, `*`).
  */
 export const dropTooShort: Rule = {
   name: 'dropTooShort',
   apply(text) {
-    const t = text.trim();
-    return t.length === 1 && !/[\w)\]}]/.test(t) ? '' : text;
+    return /^\s*[;,.]\s*$/.test(text) ? '' : text;
   },
 };
