@@ -37,12 +37,29 @@ export function imbalance(code: string): number {
   return problems + stack.length + (quote ? 1 : 0);
 }
 
-/** How many characters after the cursor the completion replaces (0: a pure insertion). */
+/**
+ * How many characters after the cursor the completion replaces (0: a pure insertion): the fewest
+ * that leave the line best balanced, without doubling a `;` or `,` the completion ends with
+ * (`"hello"` before `";` replaces the quote and keeps the semicolon).
+ */
 export function lineEndReplacement(text: string, ctx: CompletionContext): number {
-  const rest = lineSuffix(ctx.suffix).replace(/\r$/, '');
+  const rest = lineSuffix(ctx.suffix).replace(/\r$/, '').trimEnd();
   if (text === '' || rest.trim() === '' || /\w/.test(rest)) return 0;
-  const before = linePrefix(ctx.prefix);
-  const replaced = imbalance(before + text);
-  const inserted = imbalance(before + text + rest);
-  return replaced < inserted ? rest.trimEnd().length : 0;
+  const before = linePrefix(ctx.prefix) + text;
+  const last = text.trimEnd().slice(-1);
+  const score = (k: number) => {
+    const kept = rest.slice(k);
+    const doubled = /[;,]/.test(last) && kept.trimStart().startsWith(last);
+    return imbalance(before + kept) * 2 + (doubled ? 1 : 0);
+  };
+  let best = 0;
+  let bestScore = score(0);
+  for (let k = 1; k <= rest.length; k++) {
+    const s = score(k);
+    if (s < bestScore) {
+      best = k;
+      bestScore = s;
+    }
+  }
+  return best;
 }
