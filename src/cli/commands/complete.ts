@@ -110,7 +110,8 @@ export const command: CliCommand = {
         else {
           if (last.text) await write(io.stdout, last.text.endsWith('\n') ? last.text : `${last.text}\n`);
           const what = last.status === 'ok' ? '' : `${last.status}${last.error ? `: ${last.error.message}` : ''} · `;
-          io.stderr.write(`— ${what}${last.model ?? 'no model'} · ${Math.round(last.latencyMs)} ms · ${last.cacheHit ? `cache hit (${last.source})` : 'model call'}${last.traceId ? ` · trace ${last.traceId}` : ''}\n`);
+          const replaces = last.replaceLength > 0 ? ` · replaces ${JSON.stringify(step.text.slice(step.offset, step.offset + last.replaceLength))} after the cursor` : '';
+          io.stderr.write(`— ${what}${last.model ?? 'no model'} · ${Math.round(last.latencyMs)} ms · ${last.cacheHit ? `cache hit (${last.source})` : 'model call'}${replaces}${last.traceId ? ` · trace ${last.traceId}` : ''}\n`);
           if (last.error?.fix) io.stderr.write(`Fix: ${last.error.fix}\n`);
         }
         if (last.status === 'error' || last.status === 'cancelled') break;
