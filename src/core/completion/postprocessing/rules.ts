@@ -25,12 +25,18 @@ export interface Rule {
 const OPENERS: Record<string, string> = { '(': ')', '[': ']', '{': '}' };
 const CLOSERS = new Set([')', ']', '}']);
 
-/** Cuts at the first stop sequence (servers may ignore or cap them). */
+/**
+ * End and FIM tokens of the common model families: they never belong in code, so they end any
+ * completion, whichever template the prompt used (a model behind a proxy, a misconfigured family).
+ */
+const SPECIAL_TOKENS = ['<|endoftext|>', '<|im_end|>', '<|im_start|>', '<|file_sep|>', '<|fim_prefix|>', '<|fim_suffix|>', '<|fim_middle|>', '<|file_separator|>', '<|EOT|>', '<｜end▁of▁sentence｜>', '<｜fim▁begin｜>', '<｜fim▁hole｜>', '<｜fim▁end｜>'];
+
+/** Cuts at the first stop sequence (servers may ignore or cap them) or special token. */
 export const cutAtStop: Rule = {
   name: 'cutAtStop',
   apply(text, { stop }) {
     let end = text.length;
-    for (const s of stop) {
+    for (const s of [...stop, ...SPECIAL_TOKENS]) {
       const at = text.indexOf(s);
       if (at !== -1 && at < end) end = at;
     }
