@@ -1,7 +1,9 @@
 /**
  * Runs every golden case under test/golden/completion: postprocess cases (document with a cursor,
- * raw model output → inserted text), prompt template cases and multiline decisions. A new rule or
- * template is a new data file, not a new test function.
+ * raw model output → inserted text, and the closers after the cursor it replaces), prompt template
+ * cases and multiline decisions. A new rule or template is a new data file, not a new test function.
+ * Each postprocess case proves its rule: the rule it names must be among the rules that changed the
+ * text (a "negative:" case: must not be), so a case cannot pass by another rule's doing.
  */
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -9,7 +11,7 @@ import { join } from 'node:path';
 import { parse } from 'smol-toml';
 import { z } from 'zod';
 import { contextFromParts } from '../../src/core/completion/context/assemble';
-import { postprocess } from '../../src/core/completion/postprocessing';
+import { postprocess, REPLACE_STEP, RULES } from '../../src/core/completion/postprocessing';
 import { buildPrompt, promptModeFor, stopSequencesFor, type PromptMode } from '../../src/core/completion/templating/templates';
 
 const CURSOR = '<CURSOR>';
@@ -28,6 +30,10 @@ const postprocessCase = z.object({
   family: z.string().optional(),
   multiline: z.boolean().optional(),
   max_lines: z.number().int().positive().optional(),
+  /** The characters after the cursor the completion replaces ("" for a pure insertion). */
+  expected_replace: z.string().default(''),
+  /** A case showing the rule leaves this text alone; defaults to names starting "negative:". */
+  negative: z.boolean().optional(),
 });
 
 const templateCase = z.object({
@@ -39,6 +45,8 @@ const templateCase = z.object({
   fim: z.enum(['native', 'template', 'chat']).optional(),
   fim_template: z.string().optional(),
   native_fim: z.boolean().default(false),
+  /** Fixes the multiline decision, for cases about the template rather than the decision. */
+  multiline: z.boolean().optional(),
   snippets: z.array(snippet).default([]),
   expected_mode: z.string(),
   /** Exact prompt for template/native modes. */
@@ -68,6 +76,10 @@ function split(document: string): { prefix: string; suffix: string } {
   return { prefix: document.slice(0, at), suffix: document.slice(at + CURSOR.length) };
 }
 
+function isNegative(c: { name: string; negative?: boolean }): boolean {
+  return c.negative ?? c.name.startsWith('negative:');
+}
+
 function modeName(mode: PromptMode): string {
   return mode.kind === 'template' ? `template:${mode.family}` : mode.kind;
 }
@@ -85,10 +97,13 @@ describe('completion golden cases', () => {
     assert.ok(all.length >= 60, `only ${all.length} golden cases`);
     const languages = new Set(all.map((c) => c.language));
     for (const lang of ['typescript', 'python', 'go', 'rust']) assert.ok(languages.has(lang), `no golden case for ${lang}`);
-    const rules = new Set(loaded.flatMap(({ data }) => data.case.map((c) => c.rule)));
-    for (const rule of ['cutAtStop', 'extractFill', 'stripFences', 'dropProse', 'stripEchoedPrefix', 'singleLine', 'stopAtBlockEnd', 'maxLines', 'trimTrailingWhitespace', 'dropSuffixDuplicate', 'balanceBrackets', 'dropRepetition', 'dropEmpty']) {
-      assert.ok(rules.has(rule), `no golden case for rule ${rule}`);
-    }
+    const proven = new Set(loaded.flatMap(({ data }) => data.case.filter((c) => !isNegative(c)).map((c) => c.rule)));
+    for (const rule of [...RULES.map((r) => r.name), REPLACE_STEP]) assert.ok(proven.has(rule), `no golden case where rule ${rule} changes the text`);
+  });
+
+  it('lists each postprocess rule once', () => {
+    const names = RULES.map((r) => r.name);
+    assert.deepEqual(names.filter((n, i) => names.indexOf(n) !== i), []);
   });
 
   for (const { file, data } of loaded) {
@@ -99,13 +114,17 @@ describe('completion golden cases', () => {
           const ctx = contextFromParts({ prefix, suffix, languageId: c.language, multiline: c.multiline, maxLines: c.max_lines });
           const mode: PromptMode = c.prompt === 'template' ? { kind: 'template', family: (c.family ?? 'qwen') as 'qwen' } : { kind: c.prompt };
           const out = postprocess(c.raw, { ctx, stop: stopSequencesFor(mode), promptKind: c.prompt });
-          assert.equal(out.text, c.expected, `rules that changed it: ${out.changedBy.join(', ') || 'none'}`);
+          const changed = `rules that changed it: ${out.changedBy.join(', ') || 'none'}`;
+          assert.equal(out.text, c.expected, changed);
+          assert.equal(suffix.slice(0, out.replaceLength), c.expected_replace, `replaced after the cursor; ${changed}`);
+          if (isNegative(c)) assert.ok(!out.changedBy.includes(c.rule), `${c.rule} changed the text; ${changed}`);
+          else assert.ok(out.changedBy.includes(c.rule), `${c.rule} is not among the ${changed}`);
         });
       }
       for (const t of data.template) {
         it(`${t.name} [${t.language}]`, () => {
           const { prefix, suffix } = split(t.document);
-          const ctx = { ...contextFromParts({ prefix, suffix, languageId: t.language, filepath: t.filepath }), snippets: t.snippets };
+          const ctx = { ...contextFromParts({ prefix, suffix, languageId: t.language, filepath: t.filepath, multiline: t.multiline }), snippets: t.snippets };
           const mode = promptModeFor({ id: t.model_id, nativeFim: t.native_fim }, { fim: t.fim, fimTemplate: t.fim_template });
           assert.equal(modeName(mode), t.expected_mode);
           const built = buildPrompt(ctx, mode);

@@ -139,6 +139,14 @@ describe('host: inline completion provider (fake vscode, fake server)', function
     assert.match(String(status.tooltip), /coder: 1\/1 accepted \(100%\)/);
   });
 
+  it('a completion that ends the line replaces the closers after the cursor: the item range covers them', async () => {
+    server.script(MODEL, [{ type: 'text', text: 'total, 2));' }]);
+    const pos = new Position(1, 16);
+    const items = await provide(doc('def show(total):\n    print(round())\n'), pos);
+    assert.equal(items?.[0].insertText, 'total, 2));');
+    assert.deepEqual([items?.[0].range?.start, items?.[0].range?.end], [pos, new Position(1, 18)], 'the range ends after the `))` it rewrites');
+  });
+
   it('a cancelled token aborts the HTTP request', async () => {
     server.script(MODEL, [{ type: 'hang' }]);
     const t = token();

@@ -80,7 +80,8 @@ describe('completion over the wire', function () {
     const sent = fake.requests[0];
     assert.equal(sent.endpoint, 'completions');
     assert.equal(sent.body.prompt, '<|fim_prefix|>def mul(a, b):\n    return <|fim_suffix|>\n<|fim_middle|>');
-    assert.ok(sent.body.stop.includes('\n'), 'single-line context stops at the newline on the server');
+    // The end of a line may be followed by a block (class A of issue 13): no newline stop here.
+    assert.ok(!sent.body.stop.includes('\n'), 'a context that may span lines sends no newline stop');
     await engine.flush();
   });
 
@@ -174,5 +175,22 @@ describe('completion over the wire', function () {
     assert.equal(lines[1].text, 'llo"');
     assert.equal(lines[1].cacheHit, true);
     assert.equal(fake.count({ endpoint: 'completions' }), 1);
+  });
+
+  it('switchyard complete --json gives the replace range and the line as it reads after accepting', async () => {
+    fake.script(CODER, [{ type: 'text', chunks: ['items', ', key=len));'] }]);
+    const file = join(dir, 'order.py');
+    await writeFile(file, 'def order(items):\n    return list(sorted())\n');
+    const offset = 'def order(items):\n    return list(sorted('.length;
+    const stdout = new PassThrough();
+    let out = '';
+    stdout.on('data', (d) => (out += d));
+    const code = await completeCommand.run(['--file', file, '--offset', String(offset), '--json'], { stdout, stderr: new PassThrough(), stdin: new PassThrough(), env: {}, cwd: dir }, async () => core);
+    assert.equal(code, 0);
+    const line = JSON.parse(out.trim());
+    assert.equal(line.text, 'items, key=len));');
+    assert.deepEqual(line.range, { start: offset, end: offset + 2 }, 'the `))` after the cursor are replaced');
+    assert.equal(line.finalLine, '    return list(sorted(items, key=len));');
+    assert.equal(line.status, 'ok', 'the earlier fields are still there');
   });
 });

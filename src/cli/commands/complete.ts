@@ -1,7 +1,9 @@
 /**
  * `switchyard complete --file F --offset N`: one inline completion at a position of a file, through
  * the same engine as the editor (manual trigger: no debounce). Prints the postprocessed completion;
- * --json prints {text, status, model, latencyMs, cacheHit, …}. `--then-type TEXT` types TEXT at the
+ * --json prints {text, status, model, latencyMs, cacheHit, range, finalLine, …}: `range` is the span
+ * of the document `text` replaces (start = end = the offset for a pure insertion) and `finalLine`
+ * the cursor's line as it reads after accepting (its last line, for a multiline completion). `--then-type TEXT` types TEXT at the
  * cursor afterwards and completes again (shows typing through a suggestion: a cache hit, no call).
  */
 import { readFile } from 'node:fs/promises';
@@ -16,11 +18,26 @@ import { parseCommandArgs, UsageError, write } from '../util';
 
 export const usage = 'complete --file F --offset N [--language ID] [--context F]... [--then-type TEXT] [--config F] [--json]';
 
-/** The --json shape (one line per completion). */
-export function jsonCompletion(result: CompletionResult) {
+/** The cursor's line after accepting a completion: what the editor shows once Tab is pressed. */
+export function finalLine(text: string, offset: number, result: Pick<CompletionResult, 'text' | 'replaceLength'>): string {
+  const lineStart = text.lastIndexOf('\n', offset - 1) + 1;
+  const nl = text.indexOf('\n', offset);
+  const lineEnd = nl === -1 ? text.length : nl;
+  const after = text.slice(lineStart, offset) + result.text + text.slice(Math.min(lineEnd, offset + result.replaceLength), lineEnd);
+  return after.slice(after.lastIndexOf('\n') + 1);
+}
+
+/** The --json shape (one line per completion); `document` adds the replace range and the final line. */
+export function jsonCompletion(result: CompletionResult, document?: { text: string; offset: number }) {
   return {
     status: result.status,
     text: result.text,
+    ...(document
+      ? {
+          range: { start: document.offset, end: document.offset + result.replaceLength },
+          finalLine: finalLine(document.text, document.offset, result),
+        }
+      : {}),
     model: result.model ?? null,
     modelId: result.modelId ?? null,
     latencyMs: Math.round(result.latencyMs * 10) / 10,
@@ -90,11 +107,12 @@ export const command: CliCommand = {
           openFiles,
           signal: controller.signal,
         });
-        if (values.json) await write(io.stdout, `${JSON.stringify(jsonCompletion(last))}\n`);
+        if (values.json) await write(io.stdout, `${JSON.stringify(jsonCompletion(last, step))}\n`);
         else {
           if (last.text) await write(io.stdout, last.text.endsWith('\n') ? last.text : `${last.text}\n`);
           const what = last.status === 'ok' ? '' : `${last.status}${last.error ? `: ${last.error.message}` : ''} · `;
-          io.stderr.write(`— ${what}${last.model ?? 'no model'} · ${Math.round(last.latencyMs)} ms · ${last.cacheHit ? `cache hit (${last.source})` : 'model call'}${last.traceId ? ` · trace ${last.traceId}` : ''}\n`);
+          const replaces = last.replaceLength > 0 ? ` · replaces ${JSON.stringify(step.text.slice(step.offset, step.offset + last.replaceLength))} after the cursor` : '';
+          io.stderr.write(`— ${what}${last.model ?? 'no model'} · ${Math.round(last.latencyMs)} ms · ${last.cacheHit ? `cache hit (${last.source})` : 'model call'}${replaces}${last.traceId ? ` · trace ${last.traceId}` : ''}\n`);
           if (last.error?.fix) io.stderr.write(`Fix: ${last.error.fix}\n`);
         }
         if (last.status === 'error' || last.status === 'cancelled') break;

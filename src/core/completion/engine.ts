@@ -144,6 +144,7 @@ export class CompletionEngine {
       return {
         id: '',
         text: '',
+        replaceLength: 0,
         multiline: false,
         source: 'model',
         cacheHit: false,
@@ -172,7 +173,7 @@ export class CompletionEngine {
         return result('empty', { id: e.id, cacheHit: true, source: 'cache', model: e.model, modelId: e.modelId, traceId: e.traceId });
       }
       this.outcomes.shown({ id: e.id, model: e.model, modelId: e.modelId, traceId: e.traceId }, true);
-      return result('ok', { id: e.id, text: hit.remaining, multiline: e.multiline, source: 'cache', cacheHit: true, model: e.model, modelId: e.modelId, traceId: e.traceId });
+      return result('ok', { id: e.id, text: hit.remaining, replaceLength: e.replaceLength, multiline: e.multiline, source: 'cache', cacheHit: true, model: e.model, modelId: e.modelId, traceId: e.traceId });
     }
 
     // 2. A call in flight for an earlier keystroke that agrees with what was typed since.
@@ -190,7 +191,7 @@ export class CompletionEngine {
         this.outcomes.cacheHit(outcome.model);
         g.shown = true;
         this.outcomes.shown({ id: g.id, model: outcome.model, later: laterFacts(g) }, true);
-        return result('ok', { id: g.id, text: text.slice(typed.length), multiline: g.ctx.multiline, source: 'inflight', cacheHit: true, model: outcome.model, modelMs });
+        return result('ok', { id: g.id, text: text.slice(typed.length), replaceLength: g.replaceLength, multiline: g.ctx.multiline, source: 'inflight', cacheHit: true, model: outcome.model, modelMs });
       }
       break;
     }
@@ -282,7 +283,7 @@ export class CompletionEngine {
     g.shown = true;
     this.outcomes.shown({ id, model: outcome.model, later }, false);
     const facts = await Promise.race([later, Promise.resolve(undefined)]);
-    return result('ok', { id, text, multiline: ctx.multiline, source: 'model' as CompletionSource, model: outcome.model, modelId: outcome.modelId ?? facts?.modelId, traceId: outcome.traceId ?? facts?.traceId, modelMs });
+    return result('ok', { id, text, replaceLength: g.replaceLength, multiline: ctx.multiline, source: 'model' as CompletionSource, model: outcome.model, modelId: outcome.modelId ?? facts?.modelId, traceId: outcome.traceId ?? facts?.traceId, modelMs });
   }
 
   /**
@@ -383,10 +384,11 @@ export class CompletionEngine {
     if (g.final !== undefined) return g.final;
     if (outcome.status !== 'ok') return '';
     const prompt = outcome.prompt;
-    const { text, changedBy } = postprocess(outcome.raw, { ctx: g.ctx, stop: prompt?.stop ?? [], promptKind: prompt?.mode.kind ?? 'template' });
+    const { text, changedBy, replaceLength } = postprocess(outcome.raw, { ctx: g.ctx, stop: prompt?.stop ?? [], promptKind: prompt?.mode.kind ?? 'template' });
     g.final = text;
     g.changedBy = changedBy;
-    this.cache.set(g.filepath, g.docPrefix, g.docSuffix, { id: g.id, text, multiline: g.ctx.multiline, model: outcome.model, modelId: outcome.modelId, traceId: outcome.traceId });
+    g.replaceLength = replaceLength;
+    this.cache.set(g.filepath, g.docPrefix, g.docSuffix, { id: g.id, text, replaceLength, multiline: g.ctx.multiline, model: outcome.model, modelId: outcome.modelId, traceId: outcome.traceId });
     void g.done.then((r) => {
       // Early-settled calls learn their trace id when they end: keep the cache entry complete.
       const entry = this.cache.get(g.filepath, g.docPrefix, g.docSuffix);

@@ -50,8 +50,13 @@ export interface CompletionResult {
   status: CompletionStatus;
   /** Unique per shown suggestion; pass it to `accepted()` / `rejected()`. */
   id: string;
-  /** The text to insert at the cursor (pure insertion: the range is cursor to cursor). */
+  /** The text to put at the cursor, replacing the next `replaceLength` characters of its line. */
   text: string;
+  /**
+   * Characters after the cursor, on its line, that `text` replaces: closers the completion
+   * rewrites (`foo(│)` + `bar);` replaces the `)`). 0 for a pure insertion.
+   */
+  replaceLength: number;
   multiline: boolean;
   source: CompletionSource;
   /** True when no model call was made for this request (cache or in-flight reuse). */

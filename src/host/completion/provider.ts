@@ -92,9 +92,11 @@ export class SwitchyardInlineCompletionProvider implements vscode.InlineCompleti
       });
       this.onResult(result);
       if (result.status !== 'ok' || token.isCancellationRequested) return undefined;
-      // Pure insertion at the cursor: without an explicit range VS Code replaces the word at the
-      // cursor and silently drops items that do not start with it.
-      const item = new vscode.InlineCompletionItem(result.text, new vscode.Range(position, position), {
+      // From the cursor over the closers the completion rewrites (none for a pure insertion). Without an
+      // explicit range VS Code replaces the word at the cursor and silently drops items that do not start with it.
+      // The engine measured replaceLength on this line's text after the cursor, so the end stays on the line.
+      const end = new vscode.Position(position.line, position.character + result.replaceLength);
+      const item = new vscode.InlineCompletionItem(result.text, new vscode.Range(position, end), {
         command: ACCEPTED_COMMAND,
         title: 'Accept completion',
         arguments: [result.id],

@@ -7,6 +7,8 @@ import { LRUCache } from 'lru-cache';
 
 export interface CachedCompletion {
   text: string;
+  /** Characters after the cursor the text replaces (the suffix is part of the key, so it holds for typed-through hits). */
+  replaceLength: number;
   multiline: boolean;
   model?: string;
   modelId?: string;

@@ -1,4 +1,9 @@
-/** The multiline decision: one line inside a line or a comment, a block body at an empty line after a block opener. */
+/**
+ * The multiline decision: one line when code follows the cursor on its line or the cursor is in a
+ * line comment; otherwise a completion may span lines, and the postprocess scope rules decide
+ * where it ends (as Tabby and Continue do: the model's answer, not the cursor position, shows
+ * whether a block follows).
+ */
 import type { LanguageInfo } from './languages';
 import { scanOutsideStrings } from '../text/scanCode';
 
@@ -25,6 +30,7 @@ export function stripLineComment(line: string, lang: LanguageInfo): string {
 
 /** Index where a line comment starts outside string quotes, or -1. */
 function commentStart(line: string, token: string): number {
+  if (token === '') return -1;
   let at = -1;
   scanOutsideStrings(line, (i) => {
     if (line.startsWith(token, i)) at = i;
@@ -35,41 +41,47 @@ function commentStart(line: string, token: string): number {
 
 /** True when the cursor sits inside a comment (line comment, block comment or Python docstring). */
 export function inComment(prefix: string, lang: LanguageInfo): boolean {
-  if (commentStart(linePrefix(prefix), lang.lineComment) !== -1) return true;
-  if (lang.blockComment) {
-    const [open, close] = lang.blockComment;
-    if (prefix.lastIndexOf(open) > prefix.lastIndexOf(close)) return true;
-  }
-  if (lang.id === 'python') {
-    const triples = (prefix.match(/"""|'''/g) ?? []).length;
-    if (triples % 2 === 1) return true;
-  }
-  return false;
+  return inLineComment(prefix, lang) || openBlockComment(prefix, lang) !== undefined;
 }
 
-/** True when a line (comment stripped) opens a block: ends with {, (, [, => or, in indent languages, ":". */
-export function opensBlock(line: string, lang: LanguageInfo): boolean {
-  const code = stripLineComment(line, lang).trimEnd();
-  if (/[{([]$/.test(code) || code.endsWith('=>')) return true;
-  return lang.blocks === 'indent' && code.endsWith(':');
+/** True when the cursor's line has a line comment that starts before the cursor. */
+export function inLineComment(prefix: string, lang: LanguageInfo): boolean {
+  return commentStart(linePrefix(prefix), lang.lineComment) !== -1;
+}
+
+/** The token that closes the block comment or docstring the cursor is in, if it is in one. */
+export function openBlockComment(prefix: string, lang: LanguageInfo): string | undefined {
+  if (lang.blockComment) {
+    const [open, close] = lang.blockComment;
+    if (prefix.lastIndexOf(open) > prefix.lastIndexOf(close)) return close;
+  }
+  if (lang.id === 'python') {
+    const triples = prefix.match(/"""|'''/g) ?? [];
+    if (triples.length % 2 === 1) return triples[triples.length - 1];
+  }
+  return undefined;
 }
 
 /** The last line before the cursor's line that has any non-whitespace text. */
 export function previousNonBlankLine(prefix: string): string | undefined {
-  const lines = prefix.split('\n');
-  lines.pop();
-  for (let i = lines.length - 1; i >= 0; i--) if (lines[i].trim() !== '') return lines[i];
+  // Backwards, line by line: the prefix may be long and the line is usually near its end.
+  let end = prefix.lastIndexOf('\n');
+  while (end !== -1) {
+    const start = prefix.lastIndexOf('\n', end - 1);
+    const line = prefix.slice(start + 1, end);
+    if (line.trim() !== '') return line;
+    end = start;
+  }
   return undefined;
 }
 
 /**
- * Multiline only at an empty line right after a block opener; single line when there is text after
- * the cursor on its line, when the cursor is inside a comment, and everywhere else.
+ * Single line when a word follows the cursor on its line (filling in the middle of code) or the
+ * cursor is in a line comment; multiline everywhere else, closers after the cursor included
+ * (`foo(│)` may take a block argument). Block comments and docstrings are multiline: their whole
+ * text is the completion.
  */
 export function decideMultiline(prefix: string, suffix: string, lang: LanguageInfo): boolean {
-  if (lineSuffix(suffix).trim() !== '') return false;
-  if (linePrefix(prefix).trim() !== '') return false;
-  if (inComment(prefix, lang)) return false;
-  const previous = previousNonBlankLine(prefix);
-  return previous !== undefined && opensBlock(previous, lang);
+  if (/\w/.test(lineSuffix(suffix))) return false;
+  return !inLineComment(prefix, lang);
 }

@@ -1,14 +1,15 @@
 /**
  * One model call for a completion, shareable: several requests (the first one, then the user
- * typing through its start) can wait on the same call. It settles as soon as the streamed text is
- * complete enough for the context (one line, or the end of the block), and aborts the HTTP request
+ * typing through its start) can wait on the same call. It settles as soon as the complete lines
+ * streamed hold everything the context will keep (see settleText), and aborts the HTTP request
  * when nobody waits for it any more.
  */
 import type { ModelRequest, ResolvedModel } from '../../models/types';
 import { ModelError } from '../../models/errors';
 import type { Router, RouterResult } from '../../router/types';
 import type { CompletionContext } from '../context/assemble';
-import { cutAtStop, extractFill, maxLines, stopAtBlockEnd, stripFences, type RuleInput } from '../postprocessing/rules';
+import { CLEAN_RULES, LIMIT_RULES, runRules } from '../postprocessing';
+import { cutAtStop, echoPending, extractFill, stripFences, type RuleInput } from '../postprocessing/rules';
 import { buildPrompt, promptModeFor, type BuiltPrompt, type PromptMode } from '../templating/templates';
 import type { SwitchyardConfig } from '../../config/schema';
 import type { Span } from '../../trace/types';
@@ -50,17 +51,33 @@ export function cleanPartial(raw: string, prompt: BuiltPrompt | undefined, ctx: 
   return text;
 }
 
-/** True when the streamed text already holds everything the context will keep. */
-export function isComplete(raw: string, prompt: BuiltPrompt | undefined, ctx: CompletionContext): boolean {
-  if (prompt && prompt.stop.some((s) => raw.includes(s))) return true;
-  const text = cleanPartial(raw, prompt, ctx);
-  const nl = text.lastIndexOf('\n');
-  if (!ctx.multiline) return text.includes('\n');
-  if (nl === -1) return false;
-  const whole = text.slice(0, nl);
-  const input: RuleInput = { ctx, stop: [], promptKind: prompt?.mode.kind ?? 'template' };
-  if (whole.split('\n').length > ctx.maxLines) return true;
-  return stopAtBlockEnd.apply(whole, input) !== whole || maxLines.apply(whole, input) !== whole;
+/** The clean rules that only unwrap the answer (stops, thinking, fill tags, fences): an echo shows after them. */
+const UNWRAP_RULES = CLEAN_RULES.slice(0, CLEAN_RULES.findIndex((r) => r.name === 'dropProse'));
+
+/**
+ * A line deeper than any block and like no code: when the limit rules drop it after the complete
+ * lines, they ended the completion within those lines, whatever streams next.
+ */
+const PROBE = `${' '.repeat(256)}\u0000probe`;
+
+/**
+ * The raw text to settle on before the stream ends, or undefined to keep waiting. A stop sequence
+ * ends the answer. Otherwise only complete lines count (a partial last line could be the start of
+ * anything), and only once the limit rules end the completion within them (a probe line after
+ * them is dropped) and no echo of the prefix is still under way. So the shown text never depends
+ * on where the network split the chunks.
+ */
+export function settleText(raw: string, prompt: BuiltPrompt | undefined, ctx: CompletionContext): string | undefined {
+  const stop = prompt?.stop ?? [];
+  if (stop.some((s) => raw.includes(s))) return raw;
+  const nl = raw.lastIndexOf('\n');
+  if (nl === -1) return undefined;
+  const whole = raw.slice(0, nl);
+  const input: RuleInput = { ctx, stop, promptKind: prompt?.mode.kind ?? 'template' };
+  if (echoPending(runRules(UNWRAP_RULES, whole, input), ctx)) return undefined;
+  const cleaned = runRules(CLEAN_RULES, whole, input);
+  if (cleaned === '') return undefined;
+  return runRules(LIMIT_RULES, `${cleaned}\n${PROBE}`, input).includes(PROBE) ? undefined : whole;
 }
 
 /** The prompt mode of the model the router will try first for completions. */
@@ -85,6 +102,8 @@ export class Generation {
   shown = false;
   /** Names of the postprocess rules that changed the text. */
   changedBy: string[] = [];
+  /** Characters after the cursor the final text replaces. */
+  replaceLength = 0;
   private readonly controller = new AbortController();
   private consumers = 0;
   private keepUntil = 0;
@@ -220,8 +239,9 @@ export class Generation {
         this.raw = '';
       } else if (event.type === 'text') {
         this.raw += event.text;
-        if (!this.isSettled && isComplete(this.raw, this.promptFor(this.currentModel), ctx)) {
-          this.resolveWithPartial();
+        if (!this.isSettled) {
+          const settled = settleText(this.raw, this.promptFor(this.currentModel), ctx);
+          if (settled !== undefined) this.resolveWithPartial(settled);
         }
       }
     }
@@ -251,11 +271,11 @@ export class Generation {
     return result;
   }
 
-  /** Settles early with the text so far; the call finishes in the background. */
-  private resolveWithPartial(): void {
+  /** Settles early with the complete lines so far; the call finishes in the background. */
+  private resolveWithPartial(raw: string): void {
     const model = this.currentModel;
     if (this.isSettled) return;
     this.isSettled = true;
-    this.settle({ status: 'ok', raw: this.raw, prompt: this.promptFor(model), model, modelId: undefined, provider: undefined, traceId: undefined });
+    this.settle({ status: 'ok', raw, prompt: this.promptFor(model), model, modelId: undefined, provider: undefined, traceId: undefined });
   }
 }

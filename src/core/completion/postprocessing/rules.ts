@@ -3,7 +3,9 @@
  * pipeline in index.ts runs them in order; golden cases under test/golden/completion prove each.
  */
 import type { CompletionContext } from '../context/assemble';
-import { indentOf, inComment, linePrefix, lineSuffix, previousNonBlankLine } from '../context/multiline';
+import { inComment, linePrefix, lineSuffix, previousNonBlankLine } from '../context/multiline';
+import { imbalance, lineEndReplacement } from './replace';
+import { lastLines, nearlyEqual } from './text';
 import { HOLE, HOLE_CLOSE, HOLE_OPEN } from '../templating/templates';
 import { scanOutsideStrings } from '../text/scanCode';
 
@@ -23,12 +25,18 @@ export interface Rule {
 const OPENERS: Record<string, string> = { '(': ')', '[': ']', '{': '}' };
 const CLOSERS = new Set([')', ']', '}']);
 
-/** Cuts at the first stop sequence (servers may ignore or cap them). */
+/**
+ * End and FIM tokens of the common model families: they never belong in code, so they end any
+ * completion, whichever template the prompt used (a model behind a proxy, a misconfigured family).
+ */
+const SPECIAL_TOKENS = ['<|endoftext|>', '<|im_end|>', '<|im_start|>', '<|file_sep|>', '<|fim_prefix|>', '<|fim_suffix|>', '<|fim_middle|>', '<|file_separator|>', '<|EOT|>', '<｜end▁of▁sentence｜>', '<｜fim▁begin｜>', '<｜fim▁hole｜>', '<｜fim▁end｜>'];
+
+/** Cuts at the first stop sequence (servers may ignore or cap them) or special token. */
 export const cutAtStop: Rule = {
   name: 'cutAtStop',
   apply(text, { stop }) {
     let end = text.length;
-    for (const s of stop) {
+    for (const s of [...stop, ...SPECIAL_TOKENS]) {
       const at = text.indexOf(s);
       if (at !== -1 && at < end) end = at;
     }
@@ -50,24 +58,37 @@ export const extractFill: Rule = {
   },
 };
 
-/** Removes a markdown code fence around the completion (```lang … ```). */
+const FENCE_OPEN = /^[ \t]*```[\w+#.-]*[ \t]*$/;
+const FENCE_CLOSE = /^[ \t]*```[ \t]*$/;
+const PROSE_LEAD = /^(here is|here's|here you go|sure|certainly|of course|the (missing|completed|completion|code)|this (code|completion)|i (have|will|would)|to (complete|fill)|you can|okay|ok,)\b/i;
+
+/** A chat lead-in line: "Here is the completion:", "Sure! Here you go:", "```" excluded. */
+function isLeadIn(line: string): boolean {
+  const t = line.trim();
+  return PROSE_LEAD.test(t) || (/:$/.test(t) && /^[A-Z][a-z]/.test(t) && !/[;{}()=<>[\]`"]/.test(t));
+}
+
+/**
+ * Removes a markdown code fence around the completion (```lang … ```), also after a chat lead-in
+ * ("Here is the completion:"), and a closing fence on a line of its own. A fence in the middle of a
+ * line (`// end```) is code.
+ */
 export const stripFences: Rule = {
   name: 'stripFences',
   apply(text) {
-    const lead = /^\s*```[\w+#.-]*[ \t]*\n/.exec(text);
-    if (!lead) {
-      // A fence that only closes (the model opened it in its head) is cut off.
-      const close = /\n?[ \t]*```\s*$/.exec(text);
-      return close ? text.slice(0, close.index) : text;
+    const lines = text.split('\n');
+    let open = 0;
+    while (open < Math.min(lines.length, 4) && (lines[open].trim() === '' || isLeadIn(lines[open]))) open++;
+    if (open < lines.length && FENCE_OPEN.test(lines[open])) {
+      const body = lines.slice(open + 1);
+      const close = body.findIndex((l) => FENCE_CLOSE.test(l));
+      return (close === -1 ? body : body.slice(0, close)).join('\n');
     }
-    let body = text.slice(lead[0].length);
-    const close = body.search(/\n?[ \t]*```/);
-    if (close !== -1) body = body.slice(0, close);
-    return body;
+    // A fence that only closes (the model opened it in its head) ends the completion.
+    const close = lines.findIndex((l) => FENCE_CLOSE.test(l));
+    return close === -1 ? text : lines.slice(0, close).join('\n');
   },
 };
-
-const PROSE_LEAD = /^(here is|here's|sure|certainly|the (missing|completed|completion|code)|this (code|completion)|i (have|will|would)|to complete|you can|okay|ok,)\b/i;
 
 function looksLikeProse(line: string): boolean {
   const t = line.trim();
@@ -80,21 +101,36 @@ function inStringLiteral(line: string): boolean {
   return scanOutsideStrings(line) !== undefined;
 }
 
-/** Drops a chatty lead-in line ("Here is the code:") and answers that are prose, not code. */
+/**
+ * Drops a chatty lead-in line ("Here is the code:") and, from chat models, answers that are prose
+ * rather than code. Never in comments, strings or markup and text files, where sentences are content.
+ */
 export const dropProse: Rule = {
   name: 'dropProse',
-  apply(text, { ctx }) {
-    // Prose is legitimate inside comments and strings.
-    if (inComment(ctx.prefix, ctx.lang) || inStringLiteral(linePrefix(ctx.prefix))) return text;
+  apply(text, { ctx, promptKind }) {
+    if (ctx.lang.prose || inComment(ctx.prefix, ctx.lang) || inStringLiteral(linePrefix(ctx.prefix))) return text;
+    const isProse = promptKind === 'chat' ? looksLikeProse : (line: string) => PROSE_LEAD.test(line.trim()) && /[:!]$/.test(line.trim());
     const lines = text.split('\n');
     let dropped = false;
-    while (lines.length > 0 && (lines[0].trim() === '' ? dropped || (lines.length > 1 && looksLikeProse(lines[1])) : looksLikeProse(lines[0]))) {
+    while (lines.length > 0 && (lines[0].trim() === '' ? dropped || (lines.length > 1 && isProse(lines[1])) : isProse(lines[0]))) {
       lines.shift();
       dropped = true;
     }
     return dropped ? lines.join('\n') : text;
   },
 };
+
+/** The texts a model may echo: the cursor's line up to the cursor, with up to five lines before it. */
+function echoCandidates(prefix: string): string[] {
+  const prefixLines = lastLines(prefix, 6);
+  const out: string[] = [];
+  for (let k = Math.min(5, prefixLines.length - 1); k >= 0; k--) {
+    const echo = prefixLines.slice(prefixLines.length - 1 - k).join('\n').trimStart();
+    if (echo.trim() === '' || (k === 0 && echo.trim().length < 2)) continue;
+    out.push(echo);
+  }
+  return out;
+}
 
 /**
  * Removes prefix text the model repeated: the current line (or the last few lines) up to the
@@ -103,13 +139,9 @@ export const dropProse: Rule = {
 export const stripEchoedPrefix: Rule = {
   name: 'stripEchoedPrefix',
   apply(text, { ctx }) {
-    const prefixLines = ctx.prefix.split('\n');
-    const current = prefixLines[prefixLines.length - 1];
-    const body = text.replace(/^\s*\n/, '');
-    for (let k = Math.min(5, prefixLines.length - 1); k >= 0; k--) {
-      const echo = prefixLines.slice(prefixLines.length - 1 - k).join('\n').trimStart();
-      if (echo.trim() === '' || (k === 0 && echo.trim().length < 2)) continue;
-      const candidate = body.trimStart();
+    const current = linePrefix(ctx.prefix);
+    const candidate = text.replace(/^\s*\n/, '').trimStart();
+    for (const echo of echoCandidates(ctx.prefix)) {
       if (candidate.startsWith(echo)) return candidate.slice(echo.length);
     }
     // The cursor is already indented: a reply starting with the same indentation would double it.
@@ -117,6 +149,12 @@ export const stripEchoedPrefix: Rule = {
     return text;
   },
 };
+
+/** True while a partial answer could still turn out to be an echo of the prefix (it is a start of one). */
+export function echoPending(text: string, ctx: CompletionContext): boolean {
+  const candidate = text.replace(/^\s*\n/, '').trimStart();
+  return candidate !== '' && echoCandidates(ctx.prefix).some((echo) => echo.length > candidate.length && echo.startsWith(candidate));
+}
 
 /** Keeps the first line only when the context asked for a single line. */
 export const singleLine: Rule = {
@@ -128,65 +166,12 @@ export const singleLine: Rule = {
   },
 };
 
-/** Bracket depth change of a line, ignoring brackets inside quotes and after a line comment. */
-function bracketDelta(line: string, lineComment: string): { delta: number; minDepth: number } {
-  let depth = 0;
-  let min = 0;
-  scanOutsideStrings(line, (i, ch) => {
-    if (line.startsWith(lineComment, i)) return true;
-    if (ch in OPENERS) depth++;
-    else if (CLOSERS.has(ch)) {
-      depth--;
-      if (depth < min) min = depth;
-    }
-  });
-  return { delta: depth, minDepth: min };
-}
-
-/**
- * Ends a multiline completion with the enclosing block: for brace languages at the line that
- * closes it (kept only when the suffix does not close it already), for indent languages at the
- * first line that dedents below the block.
- */
-export const stopAtBlockEnd: Rule = {
-  name: 'stopAtBlockEnd',
-  apply(text, { ctx }) {
-    if (!ctx.multiline) return text;
-    const lines = text.split('\n');
-    if (ctx.lang.blocks === 'indent') {
-      const blockIndent = (linePrefix(ctx.prefix) + (lines[0] ?? '')).match(/^[ \t]*/)?.[0].length ?? 0;
-      for (let i = 1; i < lines.length; i++) {
-        if (lines[i].trim() !== '' && indentOf(lines[i]).length < blockIndent) return lines.slice(0, i).join('\n');
-      }
-      return text;
-    }
-    let depth = 0;
-    for (let i = 0; i < lines.length; i++) {
-      const { delta, minDepth } = bracketDelta(lines[i], ctx.lang.lineComment);
-      if (depth + minDepth < 0) {
-        const suffixClosesIt = /^\s*[)\]}]/.test(ctx.suffix);
-        return lines.slice(0, suffixClosesIt ? i : i + 1).join('\n');
-      }
-      depth += delta;
-    }
-    return text;
-  },
-};
-
 /** Caps the number of lines. */
 export const maxLines: Rule = {
   name: 'maxLines',
   apply(text, { ctx }) {
     const lines = text.split('\n');
     return lines.length > ctx.maxLines ? lines.slice(0, ctx.maxLines).join('\n') : text;
-  },
-};
-
-/** Trims whitespace at line ends and drops trailing blank lines. */
-export const trimTrailingWhitespace: Rule = {
-  name: 'trimTrailingWhitespace',
-  apply(text) {
-    return text.split('\n').map((l) => l.trimEnd()).join('\n').replace(/\n+$/, '');
   },
 };
 
@@ -228,21 +213,28 @@ export const dropSuffixDuplicate: Rule = {
       if (!/^[)\]};,\s]+$/.test(rest) && t.endsWith(rest)) return t.slice(0, t.length - rest.length).trimEnd() === '' ? '' : t.slice(0, t.length - rest.length);
       // Closing punctuation the suffix already has, when the completion did not open it itself.
       const closers = new Set(unmatchedClosers(t).map((c) => c.at));
+      // Only when dropping them balances the line better (`values), 2)` before `))` closed `sum(` itself).
+      const line = (x: string) => imbalance(linePrefix(ctx.prefix) + x + lineSuffix(ctx.suffix));
       for (let k = Math.min(rest.length, t.length); k >= 1; k--) {
         const overlap = t.slice(t.length - k);
         if (rest.startsWith(overlap) && [...overlap].every((ch, j) => (CLOSERS.has(ch) ? closers.has(t.length - k + j) : ch === ';' || ch === ','))) {
-          return t.slice(0, t.length - k);
+          const trimmed = line(t.slice(0, t.length - k));
+          // Replacing the suffix's closers may balance it better still: then leave the text whole.
+          const replaced = lineEndReplacement(t, ctx) > 0 ? imbalance(linePrefix(ctx.prefix) + t) : Infinity;
+          return trimmed < line(t) && trimmed <= replaced ? t.slice(0, t.length - k) : text;
         }
       }
       return text;
     }
-    // Whole lines: the completion's last lines equal the first non-blank lines after the cursor.
+    // Whole lines: the completion's last lines equal the first non-blank lines after the cursor,
+    // indentation included (an inner `  }` is not the outer `}` below it).
     const lines = text.split('\n');
-    const after = ctx.suffix.split('\n').slice(rest === '' ? 1 : 0).map((l) => l.trim()).filter((l) => l !== '');
+    const after = ctx.suffix.split('\n').slice(rest === '' ? 1 : 0).map((l) => l.trimEnd()).filter((l) => l !== '');
     const first = lines.findIndex((l) => l.trim() !== '');
-    if (first !== -1 && after.length > 0 && lines[first].trim() === after[0] && lines[first].trim().length > 3) return '';
+    if (first !== -1 && after.length > 0 && lines[first].trim() === after[0].trim() && lines[first].trim().length > 3) return '';
+    const placed = [linePrefix(ctx.prefix) + lines[0], ...lines.slice(1)].map((l) => l.trimEnd());
     for (let k = Math.min(lines.length, after.length); k >= 1; k--) {
-      const tail = lines.slice(lines.length - k).map((l) => l.trim());
+      const tail = placed.slice(placed.length - k);
       if (tail.every((l, j) => l === after[j])) return lines.slice(0, lines.length - k).join('\n');
     }
     return text;
@@ -261,20 +253,33 @@ export const balanceBrackets: Rule = {
     const pending = [...rest].filter((ch) => CLOSERS.has(ch) || ch in OPENERS);
     const suffixClosers = unmatchedClosers(pending.join('')).map((c) => c.ch);
     if (suffixClosers.length === 0) return text;
-    const first = unmatchedClosers(text)[0];
-    if (first && first.ch === suffixClosers[0]) return text.slice(0, first.at).trimEnd();
-    return text;
+    const closers = unmatchedClosers(text);
+    const first = closers[0];
+    if (!first || first.ch !== suffixClosers[0]) return text;
+    // A completion that ends the line with its own closers (`max), min);` before `))`) replaces
+    // the suffix's instead (see replace.ts); code or a comment after its last closer is cut with it.
+    const last = closers[closers.length - 1];
+    if (!/\w/.test(rest) && /^[)\]};,\s]*$/.test(text.slice(last.at)) && lineEndReplacement(text, ctx) > 0) return text;
+    return text.slice(0, first.at).trimEnd();
   },
 };
 
-/** Drops a completion that only repeats the line above the cursor (a model stuck in a loop). */
+/**
+ * Drops a completion whose first line only repeats the line above the cursor (a model stuck in a
+ * loop). Short lines such as `end` or `}` close another block and are kept.
+ */
 export const dropRepetition: Rule = {
   name: 'dropRepetition',
   apply(text, { ctx }) {
-    const firstLine = text.split('\n')[0].trim();
-    if (firstLine === '' || linePrefix(ctx.prefix).trim() !== '') return text;
-    const previous = previousNonBlankLine(ctx.prefix)?.trim();
-    return previous !== undefined && previous === firstLine && text.trim().split('\n').length === 1 ? '' : text;
+    const current = linePrefix(ctx.prefix);
+    const firstLine = text.split('\n').find((l) => l.trim() !== '');
+    if (firstLine === undefined) return text;
+    // At an empty line the line above is the last one before it; after code, the cursor's own line.
+    const typed = current.trim() === '';
+    if (!typed && !/^\s*\n/.test(text)) return text;
+    const above = (typed ? previousNonBlankLine(ctx.prefix) : current + lineSuffix(ctx.suffix))?.trim();
+    if (above === undefined || above.length <= 4) return text;
+    return nearlyEqual(above, firstLine) ? '' : text;
   },
 };
 
@@ -286,20 +291,13 @@ export const dropEmpty: Rule = {
   },
 };
 
-/** The pipeline, in order. */
-export const RULES: Rule[] = [
-  cutAtStop,
-  extractFill,
-  stripFences,
-  dropProse,
-  stripEchoedPrefix,
-  singleLine,
-  stopAtBlockEnd,
-  maxLines,
-  trimTrailingWhitespace,
-  dropSuffixDuplicate,
-  balanceBrackets,
-  dropRepetition,
-  trimTrailingWhitespace,
-  dropEmpty,
-];
+/**
+ * A completion must be worth a Tab: a lone separator (`;`, `,`, `.`) is not. A single word
+ * character, closing bracket or operator is (`0`, `)`, `:` after `if x`, `*`).
+ */
+export const dropTooShort: Rule = {
+  name: 'dropTooShort',
+  apply(text) {
+    return /^\s*[;,.]\s*$/.test(text) ? '' : text;
+  },
+};

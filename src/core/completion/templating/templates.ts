@@ -26,6 +26,11 @@ interface FimTemplate {
 /** Snippets as comment lines at the top of the prefix, for templates without a multi-file form. */
 export function snippetComments(ctx: CompletionContext, snippets: Snippet[] = ctx.snippets): string {
   const c = ctx.lang.lineComment;
+  // Markup has only block comments (<!-- … -->): one per snippet.
+  if (c === '' && ctx.lang.blockComment) {
+    const [open, close] = ctx.lang.blockComment;
+    return snippets.map((s) => `${open} Path: ${s.filepath}\n${s.text.replaceAll(close, '')}\n${close}\n`).join('');
+  }
   return snippets
     .map((s) => [`${c} Path: ${s.filepath}`, ...s.text.split('\n').map((l) => (l ? `${c} ${l}` : c))].join('\n') + '\n')
     .join('');
@@ -119,7 +124,7 @@ export const HOLE_CLOSE = '</fill>';
 /** The hole-filling chat prompt: the file with a marked hole, asking for the missing text only. */
 export function holeFillerMessages(ctx: CompletionContext): NonNullable<ModelRequest['messages']> {
   const scope = ctx.multiline
-    ? `The hole is at the start of a block body: reply with at most ${ctx.maxLines} lines, ending where the block ends.`
+    ? `The hole may take several lines, at most ${ctx.maxLines} lines: finish the line it is on, and add lines only while they belong to the block or statement there.`
     : 'The hole is inside a single line: reply with the rest of that line only.';
   const system = [
     'You are a code completion engine. You are given a source file with one hole marked ' + HOLE + '.',

@@ -1,0 +1,1 @@
+// Scratch file for the completion replace scenario (test/e2e/scenarios/11-completion-replace.test.ts).
