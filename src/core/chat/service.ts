@@ -305,6 +305,7 @@ export class ChatService {
       traceId: r.traceId,
       usage: r.usage,
       costUsd: r.costUsd,
+      local: r.local ? true : undefined,
       latencyMs: r.latencyMs,
       notices: notices.length ? notices : undefined,
       toolCalls: toolCalls.length ? toolCalls : undefined,

@@ -84,6 +84,8 @@ export const storedMessageSchema = z.object({
   usage: z.optional(usageSchema),
   /** null: the price is unknown (never shown as $0). */
   costUsd: z.optional(z.nullable(z.number())),
+  /** The answering model runs locally: its $0 shows as "$0 (local)". */
+  local: z.optional(z.boolean()),
   latencyMs: z.optional(z.number()),
   /** How many earlier messages were left out to fit the context window. */
   trimmedMessages: z.optional(z.int().check(z.nonnegative())),

@@ -52,6 +52,8 @@ export interface RouterResult {
   usage: Usage;
   /** null when the price of the model is unknown: never reported as $0. */
   costUsd: number | null;
+  /** The answering model runs locally (its $0 is shown as "$0 (local)"). */
+  local?: boolean;
   latencyMs: number;
   ttftMs?: number;
   error?: ModelError;
