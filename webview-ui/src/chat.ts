@@ -356,6 +356,16 @@ export class ChatView {
     const conv = this.app.state.conversation;
     this.bodies.clear();
     clear(this.list);
+    if ((!conv || conv.messages.length === 0) && this.app.state.models.length === 0) {
+      // Not set up: the one thing to do is add a model (local server, account, or a Continue import).
+      this.list.append(
+        h('div', { class: 'empty not-set-up' },
+          h('p', { text: 'Switchyard has no model yet.' }),
+          h('p', { class: 'muted', text: 'Add Model finds Ollama, LM Studio, llama.cpp or vLLM on this machine, takes an OpenAI or Anthropic key, or imports your Continue config. Local models cost $0.' }),
+          button('Add Model', () => this.app.post({ type: 'action/run', fix: { action: 'addModel', label: 'Add Model' } }))),
+      );
+      return;
+    }
     if (!conv || conv.messages.length === 0) {
       this.list.append(
         h('div', { class: 'empty' },
@@ -395,7 +405,7 @@ export class ChatView {
               button(a.label, () => {
                 if (a.action === 'retry') this.app.post({ type: 'chat/retry', conversationId: conv.id, messageId: m.id, model: conv.model });
                 else this.app.post({ type: 'action/run', fix: a, conversationId: conv.id, messageId: m.id });
-              }, { secondary: a.action !== 'setKey' }),
+              }, { secondary: a.action !== 'setKey' && a.action !== 'addModel' }),
             ))),
       );
     }

@@ -350,8 +350,9 @@ export function chatErrorFrom(error: ModelError | undefined): ChatError {
   switch (error.kind) {
     case 'auth':
     case 'config':
+      // A provider's key problem is fixed by its key; "not set up" (no model, no route) by Add Model.
       if (error.provider) actions.push({ action: 'setKey', label: `Set ${error.provider} API key`, provider: error.provider });
-      else actions.push({ action: 'setKey', label: 'Set API key' });
+      else actions.push({ action: 'addModel', label: 'Add Model' });
       actions.push({ action: 'openSettings', label: 'Open settings' });
       break;
     case 'budget':

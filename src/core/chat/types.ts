@@ -38,7 +38,7 @@ export const usageSchema = z.object({
 
 /** What a chat error offers as its fix; the host maps each to a VS Code command. */
 export const fixActionSchema = z.object({
-  action: z.enum(['setKey', 'openSettings', 'switchModel', 'retry']),
+  action: z.enum(['setKey', 'openSettings', 'switchModel', 'retry', 'addModel']),
   label: z.string().check(z.minLength(1), z.maxLength(120)),
   /** Provider config name for setKey. */
   provider: z.optional(z.string().check(z.maxLength(64))),

@@ -382,6 +382,7 @@ class PanelController implements vscode.WebviewViewProvider, vscode.WebviewPanel
         if (msg.fix.action === 'setKey') await vscode.commands.executeCommand('switchyard.setApiKey', msg.fix.provider ? { provider: msg.fix.provider } : undefined);
         else if (msg.fix.action === 'openSettings') await vscode.commands.executeCommand('workbench.action.openSettings', 'switchyard');
         else if (msg.fix.action === 'switchModel') await vscode.commands.executeCommand('switchyard.switchModel');
+        else if (msg.fix.action === 'addModel') await vscode.commands.executeCommand('switchyard.addModel');
         return;
       case 'tool/decide':
         if (!this.broker.decide(msg.callId, msg.decision)) this.post(conn, { type: 'toast', level: 'warn', text: 'That tool call is no longer waiting for approval.' });
