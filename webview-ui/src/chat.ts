@@ -167,7 +167,8 @@ export class ChatView {
     if (!text || s.running) return;
     this.app.post({ type: 'chat/send', conversationId: s.conversation?.id, text, chips: s.chips, model: s.conversation?.model });
     s.draft = '';
-    s.chips = [];
+    // Instruction files stay attached (the user removes the chip to stop sending them); the rest was for this question.
+    s.chips = s.chips.filter((c) => c.kind === 'instructions');
     s.running = true;
     this.input.value = '';
     this.hideBanner();
@@ -474,6 +475,8 @@ export function chipLabel(c: ContextChip): string {
       return '@workspace';
     case 'mcp-resource':
       return `${c.server}: ${c.name ?? c.uri}`;
+    case 'instructions':
+      return c.paths.length === 1 ? basename(c.paths[0]!) : `${basename(c.paths[0]!)} +${c.paths.length - 1}`;
   }
 }
 
@@ -487,6 +490,8 @@ function chipTitle(c: ContextChip): string {
       return 'Code retrieved from the workspace index';
     case 'mcp-resource':
       return `MCP resource ${c.uri} from ${c.server}`;
+    case 'instructions':
+      return `Workspace instructions sent in the system prompt: ${c.paths.join(', ')}. Remove to leave them out.`;
   }
 }
 

@@ -12,6 +12,7 @@ import type { Router, RouterResult } from '../router/types';
 import type { Clock } from '../services';
 import type { Span, Tracer } from '../trace/types';
 import { ConversationHistory, titleFrom } from './history';
+import { withInstructions } from './instructions';
 import { DEFAULT_SYSTEM_PROMPT, outputReserve, renderUserPrompt, trimToContextWindow, type ResolvedContext } from './prompt';
 import { routerTurnRunner, type TurnRunner } from './turn';
 import type { ChatError, ContextChip, Conversation, ConversationSummary, FixAction, StoredMessage, ToolCallView } from './types';
@@ -209,10 +210,12 @@ export class ChatService {
       await this.deps.history.save(conv);
       emit({ type: 'conversation', conversation: conv });
 
-      // 1. The question with its context.
+      // 1. The question with its context; instruction files go to the system prompt, every turn.
+      const instructions = await this.resolveChips(user, ctl.signal, root, notice, (c) => c.kind === 'instructions');
+      if (instructions.length) root.setAttribute('switchyard.chat.instructions', instructions.map((i) => i.title));
       let promptContent = user.promptContent;
       if (promptContent === undefined) {
-        const contexts = await this.resolveChips(user, ctl.signal, root, notice);
+        const contexts = await this.resolveChips(user, ctl.signal, root, notice, (c) => c.kind !== 'instructions');
         promptContent = renderUserPrompt(user.content, contexts);
         const withPrompt = { ...user, promptContent };
         conv = { ...conv, messages: conv.messages.map((m) => (m.id === user.id ? withPrompt : m)) };
@@ -220,7 +223,7 @@ export class ChatService {
 
       // 2. History, trimmed to the smallest window on the route.
       const limits = this.limitsFor(conv.model);
-      const all: ChatMessage[] = [{ role: 'system', content: this.deps.systemPrompt ?? DEFAULT_SYSTEM_PROMPT }];
+      const all: ChatMessage[] = [{ role: 'system', content: withInstructions(this.deps.systemPrompt ?? DEFAULT_SYSTEM_PROMPT, instructions) }];
       for (const m of conv.messages) {
         if (m.id === answer.id) break;
         if (m.role === 'user') all.push({ role: 'user', content: m.promptContent ?? m.content });
@@ -313,9 +316,9 @@ export class ChatService {
     };
   }
 
-  private async resolveChips(user: StoredMessage, signal: AbortSignal, root: Span, notice: (t: string) => void): Promise<ResolvedContext[]> {
+  private async resolveChips(user: StoredMessage, signal: AbortSignal, root: Span, notice: (t: string) => void, which: (chip: ContextChip) => boolean): Promise<ResolvedContext[]> {
     const out: ResolvedContext[] = [];
-    for (const chip of user.chips ?? []) {
+    for (const chip of (user.chips ?? []).filter(which)) {
       if (chip.kind === 'selection') {
         out.push({ kind: 'selection', title: `${chip.path}:${chip.startLine}-${chip.endLine}`, language: chip.language, content: chip.text });
         continue;

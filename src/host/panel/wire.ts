@@ -2,9 +2,11 @@
 import { workspaceResolver } from '../../core/chat/workspaceContext';
 import type { McpHostHandle } from '../mcp/index';
 import type { WorkspaceSearch } from '../rag/register';
+import { connectInstructions } from './instructions';
 import type { PanelApi } from './panelHost';
 
 export function connectPanel(panel: PanelApi, parts: { workspaceSearch?: WorkspaceSearch; mcp?: McpHostHandle }): void {
+  connectInstructions(panel);
   if (parts.workspaceSearch) {
     const ws = parts.workspaceSearch;
     panel.setContextResolver('workspace', workspaceResolver((q, o) => ws.search(q, o)));
