@@ -6,7 +6,7 @@
  */
 import { fake, fakeContext, workspace } from '../support/fakeVscode';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type * as vscode from 'vscode';
@@ -91,6 +91,46 @@ describe('wire: Switchyard: Add Model (host, fake vscode)', function () {
     answerUrlFlow('Workspace settings');
     await fake.commands.get('switchyard.addModel')!();
     assert.deepEqual(fake.workspaceSettings, before);
+  });
+
+  it('offers the Continue import when ~/.continue/config.yaml exists; a secret-held key is asked for through Set API Key', async () => {
+    const home = join(dir, 'home');
+    mkdirSync(join(home, '.continue'), { recursive: true });
+    writeFileSync(join(home, '.continue', 'config.yaml'), [
+      'models:',
+      '  - name: Chat',
+      '    provider: ollama',
+      '    model: llama3.2',
+      `    apiBase: ${server.url}`,
+      '  - name: Tab',
+      '    provider: openai',
+      '    model: qwen2.5-coder:7b',
+      `    apiBase: ${server.openaiBaseUrl}`,
+      '    apiKey: ${{ secrets.TAB_KEY }}',
+      '    roles: [autocomplete]',
+    ].join('\n'));
+    const previousHome = process.env.HOME;
+    process.env.HOME = home;
+    try {
+      await start();
+      fake.quickPickAnswers.push(pick((i) => i.action === 'continue'));
+      fake.quickPickAnswers.push(pick((i) => i.accept === true));
+      fake.inputBoxAnswers.push('sk-tab-key');
+      await fake.commands.get('switchyard.addModel')!();
+    } finally {
+      process.env.HOME = previousHome;
+    }
+    assert.deepEqual(fake.shown.filter((s) => s.level !== 'info').map((s) => s.message), []);
+    const settings = fake.settings as Record<string, any>;
+    assert.deepEqual(settings.routes, { chat: ['Chat'], completion: ['Tab'] });
+    assert.equal(settings.providers.openai.apiKeyEnv, 'TAB_KEY');
+    assert.deepEqual(Object.keys(settings.providers), ['ollama', 'openai'], 'another key variable: another provider, even on the same server');
+    assert.equal(fake.inputBoxes[0]?.title, 'Switchyard: Set API Key for "openai"');
+    assert.equal(fake.inputBoxes[0]?.password, true);
+    assert.equal(context.raw.get('switchyard.apiKey.openai'), 'sk-tab-key', 'the key went to SecretStorage');
+    assert.ok(!JSON.stringify(settings).includes('sk-tab-key'), 'and never to settings');
+    // Without the key the completion check fails ("No API key", a provider naming apiKeyEnv needs one) and a warning shows.
+    assert.equal(server.requests.filter((r) => r.endpoint === 'completions' && r.model === 'qwen2.5-coder:7b').length, 1, 'the completion check ran with the key');
   });
 
   it('an OpenAI account: the key box hides the key; when the account cannot be listed nothing is written or stored', async () => {

@@ -114,7 +114,8 @@ export function applyPlan(existing: SetupTarget, plan: SetupPlan): ApplyResult {
   const modelNames = new Map<string, string>();
 
   for (const p of plan.providers) {
-    const reuse = Object.entries(providers).find(([, cfg]) => sameEndpoint(cfg, p.config))?.[0];
+    // The same endpoint is the same provider, unless the plan names another key variable for it.
+    const reuse = Object.entries(providers).find(([, cfg]) => sameEndpoint(cfg, p.config) && (p.config.apiKeyEnv === undefined || p.config.apiKeyEnv === cfg.apiKeyEnv))?.[0];
     const name = reuse ?? uniqueName(p.name, (n) => n in providers);
     providerNames.set(p.name, name);
     const before = JSON.stringify(providers[name] ?? null);

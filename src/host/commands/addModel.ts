@@ -76,6 +76,19 @@ async function addModel(services: HostServices): Promise<void> {
   const renamed = (n: string) => applied.renamed[n] ?? n;
   const merged = parseConfig({ ...readRawSettings(), ...applied.config }, 'settings after Add Model');
   const keyOf = new Map([...proposal.keys].map(([p, k]) => [renamed(p), k]));
+  // Keys the plan needs and secret storage lacks (a Continue `${{ secrets.X }}`): asked for now, like Set API Key does.
+  for (const p of proposal.plan.providers) {
+    const name = renamed(p.name);
+    if (!p.needsKey || keyOf.has(name) || (await services.secrets.apiKey(name)) !== undefined) continue;
+    const key = await vscode.window.showInputBox({
+      title: `Switchyard: Set API Key for "${name}"`,
+      prompt: `${p.needsKey.reason}. Stored in VS Code's secret storage, never in settings. Leave empty to skip (its test call will fail until a key is set).`,
+      password: true,
+      ignoreFocusOut: true,
+      validateInput: (v) => (/\s/.test(v.trim()) ? 'An API key has no spaces.' : undefined),
+    });
+    if (key?.trim()) keyOf.set(name, key.trim());
+  }
 
   const routes = Object.fromEntries(Object.entries(proposal.plan.routes).map(([role, names]) => [role, (names ?? []).map(renamed)]));
   const checks = await progress('Switchyard: one test call per role…', async () => {
@@ -114,13 +127,6 @@ async function addModel(services: HostServices): Promise<void> {
   const summary = checks.map((c) => `${c.role} → ${c.model}${c.ok ? ` (${c.detail.split(', ').pop()})` : ' (check failed)'}`).join(' · ');
   const where = target === vscode.ConfigurationTarget.Global ? 'user settings' : 'workspace settings';
   const next = await vscode.window.showInformationMessage(`Switchyard is set up: ${summary || proposal.plan.reasons.join(' · ')}. Saved in ${where}.`, 'Open Chat');
-  // Keys the import could not bring (Continue secrets): ask for each through Set API Key.
-  for (const p of proposal.plan.providers) {
-    if (p.needsKey && !keyOf.has(renamed(p.name)) && (await services.secrets.apiKey(renamed(p.name))) === undefined) {
-      const set = await vscode.window.showInformationMessage(`Switchyard: provider "${renamed(p.name)}" needs an API key (${p.needsKey.reason}).`, 'Set API Key');
-      if (set) await vscode.commands.executeCommand('switchyard.setApiKey', { provider: renamed(p.name) });
-    }
-  }
   if (next === 'Open Chat') await vscode.commands.executeCommand('switchyard.openPanel');
 }
 
