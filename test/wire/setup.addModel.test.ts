@@ -109,6 +109,7 @@ describe('wire: Switchyard: Add Model (host, fake vscode)', function () {
       '    apiKey: ${{ secrets.TAB_KEY }}',
       '    roles: [autocomplete]',
     ].join('\n'));
+    server.reset();
     const previousHome = process.env.HOME;
     process.env.HOME = home;
     try {
