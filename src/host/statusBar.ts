@@ -13,6 +13,8 @@ export interface StatusView {
   text: string;
   tooltip: string;
   level: BudgetState['level'];
+  /** Switch Model; Add Model while no chat model is set up. */
+  command: string;
 }
 
 /** What the item shows for a core (pure, so it is easy to reason about). */
@@ -22,7 +24,7 @@ export function statusView(core: AppServices, configProblem: string | undefined)
   const pinned = config.pinned['chat'] !== undefined;
   const budget = core.budget.state();
   const model = active ?? 'no model';
-  const text = `${configProblem ? '$(warning)' : '$(sparkle)'} ${model}${pinned ? ' $(pinned)' : ''} · ${formatUsd(budget.dailySpentUsd)}`;
+  const text = `${configProblem ? '$(warning)' : active ? '$(sparkle)' : '$(add)'} ${model}${pinned ? ' $(pinned)' : ''} · ${formatUsd(budget.dailySpentUsd)}`;
   const lines = [
     `Switchyard — chat: ${active ? `${active}${pinned ? ' (pinned)' : ' (route head)'}` : 'no model configured'}`,
   ];
@@ -33,8 +35,8 @@ export function statusView(core: AppServices, configProblem: string | undefined)
   lines.push(`Today: ${formatUsd(budget.dailySpentUsd)}${limit(budget.dailyLimitUsd)} · This month: ${formatUsd(budget.monthlySpentUsd)}${limit(budget.monthlyLimitUsd)}`);
   if (budget.message) lines.push(budget.message);
   if (configProblem) lines.push(`Settings problem (using the last valid settings): ${configProblem.split('\n')[0]}`);
-  lines.push('Click to switch model');
-  return { text, tooltip: lines.join('\n'), level: budget.level };
+  lines.push(active ? 'Click to switch model' : 'Click to add a model (local server, OpenAI / Anthropic key, or a Continue import)');
+  return { text, tooltip: lines.join('\n'), level: budget.level, command: active ? 'switchyard.switchModel' : 'switchyard.addModel' };
 }
 
 export function registerStatusBar(services: HostServices): void {
@@ -45,6 +47,7 @@ export function registerStatusBar(services: HostServices): void {
     try {
       const view = statusView(services.core, services.configProblem);
       item.text = view.text;
+      item.command = view.command;
       item.tooltip = view.tooltip;
       item.backgroundColor =
         view.level === 'exceeded' ? new vscode.ThemeColor('statusBarItem.errorBackground')

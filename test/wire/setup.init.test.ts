@@ -5,7 +5,7 @@
  * loopback model.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -138,8 +138,12 @@ describe('wire: switchyard init', function () {
 
   it('exits 2 with a clear message when nothing is found, and says when a server lists no models', async () => {
     const port = await closedPort();
-    const r = await run(['init', '--base-url', `http://127.0.0.1:${port}`, '--yes', '--out', join(dir, 'd.json')], env, dir);
+    const home = join(dir, 'home-d');
+    mkdirSync(join(home, '.continue'), { recursive: true });
+    writeFileSync(join(home, '.continue', 'config.json'), '{"models": []}');
+    const r = await run(['init', '--base-url', `http://127.0.0.1:${port}`, '--yes', '--out', join(dir, 'd.json')], { ...env, HOME: home }, dir);
     assert.equal(r.code, 2);
+    assert.match(r.err, new RegExp(`A Continue config exists: switchyard init --from-continue ${join(home, '.continue', 'config.json').replace(/[.]/g, '\\.')}`));
     assert.match(r.out, new RegExp(`Not found: .*127\\.0\\.0\\.1:${port}.*nothing is listening`));
     assert.match(r.err, /no usable model found/);
     assert.match(r.err, /--base-url URL/);

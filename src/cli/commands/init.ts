@@ -3,6 +3,7 @@
  * with --openai / --anthropic) or imports a Continue config, proposes chat / completion / embedding
  * models, test-calls each role, prints what it chose and why, and writes (or edits) the config file.
  */
+import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { resolve } from 'node:path';
@@ -10,7 +11,7 @@ import { version } from '../../../package.json';
 import { createCoreServices } from '../../core/app';
 import { ConfigError, parseConfig } from '../../core/config/schema';
 import { silentLogger } from '../../core/logger';
-import { ContinueImportError, importContinueConfig } from '../../core/setup/continueImport';
+import { continueConfigPaths, ContinueImportError, importContinueConfig } from '../../core/setup/continueImport';
 import { discoverServers } from '../../core/setup/discover';
 import { listHostedAccount } from '../../core/setup/hosted';
 import { applyPlan, planFromChoices, type SetupTarget } from '../../core/setup/plan';
@@ -121,9 +122,11 @@ export const command: CliCommand = {
       const { choices, missing } = proposeRoles(found);
       if (choices.length === 0) {
         const answeredEmpty = found.filter((s) => s.models.length === 0).map((s) => `${s.label} answered but lists no models (pull or load one first, e.g. \`ollama pull llama3.2\`).`);
+        const continueFile = continueConfigPaths(io.env.HOME || undefined).find((p) => existsSync(p));
         io.stderr.write([
           'switchyard init: no usable model found.',
           ...answeredEmpty,
+          ...(continueFile ? [`A Continue config exists: switchyard init --from-continue ${continueFile}`] : []),
           'Start a local server (Ollama, LM Studio, llama.cpp server, vLLM) or pass --base-url URL, --openai / --anthropic (with the key in OPENAI_API_KEY / ANTHROPIC_API_KEY), or --from-continue ~/.continue/config.yaml.',
           '',
         ].join('\n'));
