@@ -158,6 +158,13 @@ describe('wire: switchyard init', function () {
     assert.ok(!existsSync(join(dir, 'd.json')));
   });
 
+  it('--openai without OPENAI_API_KEY: says which variable to set, exit 2, probes no local port', async () => {
+    const r = await run(['init', '--openai', '--yes', '--out', join(dir, 'h.json')], env, dir);
+    assert.equal(r.code, 2);
+    assert.match(r.out, /Not found: OpenAI \(OPENAI_API_KEY\): set OPENAI_API_KEY to list the account's models/);
+    assert.doesNotMatch(r.out, /11434|1234|8080|8000/);
+  });
+
   it('Ollama: capabilities from /api/show pick the embedder and the FIM coder (native suffix)', async () => {
     const ollama = await startFakeServer({ ollama: { 'my-vectors:latest': ['embedding'], 'gemma3:4b': ['completion', 'vision'], 'llama3.1:8b': ['completion', 'tools'], 'qwen2.5-coder:1.5b': ['completion', 'insert'] } });
     try {
