@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { parse as parseJsonc } from 'jsonc-parser';
 import { e2e } from '../hooks';
 import { askInPanel, openPanel } from '../panel';
 
@@ -26,6 +27,9 @@ describe('e2e: Add Model (a new user with a local server)', () => {
     await fake.setDefault(served.coder, { type: 'text', text: 'a + b' });
     await fake.setDefault(served.embedder, { type: 'text' });
     await session.editSettings({});
+    // The user's own comment in settings.json survives Add Model's writes.
+    const settingsFile = join(session.userDataDir, 'User', 'settings.json');
+    await session.editSettingsText(`// my own note: keep me\n${readFileSync(settingsFile, 'utf8').trim()}`);
     await session.clearNotifications();
 
     const frame = await openPanel(session);
@@ -51,7 +55,9 @@ describe('e2e: Add Model (a new user with a local server)', () => {
     const done = await session.waitForNotification(/Switchyard is set up/, 60_000);
     assert.match(done.text, /chat → llama3\.2 \(\$0 \(local\)\)/);
     await session.screenshot('add-model-3-set-up');
-    const settings = JSON.parse(readFileSync(join(session.userDataDir, 'User', 'settings.json'), 'utf8')) as Record<string, Record<string, { id?: string; fimTemplate?: string }>>;
+    const text = readFileSync(settingsFile, 'utf8');
+    assert.match(text, /\/\/ my own note: keep me/, 'the comment is still there');
+    const settings = parseJsonc(text) as Record<string, Record<string, { id?: string; fimTemplate?: string }>>;
     const models = settings['switchyard.models']!;
     const routes = settings['switchyard.routes'] as unknown as Record<string, string[]>;
     assert.equal(models[routes.chat![0]!]!.id, served.chat);
