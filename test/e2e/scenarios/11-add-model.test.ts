@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse as parseJsonc } from 'jsonc-parser';
 import { e2e } from '../hooks';
-import { askInPanel, openPanel } from '../panel';
+import { askInPanel, showTab } from '../panel';
 
 const served = { chat: 'llama3.2', coder: 'qwen2.5-coder:1.5b', embedder: 'nomic-embed-text' };
 
@@ -32,7 +32,7 @@ describe('e2e: Add Model (a new user with a local server)', () => {
     await session.editSettingsText(`// my own note: keep me\n${readFileSync(settingsFile, 'utf8').trim()}`);
     await session.clearNotifications();
 
-    const frame = await openPanel(session);
+    const frame = await showTab(session, 'chat'); // earlier scenarios may have left another tab open
     await frame.getByRole('button', { name: 'New', exact: true }).click(); // earlier scenarios left a conversation open
     const empty = frame.locator('#panel-chat .empty.not-set-up');
     await empty.waitFor({ timeout: 30_000 });
