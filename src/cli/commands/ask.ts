@@ -25,6 +25,7 @@ export function jsonResult(result: RouterResult) {
     },
     costUsd: result.costUsd,
     ...(result.local ? { local: true } : {}),
+    ...(result.usageSource && result.usageSource !== 'reported' ? { usageSource: result.usageSource } : {}),
     traceId: result.traceId,
     ...(result.status !== 'ok' && result.error ? { error: { kind: result.error.kind, message: result.error.message, ...(result.error.fix ? { fix: result.error.fix } : {}) } } : {}),
   };
