@@ -3,6 +3,7 @@
  * core) once, then registers every area's commands, providers and views, and wires their seams.
  */
 import * as vscode from 'vscode';
+import { registerAddModel } from './host/commands/addModel';
 import { registerCostReport } from './host/commands/costReport';
 import { registerSetApiKey } from './host/commands/setApiKey';
 import { registerSwitchModel } from './host/commands/switchModel';
@@ -44,6 +45,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Switch
   };
   area('Switch Model', () => registerSwitchModel(services));
   area('Set API Key', () => registerSetApiKey(services));
+  area('Add Model', () => registerAddModel(services));
   area('status bar', () => registerStatusBar(services));
   area('ledger alerts', () => registerLedgerAlerts(services));
   const search = area('workspace index', () => registerRag(services));

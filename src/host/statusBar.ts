@@ -14,6 +14,8 @@ export interface StatusView {
   text: string;
   tooltip: string;
   level: BudgetState['level'];
+  /** Switch Model; Add Model while no chat model is set up. */
+  command: string;
 }
 
 /** What the item shows for a core (pure, so it is easy to reason about). */
@@ -25,7 +27,7 @@ export function statusView(core: AppServices, configProblem: string | undefined)
   const model = active ?? 'no model';
   const ledgerFailure = core.ledger.writeFailure?.();
   const spend = `${formatUsd(budget.dailySpentUsd)}${ledgerFailure ? ' (incomplete)' : ''}`;
-  const text = `${configProblem || ledgerFailure ? '$(warning)' : '$(sparkle)'} ${model}${pinned ? ' $(pinned)' : ''} · ${spend}`;
+  const text = `${configProblem || ledgerFailure ? '$(warning)' : active ? '$(sparkle)' : '$(add)'} ${model}${pinned ? ' $(pinned)' : ''} · ${spend}`;
   const lines = [
     `Switchyard — chat: ${active ? `${active}${pinned ? ' (pinned)' : ' (route head)'}` : 'no model configured'}`,
   ];
@@ -37,8 +39,8 @@ export function statusView(core: AppServices, configProblem: string | undefined)
   if (budget.message) lines.push(budget.message);
   if (ledgerFailure) lines.push(`Spend is incomplete: ${ledgerFailure.lostRecords} call(s) not recorded. ${ledgerFailure.message} ${ledgerFailure.fix}`);
   if (configProblem) lines.push(`Settings problem (using the last valid settings): ${configProblem.split('\n')[0]}`);
-  lines.push('Click to switch model');
-  return { text, tooltip: lines.join('\n'), level: budget.level };
+  lines.push(active ? 'Click to switch model' : 'Click to add a model (local server, OpenAI / Anthropic key, or a Continue import)');
+  return { text, tooltip: lines.join('\n'), level: budget.level, command: active ? 'switchyard.switchModel' : 'switchyard.addModel' };
 }
 
 export function registerStatusBar(services: HostServices): void {
@@ -49,6 +51,7 @@ export function registerStatusBar(services: HostServices): void {
     try {
       const view = statusView(services.core, services.configProblem);
       item.text = view.text;
+      item.command = view.command;
       item.tooltip = view.tooltip;
       item.backgroundColor =
         view.level === 'exceeded' ? new vscode.ThemeColor('statusBarItem.errorBackground')

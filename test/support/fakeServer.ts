@@ -25,6 +25,9 @@
  *                              content_block_stop, message_delta, message_stop); JSON otherwise.
  *                              Validates like the real API: `max_tokens` required, no "system" role
  *                              in messages, each tool_result must answer a tool_use of the previous turn.
+ *   GET  /api/tags, POST /api/show   Ollama's native API, only with the `ollama` option: the models it
+ *                              names, with their capabilities ("completion", "insert", "embedding", "tools")
+ *                              and a context length in model_info. Not served otherwise (404, like other servers).
  *   Control (for a fake in another process): POST /__fake/script {model, steps?, default?},
  *     POST /__fake/reset, GET /__fake/requests (the records as JSON). Not recorded as requests.
  *
@@ -207,6 +210,8 @@ export interface FakeServerOptions {
   apiKey?: string;
   /** Model ids listed by GET /v1/models besides the scripted ones. */
   models?: string[];
+  /** Act as Ollama: model id → capabilities, served on /api/tags and /api/show (and listed on /v1/models). */
+  ollama?: Record<string, string[]>;
   port?: number;
 }
 
@@ -339,6 +344,7 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
     }
     const path = new URL(req.url ?? '/', 'http://fake').pathname;
     if (path.startsWith('/__fake/')) return control(path, body, res);
+    if (options.ollama && (path === '/api/tags' || path === '/api/show')) return ollamaApi(path, body, res);
 
     const isAnthropic = path === '/v1/messages' || typeof req.headers['anthropic-version'] === 'string';
     const endpoint: Endpoint =
@@ -546,8 +552,21 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
     else sendJson(ctx, 400, { error: { message, type: 'invalid_request_error', param: null, code: null } });
   }
 
+  /** Ollama's native listing, in the shapes Ollama 0.12 sends. */
+  function ollamaApi(path: string, body: unknown, res: ServerResponse): void {
+    const models = options.ollama ?? {};
+    const json = (status: number, value: unknown): void => void res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' }).end(JSON.stringify(value));
+    if (path === '/api/tags') {
+      return json(200, { models: Object.keys(models).map((name) => ({ name, model: name, modified_at: '2026-01-01T00:00:00Z', size: 1, digest: createHash('sha256').update(name).digest('hex'), details: { format: 'gguf', family: name.split(/[:.-]/)[0], parameter_size: '7B', quantization_level: 'Q4_K_M' } })) });
+    }
+    const name = (body as { model?: unknown; name?: unknown } | undefined)?.model ?? (body as { name?: unknown } | undefined)?.name;
+    const caps = typeof name === 'string' ? models[name] : undefined;
+    if (!caps) return json(404, { error: `model '${String(name)}' not found` });
+    return json(200, { details: { format: 'gguf', family: String(name).split(/[:.-]/)[0] }, model_info: { 'general.architecture': 'llama', 'llama.context_length': 32768 }, capabilities: caps });
+  }
+
   function sendModels(ctx: Ctx): void {
-    const ids = [...new Set([...(options.models ?? []), ...scripts.keys(), ...defaults.keys()].filter((m) => m !== '*'))];
+    const ids = [...new Set([...(options.models ?? []), ...Object.keys(options.ollama ?? {}), ...scripts.keys(), ...defaults.keys()].filter((m) => m !== '*'))];
     if (ctx.rec.provider === 'anthropic') {
       sendJson(ctx, 200, {
         data: ids.map((id) => ({ type: 'model', id, display_name: id, created_at: '2025-01-01T00:00:00Z' })),

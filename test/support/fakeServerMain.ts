@@ -6,7 +6,7 @@
  * Prints one JSON line on stdout once listening:
  *   {"port":N,"url":"http://127.0.0.1:N","openaiBaseUrl":"http://127.0.0.1:N/v1","anthropicBaseUrl":"http://127.0.0.1:N"}
  * and stays up until SIGTERM / SIGINT. The script file (all keys optional):
- *   { "embeddingDim": 8, "apiKey": "k", "models": ["id", …],
+ *   { "embeddingDim": 8, "apiKey": "k", "models": ["id", …], "ollama": { "id": ["completion", …] },
  *     "scripts":  { "model-id": [step, …] },   // queues, consumed in order (see fakeServer.ts for steps)
  *     "defaults": { "model-id" | "*": step } }  // replies once a queue is empty
  */
@@ -20,6 +20,7 @@ const scriptFileSchema = z.object({
   embeddingDim: z.number().int().positive().optional(),
   apiKey: z.string().optional(),
   models: z.array(z.string()).optional(),
+  ollama: z.record(z.string(), z.array(z.string())).optional(),
   scripts: z.record(z.string(), z.array(stepSchema)).optional(),
   defaults: z.record(z.string(), stepSchema).optional(),
 });
@@ -34,7 +35,7 @@ async function main(): Promise<void> {
     if (!parsed.success) throw new Error(`Invalid script file ${values.script}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
     file = parsed.data;
   }
-  const fake = await startFakeServer({ port, embeddingDim: file.embeddingDim, apiKey: file.apiKey, models: file.models });
+  const fake = await startFakeServer({ port, embeddingDim: file.embeddingDim, apiKey: file.apiKey, models: file.models, ollama: file.ollama });
   for (const [model, steps] of Object.entries(file.scripts ?? {})) fake.script(model, steps as unknown as FakeStep[]);
   for (const [model, step] of Object.entries(file.defaults ?? {})) fake.setDefault(model, step as unknown as FakeStep);
   process.stdout.write(`${JSON.stringify({ port: fake.port, url: fake.url, openaiBaseUrl: fake.openaiBaseUrl, anthropicBaseUrl: fake.anthropicBaseUrl })}\n`);

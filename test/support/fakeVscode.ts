@@ -66,6 +66,9 @@ export const fake = {
   statusItems: [] as { id: string; text: string; tooltip: unknown; backgroundColor?: ThemeColor; command?: string; visible: boolean }[],
   configEmitter: new EventEmitter<{ affectsConfiguration(section: string): boolean }>(),
   quickPickAnswers: [] as Array<(items: readonly { label: string }[]) => unknown>,
+  /** Answers of showInputBox in order (undefined = dismissed); `inputBoxes` records each box's options. */
+  inputBoxAnswers: [] as Array<string | undefined>,
+  inputBoxes: [] as Array<{ title?: string; password?: boolean; validate?: (v: string) => unknown }>,
   reset() {
     this.settings = {};
     this.workspaceSettings = {};
@@ -76,6 +79,8 @@ export const fake = {
     this.statusItems = [];
     this.configEmitter = new EventEmitter();
     this.quickPickAnswers = [];
+    this.inputBoxAnswers = [];
+    this.inputBoxes = [];
   },
 };
 
@@ -124,7 +129,11 @@ export const window = {
     const next = fake.quickPickAnswers.shift();
     return next ? next(await items) : undefined;
   },
-  showInputBox: async () => undefined,
+  showInputBox: async (options?: { title?: string; password?: boolean; validateInput?: (v: string) => unknown }) => {
+    fake.inputBoxes.push({ title: options?.title, password: options?.password, validate: options?.validateInput });
+    return fake.inputBoxAnswers.shift();
+  },
+  withProgress: async <T>(_options: unknown, task: (progress: { report(v: unknown): void }, token: { isCancellationRequested: boolean }) => Promise<T>) => task({ report() {} }, { isCancellationRequested: false }),
   createStatusBarItem(id: string) {
     const item = { id, text: '', tooltip: undefined as unknown, backgroundColor: undefined as ThemeColor | undefined, command: undefined as string | undefined, name: '', visible: false, show() { item.visible = true; }, hide() { item.visible = false; }, dispose() {} };
     fake.statusItems.push(item);

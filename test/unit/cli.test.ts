@@ -170,11 +170,12 @@ describe('cli: ask output and exit codes', () => {
 describe('cli: models', () => {
   it('lists prices (override, catalog or unknown), context windows, routes and pins', () => {
     const config = parseConfig({
-      providers: { oa: { kind: 'openai' }, local: { kind: 'openai-compatible', baseUrl: 'http://127.0.0.1:1/v1' } },
+      providers: { oa: { kind: 'openai' }, remote: { kind: 'openai-compatible', baseUrl: 'https://llm.example.com/v1' }, local: { kind: 'openai-compatible', baseUrl: 'http://127.0.0.1:1/v1' } },
       models: {
         mini: { provider: 'oa', id: 'gpt-4.1-mini' },
         mine: { provider: 'oa', id: 'gpt-4.1-mini', price: { inputPerMTok: 9, outputPerMTok: 9 }, contextWindow: 1000 },
-        mystery: { provider: 'local', id: 'totally-unknown-model-xyz' },
+        mystery: { provider: 'remote', id: 'totally-unknown-model-xyz' },
+        here: { provider: 'local', id: 'totally-unknown-model-xyz' },
       },
       routes: { chat: ['mini', 'mystery'], completion: ['mystery'] },
       pinned: { chat: 'mine' },
@@ -186,6 +187,8 @@ describe('cli: models', () => {
     assert.equal(byName.mini.contextWindow, catalog.lookup('gpt-4.1-mini')!.contextWindow);
     assert.deepEqual([byName.mine.inputPerMTok, byName.mine.contextWindow], [9, 1000]);
     assert.equal(byName.mystery.inputPerMTok, null, 'unknown price stays unknown');
+    assert.deepEqual([byName.here.inputPerMTok, byName.here.outputPerMTok, byName.here.local], [0, 0, true], 'the same unknown model on loopback is local: $0');
+    assert.equal(byName.mystery.local, false);
     assert.deepEqual(byName.mystery.routes, ['chat#2', 'completion#1']);
     assert.deepEqual(byName.mine.routes, ['pinned:chat']);
   });

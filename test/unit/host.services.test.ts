@@ -281,5 +281,15 @@ describe('host: HostServices, commands and status bar (fake vscode)', () => {
     assert.match(view.tooltip, /Daily budget exceeded/);
     assert.match(view.tooltip, /Settings problem/);
     assert.match(view.text, /^\$\(warning\) qwen/, 'a settings problem shows in the item');
+
+  });
+
+  it('with no chat model the status item says so and opens Add Model', async () => {
+    services = await start({});
+    registerStatusBar(services);
+    const item = fake.statusItems.find((i) => i.id === 'switchyard.status')!;
+    assert.match(item.text, /^\$\(add\) no model · /);
+    assert.equal(item.command, 'switchyard.addModel');
+    assert.match(String(item.tooltip), /Click to add a model/);
   });
 });

@@ -43,7 +43,8 @@ const windows: Record<string, number> = { big: 200_000, small: 32_000, local: 8_
 
 function setup(input: Partial<ConfigInput>, steps: Record<string, Step[]>, budgetLevel: 'ok' | 'exceeded' = 'ok', onExceed: 'warn' | 'block' | 'cheapest' = 'warn') {
   const config = parseConfig({
-    providers: { p1: { kind: 'openai-compatible', baseUrl: 'http://127.0.0.1:9/v1' }, p2: { kind: 'openai-compatible', baseUrl: 'http://127.0.0.1:9/v1' } },
+    // Stand-ins for paid hosted servers: `local: false` keeps the loopback URL from making them free.
+    providers: { p1: { kind: 'openai-compatible', baseUrl: 'http://127.0.0.1:9/v1', local: false }, p2: { kind: 'openai-compatible', baseUrl: 'http://127.0.0.1:9/v1', local: false } },
     models: {
       big: { provider: 'p1', id: 'big' },
       small: { provider: 'p2', id: 'small' },
@@ -169,11 +170,55 @@ describe('router flow', () => {
   });
 
   it('reports cost as unknown (null), never $0, when the price is unknown', async () => {
-    const { router, spent } = setup({ models: { mystery: { provider: 'p1', id: 'mystery' } }, providers: { p1: { kind: 'openai-compatible', baseUrl: 'http://127.0.0.1:9/v1' }, p2: { kind: 'openai-compatible', baseUrl: 'http://127.0.0.1:9/v1' } }, routes: { chat: ['mystery'] } }, {});
+    const { router, spent } = setup({ models: { mystery: { provider: 'p1', id: 'mystery' } }, providers: { p1: { kind: 'openai-compatible', baseUrl: 'https://llm.example.com/v1' }, p2: { kind: 'openai-compatible', baseUrl: 'https://llm.example.com/v1' } }, routes: { chat: ['mystery'] } }, {});
     const result = await router.complete(ask);
     assert.equal(result.status, 'ok');
     assert.equal(result.costUsd, null);
     assert.deepEqual(spent, [null]);
+  });
+
+  describe('local means $0', () => {
+    const loopback = (url: string, extra: Record<string, unknown> = {}) => ({
+      providers: { p1: { kind: 'openai-compatible' as const, baseUrl: url, ...extra }, p2: { kind: 'openai-compatible' as const, baseUrl: 'https://llm.example.com/v1' } },
+      models: { mystery: { provider: 'p1', id: 'mystery' }, big: { provider: 'p2', id: 'big' } },
+    });
+
+    for (const url of ['http://127.0.0.1:11434/v1', 'http://localhost:1234/v1', 'http://[::1]:8080/v1', 'http://127.3.2.1:8000/v1']) {
+      it(`an unpriced model on ${url} costs $0 and says it is local`, async () => {
+        const { router, spent, ledger } = setup({ ...loopback(url), routes: { chat: ['mystery'] } }, {});
+        const result = await router.complete(ask);
+        assert.equal(result.costUsd, 0);
+        assert.equal(result.local, true);
+        assert.equal(ledger.records[0]?.costUsd, 0);
+        assert.deepEqual(spent, [0]);
+      });
+    }
+
+    it('a remote unpriced model is not local; `local: true` makes any provider local', async () => {
+      const remote = setup({ ...loopback('https://llm.example.com/v1'), routes: { chat: ['mystery'] } }, {});
+      const r1 = await remote.router.complete(ask);
+      assert.deepEqual([r1.costUsd, r1.local], [null, undefined]);
+      const declared = setup({ ...loopback('http://10.0.0.5:8000/v1', { local: true }), routes: { chat: ['mystery'] } }, {});
+      const r2 = await declared.router.complete(ask);
+      assert.deepEqual([r2.costUsd, r2.local], [0, true]);
+    });
+
+    it('a price set by the user still applies to a local model', async () => {
+      const { router } = setup({ ...loopback('http://127.0.0.1:11434/v1'), models: { mystery: { provider: 'p1', id: 'mystery', price: { inputPerMTok: 1, outputPerMTok: 2 } } }, routes: { chat: ['mystery'] } }, {});
+      const result = await router.complete(ask);
+      assert.ok((result.costUsd ?? 0) > 0, `priced: ${result.costUsd}`);
+    });
+
+    for (const mode of ['block', 'cheapest'] as const) {
+      it(`an exceeded budget in "${mode}" mode never blocks a local model`, async () => {
+        const { router } = setup({ ...loopback('http://127.0.0.1:11434/v1'), routes: { chat: ['big', 'mystery'] } }, {}, 'exceeded', mode);
+        const result = await router.complete(ask);
+        assert.equal(result.status, 'ok', result.error?.message);
+        assert.equal(result.text, 'hello from mystery');
+        assert.equal(result.costUsd, 0);
+        assert.deepEqual(result.attempts.map((a) => [a.model, a.status]), [['big', 'skipped'], ['mystery', 'ok']]);
+      });
+    }
   });
 
   it('explains a task with no route', async () => {

@@ -274,4 +274,33 @@ describe('webview in headless Chromium', function () {
     assert.equal(send.text, '/everything.args-prompt city=Paris', 'the host expands the command');
     await p.page.close();
   });
+  it('not set up: the empty chat offers Add Model; a local answer shows "$0 (local)"; the instructions chip stays after sending', async () => {
+    const p = await openPanel(browser);
+    await p.send([{ type: 'init', models: [], conversations: [], active: null, running: false }]);
+    const empty = p.page.locator('.empty.not-set-up');
+    assert.match(await empty.innerText(), /no model yet/i);
+    await empty.locator('button', { hasText: 'Add Model' }).click();
+    assert.deepEqual((await p.posted()).find((m) => m.type === 'action/run'), { type: 'action/run', fix: { action: 'addModel', label: 'Add Model' } });
+    await p.screenshot('chat-not-set-up');
+
+    await p.send([{ type: 'models', models: [{ name: 'llama3.2', provider: 'ollama', id: 'llama3.2' }], routeModel: 'llama3.2' }]);
+    assert.equal(await p.page.locator('.empty.not-set-up').count(), 0, 'set up: the ordinary empty state');
+    await p.send([{ type: 'chat/addChip', chip: { kind: 'instructions', id: 'instructions', paths: ['AGENTS.md', '.continue/rules/style.md'] } }]);
+    const chip = p.page.locator('.composer .chip[data-kind="instructions"]');
+    assert.equal(await chip.locator('.chip-label').innerText(), 'AGENTS.md +1');
+    assert.match((await chip.getAttribute('title')) ?? '', /system prompt: AGENTS\.md, \.continue\/rules\/style\.md/);
+    await p.page.locator('textarea.input').fill('hi');
+    await p.page.locator('textarea.input').press('Enter');
+    const send = (await p.posted()).find((m) => m.type === 'chat/send') as { chips: Array<{ kind: string }> };
+    assert.deepEqual(send.chips.map((c) => c.kind), ['instructions']);
+    assert.equal(await chip.count(), 1, 'the instructions chip stays for the next question');
+
+    const conv = { v: 1, id: 'c1', title: 'hi', createdMs: 1, updatedMs: 2, messages: [
+      { id: 'u1', role: 'user', content: 'hi', timeMs: 1, chips: [{ kind: 'instructions', id: 'instructions', paths: ['AGENTS.md'] }] },
+      { id: 'a1', role: 'assistant', content: 'Hello.', timeMs: 2, status: 'ok', model: 'llama3.2', usage: { inputTokens: 9, outputTokens: 2, cacheReadTokens: 0, cacheWriteTokens: 0 }, costUsd: 0, local: true, latencyMs: 40 },
+    ] };
+    await p.send([{ type: 'chat/conversation', conversation: conv, running: false }]);
+    assert.match(await p.page.locator('.msg.assistant .msg-footer .facts').innerText(), /llama3\.2 · 9 in · 2 out · \$0 \(local\) · /);
+    await p.page.close();
+  });
 });

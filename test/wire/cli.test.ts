@@ -143,7 +143,8 @@ describe('wire: switchyard CLI (child process against the fake server)', functio
     const lines = run.stdout.trim().split('\n');
     assert.equal(lines.length, 1, 'one line of JSON');
     const out = JSON.parse(lines[0]);
-    assert.deepEqual(Object.keys(out).sort(), ['attempts', 'costUsd', 'model', 'provider', 'text', 'traceId', 'usage']);
+    // The fake listens on loopback, so the provider is local ("local": true); the configured price still applies.
+    assert.deepEqual(Object.keys(out).sort(), ['attempts', 'costUsd', 'local', 'model', 'provider', 'text', 'traceId', 'usage']);
     assert.equal(out.text, 'json answer');
     assert.equal(out.model, 'first');
     assert.equal(out.provider, 'fake');

@@ -172,7 +172,8 @@ export class ChatView {
     if (!text || s.running) return;
     this.app.post({ type: 'chat/send', conversationId: s.conversation?.id, text, chips: s.chips, model: s.conversation?.model });
     s.draft = '';
-    s.chips = [];
+    // Instruction files stay attached (the user removes the chip to stop sending them); the rest was for this question.
+    s.chips = s.chips.filter((c) => c.kind === 'instructions');
     s.running = true;
     this.input.value = '';
     this.hideBanner();
@@ -370,6 +371,16 @@ export class ChatView {
     clear(this.list);
     this.approvals.render(conv);
     this.answers.retain(new Set(conv?.messages.map((m) => m.id)));
+    if ((!conv || conv.messages.length === 0) && this.app.state.models.length === 0) {
+      // Not set up: the one thing to do is add a model (local server, account, or a Continue import).
+      this.list.append(
+        h('div', { class: 'empty not-set-up' },
+          h('p', { text: 'Switchyard has no model yet.' }),
+          h('p', { class: 'muted', text: 'Add Model finds Ollama, LM Studio, llama.cpp or vLLM on this machine, takes an OpenAI or Anthropic key, or imports your Continue config. Local models cost $0.' }),
+          button('Add Model', () => this.app.post({ type: 'action/run', fix: { action: 'addModel', label: 'Add Model' } }))),
+      );
+      return;
+    }
     if (!conv || conv.messages.length === 0) {
       this.list.append(
         h('div', { class: 'empty' },
@@ -418,7 +429,7 @@ export class ChatView {
               button(a.label, () => {
                 if (a.action === 'retry') this.app.post({ type: 'chat/retry', conversationId: conv.id, messageId: m.id, model: conv.model });
                 else this.app.post({ type: 'action/run', fix: a, conversationId: conv.id, messageId: m.id });
-              }, { secondary: a.action !== 'setKey' }),
+              }, { secondary: a.action !== 'setKey' && a.action !== 'addModel' }),
             ))),
       );
     }
@@ -431,7 +442,7 @@ export class ChatView {
     const facts: string[] = [];
     if (m.model) facts.push(m.model);
     if (u) facts.push(`${formatTokens(u.inputTokens)} in${u.cacheReadTokens ? ` (${formatTokens(u.cacheReadTokens)} cached)` : ''} · ${formatTokens(u.outputTokens)} out`);
-    if (m.status !== 'cancelled' || m.costUsd !== undefined) facts.push(formatUsd(m.costUsd));
+    if (m.status !== 'cancelled' || m.costUsd !== undefined) facts.push(m.local && m.costUsd === 0 ? '$0 (local)' : formatUsd(m.costUsd));
     if (m.latencyMs !== undefined) facts.push(formatMs(m.latencyMs));
     const retry = select([{ value: '', label: 'Retry with…' }, ...this.modelOptions(false)], '', (v) => {
       if (v) this.app.post({ type: 'chat/retry', conversationId: conv.id, messageId: m.id, model: v });
@@ -476,6 +487,8 @@ export function chipLabel(c: ContextChip): string {
       return '@workspace';
     case 'mcp-resource':
       return `${c.server}: ${c.name ?? c.uri}`;
+    case 'instructions':
+      return c.paths.length === 1 ? basename(c.paths[0]!) : `${basename(c.paths[0]!)} +${c.paths.length - 1}`;
   }
 }
 
@@ -489,6 +502,8 @@ function chipTitle(c: ContextChip): string {
       return 'Code retrieved from the workspace index';
     case 'mcp-resource':
       return `MCP resource ${c.uri} from ${c.server}`;
+    case 'instructions':
+      return `Workspace instructions sent in the system prompt: ${c.paths.join(', ')}. Remove to leave them out.`;
   }
 }
 

@@ -24,6 +24,7 @@ export function jsonResult(result: RouterResult, ledgerFailure?: LedgerWriteFail
       cacheWriteTokens: result.usage.cacheWriteTokens,
     },
     costUsd: result.costUsd,
+    ...(result.local ? { local: true } : {}),
     ...(result.usageSource && result.usageSource !== 'reported' ? { usageSource: result.usageSource } : {}),
     traceId: result.traceId,
     ...(result.status !== 'ok' && result.error ? { error: { kind: result.error.kind, message: result.error.message, ...(result.error.fix ? { fix: result.error.fix } : {}) } } : {}),
@@ -136,7 +137,7 @@ export const command: CliCommand = {
       if (result.status === 'ok') {
         if ((io.stderr as { isTTY?: boolean }).isTTY && !values.json) {
           const u = result.usage;
-          io.stderr.write(`— ${result.model} [${result.provider}] · ${u.inputTokens} in / ${u.outputTokens} out · ${usd(result.costUsd)} · trace ${result.traceId}\n`);
+          io.stderr.write(`— ${result.model} [${result.provider}] · ${u.inputTokens} in / ${u.outputTokens} out · ${result.local && result.costUsd === 0 ? '$0 (local)' : usd(result.costUsd)} · trace ${result.traceId}\n`);
         }
         return 0;
       }

@@ -1,5 +1,6 @@
 /** `switchyard models`: the configured models with provider, id, context window, prices and routes. */
 import type { PriceCatalog } from '../../core/cost/catalog';
+import { isLocalModel, priceOfModel } from '../../core/cost/local';
 import type { SwitchyardConfig } from '../../core/config/schema';
 import type { CliCommand } from '../types';
 import { parseCommandArgs, table, write } from '../util';
@@ -17,11 +18,13 @@ export interface ModelRow {
   cacheWritePerMTok: number | null;
   /** "chat#1" = first candidate of the chat route; "pinned:chat" = pinned for chat. */
   routes: string[];
+  /** Runs on this machine ($0 unless priced; budgets never block it). */
+  local: boolean;
 }
 
 export function modelRows(config: SwitchyardConfig, catalog: PriceCatalog): ModelRow[] {
   return Object.entries(config.models).map(([name, m]) => {
-    const price = catalog.priceFor(m.id, m.price);
+    const price = priceOfModel(config, catalog, name, m.id);
     const facts = catalog.lookup(m.id);
     const routes = [
       ...Object.entries(config.pinned).filter(([, pinned]) => pinned === name).map(([task]) => `pinned:${task}`),
@@ -38,6 +41,7 @@ export function modelRows(config: SwitchyardConfig, catalog: PriceCatalog): Mode
       cacheReadPerMTok: price?.cacheReadPerMTok ?? null,
       cacheWritePerMTok: price?.cacheWritePerMTok ?? null,
       routes,
+      local: isLocalModel(config, name),
     };
   });
 }
@@ -76,7 +80,7 @@ export const command: CliCommand = {
       io.stderr.write('No models are configured. Pass --config F (or set SWITCHYARD_CONFIG) with "providers", "models" and "routes"; see README.md. `switchyard models --catalog` lists known prices.\n');
       return 0;
     }
-    const cells = rows.map((r) => [r.name, `${r.provider} (${r.kind})`, r.id, tokens(r.contextWindow), money(r.inputPerMTok), money(r.outputPerMTok), cacheMoney(r.inputPerMTok !== null, r.cacheReadPerMTok), cacheMoney(r.inputPerMTok !== null, r.cacheWritePerMTok), r.routes.join(' ') || '-']);
+    const cells = rows.map((r) => [r.name, `${r.provider} (${r.kind})`, r.id, tokens(r.contextWindow), r.local && r.inputPerMTok === 0 ? '$0 (local)' : money(r.inputPerMTok), r.local && r.outputPerMTok === 0 ? '$0 (local)' : money(r.outputPerMTok), cacheMoney(r.inputPerMTok !== null, r.cacheReadPerMTok), cacheMoney(r.inputPerMTok !== null, r.cacheWritePerMTok), r.routes.join(' ') || '-']);
     await write(io.stdout, table(['NAME', 'PROVIDER', 'ID', 'CONTEXT', 'INPUT/1M', 'OUTPUT/1M', 'CACHE READ', 'CACHE WRITE', 'ROUTES'], cells, [3, 4, 5, 6, 7]));
     if (rows.some((r) => r.inputPerMTok === null)) io.stderr.write('? = unknown price: add it under "prices" (by model id) or the model\'s "price"; costs of these models are reported as unknown.\n');
     return 0;

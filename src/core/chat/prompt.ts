@@ -14,7 +14,7 @@ export const DEFAULT_SYSTEM_PROMPT = [
 
 /** One resolved piece of context (a selection, a file, retrieved chunks, an MCP resource). */
 export interface ResolvedContext {
-  kind: 'selection' | 'file' | 'workspace' | 'mcp-resource';
+  kind: 'selection' | 'file' | 'workspace' | 'mcp-resource' | 'instructions';
   /** e.g. "src/a.ts:10-20", "workspace", "github/README". */
   title: string;
   language?: string;

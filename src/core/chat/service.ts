@@ -12,6 +12,7 @@ import type { Router, RouterResult } from '../router/types';
 import type { Clock } from '../basics';
 import type { Span, Tracer } from '../trace/types';
 import { ConversationHistory, titleFrom } from './history';
+import { withInstructions } from './instructions';
 import { DEFAULT_SYSTEM_PROMPT, outputReserve, renderUserPrompt, trimToContextWindow, type ResolvedContext } from './prompt';
 import { routerTurnRunner, type TurnRunner } from './turn';
 import type { ChatError, ContextChip, Conversation, ConversationSummary, FixAction, StoredMessage, ToolCallView } from './types';
@@ -19,6 +20,7 @@ import {
   ATTR_GEN_AI_CONVERSATION_ID,
   ATTR_SWITCHYARD_CHAT_CONTEXT_WINDOW,
   ATTR_SWITCHYARD_CHAT_HISTORY_MESSAGES,
+  ATTR_SWITCHYARD_CHAT_INSTRUCTIONS,
   ATTR_SWITCHYARD_CHAT_PROMPT_BUDGET_TOKENS,
   ATTR_SWITCHYARD_CHAT_PROMPT_TOKENS_ESTIMATE,
   ATTR_SWITCHYARD_CHAT_TRIMMED_MESSAGES,
@@ -221,10 +223,12 @@ export class ChatService {
       await this.deps.history.save(conv);
       emit({ type: 'conversation', conversation: conv });
 
-      // 1. The question with its context.
+      // 1. The question with its context; instruction files go to the system prompt, every turn.
+      const instructions = await this.resolveChips(user, ctl.signal, root, notice, (c) => c.kind === 'instructions');
+      if (instructions.length) root.setAttribute(ATTR_SWITCHYARD_CHAT_INSTRUCTIONS, instructions.map((i) => i.title));
       let promptContent = user.promptContent;
       if (promptContent === undefined) {
-        const contexts = await this.resolveChips(user, ctl.signal, root, notice);
+        const contexts = await this.resolveChips(user, ctl.signal, root, notice, (c) => c.kind !== 'instructions');
         promptContent = renderUserPrompt(user.content, contexts);
         const withPrompt = { ...user, promptContent };
         conv = { ...conv, messages: conv.messages.map((m) => (m.id === user.id ? withPrompt : m)) };
@@ -232,7 +236,7 @@ export class ChatService {
 
       // 2. History, trimmed to the smallest window on the route.
       const limits = this.limitsFor(conv.model);
-      const all: ChatMessage[] = [{ role: 'system', content: this.deps.systemPrompt ?? DEFAULT_SYSTEM_PROMPT }];
+      const all: ChatMessage[] = [{ role: 'system', content: withInstructions(this.deps.systemPrompt ?? DEFAULT_SYSTEM_PROMPT, instructions) }];
       for (const m of conv.messages) {
         if (m.id === answer.id) break;
         if (m.role === 'user') all.push({ role: 'user', content: m.promptContent ?? m.content });
@@ -317,6 +321,7 @@ export class ChatService {
       traceId: r.traceId,
       usage: r.usage,
       costUsd: r.costUsd,
+      local: r.local ? true : undefined,
       latencyMs: r.latencyMs,
       notices: notices.length ? notices : undefined,
       toolCalls: toolCalls.length ? toolCalls : undefined,
@@ -324,9 +329,9 @@ export class ChatService {
     };
   }
 
-  private async resolveChips(user: StoredMessage, signal: AbortSignal, root: Span, notice: (t: string) => void): Promise<ResolvedContext[]> {
+  private async resolveChips(user: StoredMessage, signal: AbortSignal, root: Span, notice: (t: string) => void, which: (chip: ContextChip) => boolean): Promise<ResolvedContext[]> {
     const out: ResolvedContext[] = [];
-    for (const chip of user.chips ?? []) {
+    for (const chip of (user.chips ?? []).filter(which)) {
       if (chip.kind === 'selection') {
         out.push({ kind: 'selection', title: `${chip.path}:${chip.startLine}-${chip.endLine}`, language: chip.language, content: chip.text });
         continue;
@@ -361,8 +366,9 @@ export function chatErrorFrom(error: ModelError | undefined): ChatError {
   switch (error.kind) {
     case 'auth':
     case 'config':
+      // A provider's key problem is fixed by its key; "not set up" (no model, no route) by Add Model.
       if (error.provider) actions.push({ action: 'setKey', label: `Set ${error.provider} API key`, provider: error.provider });
-      else actions.push({ action: 'setKey', label: 'Set API key' });
+      else actions.push({ action: 'addModel', label: 'Add Model' });
       actions.push({ action: 'openSettings', label: 'Open settings' });
       break;
     case 'budget':

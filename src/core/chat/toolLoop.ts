@@ -308,6 +308,7 @@ export function combineResults(results: RouterResult[], traceId: string | undefi
     attempts: results.flatMap((r) => r.attempts),
     usage: results.reduce((u, r) => sumUsage(u, r.usage), { inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0 }),
     costUsd: results.some((r) => r.costUsd === null) ? null : results.reduce((s, r) => s + (r.costUsd ?? 0), 0),
+    ...(results.length > 0 && results.every((r) => r.local) ? { local: true } : {}),
     latencyMs,
     ttftMs: results[0]?.ttftMs,
     error: last?.error,

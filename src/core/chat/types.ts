@@ -25,6 +25,8 @@ export const contextChipSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('file'), id, path: relPath, uri: z.optional(z.string().check(z.maxLength(8192))) }),
   z.object({ kind: z.literal('workspace'), id }),
   z.object({ kind: z.literal('mcp-resource'), id, server: z.string().check(z.minLength(1), z.maxLength(256)), uri: z.string().check(z.minLength(1), z.maxLength(8192)), name: z.optional(z.string().check(z.maxLength(256))) }),
+  /** The workspace's instruction files (AGENTS.md, …), sent in the system prompt while the chip stays. */
+  z.object({ kind: z.literal('instructions'), id, paths: z.array(relPath).check(z.minLength(1), z.maxLength(20)) }),
 ]);
 export type ContextChip = z.infer<typeof contextChipSchema>;
 export type ContextChipKind = ContextChip['kind'];
@@ -38,7 +40,7 @@ export const usageSchema = z.object({
 
 /** What a chat error offers as its fix; the host maps each to a VS Code command. */
 export const fixActionSchema = z.object({
-  action: z.enum(['setKey', 'openSettings', 'switchModel', 'retry']),
+  action: z.enum(['setKey', 'openSettings', 'switchModel', 'retry', 'addModel']),
   label: z.string().check(z.minLength(1), z.maxLength(120)),
   /** Provider config name for setKey. */
   provider: z.optional(z.string().check(z.maxLength(64))),
@@ -84,6 +86,8 @@ export const storedMessageSchema = z.object({
   usage: z.optional(usageSchema),
   /** null: the price is unknown (never shown as $0). */
   costUsd: z.optional(z.nullable(z.number())),
+  /** The answering model runs locally: its $0 shows as "$0 (local)". */
+  local: z.optional(z.boolean()),
   latencyMs: z.optional(z.number()),
   /** How many earlier messages were left out to fit the context window. */
   trimmedMessages: z.optional(z.int().check(z.nonnegative())),

@@ -24,6 +24,8 @@ export const providerSchema = z.strictObject({
   apiKeyEnv: z.string().optional(),
   /** Extra HTTP headers (no secrets: those go to SecretStorage / env). */
   headers: z.record(z.string(), z.string()).optional(),
+  /** Runs on this machine (free): costs $0 unless priced, budgets never block it. Implied by a loopback baseUrl. */
+  local: z.boolean().optional(),
 });
 export type ProviderConfig = z.infer<typeof providerSchema>;
 

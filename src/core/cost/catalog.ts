@@ -195,6 +195,17 @@ export class PriceCatalog {
     return price;
   }
 
+  /** The user's own price for a model id (the model's `price`, else settings `prices`), ignoring the catalog. */
+  explicitPriceFor(modelId: string, modelOverride?: Price): Price | undefined {
+    if (modelOverride) return modelOverride;
+    if (this.overrides.size === 0) return undefined;
+    for (const candidate of lookupCandidates(modelId)) {
+      const o = this.overrides.get(candidate);
+      if (o) return o;
+    }
+    return undefined;
+  }
+
   private resolveKey(modelId: string): string | undefined {
     const hit = this.resolved.get(modelId);
     if (hit !== undefined) return hit ?? undefined;

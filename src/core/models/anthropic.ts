@@ -284,4 +284,14 @@ export class AnthropicAdapter implements ModelAdapter {
       fix: 'Route the "embedding" task to an OpenAI or OpenAI-compatible embedding model (e.g. text-embedding-3-small, or nomic-embed-text on Ollama).',
     });
   }
+
+  async listModels(signal?: AbortSignal): Promise<string[]> {
+    try {
+      const ids: string[] = [];
+      for await (const m of this.client.models.list({}, { signal })) ids.push(m.id);
+      return ids;
+    } catch (err) {
+      throw classifyError(err, { providerName: this.providerName, kind: 'anthropic', baseUrl: this.opts.baseUrl, apiKeyEnv: this.opts.apiKeyEnv, signal });
+    }
+  }
 }

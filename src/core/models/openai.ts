@@ -405,4 +405,14 @@ export class OpenAIAdapter implements ModelAdapter {
       throw classifyError(err, this.ctx(model, signal));
     }
   }
+
+  async listModels(signal?: AbortSignal): Promise<string[]> {
+    try {
+      const ids: string[] = [];
+      for await (const m of this.client.models.list({ signal })) ids.push(m.id);
+      return ids;
+    } catch (err) {
+      throw classifyError(err, { providerName: this.providerName, kind: this.kind, baseUrl: this.opts.baseUrl, apiKeyEnv: this.opts.apiKeyEnv, signal });
+    }
+  }
 }

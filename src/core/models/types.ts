@@ -105,4 +105,6 @@ export interface ModelAdapter {
   stream(model: ResolvedModel, request: ModelRequest, signal: AbortSignal): AsyncIterable<ModelEvent>;
   /** Throws ModelError on failure. */
   embed(model: ResolvedModel, inputs: string[], signal: AbortSignal): Promise<EmbeddingResult>;
+  /** The model ids the account or server lists (setup); throws ModelError on failure. */
+  listModels?(signal?: AbortSignal): Promise<string[]>;
 }

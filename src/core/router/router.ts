@@ -6,6 +6,7 @@
 import type { Price, SwitchyardConfig } from '../config/schema';
 import type { LedgerRecord, Ledger } from '../cost/types';
 import { computeCost } from '../cost/pricing';
+import { isLocalModel, priceOfModel } from '../cost/local';
 import type { Logger } from '../logger';
 import { ModelError } from '../models/errors';
 import type { FinishReason, ModelAdapter, ModelEvent, ModelRequest, ResolvedModel, ToolCall, Usage } from '../models/types';
@@ -58,6 +59,8 @@ import type { AttemptRecord, EmbedRequest, RouteRequest, Router, RouterEvent, Ro
 export interface PriceLookup {
   lookup(modelId: string): ModelFacts | undefined;
   priceFor(modelId: string, modelOverride?: Price): Price | undefined;
+  /** The user's own price only (a local model without one costs $0). */
+  explicitPriceFor?(modelId: string, modelOverride?: Price): Price | undefined;
 }
 
 /** What the router needs from the budget tracker. */
@@ -131,7 +134,7 @@ export function createRouter(deps: RouterDeps): ManagedRouter {
   const factsFor = (modelId: string) => deps.catalog.lookup(modelId);
 
   function priceOf(model: ResolvedModel): Price | undefined {
-    return deps.catalog.priceFor(model.id, config.models[model.name]?.price);
+    return priceOfModel(deps.config, deps.catalog, model.name, model.id);
   }
 
   function resolveCandidates(task: string, explicitModel?: string): ResolvedModel[] {
@@ -158,8 +161,10 @@ export function createRouter(deps: RouterDeps): ManagedRouter {
       const kept = candidates.filter((m) => costOf(m) === 0);
       return { kept, refused: candidates.filter((m) => !kept.includes(m)), message };
     }
-    const cheapest = [...candidates].sort((a, b) => costOf(a) - costOf(b))[0];
-    return { kept: [cheapest], refused: candidates.filter((m) => m !== cheapest), message };
+    // Free (local) models are never refused; without one, only the cheapest paid model runs.
+    const free = candidates.filter((m) => costOf(m) === 0);
+    const kept = free.length ? free : [[...candidates].sort((a, b) => costOf(a) - costOf(b))[0]];
+    return { kept, refused: candidates.filter((m) => !kept.includes(m)), message };
   }
 
   async function runAttempt(
@@ -447,6 +452,7 @@ export function createRouter(deps: RouterDeps): ManagedRouter {
       attempts: state.attempts,
       usage: state.usage,
       costUsd: state.costUsd,
+      ...(finalModel && isLocalModel(deps.config, finalModel.name) ? { local: true } : {}),
       ...(state.usageSource ? { usageSource: state.usageSource } : {}),
       latencyMs,
       ...(state.ttftMs !== undefined ? { ttftMs: state.ttftMs } : {}),

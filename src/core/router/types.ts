@@ -55,6 +55,8 @@ export interface RouterResult {
   costUsd: number | null;
   /** Set when a tool loop ended before the model finished its answer: what stopped it, in words. */
   stoppedEarly?: string;
+  /** The answering model runs locally (its $0 is shown as "$0 (local)"). */
+  local?: boolean;
   /** "estimated": the provider reported no (or partial) usage and it was counted locally. */
   usageSource?: UsageSource;
   latencyMs: number;

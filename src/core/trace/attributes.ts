@@ -89,6 +89,8 @@ export const ATTR_SWITCHYARD_CHAT_TRIMMED_MESSAGES = 'switchyard.chat.trimmed_me
 export const ATTR_SWITCHYARD_CHAT_PROMPT_TOKENS_ESTIMATE = 'switchyard.chat.prompt_tokens_estimate';
 export const ATTR_SWITCHYARD_CHAT_PROMPT_BUDGET_TOKENS = 'switchyard.chat.prompt_budget_tokens';
 export const ATTR_SWITCHYARD_CHAT_CONTEXT_WINDOW = 'switchyard.chat.context_window';
+/** Workspace instruction files sent in the system prompt (paths, not their text). */
+export const ATTR_SWITCHYARD_CHAT_INSTRUCTIONS = 'switchyard.chat.instructions';
 /** Kind of a context chip (file, selection, workspace, resource, …). */
 export const ATTR_SWITCHYARD_CONTEXT_KIND = 'switchyard.context.kind';
 export const ATTR_SWITCHYARD_CONTEXT_ITEMS = 'switchyard.context.items';

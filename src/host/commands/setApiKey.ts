@@ -14,8 +14,10 @@ export function registerSetApiKey(services: HostServices): void {
     const names = Object.keys(config.providers);
     const given = arg && typeof arg === 'object' ? (arg as { provider?: string; key?: string }) : undefined;
     if (names.length === 0) {
-      const action = await vscode.window.showInformationMessage('Switchyard: no providers are configured. Add one under switchyard.providers first.', 'Open Settings');
-      if (action) await openSettings('providers');
+      // Nothing to hold a key yet: Add Model asks for the key (OpenAI / Anthropic) while it sets the provider up.
+      const action = await vscode.window.showInformationMessage('Switchyard has no model provider yet. Add Model finds local servers or takes an OpenAI / Anthropic key and sets everything up.', 'Add Model', 'Open Settings');
+      if (action === 'Add Model') await vscode.commands.executeCommand('switchyard.addModel');
+      else if (action) await openSettings('providers');
       return;
     }
     if (given?.provider && !config.providers[given.provider]) {

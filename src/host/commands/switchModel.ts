@@ -1,6 +1,7 @@
 /** `Switchyard: Switch Model`: pick a task, then a model; writes `switchyard.pinned`. */
 import * as vscode from 'vscode';
 import type { AppServices } from '../../core/app';
+import { isLocalModel, priceOfModel } from '../../core/cost/local';
 import { formatUsd } from '../../core/cost/money';
 import { candidateNames } from '../../core/router/candidates';
 import { registerSafeCommand, type HostServices } from '../hostServices';
@@ -14,9 +15,9 @@ export function tasksOf(core: AppServices): string[] {
 export function priceLabel(core: AppServices, modelName: string): string {
   const m = core.config.models[modelName];
   if (!m) return '';
-  const price = core.catalog.priceFor(m.id, m.price);
+  const price = priceOfModel(core.config, core.catalog, modelName, m.id);
   if (!price) return 'price unknown';
-  if (price.inputPerMTok === 0 && price.outputPerMTok === 0) return 'free';
+  if (price.inputPerMTok === 0 && price.outputPerMTok === 0) return isLocalModel(core.config, modelName) ? '$0 (local)' : 'free';
   return `${formatUsd(price.inputPerMTok)} in / ${formatUsd(price.outputPerMTok)} out per 1M tokens`;
 }
 

@@ -40,6 +40,8 @@ export interface PanelApi {
   setMcpResourcePicker(picker: McpResourcePicker | undefined): void;
   /** MCP prompts as slash commands in the chat input. */
   setSlashCommands(source: SlashCommandSource | undefined): void;
+  /** Chips offered each time the chat page loads (the workspace's instruction files). */
+  setStandingChips(source: (() => Promise<ContextChip[]>) | undefined): void;
   /** Pass as ApprovalPolicyOptions.prompt: answered by the Chat tab's buttons, else a modal. */
   readonly approvalPrompt: (request: ToolApprovalRequest, signal?: AbortSignal) => Promise<ApprovalChoice | undefined>;
   readonly chat: ChatService;
@@ -62,6 +64,7 @@ class PanelController implements vscode.WebviewViewProvider, vscode.WebviewPanel
   private view: vscode.WebviewView | undefined;
   private pendingTab: Tab | undefined;
   private pendingChips: ContextChip[] = [];
+  standingChips?: () => Promise<ContextChip[]>;
   private lastEditor: vscode.TextEditor | undefined;
   private mcpPicker: McpResourcePicker | undefined;
   slashCommands: SlashCommandSource | undefined;
@@ -306,6 +309,7 @@ class PanelController implements vscode.WebviewViewProvider, vscode.WebviewPanel
         this.post(conn, { type: 'init', ...this.models(), conversations: this.chat.list(), active: forView(active), running: active ? this.chat.isRunning(active.id) : false, tab: this.pendingTab });
         this.pendingTab = undefined;
         this.flushChips();
+        void this.standingChips?.().then((chips) => chips.forEach((chip) => this.post(conn, { type: 'chat/addChip', chip })), (err: unknown) => this.services.logger.warn(`Instruction files not offered: ${String(err)}`));
         return;
       }
       case 'chat/listSlashCommands':
@@ -391,6 +395,7 @@ class PanelController implements vscode.WebviewViewProvider, vscode.WebviewPanel
         if (msg.fix.action === 'setKey') await vscode.commands.executeCommand('switchyard.setApiKey', msg.fix.provider ? { provider: msg.fix.provider } : undefined);
         else if (msg.fix.action === 'openSettings') await vscode.commands.executeCommand('workbench.action.openSettings', 'switchyard');
         else if (msg.fix.action === 'switchModel') await vscode.commands.executeCommand('switchyard.switchModel');
+        else if (msg.fix.action === 'addModel') await vscode.commands.executeCommand('switchyard.addModel');
         return;
       case 'tool/decide':
         if (!this.broker.decide(msg.callId, msg.decision)) this.post(conn, { type: 'toast', level: 'warn', text: 'That tool call is no longer waiting for approval.' });
@@ -652,6 +657,7 @@ export function registerPanel(services: HostServices): PanelApi {
     setContextResolver: (kind, resolver) => controller.chat.setResolver(kind, resolver),
     setMcpResourcePicker: (picker) => controller.setMcpPicker(picker),
     setSlashCommands: (source) => (controller.slashCommands = source),
+    setStandingChips: (source) => (controller.standingChips = source),
     approvalPrompt: controller.broker.prompt,
     chat: controller.chat,
   };

@@ -4,10 +4,12 @@ import { createChatTurnRunner } from '../chatTurnRunner';
 import type { HostServices } from '../hostServices';
 import type { McpHostHandle } from '../mcp/index';
 import type { WorkspaceSearch } from '../rag/register';
+import { connectInstructions } from './instructions';
 import type { PanelApi } from './panelHost';
 
 export function connectPanel(services: HostServices, panel: PanelApi, parts: { workspaceSearch?: WorkspaceSearch; mcp?: McpHostHandle }): void {
   panel.setTurnRunner(createChatTurnRunner(services, { mcp: parts.mcp, search: parts.workspaceSearch }));
+  connectInstructions(panel);
   if (parts.workspaceSearch) {
     const ws = parts.workspaceSearch;
     panel.setContextResolver('workspace', workspaceResolver((q, o) => ws.search(q, o), { rewrite: (q, signal, span) => ws.rewrite(q, signal, span) }));
