@@ -20,8 +20,8 @@ node esbuild.mjs
 
 step "package"
 version=$(node -p "require('./package.json').version")
-npx vsce package --no-dependencies --out "switchyard-$version.vsix" >/dev/null
-node scripts/check-vsix.mjs "switchyard-$version.vsix" | head -1
+# This machine's platform (scripts/package-vsix.mjs without --target makes one per platform).
+node scripts/package-vsix.mjs --target host --out "switchyard-$version.vsix" | head -3
 echo "Install it with: code --install-extension $PWD/switchyard-$version.vsix"
 
 step "CLI"
