@@ -186,25 +186,26 @@ export interface SeenNotification {
 /**
  * Runs in the page before the workbench: polls the DOM for notification items and keeps each
  * (severity, text) once in `window.__e2eNotifications`. Polling, not a MutationObserver: the
- * message text is filled in after the item is inserted.
+ * message text is filled in after the item is inserted. Plain text, not a function: tsx-compiled
+ * functions may call helpers (__name) that do not exist in the page.
  */
-function recordNotifications(): void {
-  const seen: Array<{ severity: string; text: string; atMs: number }> = [];
-  const keys = new Set<string>();
-  (window as unknown as { __e2eNotifications: typeof seen }).__e2eNotifications = seen;
+const recordNotifications = `(() => {
+  const seen = [];
+  const keys = new Set();
+  window.__e2eNotifications = seen;
   setInterval(() => {
     for (const el of document.querySelectorAll('.notification-list-item')) {
       const text = (el.querySelector('.notification-list-item-message')?.textContent ?? '').trim();
       if (!text) continue;
       const cls = el.querySelector('.notification-list-item-icon')?.className ?? '';
       const severity = /codicon-error/.test(cls) ? 'error' : /codicon-warning/.test(cls) ? 'warning' : 'info';
-      const key = `${severity}\u0000${text}`;
+      const key = severity + '\\u0000' + text;
       if (keys.has(key)) continue;
       keys.add(key);
       seen.push({ severity, text, atMs: Math.round(performance.now()) });
     }
   }, 100);
-}
+})();`;
 
 export interface SessionOptions {
   client: Client;
@@ -287,7 +288,7 @@ export class Session {
     const context = await this.browser.newContext({ viewport: { width: 1440, height: 900 } });
     // Every notification the workbench shows, from the first paint on, is recorded in the page
     // (a toast can come and go between two checks of a test): see notificationsSeen().
-    await context.addInitScript(recordNotifications);
+    await context.addInitScript({ content: recordNotifications });
     this.page = await context.newPage();
     this.page.on('console', (msg) => {
       if (msg.type() === 'error') this.consoleErrors.push(msg.text());
@@ -553,7 +554,10 @@ export class Session {
    * order they appeared, each once — also those already gone.
    */
   async notificationsSeen(): Promise<SeenNotification[]> {
-    return this.page.evaluate(() => (window as unknown as { __e2eNotifications?: SeenNotification[] }).__e2eNotifications ?? []);
+    const seen = await this.page.evaluate(() => (window as unknown as { __e2eNotifications?: SeenNotification[] }).__e2eNotifications);
+    // Missing means the recorder never ran: fail rather than report "nothing seen".
+    if (!Array.isArray(seen)) throw new Error('the notification recorder is not running in the page (harness addInitScript)');
+    return seen;
   }
 
   /** Every notification, including those no longer shown as a toast (from the notification center). */
