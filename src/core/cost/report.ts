@@ -26,8 +26,8 @@ export interface AggregateRow {
 
 const NONE = '(none)';
 
-/** The model a record is reported under: the provider's model id, else the config name. */
-export const modelKey = (r: LedgerRecord): string => r.modelId ?? r.model ?? NONE;
+/** The model a record is reported under: its config name (as Chat and Traces name it), else the provider's model id. */
+export const modelKey = (r: LedgerRecord): string => r.model ?? r.modelId ?? NONE;
 /** Local calendar day of a record's start time, "YYYY-MM-DD". */
 export const dayKey = (r: LedgerRecord): string => localDayKey(Date.parse(r.time));
 
