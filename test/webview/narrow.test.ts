@@ -59,11 +59,17 @@ describe('webview at 300 px (the narrow side bar)', function () {
 
   it('Traces: every column of the list is visible, and the detail (attempts, usage) fits', async () => {
     const trace = load<Parameters<typeof summarizeTrace>[0]>('trace.json');
+    // As recorded live: the router copies the caller's switchyard.chat.* attributes onto its span.
+    const op = trace.spans.find((sp) => sp.attributes['switchyard.attempts'] !== undefined)!;
+    op.attributes['switchyard.chat.conversation_id'] = 'conv-1';
     const p = await openPanel(browser, { width: NARROW_WIDTH, height: 900 });
     await p.send([{ type: 'init', models: [], conversations: [], active: null, running: false, tab: 'traces' }, { type: 'traces/list', traces: [summarizeTrace(trace)] }]);
     await p.page.locator('.trace-list tbody tr').first().click();
     await p.send([{ type: 'traces/detail', traceId: trace.traceId, trace, prices: { 'gpt-4.1-mini': { inputPerMTok: 0.4, outputPerMTok: 1.6, cacheReadPerMTok: 0.1 } } }]);
     await p.screenshot('narrow-traces');
+    // Each request attribute once, although the chat span and the router operation both carry it.
+    const requestKeys = await p.page.locator('.detail-section:has(h3:text-is("Request")) th').allInnerTexts();
+    assert.equal(requestKeys.filter((k) => k === 'switchyard.chat.conversation_id').length, 1, requestKeys.join(', '));
     const headers = await p.page.locator('.trace-list thead th').allInnerTexts();
     for (const col of ['Latency', 'TTFT', 'Tokens', 'Cost']) assert.ok(headers.some((h) => h.includes(col)), `column ${col}: ${headers.join(' | ')}`);
     assert.deepEqual(await layoutProblems(p.page, '#panel-traces'), []);
