@@ -1,4 +1,8 @@
-/** Inline completion: ghost text from the completion route while typing, Tab accepts it, the Traces tab lists the call. */
+/**
+ * Inline completion: ghost text appears by itself while typing (the automatic trigger, no key
+ * pressed), Tab accepts it; dismissed with Escape, Alt+] (the manual trigger) brings a suggestion
+ * back; the Traces tab lists the call.
+ */
 import assert from 'node:assert/strict';
 import { e2e, models } from '../hooks';
 import { showTab } from '../panel';
@@ -13,12 +17,8 @@ describe('e2e: inline completion', () => {
     await session.typeInEditor('\nexport function multiply(a: number, b: number): number {\n');
     const editor = session.page.locator('.monaco-editor[data-uri$="/src/scratch.ts"]').first();
     const ghost = editor.locator('.ghost-text-decoration, .ghost-text');
-    // Typing triggers the provider; if the suggestion is not up yet, ask for it as a user would (Alt+]).
-    const shown = await ghost.first().waitFor({ timeout: 20_000 }).then(() => true, () => false);
-    if (!shown) {
-      await session.page.keyboard.press('Alt+BracketRight');
-      await ghost.first().waitFor({ timeout: 20_000 });
-    }
+    // Typing alone must bring it up: no manual trigger here (that is the next test).
+    await ghost.first().waitFor({ timeout: 30_000 });
     // The editor renders spaces as no-break spaces.
     const ghostText = (await ghost.allTextContents()).join('').replace(/\u00a0/g, ' ');
     const shot = await session.screenshot('completion-ghost-text');
@@ -34,6 +34,28 @@ describe('e2e: inline completion', () => {
     assert.ok(calls.length >= 1, 'the completion route\'s model was called');
     // Earlier keystrokes may have asked too; the suggestion shown came from a prompt that ends inside multiply().
     assert.ok(calls.some((c) => /multiply\(a: number, b: number\): number \{/.test(JSON.stringify(c.body))), 'a prompt carries the code before the cursor');
+  });
+
+  it('Alt+] (trigger inline suggestion) asks again after the suggestion was dismissed', async () => {
+    const { session, fake } = e2e();
+    await fake.setDefault(models.completion, { type: 'text', text: 'return a - b;' });
+    await session.openFile('src/scratch.ts');
+    await session.page.keyboard.press('Control+End');
+    await session.typeInEditor('\nexport function subtract(a: number, b: number): number {\n');
+    const editor = session.page.locator('.monaco-editor[data-uri$="/src/scratch.ts"]').first();
+    const ghost = editor.locator('.ghost-text-decoration, .ghost-text');
+    // Whatever typing brought up, dismiss it; then nothing is shown until the user asks.
+    await ghost.first().waitFor({ timeout: 30_000 }).catch(() => undefined);
+    await session.page.keyboard.press('Escape');
+    await ghost.first().waitFor({ state: 'hidden', timeout: 10_000 });
+    await session.page.keyboard.press('Alt+BracketRight');
+    await ghost.first().waitFor({ timeout: 30_000 });
+    const ghostText = (await ghost.allTextContents()).join('').replace(/\u00a0/g, ' ');
+    await session.screenshot('completion-manual-trigger');
+    assert.match(ghostText, /return a - b;/);
+    await session.page.keyboard.press('Escape');
+    // Leave the file as saved by the previous test for the scenarios after this one.
+    await session.runCommand('File: Revert File');
   });
 
   it('the Traces tab lists the completion call', async () => {
