@@ -36,8 +36,16 @@ describe('webview at 300 px (the narrow side bar)', function () {
     const fx = load<{ messages: HostMessage[] }>('stream.json');
     const p = await openPanel(browser, { width: NARROW_WIDTH, height: 700 });
     await p.send(fx.messages);
+    // Long model labels, as a real configuration has (the e2e run found the picker past the edge).
+    const models = ['coder', 'paid', 'backup', 'local'].map((name) => ({ name, id: `fake-${name}-with-a-long-id`, provider: 'fake' }));
+    await p.send([{ type: 'models', models, routeModel: 'paid' }]);
     await p.screenshot('narrow-chat');
     assert.deepEqual(await layoutProblems(p.page, '#panel-chat'), []);
+    // The "…" menu renames and deletes the conversation.
+    await p.page.locator('#panel-chat select.more').selectOption('delete');
+    assert.ok((await p.posted()).some((m) => m.type === 'chat/delete'));
+    await p.page.locator('#panel-chat select.more').selectOption('rename');
+    assert.equal(await p.page.locator('#panel-chat .toolbar input.rename').count(), 1);
     assert.deepEqual(p.errors, []);
     await p.page.close();
   });
@@ -72,6 +80,10 @@ describe('webview at 300 px (the narrow side bar)', function () {
     assert.equal(requestKeys.filter((k) => k === 'switchyard.chat.conversation_id').length, 1, requestKeys.join(', '));
     const headers = await p.page.locator('.trace-list thead th').allInnerTexts();
     for (const col of ['Latency', 'TTFT', 'Tokens', 'Cost']) assert.ok(headers.some((h) => h.includes(col)), `column ${col}: ${headers.join(' | ')}`);
+    // Real rows carry the widest values: "cancelled", six-decimal costs.
+    const wide = { ...summarizeTrace(trace), traceId: 'wide', status: 'cancelled' as const, costUsd: 0.004494, inputTokens: 1234, outputTokens: 300 };
+    await p.send([{ type: 'traces/added', trace: wide }]);
+    assert.equal(await p.page.locator('.trace-list tbody tr').count(), 2, 'the wide row is listed');
     assert.deepEqual(await layoutProblems(p.page, '#panel-traces'), []);
     assert.deepEqual(p.errors, []);
     await p.page.close();

@@ -103,8 +103,8 @@ export class TracesTab {
         h('td', {}, h('span', { class: `badge ${t.status}`, text: t.status })),
         h('td', { text: formatMs(t.latencyMs) }),
         h('td', { text: formatMs(t.ttftMs) }),
-        h('td', { text: t.inputTokens === undefined ? '–' : `${formatTokens(t.inputTokens)} / ${formatTokens(t.outputTokens)}` }),
-        h('td', { text: t.costUsd === undefined ? '–' : formatUsd(t.costUsd) }));
+        h('td', { text: t.inputTokens === undefined ? '–' : `${formatTokens(t.inputTokens)} / ${formatTokens(t.outputTokens)}`, title: t.inputTokens === undefined ? '' : `${t.inputTokens} in / ${t.outputTokens} out` }),
+        h('td', { text: t.costUsd === undefined ? '–' : formatUsd(t.costUsd), title: t.costUsd === undefined ? '' : formatUsd(t.costUsd) }));
       body.append(tr);
     }
     table.append(body);

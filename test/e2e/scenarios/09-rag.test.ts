@@ -32,6 +32,7 @@ describe('e2e: @workspace retrieval', () => {
     const frame = panelFrame(session);
     const retrieved = await frame.locator('#panel-traces .trace-detail .detail-section', { has: frame.locator('h3', { hasText: /Retrieved context/i }) }).innerText();
     assert.match(retrieved, /src\/invoice\.ts\s+\d+-\d+\s+\d\.\d{3}/, `retrieved context:\n${retrieved}`);
-    assert.match(detail, /Prompt[^\n]*\(redacted\)[\s\S]*totalWithTaxCents/, 'the traced prompt carries the retrieved code');
+    // Section titles render upper-case (CSS), hence /i.
+    assert.match(detail, /Prompt[^\n]*\(redacted\)[\s\S]*totalWithTaxCents/i, 'the traced prompt carries the retrieved code');
   });
 });
