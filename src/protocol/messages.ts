@@ -139,6 +139,8 @@ export const webviewMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('action/run'), fix: fixActionSchema, conversationId: z.optional(id), messageId: z.optional(id) }),
   z.object({ type: z.literal('tool/decide'), callId: id, decision: z.enum(['once', 'session', 'always', 'deny']) }),
   z.object({ type: z.literal('usage/request'), rangeDays: z.int().check(z.minimum(1), z.maximum(366)) }),
+  /** The Usage tab left the screen: stop refreshing it. */
+  z.object({ type: z.literal('usage/close') }),
   z.object({ type: z.literal('usage/export'), format: z.enum(['csv', 'markdown']), rangeDays: z.int().check(z.minimum(1), z.maximum(366)) }),
   z.object({ type: z.literal('traces/request') }),
   z.object({ type: z.literal('traces/get'), traceId: z.string().check(z.minLength(1), z.maxLength(128)) }),

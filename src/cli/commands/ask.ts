@@ -24,6 +24,7 @@ export function jsonResult(result: RouterResult) {
       cacheWriteTokens: result.usage.cacheWriteTokens,
     },
     costUsd: result.costUsd,
+    ...(result.usageSource && result.usageSource !== 'reported' ? { usageSource: result.usageSource } : {}),
     traceId: result.traceId,
     ...(result.status !== 'ok' && result.error ? { error: { kind: result.error.kind, message: result.error.message, ...(result.error.fix ? { fix: result.error.fix } : {}) } } : {}),
   };
