@@ -114,10 +114,10 @@ describe('host: HostServices, commands and status bar (fake vscode)', () => {
     services = await start(goodSettings);
     const good = services.core;
     workspace.set('providers', { ...goodSettings.providers, oa: { kind: 'openai', apikeyenv: 'MY_KEY' } });
-    await until(() => fake.shown.some((s) => s.level === 'error'), 'settings notification');
+    await until(() => fake.progress.some((p) => p.title === 'Switchyard settings'), 'settings notification');
     await settle();
     assert.equal(services.core, good, 'the last good core keeps serving');
-    assert.match(fake.shown.find((s) => s.level === 'error')!.message, /providers\.oa\.apikeyenv: unknown key "apikeyenv" — did you mean "apiKeyEnv"\?/);
+    assert.match(fake.progress.find((p) => p.title === 'Switchyard settings')!.messages.at(-1) ?? '', /providers\.oa\.apikeyenv: unknown key "apikeyenv" — did you mean "apiKeyEnv"\?/);
   });
 
   it('offers Set API Key once per provider when an attempt hit a key problem, even if a fallback answered', async () => {
