@@ -3,26 +3,24 @@
 //   web-tree-sitter.wasm                     tree-sitter's WASM runtime (web-tree-sitter 0.27)
 //   tree-sitter-<grammar>.wasm               grammars from @vscode/tree-sitter-wasm (ABI 14/15)
 //   chromadb-js-bindings-<platform>.node     Chroma's server (native; the one installed for this
-//                                            platform — a per-platform VSIX carries its own)
+//                                            platform — scripts/package-vsix.mjs swaps in each
+//                                            target's own when it packages one VSIX per platform)
 // Usage: `node scripts/copy-rag-assets.mjs` or `import { copyRagAssets } from './scripts/copy-rag-assets.mjs'`.
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { hostTarget } from './vsix-targets.mjs';
 
 export const GRAMMARS = ['typescript', 'tsx', 'javascript', 'python', 'go', 'rust', 'java', 'cpp'];
 
 function bindingPackage() {
-  const { platform, arch } = process;
-  if (platform === 'linux' && (arch === 'x64' || arch === 'arm64')) return `chromadb-js-bindings-linux-${arch}-gnu`;
-  if (platform === 'darwin' && (arch === 'x64' || arch === 'arm64')) return `chromadb-js-bindings-darwin-${arch}`;
-  if (platform === 'win32' && arch === 'arm64') return 'chromadb-js-bindings-win32-arm64-msvc';
-  return undefined;
+  return hostTarget()?.binding;
 }
 
 // The published binding carries debug info (~437 MB on linux-x64); stripped it is ~46 MB and runs the same.
-function stripBinary(file) {
+export function stripBinary(file) {
   if (process.platform === 'win32') return;
   const before = statSync(file).size;
   const args = process.platform === 'darwin' ? ['-x', file] : ['--strip-unneeded', file];

@@ -12,6 +12,7 @@ cd "$(dirname "$0")/.."
 # shellcheck source=scripts/ensure-deps.sh
 source scripts/ensure-deps.sh
 step "install"
+ensure_node
 ensure_deps
 
 step "build"
@@ -19,62 +20,29 @@ node esbuild.mjs
 
 step "package"
 version=$(node -p "require('./package.json').version")
-npx vsce package --no-dependencies --out "switchyard-$version.vsix" >/dev/null
-node scripts/check-vsix.mjs "switchyard-$version.vsix" | head -1
+# This machine's platform (scripts/package-vsix.mjs without --target makes one per platform).
+node scripts/package-vsix.mjs --target host --out "switchyard-$version.vsix" | head -3
 echo "Install it with: code --install-extension $PWD/switchyard-$version.vsix"
 
 step "CLI"
 cli=(node dist/cli.js)
 "${cli[@]}" --version
-demo_dir="${SWITCHYARD_DEMO_DIR:-${TMPDIR:-/tmp}/switchyard-demo}"
+# A fresh folder per run (config, ledger, traces); SWITCHYARD_DEMO_DIR reuses one.
+demo_dir="${SWITCHYARD_DEMO_DIR:-$(mktemp -d "${TMPDIR:-/tmp}/switchyard-demo.XXXXXX")}"
 mkdir -p "$demo_dir"
 export SWITCHYARD_DATA_DIR="${SWITCHYARD_DATA_DIR:-$demo_dir/data}"
 
 if [ -z "${SWITCHYARD_CONFIG:-}" ]; then
-  # Build a config from what this machine has; the route falls back in this order.
-  OLLAMA_BASE_URL="${OLLAMA_BASE_URL:-http://127.0.0.1:11434/v1}" node - "$demo_dir/config.json" <<'JS'
-const fs = require('fs');
-const [file] = process.argv.slice(2);
-(async () => {
-  const providers = {}, models = {}, route = [];
-  if (process.env.OPENAI_API_KEY) {
-    providers.openai = { kind: 'openai' };
-    models.mini = { provider: 'openai', id: 'gpt-4.1-mini' };
-    route.push('mini');
-  }
-  if (process.env.ANTHROPIC_API_KEY) {
-    providers.anthropic = { kind: 'anthropic' };
-    models.haiku = { provider: 'anthropic', id: 'claude-haiku-4-5' };
-    route.push('haiku');
-  }
-  const base = process.env.OLLAMA_BASE_URL;
-  try {
-    const res = await fetch(`${base}/models`, { signal: AbortSignal.timeout(2000) });
-    const body = await res.json();
-    const id = body?.data?.[0]?.id;
-    if (res.ok && id) {
-      providers.local = { kind: 'openai-compatible', baseUrl: base };
-      models.local = { provider: 'local', id };
-      route.push('local');
-    }
-  } catch {
-    // no local server
-  }
-  if (route.length === 0) {
-    fs.rmSync(file, { force: true });
-    process.exit(0);
-  }
-  fs.writeFileSync(file, JSON.stringify({ providers, models, routes: { chat: route } }, null, 2) + '\n');
-  console.log(`Config written to ${file} (chat route: ${route.join(' → ')})`);
-})();
-JS
+  # A config for what this machine has (hosted keys, a local server's chat and coder models):
+  # scripts/demo/configure.ts, unit-tested in test/unit/demo.configure.test.ts.
+  OLLAMA_BASE_URL="${OLLAMA_BASE_URL:-http://127.0.0.1:11434/v1}" node --import tsx scripts/demo/configure.ts cli-config "$demo_dir/config.json"
   if [ ! -f "$demo_dir/config.json" ]; then
     cat <<'MSG'
 
-No model endpoint found (no OPENAI_API_KEY, no ANTHROPIC_API_KEY, nothing answering on
-http://127.0.0.1:11434/v1). The extension and the CLI are built; to run the CLI, either
+No chat model found (no OPENAI_API_KEY, no ANTHROPIC_API_KEY, no chat model on the local
+server: see the line above). The extension and the CLI are built; to run the CLI, either
   export OPENAI_API_KEY=sk-…            (or ANTHROPIC_API_KEY=sk-ant-…), or
-  start an OpenAI-compatible server (e.g. `ollama serve` + `ollama pull qwen2.5-coder:1.5b`), or
+  start an OpenAI-compatible server with a chat model (e.g. `ollama serve` + `ollama pull qwen2.5:1.5b-instruct`), or
   write a config file (see README.md, "CLI") and export SWITCHYARD_CONFIG=/path/to/it
 and run `bash scripts/demo.sh` again. In VS Code (below), run "Switchyard: Set API Key".
 MSG

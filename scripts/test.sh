@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every Switchyard test on a fresh clone or a working tree: install, type-check, build,
-# package + VSIX content check, then mocha (unit, wire, integration). Idempotent.
+# a VSIX per platform + content checks, then mocha (unit, wire, integration). Idempotent.
 #   SWITCHYARD_FORCE_CI=1  reinstall node_modules with `npm ci` even when they look complete
 #   The e2e step (real VS Code) is appended below by its owners.
 set -euo pipefail
@@ -9,6 +9,7 @@ cd "$(dirname "$0")/.."
 # shellcheck source=scripts/ensure-deps.sh
 source scripts/ensure-deps.sh
 step "install"
+ensure_node
 ensure_deps
 
 step "typecheck"
@@ -21,8 +22,8 @@ step "package"
 version=$(node -p "require('./package.json').version")
 out_dir=$(mktemp -d)
 trap 'rm -rf "$out_dir"' EXIT
-npx vsce package --no-dependencies --out "$out_dir/switchyard-$version.vsix" >/dev/null
-node scripts/check-vsix.mjs "$out_dir/switchyard-$version.vsix"
+# One VSIX per platform, each with its own Chroma binding from the npm registry, each checked.
+node scripts/package-vsix.mjs --out-dir "$out_dir" | grep -v 'KiB  extension/'
 # The bundles load on their own (no dev dependency or unbundled file needed at run time).
 node dist/cli.js --version >/dev/null
 node -e "

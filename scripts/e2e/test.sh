@@ -10,8 +10,8 @@ bash scripts/e2e/install.sh >/dev/null
 if [ -z "${SWITCHYARD_E2E_VSIX:-}" ]; then
   mkdir -p .e2e
   rm -f .e2e/switchyard-e2e.vsix
-  echo "[e2e] packaging the extension (npm run package)" >&2
-  if ! npm run --silent package -- --out .e2e/switchyard-e2e.vsix >.e2e/package.log 2>&1; then
+  echo "[e2e] packaging the extension for this platform (npm run package -- --target host)" >&2
+  if ! npm run --silent package -- --target host --out .e2e/switchyard-e2e.vsix >.e2e/package.log 2>&1; then
     # vsce refuses relative README links when the repository URL is not GitHub/GitLab: package the
     # build that just ran with explicit base URLs instead, and say so.
     echo "[e2e] npm run package failed (see .e2e/package.log); packaging dist/ with vsce and explicit base URLs" >&2

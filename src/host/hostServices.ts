@@ -11,6 +11,7 @@ import type { RouterResult } from '../core/router/types';
 import { createErrorNotifier, keyProblemOfAttempt, OPEN_SETTINGS, SET_API_KEY, type ErrorNotifier } from './errors';
 import type { HostSecrets } from './secrets';
 import { loadSettings, openSettings, SETTINGS_SECTION } from './settings';
+import { SettingsProblemNotice } from './settingsProblemNotice';
 
 export interface HostServices {
   readonly context: vscode.ExtensionContext;
@@ -44,6 +45,7 @@ class HostServicesImpl implements HostServices {
   /** Providers already reported unreachable (network / 404); cleared when settings change. */
   private readonly reachNotified = new Set<string>();
   private rebuilding: Promise<void> = Promise.resolve();
+  private readonly settingsNotice = new SettingsProblemNotice();
   readonly showError: ErrorNotifier;
 
   constructor(
@@ -53,7 +55,7 @@ class HostServicesImpl implements HostServices {
     readonly secrets: HostSecrets,
   ) {
     this.showError = createErrorNotifier(logger, output);
-    context.subscriptions.push(this.coreEmitter, this.callEmitter, this.problemEmitter);
+    context.subscriptions.push(this.coreEmitter, this.callEmitter, this.problemEmitter, this.settingsNotice);
   }
 
   get core(): AppServices {
@@ -116,6 +118,7 @@ class HostServicesImpl implements HostServices {
       this.problem = undefined;
       this.problemEmitter.fire(undefined);
     }
+    this.settingsNotice.clear();
     this.current.updateConfig(settings.config);
     this.reachNotified.clear();
     this.logger.info('Settings changed: applied to the running services.');
@@ -173,9 +176,7 @@ class HostServicesImpl implements HostServices {
     const lines = issues.split('\n');
     const shown = lines.slice(0, 3).join('; ') + (lines.length > 3 ? ` (+${lines.length - 3} more)` : '');
     this.logger.error(`Invalid settings (${outcome}):\n${issues}`);
-    void vscode.window.showErrorMessage(`Switchyard settings: ${shown} — ${outcome}.`, OPEN_SETTINGS).then((action) => {
-      if (action) void openSettings(firstKey);
-    });
+    this.settingsNotice.show(`${shown} — ${outcome}.`, firstKey);
   }
 }
 

@@ -14,6 +14,11 @@ export const repoRoot = resolve(__dirname, '../..');
 export const artifactsDir = join(repoRoot, 'test-artifacts', 'e2e');
 /** Everything one run writes (user data, extensions, workspace copy, logs); gitignored. */
 export const runDir = join(repoRoot, '.e2e', 'run');
+/** `<publisher>.<name>` from the manifest: names the extension's log and storage folders. */
+export const extensionId = (() => {
+  const manifest = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { publisher: string; name: string };
+  return `${manifest.publisher}.${manifest.name}`.toLowerCase();
+})();
 
 /** Flags measured to work with Debian's chromium on these machines (see FINDINGS). */
 const chromiumArgs = [
@@ -171,6 +176,37 @@ const baseSettings: Record<string, unknown> = {
   'workbench.editor.useModal': 'off',
 };
 
+export interface SeenNotification {
+  severity: 'error' | 'warning' | 'info';
+  text: string;
+  /** Milliseconds since the page started. */
+  atMs: number;
+}
+
+/**
+ * Runs in the page before the workbench: polls the DOM for notification items and keeps each
+ * (severity, text) once in `window.__e2eNotifications`. Polling, not a MutationObserver: the
+ * message text is filled in after the item is inserted. Plain text, not a function: tsx-compiled
+ * functions may call helpers (__name) that do not exist in the page.
+ */
+const recordNotifications = `(() => {
+  const seen = [];
+  const keys = new Set();
+  window.__e2eNotifications = seen;
+  setInterval(() => {
+    for (const el of document.querySelectorAll('.notification-list-item')) {
+      const text = (el.querySelector('.notification-list-item-message')?.textContent ?? '').trim();
+      if (!text) continue;
+      const cls = el.querySelector('.notification-list-item-icon')?.className ?? '';
+      const severity = /codicon-error/.test(cls) ? 'error' : /codicon-warning/.test(cls) ? 'warning' : 'info';
+      const key = severity + '\\u0000' + text;
+      if (keys.has(key)) continue;
+      keys.add(key);
+      seen.push({ severity, text, atMs: Math.round(performance.now()) });
+    }
+  }, 100);
+})();`;
+
 export interface SessionOptions {
   client: Client;
   vsix: string;
@@ -254,6 +290,9 @@ export class Session {
 
     this.browser = await chromium.launch({ executablePath: client.chromium, headless: true, args: chromiumArgs });
     const context = await this.browser.newContext({ viewport: { width: 1440, height: 900 } });
+    // Every notification the workbench shows, from the first paint on, is recorded in the page
+    // (a toast can come and go between two checks of a test): see notificationsSeen().
+    await context.addInitScript({ content: recordNotifications });
     this.page = await context.newPage();
     this.page.on('console', (msg) => {
       if (msg.type() === 'error') this.consoleErrors.push(msg.text());
@@ -325,7 +364,7 @@ export class Session {
 
   /** The extension's global storage folder (ledger, traces). */
   globalStorageDir(): string {
-    return join(this.userDataDir, 'User', 'globalStorage', 'switchyard-dev.switchyard');
+    return join(this.userDataDir, 'User', 'globalStorage', extensionId);
   }
 
   // ── workbench helpers ───────────────────────────────────────────────────────────────────────
@@ -514,6 +553,17 @@ export class Session {
     );
   }
 
+  /**
+   * Every notification shown since the page loaded (toasts and the notification center), in the
+   * order they appeared, each once — also those already gone.
+   */
+  async notificationsSeen(): Promise<SeenNotification[]> {
+    const seen = await this.page.evaluate(() => (window as unknown as { __e2eNotifications?: SeenNotification[] }).__e2eNotifications);
+    // Missing means the recorder never ran: fail rather than report "nothing seen".
+    if (!Array.isArray(seen)) throw new Error('the notification recorder is not running in the page (harness addInitScript)');
+    return seen;
+  }
+
   /** Every notification, including those no longer shown as a toast (from the notification center). */
   async allNotifications(): Promise<string[]> {
     await this.runCommand('Notifications: Show Notifications');
@@ -605,10 +655,16 @@ export class Session {
     return out;
   }
 
-  /** The Switchyard output channel's log (written by the extension's LogOutputChannel). */
+  /**
+   * The Switchyard output channel's log (written by the extension's LogOutputChannel). VS Code keeps
+   * an extension's channels in a folder named after its id (`…/exthost1/<publisher>.<name>/`), so
+   * the match is on that path segment below the logs folder, never on the whole path: a clone
+   * folder named "switchyard" would otherwise match code-server's own logs.
+   */
   switchyardLog(): string {
+    const logsDir = join(this.userDataDir, 'logs');
     return this.logFiles()
-      .filter((f) => /switchyard/i.test(f))
+      .filter((f) => relative(logsDir, f).toLowerCase().split(/[\\/]/).slice(0, -1).includes(extensionId))
       .map((f) => readFileSync(f, 'utf8'))
       .join('\n');
   }

@@ -65,11 +65,11 @@ describe('ledger: per-day totals index (integration)', function () {
     await a.totals();
     await a.close();
     // Same length, other content: only the fingerprints can tell.
-    const other = [0, 1, 2, 3, 4].map((i) => JSON.stringify(record(i, { modelId: 'claude-sonnet-4-x' }))).join('\n') + '\n';
+    const other = [0, 1, 2, 3, 4].map((i) => JSON.stringify(record(i, { model: 'sonnex', modelId: 'claude-sonnet-4-x' }))).join('\n') + '\n';
     assert.equal(Buffer.byteLength(other), (await readFile(file)).length);
     await writeFile(file, other);
     const b = new JsonlLedger(file);
-    assert.deepEqual(aggregate(await b.totals(), 'model').map((r) => [r.key, r.calls]), [['claude-sonnet-4-x', 5]]);
+    assert.deepEqual(aggregate(await b.totals(), 'model').map((r) => [r.key, r.calls]), [['sonnex', 5]]);
     await b.close();
   });
 

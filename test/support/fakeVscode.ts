@@ -47,6 +47,15 @@ export class Uri {
   }
 }
 
+/** A notification-located progress (withProgress): its title, every message it reported, and whether it closed. */
+export interface ProgressNotice {
+  title: string;
+  messages: string[];
+  done: boolean;
+  /** The user's Cancel (close) button. */
+  cancel(): void;
+}
+
 export interface Shown {
   level: 'error' | 'warning' | 'info';
   message: string;
@@ -59,6 +68,7 @@ export const fake = {
   settings: {} as Record<string, unknown>,
   workspaceSettings: {} as Record<string, unknown>,
   shown: [] as Shown[],
+  progress: [] as ProgressNotice[],
   /** Picks the button a notification returns (default: dismissed). */
   answer: (_shown: Shown): string | undefined => undefined,
   executed: [] as { command: string; args: unknown[] }[],
@@ -73,6 +83,7 @@ export const fake = {
     this.settings = {};
     this.workspaceSettings = {};
     this.shown = [];
+    this.progress = [];
     this.answer = () => undefined;
     this.executed = [];
     this.commands.clear();
@@ -125,6 +136,23 @@ export const window = {
   showWarningMessage: show('warning'),
   showInformationMessage: show('info'),
   setStatusBarMessage: () => ({ dispose() {} }),
+  withProgress<R>(options: { title?: string }, task: (progress: { report(v: { message?: string }): void }, token: { isCancellationRequested: boolean; onCancellationRequested: (l: () => void) => { dispose(): void } }) => Thenable<R>): Thenable<R> {
+    const cancelled = new EventEmitter<void>();
+    const token = { isCancellationRequested: false, onCancellationRequested: (l: () => void) => cancelled.event(l) };
+    const notice: ProgressNotice = {
+      title: options.title ?? '',
+      messages: [],
+      done: false,
+      cancel() {
+        token.isCancellationRequested = true;
+        cancelled.fire();
+      },
+    };
+    fake.progress.push(notice);
+    return Promise.resolve(task({ report: (v) => void (v.message !== undefined && notice.messages.push(v.message)) }, token)).finally(() => {
+      notice.done = true;
+    });
+  },
   showQuickPick: async (items: readonly { label: string }[] | Promise<readonly { label: string }[]>) => {
     const next = fake.quickPickAnswers.shift();
     return next ? next(await items) : undefined;
@@ -133,7 +161,6 @@ export const window = {
     fake.inputBoxes.push({ title: options?.title, password: options?.password, validate: options?.validateInput });
     return fake.inputBoxAnswers.shift();
   },
-  withProgress: async <T>(_options: unknown, task: (progress: { report(v: unknown): void }, token: { isCancellationRequested: boolean }) => Promise<T>) => task({ report() {} }, { isCancellationRequested: false }),
   createStatusBarItem(id: string) {
     const item = { id, text: '', tooltip: undefined as unknown, backgroundColor: undefined as ThemeColor | undefined, command: undefined as string | undefined, name: '', visible: false, show() { item.visible = true; }, hide() { item.visible = false; }, dispose() {} };
     fake.statusItems.push(item);

@@ -92,6 +92,10 @@ describe('completion status view', () => {
   it('shows on, off, snoozed, off for the language and no model', () => {
     assert.equal(completionStatusView(base).state, 'on');
     assert.equal(completionStatusView({ ...base, enabled: false }).state, 'off');
+    // Self-explaining text (not "Complete"), and the tooltip says what a click does.
+    assert.equal(completionStatusView(base).text, '$(zap) Completions');
+    assert.match(completionStatusView(base).tooltip, /Click to turn inline completions off\./);
+    assert.equal(completionStatusView({ ...base, enabled: false }).text, '$(circle-slash) Completions off');
     const snoozed = completionStatusView({ ...base, snoozedUntil: base.now + 5 * 60_000 });
     assert.equal(snoozed.state, 'snoozed');
     assert.match(snoozed.tooltip, /5 more min/);

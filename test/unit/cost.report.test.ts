@@ -36,12 +36,12 @@ describe('cost: reports over the sample ledger', () => {
 
   it('by model, most expensive first', () => {
     assert.deepEqual(aggregate(records, 'model'), [
-      row('claude-sonnet-4-5', 2, 1, 0.007275, 0, 2600, 300, 2000, 500, 0.0054),
-      row('gpt-4.1', 1, 0, 0.0036, 0, 2100, 300, 2000, 0, 0.003),
-      row('text-embedding-3-small', 1, 0, 0.0001, 0, 5000, 0, 0, 0, 0),
-      row('gpt-4o-mini', 2, 0, 0.000084, 0, 400, 40, 0, 0, 0),
-      row('qwen2.5-coder:1.5b', 3, 0, 0, 0, 500 + 480 + 510, 20 + 15 + 30, 0, 0, 0),
-      row('my-finetune', 1, 0, 0, 1, 1000, 200, 0, 0, 0),
+      row('sonnet', 2, 1, 0.007275, 0, 2600, 300, 2000, 500, 0.0054),
+      row('gpt41', 1, 0, 0.0036, 0, 2100, 300, 2000, 0, 0.003),
+      row('embed', 1, 0, 0.0001, 0, 5000, 0, 0, 0, 0),
+      row('mini', 2, 0, 0.000084, 0, 400, 40, 0, 0, 0),
+      row('qwen', 3, 0, 0, 0, 500 + 480 + 510, 20 + 15 + 30, 0, 0, 0),
+      row('ft', 1, 0, 0, 1, 1000, 200, 0, 0, 0),
     ]);
   });
 
@@ -66,13 +66,13 @@ describe('cost: reports over the sample ledger', () => {
     const d = dailyByModel(records);
     assert.deepEqual(d.days, ['2026-11-20', '2026-11-21', '2026-11-22']);
     assert.deepEqual(d.series, [
-      { model: 'claude-sonnet-4-5', costUsd: [0.007275, 0, 0], tokens: [2900, 0, 0] },
-      { model: 'gpt-4.1', costUsd: [0.0036, 0, 0], tokens: [2400, 0, 0] },
-      { model: 'text-embedding-3-small', costUsd: [0, 0, 0.0001], tokens: [0, 0, 5000] },
-      { model: 'gpt-4o-mini', costUsd: [0, 0.000084, 0], tokens: [0, 440, 0] },
+      { model: 'sonnet', costUsd: [0.007275, 0, 0], tokens: [2900, 0, 0] },
+      { model: 'gpt41', costUsd: [0.0036, 0, 0], tokens: [2400, 0, 0] },
+      { model: 'embed', costUsd: [0, 0, 0.0001], tokens: [0, 0, 5000] },
+      { model: 'mini', costUsd: [0, 0.000084, 0], tokens: [0, 440, 0] },
       // free models: more tokens first (1015 + 540 > 1200)
-      { model: 'qwen2.5-coder:1.5b', costUsd: [0, 0, 0], tokens: [520 + 495, 540, 0] },
-      { model: 'my-finetune', costUsd: [0, 0, 0], tokens: [0, 0, 1200] },
+      { model: 'qwen', costUsd: [0, 0, 0], tokens: [520 + 495, 540, 0] },
+      { model: 'ft', costUsd: [0, 0, 0], tokens: [0, 0, 1200] },
     ]);
   });
 
@@ -85,9 +85,9 @@ describe('cost: reports over the sample ledger', () => {
   it('completion accept rate per model', () => {
     assert.deepEqual(acceptRate(records), [
       // accepted (a3), rejected (a4), shown (a5) were seen; a3 was shown again from the cache
-      { model: 'qwen2.5-coder:1.5b', shown: 3, accepted: 1, rate: 1 / 3, cacheHits: 1, cancelled: 0 },
+      { model: 'qwen', shown: 3, accepted: 1, rate: 1 / 3, cacheHits: 1, cancelled: 0 },
       // a6 accepted; a7 cancelled before it was shown
-      { model: 'gpt-4o-mini', shown: 1, accepted: 1, rate: 1, cacheHits: 0, cancelled: 1 },
+      { model: 'mini', shown: 1, accepted: 1, rate: 1, cacheHits: 0, cancelled: 1 },
     ]);
   });
 
@@ -125,9 +125,9 @@ describe('cost: reports over the sample ledger', () => {
     assert.match(md, /- Saved by prompt caching: \$0\.0084/);
     assert.match(md, /- This month: \$0\.01106 of \$0\.0125/);
     assert.match(md, /- State: warning — Monthly budget at 88%/);
-    assert.match(md, /\| claude-sonnet-4-5 \| 2 \| 1 \| \$0\.007275 \| 2,600 \| 300 \| \$0\.0054 \|/);
-    assert.match(md, /\| my-finetune \| 1 \| 0 \| \$0\.00 \+ 1 unknown \|/);
-    assert.match(md, /\| qwen2\.5-coder:1\.5b \| 3 \| 1 \| 33\.3% \|/);
+    assert.match(md, /\| sonnet \| 2 \| 1 \| \$0\.007275 \| 2,600 \| 300 \| \$0\.0054 \|/);
+    assert.match(md, /\| ft \| 1 \| 0 \| \$0\.00 \+ 1 unknown \|/);
+    assert.match(md, /\| qwen \| 3 \| 1 \| 33\.3% \|/);
     assert.match(markdownSummary([]), /No model calls recorded yet\./);
   });
 });

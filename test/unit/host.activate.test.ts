@@ -49,9 +49,9 @@ describe('host: activate() (the composition root)', () => {
     const api = await activateWith({ routes: { chat: ['gpt9'] } });
     await new Promise((r) => setTimeout(r, 20));
     assert.ok(api.services, 'activated');
-    const errors = fake.shown.filter((s) => s.level === 'error');
-    assert.equal(errors.length, 1, errors.map((e) => e.message).join('\n'));
-    assert.match(errors[0].message, /routes\.chat\[0\]: unknown model "gpt9"/);
+    const notices = fake.progress.filter((p) => p.title === 'Switchyard settings');
+    assert.equal(notices.length, 1, JSON.stringify(fake.progress));
+    assert.match(notices[0].messages.at(-1) ?? '', /routes\.chat\[0\]: unknown model "gpt9"/);
     assert.ok(fake.commands.has('switchyard.switchModel'));
   });
 });

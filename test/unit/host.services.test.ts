@@ -60,10 +60,11 @@ describe('host: HostServices, commands and status bar (fake vscode)', () => {
   it('starts on defaults when the settings are invalid, naming the field, with Open Settings', async () => {
     services = await start({ ...goodSettings, routes: { chat: ['mini', 'gpt9'] } });
     await settle();
-    const error = fake.shown.find((s) => s.level === 'error');
-    assert.ok(error, 'a notification');
-    assert.match(error.message, /^Switchyard settings: routes\.chat\[1\]: unknown model "gpt9"/);
-    assert.deepEqual(error.items, ['Open Settings']);
+    const notice = fake.progress.find((p) => p.title === 'Switchyard settings');
+    assert.ok(notice, 'a notification');
+    assert.match(notice.messages.at(-1) ?? '', /^routes\.chat\[1\]: unknown model "gpt9".*using the defaults/);
+    assert.ok(notice.messages.at(-1)?.endsWith(`[Open Settings](command:workbench.action.openSettings?${encodeURIComponent('["switchyard.routes"]')})`), notice.messages.at(-1));
+    assert.equal(notice.done, false, 'it stays while the settings are wrong');
     assert.deepEqual(services.core.config.models, {}, 'defaults');
     assert.match(services.configProblem ?? '', /routes\.chat\[1\]/);
   });
@@ -80,14 +81,37 @@ describe('host: HostServices, commands and status bar (fake vscode)', () => {
     assert.equal(services.core, first, 'the core lives on; nothing was rebuilt');
     assert.equal(services.core.config.pinned.chat, 'qwen');
 
-    fake.answer = (s) => (s.items.includes('Open Settings') ? 'Open Settings' : undefined);
+    const good = services.core;
     workspace.set('models', { mini: { provider: 'nope', id: 'x' } });
-    await until(() => fake.shown.some((s) => s.level === 'error'), 'settings notification');
+    await until(() => fake.progress.length > 0, 'settings notification');
     await settle();
+    assert.equal(services.core, good, 'the last good core keeps serving');
     assert.equal(services.core.config.pinned.chat, 'qwen', 'the last good settings keep serving');
     assert.ok(services.core.config.models.mini.provider === 'oa');
-    assert.match(fake.shown.find((s) => s.level === 'error')!.message, /models\.mini\.provider: unknown provider "nope".*keeping the last valid settings/);
-    assert.deepEqual(fake.executed.find((e) => e.command === 'workbench.action.openSettings')?.args, ['switchyard.models']);
+    assert.match(fake.progress[0].messages.at(-1) ?? '', /models\.mini\.provider: unknown provider "nope".*keeping the last valid settings.*%22switchyard\.models%22/);
+  });
+
+  it('replaces the settings notification on a new problem and closes it once the settings are valid', async () => {
+    services = await start(goodSettings);
+    workspace.set('models', { mini: { provider: 'nope', id: 'x' }, qwen: goodSettings.models.qwen });
+    await until(() => fake.progress.length === 1 && fake.progress[0].messages.length === 1, 'first problem');
+    workspace.set('routes', { chat: ['mini', 'gpt9'] });
+    await until(() => fake.progress[0].messages.length === 2, 'the second problem replaces the text');
+    assert.equal(fake.progress.length, 1, 'one notification, not two');
+    assert.equal(fake.progress[0].done, false);
+    workspace.set('models', goodSettings.models);
+    workspace.set('routes', goodSettings.routes);
+    await until(() => fake.progress[0].done, 'closed once valid');
+    assert.equal(services.configProblem, undefined);
+    assert.equal(fake.shown.filter((s) => s.level === 'error').length, 0, 'no error toast that would stay behind');
+    // Closed by the user, the next problem opens a new one.
+    workspace.set('routes', { chat: ['gpt9'] });
+    await until(() => fake.progress.length === 2 || fake.progress[0].messages.length > 2, 'problem again');
+    assert.equal(fake.progress.length, 2);
+    fake.progress[1].cancel();
+    await until(() => fake.progress[1].done, 'cancel closes it');
+    workspace.set('routes', { chat: ['gpt7'] });
+    await until(() => fake.progress.length === 3, 'a new one after the user closed the last');
   });
 
   it('a settings change keeps the breaker state, the adapters and exactly one writer on the ledger and the trace file', async function () {
@@ -127,10 +151,10 @@ describe('host: HostServices, commands and status bar (fake vscode)', () => {
     services = await start(goodSettings);
     const good = services.core;
     workspace.set('providers', { ...goodSettings.providers, oa: { kind: 'openai', apikeyenv: 'MY_KEY' } });
-    await until(() => fake.shown.some((s) => s.level === 'error'), 'settings notification');
+    await until(() => fake.progress.some((p) => p.title === 'Switchyard settings'), 'settings notification');
     await settle();
     assert.equal(services.core, good, 'the last good core keeps serving');
-    assert.match(fake.shown.find((s) => s.level === 'error')!.message, /providers\.oa\.apikeyenv: unknown key "apikeyenv" — did you mean "apiKeyEnv"\?/);
+    assert.match(fake.progress.find((p) => p.title === 'Switchyard settings')!.messages.at(-1) ?? '', /providers\.oa\.apikeyenv: unknown key "apikeyenv" — did you mean "apiKeyEnv"\?/);
   });
 
   it('offers Set API Key once per provider when an attempt hit a key problem, even if a fallback answered', async () => {

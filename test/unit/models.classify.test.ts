@@ -141,6 +141,16 @@ describe('classifyError: transport, abort and parse failures', () => {
     assert.equal(classifyError(reset, openaiCtx).kind, 'network');
   });
 
+  it('refused, unknown host and no route mark the origin unreachable; a reset does not', () => {
+    assert.equal(classifyError(refused(), localCtx).unreachableHost, 'http://127.0.0.1:11434');
+    const dns = new AnthropicSdk.APIConnectionError({ cause: Object.assign(new Error('getaddrinfo ENOTFOUND api.anthropc.com'), { code: 'ENOTFOUND' }) });
+    assert.equal(classifyError(dns, { ...anthropicCtx, baseUrl: 'https://api.anthropc.com' }).unreachableHost, 'https://api.anthropc.com');
+    const noRoute = new TypeError('fetch failed', { cause: Object.assign(new Error('connect EHOSTUNREACH 10.9.9.9:80'), { code: 'EHOSTUNREACH' }) });
+    assert.equal(classifyError(noRoute, { ...localCtx, baseUrl: 'http://10.9.9.9/v1' }).unreachableHost, 'http://10.9.9.9');
+    const reset = new TypeError('fetch failed', { cause: Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' }) });
+    assert.equal(classifyError(reset, openaiCtx).unreachableHost, undefined);
+  });
+
   it('a socket that dies after output was delivered → stream_interrupted', () => {
     const terminated = new TypeError('terminated', { cause: Object.assign(new Error('other side closed'), { code: 'UND_ERR_SOCKET' }) });
     assert.equal(classifyError(terminated, { ...openaiCtx, afterOutput: true }).kind, 'stream_interrupted');

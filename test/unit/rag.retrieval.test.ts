@@ -171,9 +171,13 @@ describe('rag naming and status', () => {
   });
 
   it('shows indexing progress, lexical-only with its reason, and errors', () => {
-    assert.equal(ragStatusView({ kind: 'indexing', done: 3, total: 10 }).text, '$(sync~spin) Indexing 3/10');
+    assert.equal(ragStatusView({ kind: 'indexing', done: 3, total: 10 }).text, '$(sync~spin) Indexing workspace 3/10');
+    // Says what it is to someone who has never seen it: the workspace index, and what a click does.
+    const idle = ragStatusView({ kind: 'idle' } as Parameters<typeof ragStatusView>[0]);
+    assert.equal(idle.text, '$(database) Index workspace');
+    assert.match(idle.tooltip, /@workspace[\s\S]*Click to index it/);
     const lex = ragStatusView({ kind: 'ready', files: 2, chunks: 5, mode: 'lexical-only', reason: 'no embedding model is configured' });
-    assert.equal(lex.text, '$(database) Index: lexical-only');
+    assert.equal(lex.text, '$(database) Workspace indexed (keywords only)');
     assert.match(lex.tooltip, /Lexical-only because no embedding model is configured/);
     assert.equal(ragStatusView({ kind: 'error', message: 'boom' }).error, true);
     assert.equal(relativeInside('/w/p', '/w/p/src/a.ts'), 'src/a.ts');

@@ -52,24 +52,24 @@ describe('report view: Usage tab data from a ledger fixture (numbers checked by 
     assert.deepEqual(view.byProvider.map((r) => r.key), ['anthropic', 'openai', 'ollama']);
     close(view.byProvider[0]!.costUsd, 0.02145);
     close(view.byProvider[1]!.costUsd, 0.000484);
-    assert.deepEqual(view.byModel.map((r) => r.key), ['claude-sonnet-4-5', 'gpt-4.1-mini', 'text-embedding-3-small', 'qwen2.5-coder:7b']);
+    assert.deepEqual(view.byModel.map((r) => r.key), ['sonnet', 'gpt-mini', 'embed', 'local-qwen']);
   });
 
   it('stacks spend per day by model over the whole range, empty days as zero', () => {
-    const sonnet = view.dailyByModel.find((s) => s.model === 'claude-sonnet-4-5')!;
+    const sonnet = view.dailyByModel.find((s) => s.model === 'sonnet')!;
     assert.equal(sonnet.costUsd.length, 7);
     assert.deepEqual(sonnet.costUsd.slice(0, 4), [0, 0, 0, 0]);
     close(sonnet.costUsd[4]!, 0.006);
     close(sonnet.costUsd[5]!, 0.01545);
     assert.equal(sonnet.costUsd[6], 0);
     assert.deepEqual(sonnet.tokens.slice(4), [1200, 2850, 0]);
-    assert.equal(view.dailyByModel[0]!.model, 'claude-sonnet-4-5');
+    assert.equal(view.dailyByModel[0]!.model, 'sonnet');
   });
 
   it('reports the completion accept rate per model', () => {
     assert.deepEqual(
       view.acceptRate.map((a) => [a.model, a.shown, a.accepted, a.rate]),
-      [['gpt-4.1-mini', 2, 1, 0.5], ['qwen2.5-coder:7b', 2, 1, 0.5]],
+      [['gpt-mini', 2, 1, 0.5], ['local-qwen', 2, 1, 0.5]],
     );
   });
 

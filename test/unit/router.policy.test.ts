@@ -29,6 +29,12 @@ describe('router policy: what each error class does', () => {
       assert.match(last.reason, /repeated/);
     });
   }
+  it('does not retry a host that accepted no connection: moves on and names the host', () => {
+    const dead = new ModelError({ kind: 'network', message: 'Cannot reach http://127.0.0.1:9/v1 (ECONNREFUSED).', unreachableHost: 'http://127.0.0.1:9' });
+    const d = decide(dead, 0, false, settings, half);
+    assert.equal(d.action, 'next');
+    assert.ok(d.action === 'next' && d.hostUnreachable === 'http://127.0.0.1:9');
+  });
   for (const kind of ['overloaded', 'timeout', 'ttft_timeout', 'not_found'] as const) {
     it(`moves to the next candidate on ${kind}`, () => {
       assert.equal(decide(err(kind), 0, false, settings, half).action, 'next');

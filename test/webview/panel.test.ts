@@ -170,8 +170,8 @@ describe('webview in headless Chromium', function () {
     }
     assert.match(await p.page.locator('.card').first().innerText(), /\$0\.02[\s\S]*\+ 2 call\(s\) at unknown price/);
     assert.match(await p.page.locator('.budget-line.warn').innerText(), /Today: \$4\.50 of \$5\.00/);
-    await p.page.locator('button:has-text("Export CSV")').click();
-    await p.page.locator('button:has-text("Export Markdown")').click();
+    await p.page.locator('button[title="Export CSV"]').click();
+    await p.page.locator('button[title="Export Markdown"]').click();
     const exports = (await p.posted()).filter((m) => m.type === 'usage/export').map((m) => m.format);
     assert.deepEqual(exports, ['csv', 'markdown']);
     await p.screenshot('usage-charts');

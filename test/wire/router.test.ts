@@ -206,7 +206,7 @@ describe('router over the wire (real SDKs, fake provider server)', function () {
     const { router, ledger } = await build({ chat: ['mini', 'sonnet'] });
     const result = await router.complete(question);
     assert.equal(result.status, 'error');
-    assert.match(result.error?.message ?? '', /Every candidate for task "chat" failed:\n- mini \(oa\): failed, overloaded/);
+    assert.match(result.error?.message ?? '', /^Every candidate for task "chat" failed:\n- mini \(oa\): OpenAI is overloaded \(529\)\.\n- sonnet \(an\): Anthropic is overloaded \(529\)\.$/);
     assert.equal((await ledger.read())[0].status, 'error');
   });
 

@@ -5,7 +5,7 @@ import { AnswerRenderer, plainBlock } from './answerRenderer';
 import { ApprovalDock } from './approvalDock';
 import { button, clear, formatMs, formatTokens, formatUsd, h, prettyJson, select } from './dom';
 import type { CodeActions } from './markdown';
-import type { AppContext } from './state';
+import type { AppContext, AppState } from './state';
 
 export class ChatView {
   readonly root = h('section', { class: 'tab-panel chat', attrs: { id: 'panel-chat', role: 'tabpanel' } });
@@ -325,18 +325,29 @@ export class ChatView {
     if (convOptions.length === 0) convOptions.push({ value: '', label: 'New chat' });
     this.toolbar.append(
       select(convOptions, conv?.id ?? '', (v) => v && this.app.post({ type: 'chat/select', conversationId: v }), { title: 'Conversation', class: 'grow' }),
-      button('New', () => this.app.post({ type: 'chat/new' }), { secondary: true, title: 'New conversation' }),
-      button('Rename', () => {
-        this.renaming = true;
-        this.renderToolbar();
-      }, { secondary: true, disabled: !conv }),
-      button('Delete', () => conv && this.app.post({ type: 'chat/delete', conversationId: conv.id }), { secondary: true, disabled: !conv }),
+      // Compact so the row fits the 300 px side bar: "+" and a "…" menu, with full titles.
+      button('+', () => this.app.post({ type: 'chat/new' }), { secondary: true, title: 'New conversation', class: 'icon' }),
+      this.moreMenu(conv),
       select(this.modelOptions(true), conv?.model ?? '', (v) => {
         this.app.post({ type: 'chat/setModel', conversationId: conv?.id, model: v || null });
         if (conv) this.app.state.conversation = { ...conv, model: v || undefined };
         this.app.save();
       }, { title: 'Model for this conversation', class: 'model-picker' }),
     );
+  }
+
+  /** Rename / Delete of the current conversation, as a native select that acts and resets. */
+  private moreMenu(conv: AppState['conversation']): HTMLSelectElement {
+    const menu = select([{ value: '', label: '…' }, { value: 'rename', label: 'Rename' }, { value: 'delete', label: 'Delete' }], '', (v) => {
+      menu.value = '';
+      if (!conv) return;
+      if (v === 'rename') {
+        this.renaming = true;
+        this.renderToolbar();
+      } else if (v === 'delete') this.app.post({ type: 'chat/delete', conversationId: conv.id });
+    }, { title: 'More conversation actions', class: 'more' });
+    menu.disabled = !conv;
+    return menu;
   }
 
   private renderChips(): void {

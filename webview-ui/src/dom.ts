@@ -3,6 +3,7 @@
  * revealInvisibles, so no shown name or text can hide characters or reverse itself.
  */
 import { revealInvisibles } from './visible';
+import { formatUsd as formatUsdAmount } from '../../src/core/cost/money';
 
 type Child = Node | string | number | null | undefined | false;
 
@@ -84,11 +85,9 @@ export function clear(el: Element): void {
   while (el.firstChild) el.firstChild.remove();
 }
 
+/** Dollars as the status bar shows them: one rounding rule (src/core/cost/money.ts) everywhere. */
 export function formatUsd(v: number | null | undefined): string {
-  if (v === null || v === undefined) return 'cost unknown';
-  if (v === 0) return '$0.00';
-  if (Math.abs(v) < 0.01) return `$${v.toFixed(4)}`;
-  return `$${v.toFixed(2)}`;
+  return v === null || v === undefined ? 'cost unknown' : formatUsdAmount(v);
 }
 
 export function formatTokens(n: number | undefined): string {

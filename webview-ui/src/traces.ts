@@ -63,7 +63,7 @@ export class TracesTab {
       select(opt('All features', uniq(this.traces.map((t) => t.feature))), f.feature, set('feature'), { title: 'Feature' }),
       select(opt('All models', uniq(this.traces.map((t) => t.model))), f.model, set('model'), { title: 'Model' }),
       select(opt('All statuses', ['ok', 'error', 'cancelled']), f.status, set('status'), { title: 'Status' }),
-      button('Refresh', () => this.request(), { secondary: true }),
+      button('↻', () => this.request(), { secondary: true, title: 'Refresh', class: 'icon' }),
     );
   }
 
@@ -98,13 +98,13 @@ export class TracesTab {
         },
       },
         h('td', { text: formatTime(t.startMs).slice(11) , title: formatTime(t.startMs) }),
-        h('td', { text: t.feature }),
-        h('td', { text: t.model ?? '–' }),
+        h('td', { text: t.feature, title: t.feature }),
+        h('td', { text: t.model ?? '–', title: t.model ?? '' }),
         h('td', {}, h('span', { class: `badge ${t.status}`, text: t.status })),
         h('td', { text: formatMs(t.latencyMs) }),
         h('td', { text: formatMs(t.ttftMs) }),
-        h('td', { text: t.inputTokens === undefined ? '–' : `${formatTokens(t.inputTokens)} / ${formatTokens(t.outputTokens)}` }),
-        h('td', { text: t.costUsd === undefined ? '–' : formatUsd(t.costUsd) }));
+        h('td', { text: t.inputTokens === undefined ? '–' : `${formatTokens(t.inputTokens)} / ${formatTokens(t.outputTokens)}`, title: t.inputTokens === undefined ? '' : `${t.inputTokens} in / ${t.outputTokens} out` }),
+        h('td', { text: t.costUsd === undefined ? '–' : formatUsd(t.costUsd), title: t.costUsd === undefined ? '' : formatUsd(t.costUsd) }));
       body.append(tr);
     }
     table.append(body);
@@ -144,7 +144,11 @@ export class TracesTab {
     const calls = ops.length ? ops : op ? [op] : [];
     calls.forEach((o, i) => this.detail.append(section(`Usage and price${calls.length > 1 ? ` (call ${i + 1})` : ''}`, usageTable(o, prices))));
     const fromRoot = root && root !== op ? Object.entries(root.attributes).filter(([k]) => k.startsWith('switchyard.chat.') || k.startsWith('switchyard.tool_loop.')) : [];
-    const params = [...fromRoot, ...Object.entries(ops[0]?.attributes ?? a).filter(([k]) => /^gen_ai\.request\.|^switchyard\.(task|feature|route|budget_level|chat\.)/.test(k))];
+    // The chat span and the router operation under it both carry switchyard.chat.* (the router copies
+    // the caller's attributes): each request attribute is listed once, the outer span's value first.
+    const listed = new Set<string>();
+    const params = [...fromRoot, ...Object.entries(ops[0]?.attributes ?? a).filter(([k]) => /^gen_ai\.request\.|^switchyard\.(task|feature|route|budget_level|chat\.)/.test(k))]
+      .filter(([k]) => !listed.has(k) && Boolean(listed.add(k)));
     if (params.length) this.detail.append(section('Request', kvTable(params)));
     const chunks = retrievedChunks(trace);
     if (chunks.length) this.detail.append(section('Retrieved context', chunksTable(chunks)));

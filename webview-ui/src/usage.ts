@@ -69,9 +69,10 @@ export class UsageTab {
         if (this.data) this.render(this.data);
       }, { title: 'Daily chart shows' }),
       h('div', { class: 'spacer' }),
-      button('Refresh', () => this.request(), { secondary: true }),
-      button('Export CSV', () => this.app.post({ type: 'usage/export', format: 'csv', rangeDays: this.app.state.usageRange }), { secondary: true }),
-      button('Export Markdown', () => this.app.post({ type: 'usage/export', format: 'markdown', rangeDays: this.app.state.usageRange }), { secondary: true }),
+      // Short labels with full titles: the row has to fit the 300 px side bar.
+      button('↻', () => this.request(), { secondary: true, title: 'Refresh', class: 'icon' }),
+      button('CSV', () => this.app.post({ type: 'usage/export', format: 'csv', rangeDays: this.app.state.usageRange }), { secondary: true, title: 'Export CSV' }),
+      button('Markdown', () => this.app.post({ type: 'usage/export', format: 'markdown', rangeDays: this.app.state.usageRange }), { secondary: true, title: 'Export Markdown' }),
     );
   }
 
@@ -206,12 +207,12 @@ function card(title: string, value: string, sub: string): HTMLElement {
 }
 
 function table(rows: KeyedTotals[]): HTMLElement {
-  const t = h('table', { class: 'grid' },
+  const t = h('table', { class: 'grid by-model' },
     h('thead', {}, h('tr', {}, ...['Model', 'Calls', 'Input', 'Cached', 'Output', 'Spend', 'Cache savings'].map((c) => h('th', { text: c })))));
   const body = h('tbody');
   for (const r of rows) {
     body.append(h('tr', {},
-      h('td', { text: r.key }), h('td', { text: String(r.calls) }), h('td', { text: formatTokens(r.inputTokens) }), h('td', { text: formatTokens(r.cacheReadTokens) }),
+      h('td', { text: r.key, title: r.key }), h('td', { text: String(r.calls) }), h('td', { text: formatTokens(r.inputTokens) }), h('td', { text: formatTokens(r.cacheReadTokens) }),
       h('td', { text: formatTokens(r.outputTokens) }), h('td', { text: formatUsd(r.costUsd) + (r.unknownCostCalls ? ` + ${r.unknownCostCalls} unknown` : '') }), h('td', { text: formatUsd(r.cacheSavingsUsd) })));
   }
   t.append(body);

@@ -19,8 +19,8 @@ const SEEN = new Set(['shown', 'accepted', 'rejected']);
  */
 export const isModelCall = (r: LedgerRecord): boolean => !(r.attempts.length === 0 && r.outcome !== undefined && OUTCOME_ONLY.has(r.outcome));
 
-/** The model a record is reported under: the provider's model id, else the config name. */
-export const modelKey = (r: LedgerRecord): string => r.modelId ?? r.model ?? NO_VALUE;
+/** The model a record is reported under: its config name (as Chat and Traces name it), else the provider's model id. */
+export const modelKey = (r: LedgerRecord): string => r.model ?? r.modelId ?? NO_VALUE;
 
 export interface TotalsRow {
   day: string;

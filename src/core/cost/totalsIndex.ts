@@ -26,7 +26,8 @@ const rowSchema = z.object({
   outcomes: count, shown: count, accepted: count, cacheHits: count, cancelled: count,
 });
 const indexFileSchema = z.object({
-  v: z.literal(1),
+  // 2: rows keyed by model config name (1 keyed by provider model id): a v1 index is rebuilt.
+  v: z.literal(2),
   /** Days are local days: another zone means other day boundaries. */
   timeZone: z.string(),
   bytes: count,
@@ -155,7 +156,7 @@ export class LedgerTotalsIndex {
   }
 
   private async write(): Promise<void> {
-    const body: IndexFile = { v: 1, timeZone: timeZone(), bytes: this.covered, head: this.fingerprintHead, tail: this.fingerprintTail, rows: this.totals!.toJSON() };
+    const body: IndexFile = { v: 2, timeZone: timeZone(), bytes: this.covered, head: this.fingerprintHead, tail: this.fingerprintTail, rows: this.totals!.toJSON() };
     const tmp = `${this.indexPath}.${process.pid}.tmp`;
     try {
       await writeFile(tmp, JSON.stringify(body));

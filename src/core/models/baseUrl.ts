@@ -11,6 +11,15 @@ export const DEFAULT_BASE_URLS: Readonly<Record<'openai' | 'anthropic', string>>
   anthropic: 'https://api.anthropic.com',
 };
 
+/** scheme://host:port of a base URL (the unit a dead server takes down), or the URL itself when unparsable. */
+export function originOf(baseUrl: string): string {
+  try {
+    return new URL(baseUrl).origin;
+  } catch {
+    return baseUrl;
+  }
+}
+
 export interface BaseUrlCheck {
   /** The URL to hand the SDK (trailing slashes removed). */
   baseUrl: string;

@@ -4,6 +4,7 @@
  */
 import * as Anthropic from '@anthropic-ai/sdk';
 import * as OpenAI from 'openai';
+import { originOf } from './baseUrl';
 import { ModelError, type ErrorClass } from './errors';
 import { findHtmlResponse } from './responseGuard';
 import type { ProviderKind } from './types';
@@ -189,12 +190,15 @@ const NETWORK_CODES = new Set([
   'DEPTH_ZERO_SELF_SIGNED_CERT', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'SELF_SIGNED_CERT_IN_CHAIN', 'ERR_TLS_CERT_ALTNAME_INVALID',
 ]);
 
+/** Failures to open a connection at all: no request reached the server, and a retry soon would fail alike. */
+const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
+
 /** Turns any failure of a model call into a ModelError with the class the router acts on. */
 export function classifyError(err: unknown, ctx: ErrorContext): ModelError {
   if (err instanceof ModelError) return err;
   const base = { provider: ctx.providerName, model: ctx.model, cause: err };
   const service = serviceName(ctx.kind, ctx.baseUrl);
-  const make = (kind: ErrorClass, message: string, extra: { status?: number; retryAfterMs?: number; fix?: string } = {}) =>
+  const make = (kind: ErrorClass, message: string, extra: { status?: number; retryAfterMs?: number; fix?: string; unreachableHost?: string } = {}) =>
     new ModelError({ kind, message, ...base, ...extra });
 
   if (ctx.signal?.aborted || isUserAbort(err)) return make('aborted', 'Cancelled.');
@@ -246,8 +250,10 @@ export function classifyError(err: unknown, ctx: ErrorContext): ModelError {
       : code === 'ENOTFOUND' || code === 'EAI_AGAIN' ? ' Check the host name in the base URL and your network.'
       : code && /CERT|TLS|SSL|EPROTO/.test(code) ? ' Check the TLS certificate (or use http:// for a local server).'
       : '';
+    const unreachable = code !== undefined && UNREACHABLE_CODES.has(code);
     return make('network', `Cannot reach ${ctx.baseUrl} (${what}).${hint}`, {
       fix: code === 'ECONNREFUSED' ? `Start the server or fix providers.${ctx.providerName}.baseUrl.` : undefined,
+      ...(unreachable ? { unreachableHost: originOf(ctx.baseUrl) } : {}),
     });
   }
 

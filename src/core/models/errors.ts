@@ -28,6 +28,11 @@ export interface ModelErrorInit {
   model?: string;
   /** A short instruction that fixes it, e.g. "Run Switchyard: Set API Key". */
   fix?: string;
+  /**
+   * The origin (scheme://host:port) that accepted no connection at all — refused, unknown host, no
+   * route — so nothing reached the server. Set by classifyError only for those network failures.
+   */
+  unreachableHost?: string;
   cause?: unknown;
 }
 
@@ -38,6 +43,7 @@ export class ModelError extends Error {
   readonly provider?: string;
   readonly model?: string;
   readonly fix?: string;
+  readonly unreachableHost?: string;
 
   constructor(init: ModelErrorInit) {
     super(init.message, init.cause === undefined ? undefined : { cause: init.cause });
@@ -48,5 +54,6 @@ export class ModelError extends Error {
     this.provider = init.provider;
     this.model = init.model;
     this.fix = init.fix;
+    this.unreachableHost = init.unreachableHost;
   }
 }

@@ -14,7 +14,7 @@ export const ASSETS_DIR_NAME = 'rag-assets';
 export function chromaBindingPackage(platform: NodeJS.Platform = process.platform, arch: string = process.arch): string | undefined {
   if (platform === 'linux' && (arch === 'x64' || arch === 'arm64')) return `chromadb-js-bindings-linux-${arch}-gnu`;
   if (platform === 'darwin' && (arch === 'x64' || arch === 'arm64')) return `chromadb-js-bindings-darwin-${arch}`;
-  if (platform === 'win32' && arch === 'arm64') return 'chromadb-js-bindings-win32-arm64-msvc';
+  if (platform === 'win32' && arch === 'x64') return 'chromadb-js-bindings-win32-x64-msvc';
   return undefined;
 }
 

@@ -1,6 +1,7 @@
 /** Route resolution: which models, in which order, a task may use. */
 import type { SwitchyardConfig } from '../config/schema';
 import type { ResolvedModel } from '../models/types';
+import { DEFAULT_BASE_URLS, originOf } from '../models/baseUrl';
 import { ModelError } from '../models/errors';
 
 /** What the router needs to know about a model's limits, from config or the price catalog. */
@@ -57,4 +58,12 @@ export function noRouteError(config: SwitchyardConfig, task: string): ModelError
       : `No route for task "${task}": add switchyard.routes.${task} (e.g. ["${models[0]}"]).`,
     fix: models.length === 0 ? 'Add a provider and a model in the settings (switchyard.providers, switchyard.models).' : `Set switchyard.routes.${task}.`,
   });
+}
+
+/** The origin a provider's calls go to (its baseUrl or its kind's default): one dead server, one origin. */
+export function providerOrigin(config: SwitchyardConfig, providerName: string): string | undefined {
+  const provider = config.providers[providerName];
+  if (!provider) return undefined;
+  const url = provider.baseUrl?.trim() || (provider.kind === 'openai-compatible' ? undefined : DEFAULT_BASE_URLS[provider.kind]);
+  return url ? originOf(url) : undefined;
 }

@@ -4,7 +4,7 @@ import type { ModelError } from '../models/errors';
 
 export type Decision =
   | { action: 'retry'; delayMs: number; reason: string }
-  | { action: 'next'; reason: string; providerFailed?: boolean; contextExceeded?: boolean }
+  | { action: 'next'; reason: string; providerFailed?: boolean; contextExceeded?: boolean; hostUnreachable?: string }
   | { action: 'stop'; reason: string };
 
 /** Exponential backoff with full jitter, bounded by backoffMaxMs. */
@@ -41,6 +41,8 @@ export function decide(
     }
     case 'server':
     case 'network':
+      // Refused / unknown host: nothing reached the server, and it will not be up in a few hundred ms.
+      if (error.unreachableHost) return { action: 'next', reason: `${error.unreachableHost} accepts no connection; not retried`, hostUnreachable: error.unreachableHost };
       if (!canRetry) return { action: 'next', reason: `repeated ${error.kind === 'server' ? `server errors (${error.status ?? '5xx'})` : 'network errors'} after ${retriesSoFar} retries` };
       {
         const delayMs = backoffDelay(retriesSoFar, settings, random);

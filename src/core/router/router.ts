@@ -51,7 +51,8 @@ import {
 import type { Span, Tracer } from '../trace/types';
 import { AsyncQueue, abortableSleep } from '../util/asyncQueue';
 import { CircuitBreaker } from './breaker';
-import { candidateNames, noRouteError, resolveModel, type ModelFacts } from './candidates';
+import { candidateNames, noRouteError, providerOrigin, resolveModel, type ModelFacts } from './candidates';
+import { summarizeFailure } from './failureSummary';
 import { decide, isHealthFailure } from './policy';
 import type { AttemptRecord, EmbedRequest, RouteRequest, Router, RouterEvent, RouterResult, RouterStream } from './types';
 
@@ -359,6 +360,8 @@ export function createRouter(deps: RouterDeps): ManagedRouter {
       }
 
       let contextLimit: number | undefined; // set after a context-window failure
+      /** Origins that accepted no connection in this call: their other candidates are skipped. */
+      const unreachableHosts = new Set<string>();
       let attemptNo = 0;
       candidateLoop: for (let i = 0; i < gate.kept.length; i++) {
         const model = gate.kept[i];
@@ -367,6 +370,11 @@ export function createRouter(deps: RouterDeps): ManagedRouter {
         };
         if (contextLimit !== undefined && model.contextWindow !== undefined && model.contextWindow <= contextLimit) {
           skip('context_window', `context window ${model.contextWindow} is not larger than ${contextLimit}`);
+          continue;
+        }
+        const origin = providerOrigin(deps.config, model.providerName);
+        if (origin !== undefined && unreachableHosts.has(origin)) {
+          skip('network', `${origin} accepted no connection earlier in this call.`);
           continue;
         }
         if (rejectedAdapters.has(model.providerName)) {
@@ -424,6 +432,7 @@ export function createRouter(deps: RouterDeps): ManagedRouter {
             continue;
           }
           if (decision.contextExceeded) contextLimit = model.contextWindow ?? contextLimit;
+          if (decision.hostUnreachable) unreachableHosts.add(decision.hostUnreachable);
           const next = gate.kept[i + 1];
           if (next) emit({ type: 'fallback', from: model.name, to: next.name, reason: decision.reason });
           continue candidateLoop;
@@ -596,19 +605,4 @@ function usageAttributes(usage: Usage): Record<string, number> {
 function promptText(request: ModelRequest): string {
   if (request.messages) return JSON.stringify(request.messages);
   return request.suffix !== undefined ? JSON.stringify({ prompt: request.prompt, suffix: request.suffix }) : request.prompt ?? '';
-}
-
-/** The error a caller sees when every candidate failed: each attempt and why. */
-function summarizeFailure(task: string, last: ModelError, attempts: AttemptRecord[]): ModelError {
-  if (attempts.length <= 1 || last.kind === 'invalid_request') return last;
-  const lines = attempts.map((a) => `- ${a.model} (${a.provider}): ${a.status === 'skipped' ? 'skipped' : 'failed'}, ${a.errorClass ?? 'error'}${a.reason ? ` — ${a.reason}` : ''}`);
-  return new ModelError({
-    kind: last.kind,
-    status: last.status,
-    provider: last.provider,
-    model: last.model,
-    fix: last.fix,
-    message: `Every candidate for task "${task}" failed:\n${lines.join('\n')}`,
-    cause: last,
-  });
 }

@@ -48,5 +48,13 @@ export function completionStatusView(input: CompletionStatusInput): CompletionSt
       lines.push(`${model}: ${m.accepted}/${m.shown} accepted (${rate}), ${m.errors} errors`);
     }
   }
-  return { text: `${icon} Complete`, tooltip: lines.join('\n'), state };
+  const label = {
+    on: 'Completions',
+    off: 'Completions off',
+    snoozed: `Completions snoozed ${minutesLeft} min`,
+    language_off: `Completions off for ${input.languageId ?? 'this language'}`,
+    no_model: 'Completions: no model',
+  }[state];
+  if (state === 'on') lines.push('Click to turn inline completions off.');
+  return { text: `${icon} ${label}`, tooltip: lines.join('\n'), state };
 }

@@ -18,6 +18,7 @@ import { registerSafeCommand, type HostServices } from '../hostServices';
 import { ApprovalBroker } from './approvals';
 import { renderPanelHtml } from './html';
 import { modelIdsOf, summarizeTrace } from './traceView';
+import { textToInsert } from './insertText';
 import { buildUsageView, inRange, rangeDays } from './usageView';
 
 export const VIEW_ID = 'switchyard.panel';
@@ -557,8 +558,14 @@ class PanelController implements vscode.WebviewViewProvider, vscode.WebviewPanel
   private async insertAtCursor(code: string): Promise<void> {
     const editor = this.targetEditor();
     if (!editor) throw new Error('No editor to insert into: open a file first.');
+    const doc = editor.document;
+    const eol = doc.eol === vscode.EndOfLine.CRLF ? '\r\n' : '\n';
     const ok = await editor.edit((b) => {
-      for (const s of editor.selections) b.replace(s, code);
+      for (const s of editor.selections) {
+        const before = doc.lineAt(s.start.line).text.slice(0, s.start.character);
+        const after = doc.lineAt(s.end.line).text.slice(s.end.character);
+        b.replace(s, textToInsert(code, { before, after, eol }));
+      }
     });
     if (!ok) throw new Error(`Could not insert into ${vscode.workspace.asRelativePath(editor.document.uri)} (is it read-only?).`);
     await vscode.window.showTextDocument(editor.document, { viewColumn: editor.viewColumn, selection: editor.selection });

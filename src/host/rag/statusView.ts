@@ -10,19 +10,19 @@ export interface RagStatusView {
 export function ragStatusView(state: IndexState, chroma?: string): RagStatusView {
   switch (state.kind) {
     case 'idle':
-      return { text: '$(database) Index', tooltip: 'Switchyard: the workspace is not indexed yet. Click to run Index Workspace.', error: false };
+      return { text: '$(database) Index workspace', tooltip: 'Switchyard: the workspace is not indexed yet, so @workspace questions in chat find nothing. Click to index it (Switchyard: Index Workspace).', error: false };
     case 'indexing':
-      return { text: `$(sync~spin) Indexing ${state.done}/${state.total}`, tooltip: `Switchyard is indexing the workspace: ${state.done} of ${state.total} files.`, error: false };
+      return { text: `$(sync~spin) Indexing workspace ${state.done}/${state.total}`, tooltip: `Switchyard is indexing the workspace: ${state.done} of ${state.total} files.`, error: false };
     case 'ready': {
       const lexical = state.mode === 'lexical-only';
-      const lines = [`Switchyard index: ${state.files} files, ${state.chunks} chunks, ${lexical ? 'lexical-only (BM25)' : 'hybrid (BM25 + vectors)'}.`];
+      const lines = [`Switchyard's workspace index (used by @workspace in chat): ${state.files} files, ${state.chunks} chunks, ${lexical ? 'keyword search only (BM25)' : 'keywords + meaning (BM25 + vectors)'}.`];
       if (lexical && state.reason) lines.push(`Lexical-only because ${state.reason}.`);
       if (chroma) lines.push(`Chroma: ${chroma}`);
       lines.push('Click to refresh the index.');
-      return { text: lexical ? '$(database) Index: lexical-only' : '$(database) Index ready', tooltip: lines.join('\n'), error: false };
+      return { text: lexical ? '$(database) Workspace indexed (keywords only)' : '$(database) Workspace indexed', tooltip: lines.join('\n'), error: false };
     }
     case 'error':
-      return { text: '$(error) Index error', tooltip: `Switchyard index error: ${state.message}\nClick to retry.`, error: true };
+      return { text: '$(error) Workspace index failed', tooltip: `Switchyard could not index the workspace: ${state.message}\nClick to retry.`, error: true };
   }
 }
 

@@ -13,14 +13,11 @@ interface ManifestCommand {
 }
 
 describe('e2e: install and activate', () => {
-  it('activates in the sample workspace: the Switchyard log says so and no error notification shows', async () => {
+  it('activates in the sample workspace: the Switchyard log says so', async () => {
     const { session } = e2e();
     await session.waitForSwitchyardLog(/activated/, 30_000);
     assert.match(session.switchyardLog(), /Switchyard .*activated/, `no activation line in the Switchyard output log; log files: ${session.logFiles().join(', ')}`);
-    await session.page.waitForTimeout(1000); // let any startup notification render
-    const shot = await session.screenshot('activated');
-    const errors = (await session.notifications()).filter((n) => n.severity === 'error' || /switchyard/i.test(n.text));
-    assert.deepEqual(errors, [], `unexpected notifications (screenshot ${shot})`);
+    await session.screenshot('activated');
   });
 
   it('opens the Usage tab (from the ledger the data folder holds; SWITCHYARD_E2E_SEED_DATA can seed a big one)', async () => {
@@ -50,5 +47,14 @@ describe('e2e: install and activate', () => {
       const rows = offered.get(title) ?? [];
       assert.ok(rows.some((e) => e.startsWith(title)), `"${title}" missing from the palette; for that filter it shows: ${rows.join(' | ')}`);
     }
+  });
+
+  // The page records every notification from its first paint (harness: notificationsSeen), so this
+  // covers the whole scenario — boot, activation and the palette checks — not one moment of it.
+  it('showed no error notification and nothing from Switchyard at any point since the page loaded', async () => {
+    const { session } = e2e();
+    const seen = await session.notificationsSeen();
+    const bad = seen.filter((n) => n.severity === 'error' || /switchyard/i.test(n.text));
+    assert.deepEqual(bad, [], `notifications during install/activation: ${JSON.stringify(seen)}`);
   });
 });

@@ -1,15 +1,68 @@
-/** Cost report: after the calls above, Show Cost Report shows non-zero spend for the paid model; the CSV export matches the ledger. */
+/**
+ * Cost report, self-contained: the scenario makes its own paid call (known token counts), Show Cost
+ * Report shows its spend, and the exported CSV matches the ledger in every column of every row.
+ */
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { e2e, models } from '../hooks';
-import { panelFrame } from '../panel';
+import { askInPanel, panelFrame } from '../panel';
 
 interface LedgerLine {
   traceId: string;
-  model: string | null;
-  modelId: string | null;
+  time: string;
+  feature: string;
+  task: string;
+  status: string;
+  outcome?: string;
+  workspace?: string;
+  provider?: string;
+  model?: string;
+  modelId?: string;
+  route: string[];
+  attempts: Array<{ status: string; errorClass?: string }>;
+  usage: { inputTokens: number; outputTokens: number; cacheReadTokens: number; cacheWriteTokens: number };
   costUsd: number | null;
+  cacheSavingsUsd?: number | null;
+  latencyMs: number;
+  ttftMs?: number;
+}
+
+/** This scenario's own paid call: fake-paid is priced $3 in / $15 out per million tokens (hooks.ts). */
+const OWN_CALL = { inputTokens: 1200, outputTokens: 300 };
+const OWN_COST = (OWN_CALL.inputTokens * 3 + OWN_CALL.outputTokens * 15) / 1e6;
+
+/**
+ * What each CSV column must hold for a ledger record, written from the column's meaning (not from
+ * the exporter's code). Costs compare as numbers; everything else as text.
+ */
+function expectedCells(r: LedgerLine): Record<string, string | { usd: number | null | undefined }> {
+  const lastFailed = [...r.attempts].reverse().find((a) => a.status === 'error');
+  const u = r.usage;
+  return {
+    time: new Date(r.time).toISOString(),
+    trace_id: r.traceId,
+    feature: r.feature,
+    task: r.task,
+    status: r.status,
+    outcome: r.outcome ?? '',
+    workspace: r.workspace ?? '',
+    provider: r.provider ?? '',
+    model: r.model ?? '',
+    model_id: r.modelId ?? '',
+    route: r.route.join(' > '),
+    attempts: String(r.attempts.length),
+    error_class: r.status === 'error' ? lastFailed?.errorClass ?? '' : '',
+    input_tokens: String(u.inputTokens),
+    uncached_input_tokens: String(Math.max(0, u.inputTokens - u.cacheReadTokens - u.cacheWriteTokens)),
+    cache_read_tokens: String(u.cacheReadTokens),
+    cache_write_tokens: String(u.cacheWriteTokens),
+    output_tokens: String(u.outputTokens),
+    cost_usd: { usd: r.costUsd },
+    cache_savings_usd: { usd: r.cacheSavingsUsd },
+    latency_ms: String(r.latencyMs),
+    ttft_ms: r.ttftMs === undefined ? '' : String(r.ttftMs),
+  };
 }
 
 /** Splits one CSV line (RFC 4180 quoting). */
@@ -32,8 +85,19 @@ function csvCells(line: string): string[] {
 }
 
 describe('e2e: cost report', () => {
-  it('Show Cost Report shows non-zero spend for the paid fake model', async () => {
+  let ownTraceCount = 0;
+
+  before(async () => {
+    const { session, fake } = e2e();
+    await fake.script(models.paid, [{ type: 'text', text: 'Priced answer for the cost report.', usage: OWN_CALL }]);
+    const answer = await askInPanel(session, 'A question whose cost the report must show');
+    assert.equal(answer.error, '', `the paid call answered: ${answer.error}`);
+    ownTraceCount = 1;
+  });
+
+  it('Show Cost Report shows the spend of the paid fake model', async () => {
     const { session } = e2e();
+    assert.equal(ownTraceCount, 1);
     await session.runCommandById('switchyard.showCostReport');
     const frame = panelFrame(session);
     const rows = frame.locator('#panel-usage table.grid tbody tr');
@@ -44,7 +108,8 @@ describe('e2e: cost report', () => {
     const paid = texts.find((t) => new RegExp(`^(paid|${models.paid})\\b`).test(t.trim()));
     assert.ok(paid, `no row for the paid model in:\n${texts.join('\n')}`);
     const amounts = [...paid.matchAll(/\$([0-9.,]+)/g)].map((m) => Number(m[1].replace(/,/g, '')));
-    assert.ok(amounts.some((a) => a > 0), `the paid model's row shows a non-zero spend: ${paid}`);
+    // At least this scenario's own call (earlier scenarios may have added to the same model).
+    assert.ok(amounts.some((a) => a >= OWN_COST - 1e-9), `the paid model's row shows at least $${OWN_COST}: ${paid}`);
   });
 
   it('Export Cost CSV writes a file whose rows match the ledger', async () => {
@@ -73,17 +138,22 @@ describe('e2e: cost report', () => {
     const ledger = readFileSync(ledgerFile, 'utf8').split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as LedgerLine);
     const lines = readFileSync(csvPath, 'utf8').split(/\r?\n/).filter((l) => l);
     const header = csvCells(lines[0]);
-    const rows = lines.slice(1).map(csvCells).map((cells) => Object.fromEntries(header.map((h, i) => [h, cells[i]])));
+    assert.deepEqual(header, Object.keys(expectedCells(ledger[0])), 'the CSV has exactly the documented columns, in order');
+    const rows = lines.slice(1).map(csvCells);
     assert.equal(rows.length, ledger.length, 'one CSV row per ledger record');
-    assert.ok(ledger.length >= 3, `the scenarios above made calls (ledger has ${ledger.length})`);
-    const traceCol = header.find((h) => /trace/i.test(h))!;
-    const costCol = header.find((h) => /^cost/i.test(h))!;
     for (const [i, rec] of ledger.entries()) {
-      assert.equal(rows[i][traceCol], rec.traceId, `row ${i + 1} trace id`);
-      const csvCost = rows[i][costCol];
-      if (rec.costUsd === null) assert.equal(csvCost, '', `row ${i + 1}: unknown cost stays empty`);
-      else assert.ok(Math.abs(Number(csvCost) - rec.costUsd) < 1e-9, `row ${i + 1} cost ${csvCost} vs ledger ${rec.costUsd}`);
+      const expected = expectedCells(rec);
+      assert.equal(rows[i].length, header.length, `row ${i + 1}: ${rows[i].length} cells`);
+      for (const [c, column] of header.entries()) {
+        const want = expected[column];
+        const got = rows[i][c];
+        if (typeof want === 'string') assert.equal(got, want, `row ${i + 1} (${rec.traceId}), column ${column}`);
+        else if (want.usd === null || want.usd === undefined) assert.equal(got, '', `row ${i + 1}, column ${column}: unknown stays empty`);
+        else assert.ok(got !== '' && Math.abs(Number(got) - want.usd) < 1e-12, `row ${i + 1}, column ${column}: ${got} vs ledger ${want.usd}`);
+      }
     }
-    assert.ok(ledger.some((r) => r.modelId === models.paid && (r.costUsd ?? 0) > 0), 'the ledger holds a paid call with a cost');
+    // This scenario's own call is there, priced exactly.
+    const own = ledger.filter((r) => r.modelId === models.paid && r.usage.inputTokens === OWN_CALL.inputTokens && r.usage.outputTokens === OWN_CALL.outputTokens);
+    assert.ok(own.some((r) => r.costUsd !== null && Math.abs(r.costUsd - OWN_COST) < 1e-12), `own call at $${OWN_COST}: ${JSON.stringify(own.map((r) => r.costUsd))}`);
   });
 });
