@@ -38,9 +38,12 @@ async function sendInChat(session: Session, text: string): Promise<void> {
 /** Waits until the chat view's last response shows `re` and returns that response's text. */
 async function waitForResponse(session: Session, re: RegExp, timeoutMs = 90_000): Promise<string> {
   const responses = session.page.locator('.interactive-item-container.interactive-response');
+  // Copilot Chat may offer its own sign-in for features Switchyard does not use: decline it.
+  const signIn = session.page.locator('.monaco-dialog-box', { hasText: 'Sign in to use GitHub Copilot' });
   const deadline = Date.now() + timeoutMs;
   let last = '';
   while (Date.now() < deadline) {
+    if (await signIn.isVisible().catch(() => false)) await signIn.locator('.dialog-close, .codicon-dialog-close').first().click().catch(() => session.page.keyboard.press('Escape'));
     const n = await responses.count();
     if (n > 0) {
       last = (await responses.nth(n - 1).innerText().catch(() => '')) ?? '';
@@ -72,6 +75,8 @@ describe('e2e: Switchyard in VS Code Chat', () => {
       otherwise: { type: 'text', text: 'Math question', usage: { inputTokens: 50, outputTokens: 3 } },
     });
 
+    // As a new user would start: no editor open (an open file becomes implicit agent context).
+    await session.runCommand('View: Close All Editors');
     await session.runCommandById('switchyard.useInVsCodeChat');
     await session.pickQuickItem(ROUTE_ENTRY);
     const dialog = session.page.locator('.monaco-dialog-box');
