@@ -7,6 +7,7 @@ import type { ProviderConfig, SwitchyardConfig } from './config/schema';
 import { BudgetTracker } from './cost/budget';
 import { PriceCatalog } from './cost/catalog';
 import { JsonlLedger } from './cost/ledger';
+import { TokenCounter } from './cost/tokens';
 import type { Logger } from './logger';
 import { ModelError } from './models/errors';
 import { createAdapter } from './models/registry';
@@ -38,6 +39,8 @@ export interface AppServices extends CoreServices {
   readonly router: ManagedRouter;
   readonly catalog: PriceCatalog;
   readonly budget: BudgetTracker;
+  /** Local token counts (cached), for cache breakpoints, the next-turn estimate and the context meter. */
+  readonly tokens: TokenCounter;
   /** The adapter for a provider (cached; rebuilt when its key changes). */
   adapterFor(providerName: string): Promise<ModelAdapter>;
   /** Flushes trace export and releases what the graph holds. Idempotent. */
@@ -68,6 +71,7 @@ export async function createCoreServices(opts: CreateCoreOptions): Promise<AppSe
   const clock = opts.clock ?? systemClock;
 
   const catalog = new PriceCatalog(undefined, config.prices);
+  const tokens = new TokenCounter();
   const ledger = new JsonlLedger(join(dataDir, LEDGER_FILE), logger);
   const traceStore = new MemoryTraceStore({
     maxTraces: config.trace.maxTraces,
@@ -111,7 +115,7 @@ export async function createCoreServices(opts: CreateCoreOptions): Promise<AppSe
       // The fix is part of the message so attempt lists (which show messages) say what to do.
       throw new ModelError({ kind: 'config', provider: providerName, message: `No API key for provider "${providerName}" (${provider.kind}). ${fix}`, fix });
     }
-    const adapter = createAdapter(providerName, provider, key, logger);
+    const adapter = createAdapter(providerName, provider, key, logger, tokens);
     adapters.set(providerName, { key, adapter });
     return adapter;
   }
@@ -130,6 +134,7 @@ export async function createCoreServices(opts: CreateCoreOptions): Promise<AppSe
     clock,
     catalog,
     budget,
+    tokens,
     adapterFor,
     async dispose() {
       if (disposed) return;

@@ -49,6 +49,7 @@
  *         cache_creation_input_tokens). `wireUsage` sends an object verbatim instead (e.g. DeepSeek's
  *         prompt_cache_hit_tokens; for Anthropic it is merged into message_start's usage).
  *     finish: 'stop' | 'length' | 'tool_calls' | 'content_filter' (default: stop, or tool_calls with calls).
+ *     headers: extra response headers on a streamed reply (e.g. LiteLLM's x-litellm-response-cost).
  *   Timing (reply steps): delayMs (before the status line), firstChunkDelayMs (after headers, before the
  *     first chunk: time to first token), chunkDelayMs (between chunks).
  *   Faults inside a streamed reply (N = number of content chunks written first):
@@ -128,6 +129,8 @@ export interface ReplyOptions {
   endAfterChunks?: number;
   malformedAfterChunks?: number;
   errorEventAfterChunks?: number;
+  /** Extra response headers (e.g. LiteLLM's `x-litellm-response-cost`). */
+  headers?: Record<string, string>;
 }
 
 export type CompatibleErrorVariant = keyof typeof errorBodies.compatible;
@@ -593,7 +596,7 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
     if (ctx.rec.endpoint === 'embeddings') return sendEmbeddings(ctx, step);
     const p = plan(ctx.rec, step);
     if (!ctx.rec.stream) return sendWhole(ctx, step, p);
-    ctx.res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive', ...requestIdHeader(ctx.rec) });
+    ctx.res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive', ...requestIdHeader(ctx.rec), ...(step.headers ?? {}) });
     ctx.res.flushHeaders();
     if (ctx.rec.provider === 'anthropic') await streamAnthropic(ctx, step, p);
     else await streamOpenAI(ctx, step, p);

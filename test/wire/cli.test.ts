@@ -114,6 +114,15 @@ describe('wire: switchyard CLI (child process against the fake server)', functio
     assert.deepEqual(req.body.messages.at(-1), { role: 'user', content: 'say hello' });
   });
 
+  it('--json shows providerCostUsd equal to the usage.cost the server reported, beside our costUsd', async () => {
+    fake.script('first-model', [{ type: 'text', text: 'billed', wireUsage: { prompt_tokens: 1000, completion_tokens: 500, total_tokens: 1500, cost: 0.00231 } }]);
+    const run = await runCli(['ask', '--json', 'hi'], env);
+    assert.equal(run.code, 0, run.stderr);
+    const out = JSON.parse(run.stdout);
+    assert.equal(out.providerCostUsd, 0.00231);
+    assert.ok(Math.abs(out.costUsd - 0.002) < 1e-12, `costUsd ${out.costUsd}`);
+  });
+
   it('reads the question from stdin when none is given', async () => {
     fake.script('first-model', [{ type: 'text', text: 'piped ok' }]);
     const run = await runCli(['ask'], env, 'question from a pipe\n');
@@ -129,7 +138,8 @@ describe('wire: switchyard CLI (child process against the fake server)', functio
     const lines = run.stdout.trim().split('\n');
     assert.equal(lines.length, 1, 'one line of JSON');
     const out = JSON.parse(lines[0]);
-    assert.deepEqual(Object.keys(out).sort(), ['attempts', 'costUsd', 'model', 'provider', 'text', 'traceId', 'usage']);
+    assert.deepEqual(Object.keys(out).sort(), ['attempts', 'costUsd', 'model', 'provider', 'providerCostUsd', 'text', 'traceId', 'usage']);
+    assert.equal(out.providerCostUsd, null, 'the fake reported no cost of its own');
     assert.equal(out.text, 'json answer');
     assert.equal(out.model, 'first');
     assert.equal(out.provider, 'fake');

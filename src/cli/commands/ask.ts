@@ -24,6 +24,8 @@ export function jsonResult(result: RouterResult) {
       cacheWriteTokens: result.usage.cacheWriteTokens,
     },
     costUsd: result.costUsd,
+    /** What the provider reported the call cost (OpenRouter usage.cost, LiteLLM header); null when it did not. */
+    providerCostUsd: result.providerCostUsd ?? null,
     traceId: result.traceId,
     ...(result.status !== 'ok' && result.error ? { error: { kind: result.error.kind, message: result.error.message, ...(result.error.fix ? { fix: result.error.fix } : {}) } } : {}),
   };

@@ -251,6 +251,7 @@ export class ChatService {
         signal: ctl.signal,
         parentSpan: root,
         attributes: trimAttrs,
+        cacheKey: conv.id,
         onToolCall: (call) => {
           toolCalls.set(call.id, call);
           emit({ type: 'toolCall', conversationId: conv.id, messageId: answer.id, call });

@@ -73,6 +73,8 @@ export interface ToolLoopInput {
   validator?: ArgumentValidator;
   logger?: Logger;
   now?: () => number;
+  /** Groups the loop's calls for the provider's prompt cache (the conversation id). */
+  cacheKey?: string;
 }
 
 export type ToolLoopStopReason = 'done' | 'max_rounds' | 'error' | 'cancelled';
@@ -141,6 +143,7 @@ export async function runToolLoop(input: ToolLoopInput): Promise<ToolLoopOutput>
         signal: input.signal,
         parentSpan: parent,
         attributes: { ...input.attributes, 'switchyard.tool_round': round },
+        cacheKey: input.cacheKey,
         request: { ...input.request, messages: [...input.messages, ...appended], tools: definitions.length ? definitions : undefined },
       });
       // The router assembles tool calls in its result; the deltas are collected too for routers that do not.
@@ -297,6 +300,7 @@ export function combineResults(results: RouterResult[], traceId: string | undefi
     attempts: results.flatMap((r) => r.attempts),
     usage: results.reduce((u, r) => sumUsage(u, r.usage), { inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0 }),
     costUsd: results.some((r) => r.costUsd === null) ? null : results.reduce((s, r) => s + (r.costUsd ?? 0), 0),
+    ...(results.some((r) => r.providerCostUsd !== undefined) ? { providerCostUsd: results.reduce((s, r) => s + (r.providerCostUsd ?? 0), 0) } : {}),
     latencyMs,
     ttftMs: results[0]?.ttftMs,
     error: last?.error,
@@ -358,6 +362,7 @@ export function toolLoopTurnRunner(deps: ToolLoopTurnRunnerDeps): TurnRunner {
       parentSpan: turn.parentSpan,
       tracer: turn.parentSpan ? undefined : deps.tracer?.(),
       attributes: turn.attributes,
+      cacheKey: turn.cacheKey,
       validator,
       logger: deps.logger,
       onEvent: (e) => {

@@ -17,6 +17,8 @@ export interface TurnInput {
   attributes: Record<string, string | number | boolean>;
   /** A tool call changed state (requested, approved, denied, running, done, error). */
   onToolCall: (call: ToolCallView) => void;
+  /** Groups the turn's calls for the provider's prompt cache (the conversation id). */
+  cacheKey?: string;
 }
 
 /**
@@ -36,5 +38,6 @@ export function routerTurnRunner(router: () => Router): TurnRunner {
       model: input.model,
       parentSpan: input.parentSpan,
       attributes: input.attributes,
+      cacheKey: input.cacheKey,
     });
 }

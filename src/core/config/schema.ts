@@ -15,6 +15,8 @@ export const providerSchema = z.object({
   apiKeyEnv: z.string().optional(),
   /** Extra HTTP headers (no secrets: those go to SecretStorage / env). */
   headers: z.record(z.string(), z.string()).optional(),
+  /** An OpenAI-compatible gateway that forwards Anthropic `cache_control` markers (OpenRouter, LiteLLM). */
+  cacheControl: z.boolean().optional(),
 });
 export type ProviderConfig = z.infer<typeof providerSchema>;
 
@@ -46,6 +48,17 @@ export const budgetSchema = z.object({
   onExceed: z.enum(['warn', 'block', 'cheapest']).default('warn'),
 });
 export type BudgetConfig = z.infer<typeof budgetSchema>;
+
+/** Cost guardrails: prompt caching asked for by default, and spend caps that pause a chat turn. */
+export const costSettingsSchema = z.object({
+  /** Ask providers to cache the stable prompt prefix (Anthropic cache_control, OpenAI prompt_cache_key). */
+  promptCache: z.boolean().default(true),
+  /** Pause a chat turn (tool loops included) once it has cost this much, and ask. */
+  maxTurnUsd: z.number().positive().optional(),
+  /** Pause a conversation once it has cost this much in total, and ask. */
+  maxConversationUsd: z.number().positive().optional(),
+});
+export type CostSettings = z.infer<typeof costSettingsSchema>;
 
 export const routerSettingsSchema = z.object({
   /** Retries of the same model for retryable errors (429 with short Retry-After, 5xx, network). */
@@ -127,6 +140,7 @@ export const configSchema = z.object({
    */
   mcpServers: z.record(z.string(), z.unknown()).default({}),
   mcp: mcpSettingsSchema.default(mcpSettingsSchema.parse({})),
+  cost: costSettingsSchema.default(costSettingsSchema.parse({})),
 }).superRefine((cfg, ctx) => {
   for (const [modelName, m] of Object.entries(cfg.models)) {
     if (!cfg.providers[m.provider]) {

@@ -53,6 +53,8 @@ export const ledgerRecordSchema = z.object({
   costUsd: z.number().nullable(),
   /** What the cache reads saved against the full input price (null when unknown). */
   cacheSavingsUsd: z.number().nullable().optional(),
+  /** What the provider itself reported the call cost (OpenRouter usage.cost, LiteLLM header); absent when it did not. */
+  providerCostUsd: z.number().nonnegative().optional(),
   status: z.enum(['ok', 'error', 'cancelled']),
   latencyMs: z.number(),
   ttftMs: z.number().optional(),

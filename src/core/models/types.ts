@@ -35,6 +35,11 @@ export interface ModelRequest {
   maxTokens?: number;
   temperature?: number;
   stop?: string[];
+  /**
+   * Prompt caching, set by the router when the `promptCache` setting is on: Anthropic gets
+   * cache_control breakpoints, OpenAI a `prompt_cache_key` (`key`, e.g. the conversation id).
+   */
+  promptCache?: { key?: string };
 }
 
 /**
@@ -61,6 +66,8 @@ export type ModelEvent =
   | { type: 'text'; text: string }
   | { type: 'tool_call_delta'; index: number; id?: string; name?: string; argumentsDelta: string }
   | { type: 'usage'; usage: Usage }
+  /** What the provider itself billed for the call (OpenRouter `usage.cost`, LiteLLM's cost header), USD. */
+  | { type: 'provider_cost'; costUsd: number }
   | { type: 'finish'; reason: FinishReason }
   | { type: 'error'; error: ModelError };
 

@@ -27,7 +27,10 @@ import {
   ATTR_GEN_AI_USAGE_OUTPUT_TOKENS,
   ATTR_SWITCHYARD_ATTEMPT,
   ATTR_SWITCHYARD_BUDGET_LEVEL,
+  ATTR_SWITCHYARD_CACHE_HIT_RATE,
   ATTR_SWITCHYARD_CACHE_SAVINGS_USD,
+  ATTR_SWITCHYARD_PROMPT_CACHE,
+  ATTR_SWITCHYARD_PROVIDER_COST_USD,
   ATTR_SWITCHYARD_COST_USD,
   ATTR_SWITCHYARD_ERROR_CLASS,
   ATTR_SWITCHYARD_FALLBACK_REASON,
@@ -87,6 +90,7 @@ const OPERATION_BY_TASK: Record<string, string> = { completion: 'text_completion
 interface AttemptOutcome {
   record: AttemptRecord;
   usage: Usage;
+  providerCostUsd?: number;
   error?: ModelError;
   deliveredOutput: boolean;
   finishReason?: FinishReason;
@@ -102,6 +106,7 @@ interface CallState {
   usage: Usage;
   costUsd: number | null;
   cacheSavingsUsd: number | null;
+  providerCostUsd?: number;
   ttftMs?: number;
 }
 
@@ -172,6 +177,7 @@ export function createRouter(deps: RouterDeps): ManagedRouter {
       if (request.temperature !== undefined) span.setAttribute(ATTR_GEN_AI_REQUEST_TEMPERATURE, request.temperature);
     }
     const usage = emptyUsage();
+    let providerCostUsd: number | undefined;
     let deliveredOutput = false;
     let finishReason: FinishReason | undefined;
     let vectors: number[][] | undefined;
@@ -212,6 +218,8 @@ export function createRouter(deps: RouterDeps): ManagedRouter {
           emit(event);
         } else if (event.type === 'usage') {
           addUsage(usage, event.usage);
+        } else if (event.type === 'provider_cost') {
+          providerCostUsd = (providerCostUsd ?? 0) + event.costUsd;
         } else if (event.type === 'finish') {
           finishReason = event.reason;
         } else if (event.type === 'error') {
@@ -252,6 +260,8 @@ export function createRouter(deps: RouterDeps): ManagedRouter {
       ...(error ? { errorClass: error.kind, reason: error.message, ...(error.status ? { httpStatus: error.status } : {}) } : {}),
     };
     span.setAttributes(usageAttributes(usage));
+    if (providerCostUsd !== undefined) span.setAttribute(ATTR_SWITCHYARD_PROVIDER_COST_USD, providerCostUsd);
+    if (!isEmbed && request.promptCache) span.setAttribute(ATTR_SWITCHYARD_PROMPT_CACHE, true);
     if (ttftMs !== undefined) span.setAttribute(ATTR_SWITCHYARD_TTFT_MS, ttftMs);
     if (finishReason) span.setAttribute(ATTR_GEN_AI_RESPONSE_FINISH_REASONS, [finishReason]);
     if (error) {
@@ -264,7 +274,7 @@ export function createRouter(deps: RouterDeps): ManagedRouter {
       span.setStatus('ok');
     }
     span.setAttribute(ATTR_SWITCHYARD_LATENCY_MS, latencyMs);
-    return { record, usage, error, deliveredOutput, finishReason, vectors, span };
+    return { record, usage, providerCostUsd, error, deliveredOutput, finishReason, vectors, span };
   }
 
   /** The shared attempt loop for streams and embeddings. */
@@ -346,6 +356,7 @@ export function createRouter(deps: RouterDeps): ManagedRouter {
           const outcome = await runAttempt(model, request, route, task, attemptNo, span, collect);
           addUsage(state.usage, outcome.usage);
           addCost(state, outcome.usage, priceOf(model));
+          if (outcome.providerCostUsd !== undefined) state.providerCostUsd = (state.providerCostUsd ?? 0) + outcome.providerCostUsd;
           if (outcome.record.ttftMs !== undefined && state.ttftMs === undefined) {
             state.ttftMs = clock.now() - startMs - outcome.record.latencyMs + outcome.record.ttftMs;
           }
@@ -410,6 +421,7 @@ export function createRouter(deps: RouterDeps): ManagedRouter {
       attempts: state.attempts,
       usage: state.usage,
       costUsd: state.costUsd,
+      ...(state.providerCostUsd !== undefined ? { providerCostUsd: state.providerCostUsd } : {}),
       latencyMs,
       ...(state.ttftMs !== undefined ? { ttftMs: state.ttftMs } : {}),
       ...(finalError && status !== 'ok' ? { error: finalError } : {}),
@@ -420,6 +432,8 @@ export function createRouter(deps: RouterDeps): ManagedRouter {
     if (state.cacheSavingsUsd !== null && state.cacheSavingsUsd > 0) span.setAttribute(ATTR_SWITCHYARD_CACHE_SAVINGS_USD, state.cacheSavingsUsd);
     if (finalModel) span.setAttributes({ [ATTR_GEN_AI_REQUEST_MODEL]: finalModel.id, [ATTR_SWITCHYARD_MODEL]: finalModel.name, [ATTR_SWITCHYARD_PROVIDER]: finalModel.providerName });
     if (state.costUsd !== null) span.setAttribute(ATTR_SWITCHYARD_COST_USD, state.costUsd);
+    if (state.providerCostUsd !== undefined) span.setAttribute(ATTR_SWITCHYARD_PROVIDER_COST_USD, state.providerCostUsd);
+    if (state.usage.inputTokens > 0) span.setAttribute(ATTR_SWITCHYARD_CACHE_HIT_RATE, state.usage.cacheReadTokens / state.usage.inputTokens);
     if (state.ttftMs !== undefined) span.setAttribute(ATTR_SWITCHYARD_TTFT_MS, state.ttftMs);
     if (state.text) span.setAttribute(ATTR_SWITCHYARD_RESPONSE, state.text);
     if (toolCalls.length) span.setAttribute('switchyard.tool_calls', JSON.stringify(toolCalls));
@@ -439,12 +453,14 @@ export function createRouter(deps: RouterDeps): ManagedRouter {
       usage: state.usage,
       costUsd: state.costUsd,
       cacheSavingsUsd: state.cacheSavingsUsd,
+      ...(state.providerCostUsd !== undefined ? { providerCostUsd: state.providerCostUsd } : {}),
       status,
       latencyMs,
       ...(state.ttftMs !== undefined ? { ttftMs: state.ttftMs } : {}),
       ...('attributes' in route && typeof route.attributes?.outcome === 'string' ? { outcome: route.attributes.outcome } : {}),
     };
-    deps.budget.add(state.costUsd, startMs);
+    // Where the provider billed more than we computed, the budget counts what the bill will say.
+    deps.budget.add(budgetCost(state.costUsd, state.providerCostUsd), startMs);
     // The caller does not wait for the disk: the ledger serialises its appends, its reads wait for
     // them, and dispose() flushes them before the process ends.
     deps.ledger.append(record).catch((err: unknown) => {
@@ -453,10 +469,16 @@ export function createRouter(deps: RouterDeps): ManagedRouter {
     return result;
   }
 
+  /** Adds the prompt-cache request when the setting is on (chat-shaped calls; never per-keystroke FIM). */
+  function withPromptCache(route: RouteRequest, request: ModelRequest): ModelRequest {
+    if (deps.config.cost?.promptCache === false || route.task === 'completion' || !request.messages?.length || request.promptCache) return request;
+    return { ...request, promptCache: route.cacheKey ? { key: route.cacheKey } : {} };
+  }
+
   function stream(route: RouteRequest): RouterStream {
     const queue = new AsyncQueue<RouterEvent>();
     const prompt = deps.config.trace.recordBodies ? promptText(route.request) : undefined;
-    const result = run(route.task, route, (model) => (route.requestFor ? route.requestFor(model) : route.request), (e) => queue.push(e), { prompt })
+    const result = run(route.task, route, (model) => withPromptCache(route, route.requestFor ? route.requestFor(model) : route.request), (e) => queue.push(e), { prompt })
       .then((r) => {
         if (r.usage.inputTokens || r.usage.outputTokens) queue.push({ type: 'usage', usage: r.usage });
         if (r.status === 'ok') queue.push({ type: 'finish', reason: r.finishReason ?? 'stop' });
@@ -506,6 +528,12 @@ async function* embedAsEvents(
       error: err instanceof ModelError ? err : new ModelError({ kind: 'unknown', message: String(err), cause: err }),
     };
   }
+}
+
+/** The spend a budget counts: the higher of our figure and the provider's (unknown stays unknown unless the provider said). */
+export function budgetCost(costUsd: number | null, providerCostUsd: number | undefined): number | null {
+  if (providerCostUsd === undefined) return costUsd;
+  return costUsd === null ? providerCostUsd : Math.max(costUsd, providerCostUsd);
 }
 
 function addUsage(into: Usage, add: Usage): void {

@@ -23,6 +23,8 @@ export interface RouteRequest {
   ttftTimeoutMs?: number;
   /** Extra attributes on the operation span (e.g. completion outcome). */
   attributes?: Record<string, string | number | boolean>;
+  /** Groups calls that share a prompt prefix (a conversation id): OpenAI's prompt_cache_key. */
+  cacheKey?: string;
 }
 
 export interface AttemptRecord {
@@ -52,6 +54,8 @@ export interface RouterResult {
   usage: Usage;
   /** null when the price of the model is unknown: never reported as $0. */
   costUsd: number | null;
+  /** What the provider reported the call cost, when it did (summed over attempts that reported). */
+  providerCostUsd?: number;
   latencyMs: number;
   ttftMs?: number;
   error?: ModelError;

@@ -49,6 +49,12 @@ export const ATTR_SWITCHYARD_MODEL = 'switchyard.model';
 export const ATTR_SWITCHYARD_PROVIDER = 'switchyard.provider';
 export const ATTR_SWITCHYARD_COST_USD = 'switchyard.cost_usd';
 export const ATTR_SWITCHYARD_CACHE_SAVINGS_USD = 'switchyard.cache_savings_usd';
+/** Share of the call's input tokens read from the provider's prompt cache (0–1). */
+export const ATTR_SWITCHYARD_CACHE_HIT_RATE = 'switchyard.cache_hit_rate';
+/** The cost the provider / gateway reported for the call (OpenRouter usage.cost, LiteLLM's header), USD. */
+export const ATTR_SWITCHYARD_PROVIDER_COST_USD = 'switchyard.provider_cost_usd';
+/** Whether prompt caching was asked for on the call (setting cost.promptCache). */
+export const ATTR_SWITCHYARD_PROMPT_CACHE = 'switchyard.prompt_cache';
 /** 1-based attempt number on an attempt span. */
 export const ATTR_SWITCHYARD_ATTEMPT = 'switchyard.attempt';
 /** ErrorClass of a failed attempt (rate_limit, auth, context_window, …). */
