@@ -49,6 +49,33 @@ const budgetLine = z.object({
   state: z.enum(['ok', 'warn', 'exceeded']),
 });
 
+const cacheRow = z.object({
+  key: z.string().check(z.maxLength(256)),
+  inputTokens: z.number(),
+  cacheReadTokens: z.number(),
+  cacheWriteTokens: z.number(),
+  hitRate: z.nullable(z.number()),
+  savingsUsd: z.number(),
+});
+
+/** Cost control in the Usage tab: prompt-cache hits and savings, provider drift, price catalog date. */
+export const costControlViewSchema = z.object({
+  cacheByModel: z.array(cacheRow).check(z.maxLength(500)),
+  cacheByDay: z.array(cacheRow).check(z.maxLength(400)),
+  drift: z.array(z.object({
+    model: z.string().check(z.maxLength(256)),
+    calls: z.number(),
+    ourUsd: z.number(),
+    providerUsd: z.number(),
+    drift: z.nullable(z.number()),
+    flagged: z.boolean(),
+  })).check(z.maxLength(500)),
+  /** The built-in price catalog's date and source ("prices as of …"). */
+  pricesAsOf: z.optional(z.string().check(z.maxLength(32))),
+  pricesSource: z.optional(z.string().check(z.maxLength(2000))),
+});
+export type CostControlView = z.infer<typeof costControlViewSchema>;
+
 /** Everything the Usage tab draws, computed on the host from the ledger. */
 export const usageViewSchema = z.object({
   rangeDays: z.int().check(z.positive()),
@@ -63,6 +90,7 @@ export const usageViewSchema = z.object({
   byModel: z.array(keyedTotals),
   budget: z.object({ onExceed: z.string(), lines: z.array(budgetLine) }),
   acceptRate: z.array(z.object({ model: z.string(), shown: z.number(), accepted: z.number(), rate: z.nullable(z.number()) })),
+  costControl: z.optional(costControlViewSchema),
 });
 export type UsageView = z.infer<typeof usageViewSchema>;
 

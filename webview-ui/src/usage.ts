@@ -14,6 +14,7 @@ import {
 import type { HostMessage, KeyedTotals, UsageView } from '../../src/protocol/messages';
 import { button, clear, formatTokens, formatUsd, h, select } from './dom';
 import type { AppContext } from './state';
+import { costControlSection } from './costControl';
 
 Chart.register(BarController, BarElement, CategoryScale, LinearScale, DoughnutController, ArcElement, Tooltip, Legend);
 
@@ -112,7 +113,7 @@ export class UsageTab {
       this.budget(u),
     );
     if (t.calls === 0) {
-      this.body.append(h('div', { class: 'empty', text: 'No model calls in this range yet.' }));
+      this.body.append(h('div', { class: 'empty', text: 'No model calls in this range yet.' }), costControlSection(u.costControl));
       return;
     }
     const daily = this.metric === 'cost' ? 'Spend per day by model (USD)' : 'Tokens per day by model';
@@ -149,7 +150,7 @@ export class UsageTab {
         options: { indexAxis: 'y', responsive: true, maintainAspectRatio: false, scales: { x: { min: 0, max: 100 } }, plugins: { legend: { display: false } } },
       });
     }
-    this.body.append(table(u.byModel));
+    this.body.append(table(u.byModel), costControlSection(u.costControl));
   }
 
   private budget(u: UsageView): HTMLElement {

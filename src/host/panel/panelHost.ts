@@ -435,7 +435,7 @@ class PanelController implements vscode.WebviewViewProvider, vscode.WebviewPanel
     const core = this.services.core;
     const nowMs = core.clock.now();
     const records = await core.ledger.read({ sinceMs: nowMs - (rangeDays + 1) * 86_400_000 });
-    this.post(conn, { type: 'usage/data', usage: buildUsageView(records, { nowMs, rangeDays, budget: core.budget.state() }) });
+    this.post(conn, { type: 'usage/data', usage: buildUsageView(records, { nowMs, rangeDays, budget: core.budget.state(), prices: { asOf: core.catalog.version, source: core.catalog.source } }) });
   }
 
   private async exportUsage(format: 'csv' | 'markdown', rangeDays: number): Promise<void> {

@@ -6,6 +6,7 @@ import type { BudgetState } from '../../core/cost/budget';
 import { localDayKey } from '../../core/cost/budget';
 import { acceptRate, aggregate, dailyByModel, type AggregateRow } from '../../core/cost/report';
 import type { LedgerRecord } from '../../core/cost/types';
+import { cacheByDay, cacheByModel, providerDrift } from '../../core/cost/costControlReport';
 import type { KeyedTotals, UsageView } from '../../protocol/messages';
 
 const DAY_MS = 86_400_000;
@@ -58,6 +59,8 @@ export interface UsageViewOptions {
   nowMs: number;
   rangeDays: number;
   budget?: BudgetState;
+  /** The price catalog's version date and source, shown as "prices as of …". */
+  prices?: { asOf: string; source: string };
 }
 
 export function buildUsageView(all: readonly LedgerRecord[], opts: UsageViewOptions): UsageView {
@@ -83,5 +86,11 @@ export function buildUsageView(all: readonly LedgerRecord[], opts: UsageViewOpti
     byModel: aggregate(records, 'model').map(keyed),
     budget: { onExceed: opts.budget?.onExceed ?? 'warn', lines: budgetLines(opts.budget) },
     acceptRate: acceptRate(records).map((r) => ({ model: r.model, shown: r.shown, accepted: r.accepted, rate: r.rate })),
+    costControl: {
+      cacheByModel: cacheByModel(records),
+      cacheByDay: cacheByDay(records),
+      drift: providerDrift(records),
+      ...(opts.prices ? { pricesAsOf: opts.prices.asOf, pricesSource: opts.prices.source.slice(0, 2000) } : {}),
+    },
   };
 }
