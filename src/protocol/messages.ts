@@ -140,6 +140,20 @@ export const priceViewSchema = z.object({
 });
 export type PriceView = z.infer<typeof priceViewSchema>;
 
+/** The next turn's estimated cost and the context meter, shown under the chat input before sending. */
+export const turnEstimateSchema = z.object({
+  model: z.string().check(z.maxLength(128)),
+  modelId: z.string().check(z.maxLength(256)),
+  inputTokens: z.number(),
+  cachedTokens: z.number(),
+  outputTokens: z.number(),
+  outputFromHistory: z.boolean(),
+  costUsd: z.nullable(z.number()),
+  contextWindow: z.number(),
+  uncountedChips: z.number(),
+});
+export type TurnEstimate = z.infer<typeof turnEstimateSchema>;
+
 // ---------------------------------------------------------------- webview → host
 
 export const webviewMessageSchema = z.discriminatedUnion('type', [
@@ -147,6 +161,8 @@ export const webviewMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('ready') }),
   z.object({ type: z.literal('chat/send'), conversationId: z.optional(id), text: z.string().check(z.minLength(1), z.maxLength(100_000)), chips: z.array(contextChipSchema).check(z.maxLength(50)), model: z.optional(z.string().check(z.maxLength(128))) }),
   z.object({ type: z.literal('chat/stop'), conversationId: id }),
+  /** The draft changed (text, chips or model): the host answers with `chat/estimate` for `seq`. */
+  z.object({ type: z.literal('chat/estimate'), seq: z.int().check(z.nonnegative()), conversationId: z.optional(id), text: z.string().check(z.maxLength(100_000)), chips: z.array(contextChipSchema).check(z.maxLength(50)), model: z.optional(z.string().check(z.maxLength(128))) }),
   z.object({ type: z.literal('chat/retry'), conversationId: id, messageId: id, model: z.optional(z.string().check(z.maxLength(128))) }),
   z.object({ type: z.literal('chat/new') }),
   z.object({ type: z.literal('chat/select'), conversationId: id }),
@@ -202,6 +218,8 @@ export const hostMessageSchema = z.discriminatedUnion('type', [
       arguments: z.array(z.object({ name: z.string().check(z.maxLength(100)), description: z.optional(z.string().check(z.maxLength(1000))), required: z.boolean() })).check(z.maxLength(50)),
     })).check(z.maxLength(500)),
   }),
+  /** The estimate for the draft the webview numbered `seq` (null: no model / no price data). */
+  z.object({ type: z.literal('chat/estimate'), seq: z.int().check(z.nonnegative()), estimate: z.nullable(turnEstimateSchema) }),
   z.object({ type: z.literal('chat/delta'), conversationId: id, messageId: id, text: z.string() }),
   z.object({ type: z.literal('chat/notice'), conversationId: id, messageId: id, text: z.string().check(z.maxLength(1000)) }),
   z.object({ type: z.literal('chat/toolCall'), conversationId: id, messageId: id, call: toolCallViewSchema }),

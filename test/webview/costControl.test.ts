@@ -6,6 +6,14 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import type { Browser } from 'playwright-core';
 import type { LedgerRecord } from '../../src/core/cost/types';
+import { ConversationHistory } from '../../src/core/chat/history';
+import { ChatService, type ChatCore } from '../../src/core/chat/service';
+import type { Conversation } from '../../src/core/chat/types';
+import { parseConfig } from '../../src/core/config/schema';
+import { PriceCatalog } from '../../src/core/cost/catalog';
+import { TokenCounter } from '../../src/core/cost/tokens';
+import { silentLogger } from '../../src/core/logger';
+import type { PanelPage } from './harness';
 import { buildUsageView } from '../../src/host/panel/usageView';
 import { buildPage, CHROMIUM, launch, openPanel } from './harness';
 
@@ -18,6 +26,42 @@ function record(over: Partial<LedgerRecord>): LedgerRecord {
     usage: { inputTokens: 10_000, outputTokens: 500, cacheReadTokens: 8_000, cacheWriteTokens: 0 },
     costUsd: 0.01, cacheSavingsUsd: 0.0216, status: 'ok', latencyMs: 900, ...over,
   };
+}
+
+/** A conversation with one answered turn (its usage is what the estimate averages and caches). */
+function conversation(): Conversation {
+  const system = 'x'.repeat(10);
+  return {
+    v: 1, id: 'conv-1', title: 'Review', createdMs: NOW, updatedMs: NOW, model: 'sonnet',
+    messages: [
+      { id: 'u1', role: 'user', content: `Review this: ${Array.from({ length: 800 }, (_, i) => `line${i}`).join(' ')}`, timeMs: NOW },
+      { id: 'a1', role: 'assistant', content: `Looks fine ${system}`, timeMs: NOW, status: 'ok', model: 'sonnet', usage: { inputTokens: 2400, outputTokens: 300, cacheReadTokens: 0, cacheWriteTokens: 2300 }, costUsd: 0.01 },
+    ],
+  };
+}
+
+/** The real chat service's estimate (real tokenizer, real catalog prices) acting as the host. */
+async function chatServiceWith(conv: Conversation): Promise<ChatService> {
+  const store = new Map<string, unknown>();
+  const history = new ConversationHistory({ get: (k) => store.get(k), update: async (k, v) => void store.set(k, v) }, silentLogger);
+  await history.save(conv);
+  const config = parseConfig({ providers: { an: { kind: 'anthropic' } }, models: { sonnet: { provider: 'an', id: 'claude-sonnet-4-5' } }, routes: { chat: ['sonnet'] } });
+  const catalog = new PriceCatalog();
+  const core = { config, clock: { now: () => NOW }, tokens: new TokenCounter(), catalog } as unknown as ChatCore;
+  return new ChatService({ history, core: () => core, logger: silentLogger, modelLimits: (name) => catalog.lookup(config.models[name]!.id) });
+}
+
+/** Waits for a chat/estimate request for `text` with `chips` chips, answers the newest with the service's estimate. */
+async function answerEstimate(p: PanelPage, chat: ChatService, text: string, chips = 0): Promise<{ seq: number; text: string; chips: unknown[] }> {
+  await p.page.waitForFunction(([t, c]) => {
+    const last = (window as unknown as { __posted: Array<{ type: string; text?: string; chips?: unknown[] }> }).__posted.filter((m) => m.type === 'chat/estimate').at(-1);
+    return last?.text === t && last.chips?.length === c;
+  }, [text, chips] as const);
+  const reqs = (await p.posted()).filter((m) => m.type === 'chat/estimate') as unknown as Array<{ seq: number; conversationId?: string; text: string; chips: never[]; model?: string }>;
+  const req = reqs.at(-1)!;
+  const estimate = await chat.estimate({ conversationId: req.conversationId, text: req.text, chips: req.chips, model: req.model });
+  await p.send([{ type: 'chat/estimate', seq: req.seq, estimate: estimate ?? null }]);
+  return req;
 }
 
 describe('webview: cost control (headless Chromium)', function () {
@@ -55,6 +99,54 @@ describe('webview: cost control (headless Chromium)', function () {
     assert.equal(await p.page.locator('.prices-as-of').innerText(), 'Prices as of 2026-11-01');
     await p.page.locator('.cost-control').scrollIntoViewIfNeeded();
     await p.screenshot('usage-cost-control');
+    assert.deepEqual(await p.cspViolations(), []);
+    assert.deepEqual(p.errors, []);
+    await p.page.close();
+  });
+
+  it('chat input: the next-turn estimate and context meter appear and update as the user types and adds chips', async () => {
+    const conv = conversation();
+    const chat = await chatServiceWith(conv);
+    const p = await openPanel(browser, { width: 600, height: 900 });
+    await p.send([{ type: 'init', models: [{ name: 'sonnet', provider: 'an', id: 'claude-sonnet-4-5', contextWindow: 200000 }], conversations: [], active: conv, running: false }]);
+    const input = p.page.locator('textarea.input');
+    const line = p.page.locator('.turn-estimate .estimate-cost');
+
+    await input.fill('Why');
+    const first = await answerEstimate(p, chat, 'Why');
+    assert.equal(first.text, 'Why');
+    const shown1 = await line.innerText();
+    // The earlier turn (~1.7k tokens) is a cached prefix now; output at the conversation's average (300).
+    assert.match(shown1, /^Next turn ≈ \$0\.\d+ · 1\.\dk in \(1\.\dk cached\) · ~300 out$/);
+    const meter1 = Number(await p.page.locator('.context-meter').getAttribute('aria-valuenow'));
+    assert.match(await p.page.locator('.context-label').innerText(), /^1\.\dk \/ 200k tokens of context$/);
+
+    // Typing more: a new request with the new text, and a larger figure.
+    const more = ' does the retry loop back off exponentially and where is the cap set in this code base today';
+    await input.pressSequentially(more, { delay: 5 });
+    const second = await answerEstimate(p, chat, `Why${more}`);
+    assert.match(second.text, /^Why does the retry loop/);
+    assert.ok(second.seq > first.seq);
+    const tokensOf = (s: string) => Number(/· ([\d.]+)k in/.exec(s)?.[1] ?? NaN);
+    await p.page.waitForFunction((before) => document.querySelector('.turn-estimate .estimate-cost')?.textContent !== before, shown1);
+    const shown2 = await line.innerText();
+    assert.ok(tokensOf(shown2) >= tokensOf(shown1), `${shown2} vs ${shown1}`);
+    assert.notEqual(shown2, shown1);
+
+    // A chip with a large selection: counted, so the estimate and the meter grow.
+    await p.send([{ type: 'chat/addChip', chip: { kind: 'selection', id: 's1', path: 'src/retry.ts', startLine: 1, endLine: 400, text: Array.from({ length: 3000 }, (_, i) => `const v${i} = ${i};`).join('\n') } }]);
+    const third = await answerEstimate(p, chat, `Why${more}`, 1);
+    assert.equal(third.chips.length, 1);
+    await p.page.waitForFunction((prev) => document.querySelector('.turn-estimate .estimate-cost')?.textContent !== prev, shown2);
+    const shown3 = await line.innerText();
+    assert.ok(tokensOf(shown3) > tokensOf(shown2) + 10, `the selection adds >10k tokens: ${shown3}`);
+    const meter3 = Number(await p.page.locator('.context-meter').getAttribute('aria-valuenow'));
+    assert.ok(meter3 > meter1, `context meter grew: ${meter1}% → ${meter3}%`);
+
+    // A late answer to an older request does not overwrite the newest one.
+    await p.send([{ type: 'chat/estimate', seq: first.seq, estimate: { model: 'sonnet', modelId: 'x', inputTokens: 1, cachedTokens: 0, outputTokens: 1, outputFromHistory: false, costUsd: 9, contextWindow: 10, uncountedChips: 0 } }]);
+    assert.equal(await line.innerText(), shown3);
+    await p.screenshot('chat-turn-estimate');
     assert.deepEqual(await p.cspViolations(), []);
     assert.deepEqual(p.errors, []);
     await p.page.close();

@@ -4,6 +4,7 @@ import type { HostMessage } from '../../src/protocol/messages';
 import { button, clear, formatMs, formatTokens, formatUsd, h, select } from './dom';
 import { renderMarkdown, type CodeActions } from './markdown';
 import type { AppContext } from './state';
+import { TurnEstimateBar } from './estimate';
 
 export class ChatView {
   readonly root = h('section', { class: 'tab-panel chat', attrs: { id: 'panel-chat', role: 'tabpanel' } });
@@ -22,14 +23,20 @@ export class ChatView {
   private slashCommands: Array<{ command: string; description?: string; arguments: Array<{ name: string; required: boolean }> }> = [];
   private pendingFrame = 0;
   private readonly bodies = new Map<string, HTMLElement>();
+  private readonly estimate: TurnEstimateBar;
 
   constructor(private readonly app: AppContext) {
     this.sendBtn = button('Send', () => this.send(), { title: 'Send (Enter)' });
     this.stopBtn = button('Stop', () => this.stop(), { title: 'Stop the answer (Escape)', class: 'danger' });
     this.input.value = app.state.draft;
+    this.estimate = new TurnEstimateBar({
+      draft: () => ({ conversationId: this.app.state.conversation?.id, text: this.input.value, chips: this.app.state.chips, model: this.app.state.conversation?.model }),
+      post: (m) => this.app.post(m),
+    });
     this.input.addEventListener('input', () => {
       this.app.state.draft = this.input.value;
       this.app.save();
+      this.estimate.schedule();
       const upto = this.input.value.slice(0, this.input.selectionStart ?? this.input.value.length);
       if (/(^|\s)@$/.test(upto)) this.openMentions('mention');
       else if (/^\/[\w.:-]*$/.test(upto)) this.openMentions('slash');
@@ -72,9 +79,10 @@ export class ChatView {
       button('@workspace', () => this.addChip({ kind: 'workspace', id: `ws-${Date.now()}` }), { secondary: true, title: 'Retrieve relevant code from the workspace index' }),
       button('MCP resource', () => this.app.post({ type: 'chat/pickContext', kind: 'mcp-resource' }), { secondary: true, title: 'Attach a resource from an MCP server' }),
     );
-    const composer = h('div', { class: 'composer' }, this.mentionMenu, this.chipsRow, this.input, h('div', { class: 'composer-actions' }, contextButtons, h('div', { class: 'spacer' }), this.stopBtn, this.sendBtn));
+    const composer = h('div', { class: 'composer' }, this.mentionMenu, this.chipsRow, this.input, this.estimate.root, h('div', { class: 'composer-actions' }, contextButtons, h('div', { class: 'spacer' }), this.stopBtn, this.sendBtn));
     this.root.append(this.toolbar, this.banner, this.list, composer);
     this.render();
+    this.estimate.schedule();
   }
 
   private mentionItems(): Array<{ label: string; detail: string; run: () => void }> {
@@ -159,6 +167,7 @@ export class ChatView {
     s.chips = [...s.chips.filter((c) => c.id !== chip.id), chip];
     this.app.save();
     this.renderChips();
+    this.estimate.schedule();
   }
 
   private send(): void {
@@ -191,7 +200,11 @@ export class ChatView {
         s.conversation = msg.conversation;
         s.running = msg.running;
         this.render();
+        this.estimate.schedule();
         break;
+      case 'chat/estimate':
+        this.estimate.handle(msg);
+        return;
       case 'chat/addChip':
         this.addChip(msg.chip);
         this.input.focus();
@@ -223,6 +236,7 @@ export class ChatView {
           s.running = false;
           this.withMessage(msg.conversationId, msg.message.id, () => msg.message);
           this.render();
+          this.estimate.schedule();
         }
         break;
       case 'chat/error':
@@ -344,6 +358,7 @@ export class ChatView {
                 this.app.state.chips = this.app.state.chips.filter((c) => c.id !== chip.id);
                 this.app.save();
                 this.renderChips();
+                this.estimate.schedule();
               },
             },
           }),

@@ -4,7 +4,8 @@
  * streams through the TurnRunner and turns failures into inline errors with a fixing action.
  */
 import { randomUUID } from 'node:crypto';
-import type { SwitchyardConfig } from '../config/schema';
+import type { Price, SwitchyardConfig } from '../config/schema';
+import type { TokenCounter } from '../cost/tokens';
 import type { Logger } from '../logger';
 import type { ModelError } from '../models/errors';
 import type { ChatMessage } from '../models/types';
@@ -14,6 +15,7 @@ import type { Span, Tracer } from '../trace/types';
 import { ConversationHistory, titleFrom } from './history';
 import { DEFAULT_SYSTEM_PROMPT, outputReserve, renderUserPrompt, trimToContextWindow, type ResolvedContext } from './prompt';
 import { routerTurnRunner, type TurnRunner } from './turn';
+import { estimateNextTurn, type NextTurnEstimate } from './estimate';
 import type { ChatError, ContextChip, Conversation, ConversationSummary, FixAction, StoredMessage, ToolCallView } from './types';
 
 /** What the chat service tells its front end while a turn runs. */
@@ -32,6 +34,9 @@ export interface ChatCore {
   readonly router: Router;
   readonly tracer: Tracer;
   readonly clock: Clock;
+  /** For the next-turn estimate (absent: no estimate). */
+  readonly tokens?: TokenCounter;
+  readonly catalog?: { priceFor(modelId: string, modelOverride?: Price): Price | undefined };
 }
 
 export interface ChatServiceDeps {
@@ -220,12 +225,7 @@ export class ChatService {
 
       // 2. History, trimmed to the smallest window on the route.
       const limits = this.limitsFor(conv.model);
-      const all: ChatMessage[] = [{ role: 'system', content: this.deps.systemPrompt ?? DEFAULT_SYSTEM_PROMPT }];
-      for (const m of conv.messages) {
-        if (m.id === answer.id) break;
-        if (m.role === 'user') all.push({ role: 'user', content: m.promptContent ?? m.content });
-        else if (m.status === 'ok' && m.content) all.push({ role: 'assistant', content: m.content });
-      }
+      const all = this.promptMessages(conv.messages, answer.id);
       const trimmed = trimToContextWindow(all, {
         contextWindow: limits.contextWindow,
         reserveForOutput: outputReserve(limits.contextWindow, limits.maxOutputTokens),
@@ -293,6 +293,52 @@ export class ChatService {
     }
     emit({ type: 'done', conversationId: conv.id, message: answer });
     return answer;
+  }
+
+  /** The system prompt and the turns before `stopAt` as the model sees them. */
+  private promptMessages(messages: StoredMessage[], stopAt?: string): ChatMessage[] {
+    const all: ChatMessage[] = [{ role: 'system', content: this.deps.systemPrompt ?? DEFAULT_SYSTEM_PROMPT }];
+    for (const m of messages) {
+      if (m.id === stopAt) break;
+      if (m.role === 'user') all.push({ role: 'user', content: m.promptContent ?? m.content });
+      else if (m.status === 'ok' && m.content) all.push({ role: 'assistant', content: m.content });
+    }
+    return all;
+  }
+
+  /**
+   * What sending `input` would cost, before it is sent (see estimate.ts). Selection and file chips
+   * are counted; retrieval and MCP resource chips only once sent. Undefined without a model or counter.
+   */
+  async estimate(input: SendInput, signal: AbortSignal = new AbortController().signal): Promise<NextTurnEstimate | undefined> {
+    const core = this.deps.core();
+    if (!core.tokens) return undefined;
+    const conv = input.conversationId ? this.get(input.conversationId) : undefined;
+    const modelName = this.candidates(core.config, input.model ?? conv?.model)[0];
+    const modelConfig = modelName ? core.config.models[modelName] : undefined;
+    if (!modelName || !modelConfig) return undefined;
+    const contexts: ResolvedContext[] = [];
+    let uncountedChips = 0;
+    for (const chip of input.chips) {
+      if (chip.kind === 'selection') contexts.push({ kind: 'selection', title: `${chip.path}:${chip.startLine}-${chip.endLine}`, language: chip.language, content: chip.text });
+      else if (chip.kind === 'file' && this.deps.resolvers?.file) contexts.push(...(await this.deps.resolvers.file(chip, input.text, signal).catch(() => [])));
+      else uncountedChips++;
+    }
+    const limits = this.limitsFor(input.model ?? conv?.model);
+    const all = [...this.promptMessages(conv?.messages ?? []), { role: 'user' as const, content: renderUserPrompt(input.text, contexts) }];
+    const trimmed = trimToContextWindow(all, { contextWindow: limits.contextWindow, reserveForOutput: outputReserve(limits.contextWindow, limits.maxOutputTokens) });
+    return estimateNextTurn({
+      tokens: core.tokens,
+      modelName,
+      modelId: modelConfig.id,
+      providerKind: core.config.providers[modelConfig.provider]?.kind ?? 'openai-compatible',
+      price: core.catalog?.priceFor(modelConfig.id, modelConfig.price),
+      contextWindow: limits.contextWindow,
+      messages: trimmed.messages,
+      conversation: conv,
+      promptCache: core.config.cost?.promptCache !== false,
+      uncountedChips,
+    });
   }
 
   private finish(answer: StoredMessage, r: RouterResult, text: string, notices: string[], toolCalls: ToolCallView[], requested?: string): StoredMessage {

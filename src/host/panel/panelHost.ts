@@ -311,6 +311,11 @@ class PanelController implements vscode.WebviewViewProvider, vscode.WebviewPanel
           this.post(conn, { type: 'chat/error', error: { kind: 'internal', message: err instanceof Error ? err.message : String(err), actions: [] } });
         }
         return;
+      case 'chat/estimate': {
+        const estimate = await this.chat.estimate({ conversationId: msg.conversationId, text: msg.text, chips: msg.chips, model: msg.model });
+        this.post(conn, { type: 'chat/estimate', seq: msg.seq, estimate: estimate ?? null });
+        break;
+      }
       case 'chat/stop':
         this.chat.stop(msg.conversationId);
         return;
