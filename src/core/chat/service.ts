@@ -16,6 +16,7 @@ import { ConversationHistory, titleFrom } from './history';
 import { DEFAULT_SYSTEM_PROMPT, outputReserve, renderUserPrompt, trimToContextWindow, type ResolvedContext } from './prompt';
 import { routerTurnRunner, type TurnRunner } from './turn';
 import { estimateNextTurn, type NextTurnEstimate } from './estimate';
+import { capGuardFor, type AskCap } from './spendCap';
 import type { ChatError, ContextChip, Conversation, ConversationSummary, FixAction, StoredMessage, ToolCallView } from './types';
 
 /** What the chat service tells its front end while a turn runs. */
@@ -52,6 +53,8 @@ export interface ChatServiceDeps {
   runTurn?: TurnRunner;
   systemPrompt?: string;
   newId?: () => string;
+  /** Asks the user what to do when a spend cap is crossed; without it a crossed cap stops the turn. */
+  askCap?: AskCap;
 }
 
 export interface SendInput {
@@ -61,6 +64,9 @@ export interface SendInput {
   /** Overrides the conversation's model for this turn (and becomes its model). */
   model?: string;
 }
+
+/** Ends a turn that a spend cap stopped before its first call. */
+class CapStop extends Error {}
 
 /** Used when neither config nor catalog knows a candidate's window. */
 export const FALLBACK_CONTEXT_WINDOW = 16_000;
@@ -244,10 +250,25 @@ export class ChatService {
       }
       answer = { ...answer, trimmedMessages: trimmed.droppedMessages };
 
-      // 3. The model call.
+      // 3. Spend caps: asked before the first call here, before later tool rounds by the turn runner.
+      const guard = capGuardFor(conv, core, this.deps.askCap, (model) => {
+        conv = { ...conv, model };
+        notice(`Switched to ${model} at the spend cap.`);
+      });
+      if (guard) {
+        const first = await guard.beforeModelCall(0, ctl.signal);
+        if (first.action === 'stop') {
+          notice(first.reason);
+          answer = { ...answer, status: 'cancelled', latencyMs: core.clock.now() - started, notices: [...notices] };
+          throw new CapStop();
+        }
+      }
+
+      // 4. The model call.
       const stream = this.runTurn({
         messages: trimmed.messages,
         model: conv.model,
+        beforeModelCall: guard?.beforeModelCall,
         signal: ctl.signal,
         parentSpan: root,
         attributes: trimAttrs,
@@ -270,15 +291,18 @@ export class ChatService {
       const result = await stream.result;
       answer = this.finish(answer, result, text, notices, [...toolCalls.values()], conv.model);
     } catch (err) {
-      this.deps.logger.error(`Chat turn failed: ${err instanceof Error ? err.message : String(err)}`);
-      const aborted = ctl.signal.aborted;
-      answer = {
-        ...answer,
-        status: aborted ? 'cancelled' : 'error',
-        latencyMs: core.clock.now() - started,
-        notices: notices.length ? notices : undefined,
-        error: aborted ? undefined : { kind: 'internal', message: err instanceof Error ? err.message : String(err), actions: [] },
-      };
+      // A turn stopped at the spend cap before its first call already says so in its answer.
+      if (!(err instanceof CapStop)) {
+        this.deps.logger.error(`Chat turn failed: ${err instanceof Error ? err.message : String(err)}`);
+        const aborted = ctl.signal.aborted;
+        answer = {
+          ...answer,
+          status: aborted ? 'cancelled' : 'error',
+          latencyMs: core.clock.now() - started,
+          notices: notices.length ? notices : undefined,
+          error: aborted ? undefined : { kind: 'internal', message: err instanceof Error ? err.message : String(err), actions: [] },
+        };
+      }
     } finally {
       this.active.delete(conv.id);
       this.partial.delete(conv.id);

@@ -6,6 +6,7 @@ import type { ChatMessage } from '../models/types';
 import type { Router, RouterStream } from '../router/types';
 import type { Span } from '../trace/types';
 import type { ToolCallView } from './types';
+import type { BeforeModelCall } from './spendCap';
 
 export interface TurnInput {
   messages: ChatMessage[];
@@ -19,6 +20,8 @@ export interface TurnInput {
   onToolCall: (call: ToolCallView) => void;
   /** Groups the turn's calls for the provider's prompt cache (the conversation id). */
   cacheKey?: string;
+  /** Spend caps: asked before each model call after the first (the chat service checks the first). */
+  beforeModelCall?: BeforeModelCall;
 }
 
 /**

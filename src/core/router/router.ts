@@ -5,7 +5,7 @@
  */
 import type { Price, SwitchyardConfig } from '../config/schema';
 import type { LedgerRecord, Ledger } from '../cost/types';
-import { computeCost } from '../cost/pricing';
+import { budgetCost, computeCost } from '../cost/pricing';
 import type { Logger } from '../logger';
 import { ModelError } from '../models/errors';
 import type { FinishReason, ModelAdapter, ModelEvent, ModelRequest, ResolvedModel, ToolCall, Usage } from '../models/types';
@@ -528,12 +528,6 @@ async function* embedAsEvents(
       error: err instanceof ModelError ? err : new ModelError({ kind: 'unknown', message: String(err), cause: err }),
     };
   }
-}
-
-/** The spend a budget counts: the higher of our figure and the provider's (unknown stays unknown unless the provider said). */
-export function budgetCost(costUsd: number | null, providerCostUsd: number | undefined): number | null {
-  if (providerCostUsd === undefined) return costUsd;
-  return costUsd === null ? providerCostUsd : Math.max(costUsd, providerCostUsd);
 }
 
 function addUsage(into: Usage, add: Usage): void {
