@@ -161,6 +161,8 @@ export const webviewMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('ready') }),
   z.object({ type: z.literal('chat/send'), conversationId: z.optional(id), text: z.string().check(z.minLength(1), z.maxLength(100_000)), chips: z.array(contextChipSchema).check(z.maxLength(50)), model: z.optional(z.string().check(z.maxLength(128))) }),
   z.object({ type: z.literal('chat/stop'), conversationId: id }),
+  /** The answer to a spend-cap prompt. */
+  z.object({ type: z.literal('chat/capDecide'), conversationId: id, decision: z.enum(['continue', 'switch', 'stop']) }),
   /** The draft changed (text, chips or model): the host answers with `chat/estimate` for `seq`. */
   z.object({ type: z.literal('chat/estimate'), seq: z.int().check(z.nonnegative()), conversationId: z.optional(id), text: z.string().check(z.maxLength(100_000)), chips: z.array(contextChipSchema).check(z.maxLength(50)), model: z.optional(z.string().check(z.maxLength(128))) }),
   z.object({ type: z.literal('chat/retry'), conversationId: id, messageId: id, model: z.optional(z.string().check(z.maxLength(128))) }),
@@ -217,6 +219,17 @@ export const hostMessageSchema = z.discriminatedUnion('type', [
       description: z.optional(z.string().check(z.maxLength(2000))),
       arguments: z.array(z.object({ name: z.string().check(z.maxLength(100)), description: z.optional(z.string().check(z.maxLength(1000))), required: z.boolean() })).check(z.maxLength(50)),
     })).check(z.maxLength(500)),
+  }),
+  /** A spend cap was crossed: the turn waits for chat/capDecide. */
+  z.object({
+    type: z.literal('chat/capPrompt'),
+    conversationId: id,
+    scope: z.enum(['turn', 'conversation']),
+    spentUsd: z.number(),
+    capUsd: z.number(),
+    extraUsd: z.number(),
+    cheaperModel: z.optional(z.string().check(z.maxLength(128))),
+    message: z.string().check(z.maxLength(1000)),
   }),
   /** The estimate for the draft the webview numbered `seq` (null: no model / no price data). */
   z.object({ type: z.literal('chat/estimate'), seq: z.int().check(z.nonnegative()), estimate: z.nullable(turnEstimateSchema) }),

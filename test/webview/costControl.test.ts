@@ -14,6 +14,16 @@ import { PriceCatalog } from '../../src/core/cost/catalog';
 import { TokenCounter } from '../../src/core/cost/tokens';
 import { silentLogger } from '../../src/core/logger';
 import type { PanelPage } from './harness';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { ChatEvent } from '../../src/core/chat/service';
+import { toolLoopTurnRunner } from '../../src/core/chat/toolLoop';
+import type { ToolSource } from '../../src/core/mcp/toolSource';
+import { CapBroker } from '../../src/host/panel/capPrompts';
+import type { HostMessage } from '../../src/protocol/messages';
+import { startFakeServer, type FakeStep } from '../support/fakeServer';
+import { createTestCore } from '../support/testCore';
 import { buildUsageView } from '../../src/host/panel/usageView';
 import { buildPage, CHROMIUM, launch, openPanel } from './harness';
 
@@ -150,5 +160,97 @@ describe('webview: cost control (headless Chromium)', function () {
     assert.deepEqual(await p.cspViolations(), []);
     assert.deepEqual(p.errors, []);
     await p.page.close();
+  });
+
+  describe('cap dialog during a tool loop (real chat service, tool loop, router and SDK against the fake provider)', () => {
+    const tools: ToolSource = {
+      definitions: () => [{ name: 'measure', inputSchema: { type: 'object', properties: { text: { type: 'string' } } } }],
+      resolve: (name) => (name === 'measure' ? { name, tool: 'measure', inputSchema: { type: 'object' } } : undefined),
+      call: async (_n, args) => ({ content: String(String(args.text ?? '').length), isError: false }),
+    };
+    /** $1.00 a round at $100 per 1M input tokens; the turn cap is $1.50, so the pause comes before round three. */
+    const round: FakeStep = { type: 'tool_calls', calls: [{ name: 'measure', arguments: { text: 'abc' } }], usage: { inputTokens: 10_000, outputTokens: 0 } };
+
+    async function runWithDialog(choice: 'continue' | 'switch' | 'stop', label: RegExp) {
+      const fake = await startFakeServer();
+      const dir = mkdtempSync(join(tmpdir(), 'switchyard-capdlg-'));
+      const core = await createTestCore({
+        providers: { oa: { kind: 'openai-compatible', baseUrl: fake.openaiBaseUrl } },
+        models: { pricey: { provider: 'oa', id: 'pricey-model' }, cheap: { provider: 'oa', id: 'cheap-model' } },
+        routes: { chat: ['pricey'] },
+        prices: { 'pricey-model': { inputPerMTok: 100, outputPerMTok: 100 }, 'cheap-model': { inputPerMTok: 1, outputPerMTok: 1 } },
+        router: { maxRetries: 0 },
+        cost: { maxTurnUsd: 1.5 },
+      }, dir);
+      fake.script('pricey-model', [round, round, { type: 'text', text: 'Pricey answer: 3.' }]);
+      fake.script('cheap-model', [{ type: 'text', text: 'Cheap answer: 3.' }]);
+      const p = await openPanel(browser, { width: 600, height: 900 });
+      try {
+        await p.send([{ type: 'init', models: [], conversations: [], active: null, running: false }]);
+        const pending: HostMessage[] = [];
+        const broker = new CapBroker((prompt) => pending.push({ type: 'chat/capPrompt', ...prompt }), async () => 'stop', () => true);
+        const store = new Map<string, unknown>();
+        const chat = new ChatService({
+          history: new ConversationHistory({ get: (k) => store.get(k), update: async (k, v) => void store.set(k, v) }, silentLogger),
+          core: () => core, logger: silentLogger, askCap: broker.ask,
+        });
+        chat.setTurnRunner(toolLoopTurnRunner({ router: () => core.router, tools: () => tools, approve: async () => true, maxRounds: () => 8 }));
+        const forward = (e: ChatEvent) => {
+          if (e.type === 'conversation') pending.push({ type: 'chat/conversation', conversation: e.conversation, running: true });
+          else if (e.type === 'toolCall') pending.push({ type: 'chat/toolCall', conversationId: e.conversationId, messageId: e.messageId, call: e.call });
+          else if (e.type === 'delta') pending.push({ type: 'chat/delta', conversationId: e.conversationId, messageId: e.messageId, text: e.text });
+          else if (e.type === 'notice') pending.push({ type: 'chat/notice', conversationId: e.conversationId, messageId: e.messageId, text: e.text });
+          else if (e.type === 'done') pending.push({ type: 'chat/done', conversationId: e.conversationId, message: e.message });
+        };
+        let finished = false;
+        const turn = chat.send({ text: 'measure abc', chips: [] }, forward).finally(() => (finished = true));
+        // Relay: host messages to the page, the page's cap decisions to the broker.
+        let decided = 0;
+        while (!finished || pending.length) {
+          if (pending.length) await p.send(pending.splice(0));
+          const decisions = (await p.posted()).filter((m) => m.type === 'chat/capDecide') as unknown as Array<{ conversationId: string; decision: 'continue' | 'switch' | 'stop' }>;
+          for (const d of decisions.slice(decided)) broker.decide(d.conversationId, d.decision);
+          decided = decisions.length;
+          const dialog = p.page.locator('.cap-dialog');
+          if (decided === 0 && (await dialog.isVisible())) {
+            assert.match(await dialog.locator('.cap-message').innerText(), /This turn has cost \$2\.00, reaching its cap of \$1\.50\. The turn is paused\./);
+            assert.deepEqual(await dialog.locator('button').allInnerTexts(), ['Continue for about $1.50 more', 'Switch to cheap', 'Stop']);
+            assert.equal(fake.count({ endpoint: 'chat' }), 2, 'paused after two tool rounds: no third call while the dialog is open');
+            if (choice === 'continue') await p.screenshot('chat-cap-dialog');
+            await dialog.locator('button', { hasText: label }).click();
+          }
+          await new Promise((r) => setTimeout(r, 20));
+        }
+        const answer = await turn;
+        assert.equal(decided, 1, 'one decision');
+        assert.equal(await p.page.locator('.cap-dialog').isVisible(), false, 'the dialog closes with the answer');
+        return { answer, models: fake.requests.filter((r) => r.endpoint === 'chat').map((r) => r.model), p, chat };
+      } finally {
+        assert.deepEqual(p.errors, []);
+        await p.page.close();
+        await core.dispose();
+        await fake.close();
+        rmSync(dir, { recursive: true, force: true });
+      }
+    }
+
+    it('"Continue for about $X more": the loop goes on with the same model to its answer', async () => {
+      const r = await runWithDialog('continue', /^Continue/);
+      assert.deepEqual(r.models, ['pricey-model', 'pricey-model', 'pricey-model']);
+      assert.match(r.answer.content, /Pricey answer: 3\.$/);
+    });
+
+    it('"Switch to <cheaper model>": the next call goes to the cheaper model', async () => {
+      const r = await runWithDialog('switch', /^Switch/);
+      assert.deepEqual(r.models, ['pricey-model', 'pricey-model', 'cheap-model']);
+      assert.match(r.answer.content, /Cheap answer: 3\.$/);
+      assert.equal(r.chat.get(r.chat.list()[0]!.id)?.model, 'cheap');
+    });
+
+    it('"Stop": no further call; the answer says it stopped at the cap', async () => {
+      const r = await runWithDialog('stop', /^Stop$/);
+      assert.deepEqual(r.models, ['pricey-model', 'pricey-model']);
+      assert.match(r.answer.content, /Stopped at the spend cap\.\_?$/);
+    });
   });
 });

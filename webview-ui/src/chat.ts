@@ -5,6 +5,7 @@ import { button, clear, formatMs, formatTokens, formatUsd, h, select } from './d
 import { renderMarkdown, type CodeActions } from './markdown';
 import type { AppContext } from './state';
 import { TurnEstimateBar } from './estimate';
+import { CapDialog } from './capDialog';
 
 export class ChatView {
   readonly root = h('section', { class: 'tab-panel chat', attrs: { id: 'panel-chat', role: 'tabpanel' } });
@@ -24,6 +25,7 @@ export class ChatView {
   private pendingFrame = 0;
   private readonly bodies = new Map<string, HTMLElement>();
   private readonly estimate: TurnEstimateBar;
+  private readonly capDialog = new CapDialog((conversationId, decision) => this.app.post({ type: 'chat/capDecide', conversationId, decision }));
 
   constructor(private readonly app: AppContext) {
     this.sendBtn = button('Send', () => this.send(), { title: 'Send (Enter)' });
@@ -80,7 +82,7 @@ export class ChatView {
       button('MCP resource', () => this.app.post({ type: 'chat/pickContext', kind: 'mcp-resource' }), { secondary: true, title: 'Attach a resource from an MCP server' }),
     );
     const composer = h('div', { class: 'composer' }, this.mentionMenu, this.chipsRow, this.input, this.estimate.root, h('div', { class: 'composer-actions' }, contextButtons, h('div', { class: 'spacer' }), this.stopBtn, this.sendBtn));
-    this.root.append(this.toolbar, this.banner, this.list, composer);
+    this.root.append(this.toolbar, this.banner, this.list, this.capDialog.root, composer);
     this.render();
     this.estimate.schedule();
   }
@@ -205,6 +207,9 @@ export class ChatView {
       case 'chat/estimate':
         this.estimate.handle(msg);
         return;
+      case 'chat/capPrompt':
+        if (s.conversation?.id === msg.conversationId) this.capDialog.show(msg);
+        return;
       case 'chat/addChip':
         this.addChip(msg.chip);
         this.input.focus();
@@ -232,6 +237,7 @@ export class ChatView {
         this.renderMessages();
         break;
       case 'chat/done':
+        this.capDialog.hide(msg.conversationId);
         if (s.conversation?.id === msg.conversationId) {
           s.running = false;
           this.withMessage(msg.conversationId, msg.message.id, () => msg.message);

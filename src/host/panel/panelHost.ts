@@ -16,6 +16,9 @@ import type { TraceRecord } from '../../core/trace/types';
 import { isSafeExternalLink, parseWebviewMessage, type HostMessage, type ModelOption, type PriceView, type Tab, type WebviewMessage } from '../../protocol/messages';
 import { registerSafeCommand, type HostServices } from '../hostServices';
 import { ApprovalBroker } from './approvals';
+import { CapBroker } from './capPrompts';
+import type { CapDecision, CapPrompt } from '../../core/chat/spendCap';
+import { formatUsd } from '../../core/cost/money';
 import { renderPanelHtml } from './html';
 import { modelIdsOf, summarizeTrace } from './traceView';
 import { buildUsageView, inRange } from './usageView';
@@ -55,6 +58,7 @@ interface Connection {
 class PanelController implements vscode.WebviewViewProvider, vscode.WebviewPanelSerializer {
   readonly chat: ChatService;
   readonly broker: ApprovalBroker;
+  readonly caps: CapBroker;
   private readonly connections = new Set<Connection>();
   private view: vscode.WebviewView | undefined;
   private pendingTab: Tab | undefined;
@@ -82,7 +86,9 @@ class PanelController implements vscode.WebviewViewProvider, vscode.WebviewPanel
         return entry ? { contextWindow: entry.contextWindow, maxOutputTokens: entry.maxOutputTokens } : undefined;
       },
       resolvers: { file: (chip, _q, signal) => this.readFileChip(chip, signal) },
+      askCap: (prompt, signal) => this.caps.ask(prompt, signal),
     });
+    this.caps = new CapBroker((prompt) => this.broadcast({ type: 'chat/capPrompt', ...prompt }), (prompt) => this.modalCap(prompt), () => [...this.connections].some((c) => c.visible()));
     this.broker = new ApprovalBroker((req, signal) => this.modalApproval(req, signal), () => [...this.connections].some((c) => c.visible()));
     this.lastEditor = vscode.window.activeTextEditor;
   }
@@ -316,6 +322,9 @@ class PanelController implements vscode.WebviewViewProvider, vscode.WebviewPanel
         this.post(conn, { type: 'chat/estimate', seq: msg.seq, estimate: estimate ?? null });
         break;
       }
+      case 'chat/capDecide':
+        if (!this.caps.decide(msg.conversationId, msg.decision)) this.post(conn, { type: 'toast', level: 'warn', text: 'That conversation is no longer waiting at a spend cap.' });
+        break;
       case 'chat/stop':
         this.chat.stop(msg.conversationId);
         return;
@@ -517,6 +526,14 @@ class PanelController implements vscode.WebviewViewProvider, vscode.WebviewPanel
 
   setMcpPicker(picker: McpResourcePicker | undefined): void {
     this.mcpPicker = picker;
+  }
+
+  /** The spend-cap question when no panel is visible. */
+  private async modalCap(prompt: CapPrompt): Promise<CapDecision> {
+    const more = `Continue for about ${formatUsd(prompt.extraUsd)} more`;
+    const cheaper = prompt.cheaperModel ? `Switch to ${prompt.cheaperModel}` : undefined;
+    const picked = await vscode.window.showWarningMessage(prompt.message, { modal: true }, more, ...(cheaper ? [cheaper] : []), 'Stop');
+    return picked === more ? 'continue' : picked !== undefined && picked === cheaper ? 'switch' : 'stop';
   }
 
   private async readFileChip(chip: ContextChip, signal: AbortSignal): Promise<Array<{ kind: 'file'; title: string; language?: string; content: string }>> {
