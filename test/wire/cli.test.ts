@@ -123,6 +123,24 @@ describe('wire: switchyard CLI (child process against the fake server)', functio
     assert.ok(Math.abs(out.costUsd - 0.002) < 1e-12, `costUsd ${out.costUsd}`);
   });
 
+  it('--max-cost stops the answer when its spend reaches the limit: partial answer on stdout, the spend on stderr, exit 1', async () => {
+    const words = Array.from({ length: 60 }, (_, i) => `word${i} `);
+    fake.script('first-model', [{ type: 'text', chunks: words, chunkDelayMs: 15 }]);
+    // first-model: $1 in / $2 out per 1M tokens; the question is a few tokens, each word ~2 more.
+    const run = await runCli(['ask', '--max-cost', '0.00002', 'hi'], env);
+    assert.equal(run.code, 1, run.stderr);
+    assert.ok(run.stdout.startsWith('word0 word1 '), run.stdout);
+    assert.ok(run.stdout.trim().length < words.join('').trim().length, 'stopped before the end of the answer');
+    const m = /switchyard ask: stopped at --max-cost \$0\.000020: spent \$(0\.0000\d+)/.exec(run.stderr);
+    assert.ok(m, run.stderr);
+    assert.ok(Number(m[1]) >= 0.00002 && Number(m[1]) < 0.00003, `spent ${m[1]}`);
+    await fake.waitFor(() => fake.requests[0]?.outcome === 'aborted');
+
+    const bad = await runCli(['ask', '--max-cost', 'lots', 'hi'], env);
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /--max-cost must be a positive amount in USD, got "lots"/);
+  });
+
   it('reads the question from stdin when none is given', async () => {
     fake.script('first-model', [{ type: 'text', text: 'piped ok' }]);
     const run = await runCli(['ask'], env, 'question from a pipe\n');

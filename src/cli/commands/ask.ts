@@ -7,8 +7,9 @@ import type { RouterStream } from '../../core/router/types';
 import type { CliCommand, CliIO } from '../types';
 import { openCliTools, type CliToolSession } from './mcp';
 import { parseCommandArgs, readAll, UsageError, usd, write } from '../util';
+import { MaxCostWatch } from './maxCost';
 
-export const usage = 'ask [--task chat] [--model M] [--system TEXT] [--max-tokens N] [--config F] [--json] [--tools [--approve server/tool,…] [--workspace-servers]] "question"   (or pipe the question on stdin)';
+export const usage = 'ask [--task chat] [--model M] [--system TEXT] [--max-tokens N] [--config F] [--json] [--max-cost USD] [--tools [--approve server/tool,…] [--workspace-servers]] "question"   (or pipe the question on stdin)';
 
 /** The --json shape: stable, documented in README. */
 export function jsonResult(result: RouterResult) {
@@ -65,7 +66,10 @@ export const command: CliCommand = {
       tools: { type: 'boolean', default: false },
       approve: { type: 'string' },
       'workspace-servers': { type: 'boolean', default: false },
+      'max-cost': { type: 'string' },
     });
+    const maxCost = values['max-cost'] === undefined ? undefined : Number(values['max-cost']);
+    if (maxCost !== undefined && !(Number.isFinite(maxCost) && maxCost > 0)) throw new UsageError(`ask: --max-cost must be a positive amount in USD, got "${values['max-cost']}".`);
     if (!values.tools && (values.approve !== undefined || values['workspace-servers'])) {
       throw new UsageError('ask: --approve and --workspace-servers only apply with --tools.');
     }
@@ -100,12 +104,14 @@ export const command: CliCommand = {
         ...(values.system ? [{ role: 'system' as const, content: values.system }] : []),
         { role: 'user' as const, content: prompt },
       ];
+      const watch = maxCost === undefined ? undefined : new MaxCostWatch(maxCost, core, messages, () => controller.abort());
       const stream: RouterStream = tools
-        ? tools.stream({ messages, task, model: values.model, maxTokens, signal: controller.signal })
+        ? tools.stream({ messages, task, model: values.model, maxTokens, signal: controller.signal, beforeModelCall: watch?.beforeModelCall })
         : core.router.stream({ task, model: values.model, feature: 'cli', request: { messages, maxTokens }, signal: controller.signal });
       let wroteText = false;
       let endsWithNewline = true;
       for await (const event of stream) {
+        if (!tools) watch?.observe(event);
         if (values.json) continue;
         if (event.type === 'text' && event.text) {
           await write(io.stdout, event.text);
@@ -116,10 +122,16 @@ export const command: CliCommand = {
         }
       }
       const result = await stream.result;
+      const capped = watch?.reached ? { maxCostUsd: watch.maxUsd, spentUsd: watch.spentUsd(result) } : undefined;
       if (values.json) {
-        await write(io.stdout, `${JSON.stringify(jsonResult(result))}\n`);
+        await write(io.stdout, `${JSON.stringify({ ...jsonResult(result), ...(capped ? { stoppedAtMaxCost: capped } : {}) })}\n`);
       } else if (wroteText && !endsWithNewline) {
         await write(io.stdout, '\n');
+      }
+      if (capped) {
+        // The partial answer is on stdout; the spend and why it stopped on stderr; exit 1.
+        io.stderr.write(`switchyard ask: stopped at --max-cost ${usd(capped.maxCostUsd)}: spent ${usd(capped.spentUsd)} (trace ${result.traceId}).\n`);
+        return 1;
       }
       if (result.status === 'ok') {
         if ((io.stderr as { isTTY?: boolean }).isTTY && !values.json) {
