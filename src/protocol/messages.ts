@@ -73,6 +73,8 @@ export const costControlViewSchema = z.object({
   /** The built-in price catalog's date and source ("prices as of …"). */
   pricesAsOf: z.optional(z.string().check(z.maxLength(32))),
   pricesSource: z.optional(z.string().check(z.maxLength(2000))),
+  /** The spend caps in force (settings cost.maxTurnUsd / cost.maxConversationUsd), editable in the tab. */
+  caps: z.optional(z.object({ maxTurnUsd: z.optional(z.number()), maxConversationUsd: z.optional(z.number()) })),
 });
 export type CostControlView = z.infer<typeof costControlViewSchema>;
 
@@ -184,6 +186,12 @@ export const webviewMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('link/open'), href: z.string().check(z.minLength(1), z.maxLength(8192)) }),
   z.object({ type: z.literal('action/run'), fix: fixActionSchema, conversationId: z.optional(id), messageId: z.optional(id) }),
   z.object({ type: z.literal('tool/decide'), callId: id, decision: z.enum(['once', 'session', 'always', 'deny']) }),
+  /** Writes the spend caps (null: no cap) to the settings. */
+  z.object({
+    type: z.literal('cost/setCaps'),
+    maxTurnUsd: z.nullable(z.number().check(z.positive(), z.maximum(1_000_000))),
+    maxConversationUsd: z.nullable(z.number().check(z.positive(), z.maximum(1_000_000))),
+  }),
   z.object({ type: z.literal('usage/request'), rangeDays: z.int().check(z.minimum(1), z.maximum(366)) }),
   z.object({ type: z.literal('usage/export'), format: z.enum(['csv', 'markdown']), rangeDays: z.int().check(z.minimum(1), z.maximum(366)) }),
   z.object({ type: z.literal('traces/request') }),

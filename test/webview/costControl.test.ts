@@ -94,7 +94,7 @@ describe('webview: cost control (headless Chromium)', function () {
       record({ model: 'routed', modelId: 'openai/gpt-5-mini', provider: 'or', costUsd: 0.0100, providerCostUsd: 0.0105, cacheSavingsUsd: 0 }),
       record({ model: 'litellm', modelId: 'gpt-5', provider: 'll', costUsd: 0.0200, providerCostUsd: 0.0201, usage: { inputTokens: 1000, outputTokens: 10, cacheReadTokens: 0, cacheWriteTokens: 0 }, cacheSavingsUsd: 0 }),
     ];
-    const usage = buildUsageView(records, { nowMs: NOW, rangeDays: 7, prices: { asOf: '2026-11-01', source: 'published list prices' } });
+    const usage = buildUsageView(records, { nowMs: NOW, rangeDays: 7, prices: { asOf: '2026-11-01', source: 'published list prices' }, caps: { maxTurnUsd: 0.5 } });
     const p = await openPanel(browser, { width: 760, height: 1600 });
     await p.send([{ type: 'init', models: [], conversations: [], active: null, running: false, tab: 'usage' }, { type: 'usage/data', usage }]);
     const flagged = p.page.locator('.drift tr.drift-flagged');
@@ -107,6 +107,15 @@ describe('webview: cost control (headless Chromium)', function () {
     assert.equal(await sonnet.locator('.cache-saved').innerText(), '$0.02');
     assert.equal(await p.page.locator('.cache-by-day tbody tr').count(), 1);
     assert.equal(await p.page.locator('.prices-as-of').innerText(), 'Prices as of 2026-11-01');
+    // The caps are editable here: empty = no cap; a bad value is refused with the reason.
+    assert.equal(await p.page.locator('input.cap-turn').inputValue(), '0.5');
+    await p.page.locator('input.cap-conversation').fill('-3');
+    await p.page.locator('button.cap-save').click();
+    assert.match(await p.page.locator('.cap-error').innerText(), /positive amount in USD/);
+    await p.page.locator('input.cap-conversation').fill('5');
+    await p.page.locator('input.cap-turn').fill('');
+    await p.page.locator('button.cap-save').click();
+    assert.deepEqual((await p.posted()).filter((m) => m.type === 'cost/setCaps'), [{ type: 'cost/setCaps', maxTurnUsd: null, maxConversationUsd: 5 }]);
     await p.page.locator('.cost-control').scrollIntoViewIfNeeded();
     await p.screenshot('usage-cost-control');
     assert.deepEqual(await p.cspViolations(), []);

@@ -1,6 +1,6 @@
 /** The Usage tab's cost-control section: prompt-cache hit rate and savings, provider drift, "prices as of". */
-import type { CostControlView } from '../../src/protocol/messages';
-import { formatTokens, formatUsd, h } from './dom';
+import type { CostControlView, WebviewMessage } from '../../src/protocol/messages';
+import { button, formatTokens, formatUsd, h } from './dom';
 
 const pct = (v: number | null) => (v === null ? '—' : `${(v * 100).toFixed(1)}%`);
 const signedPct = (v: number | null) => (v === null ? '—' : `${v >= 0 ? '+' : ''}${(v * 100).toFixed(1)}%`);
@@ -34,9 +34,40 @@ function driftTable(rows: CostControlView['drift']): HTMLElement {
   return box;
 }
 
-export function costControlSection(view: CostControlView | undefined): HTMLElement {
+/** The caps, editable: empty means no cap. Saved to the settings by the host. */
+function capsForm(caps: NonNullable<CostControlView['caps']>, post: (m: WebviewMessage) => void): HTMLElement {
+  const field = (label: string, cls: string, value: number | undefined) => {
+    const input = h('input', { class: cls, attrs: { type: 'number', min: '0', step: '0.01', placeholder: 'no cap', 'aria-label': label, value: value === undefined ? '' : String(value) } });
+    return { input, el: h('label', { class: 'cap-field' }, h('span', { text: label }), input) };
+  };
+  const turn = field('Per turn (USD)', 'cap-turn', caps.maxTurnUsd);
+  const conv = field('Per conversation (USD)', 'cap-conversation', caps.maxConversationUsd);
+  const error = h('span', { class: 'cap-error', attrs: { role: 'alert' } });
+  const read = (i: HTMLInputElement): number | null | undefined => {
+    if (i.value.trim() === '') return null;
+    const n = Number(i.value);
+    return Number.isFinite(n) && n > 0 ? n : undefined;
+  };
+  const save = () => {
+    const t = read(turn.input);
+    const c = read(conv.input);
+    if (t === undefined || c === undefined) {
+      error.textContent = 'A cap is a positive amount in USD, or empty for none.';
+      return;
+    }
+    error.textContent = '';
+    post({ type: 'cost/setCaps', maxTurnUsd: t, maxConversationUsd: c });
+  };
+  return h('div', { class: 'cost-control-block caps' },
+    h('h3', { text: 'Spend caps' }),
+    h('div', { class: 'muted', text: 'Crossing a cap pauses the chat turn (tool loops included) and asks: continue, switch to a cheaper model, or stop.' }),
+    h('div', { class: 'cap-form' }, turn.el, conv.el, button('Save caps', save, { secondary: true, class: 'cap-save' }), error));
+}
+
+export function costControlSection(view: CostControlView | undefined, post: (m: WebviewMessage) => void): HTMLElement {
   const section = h('div', { class: 'cost-control' });
   if (!view) return section;
+  if (view.caps) section.append(capsForm(view.caps, post));
   if (view.pricesAsOf) section.append(h('div', { class: 'prices-as-of muted', text: `Prices as of ${view.pricesAsOf}`, attrs: { title: view.pricesSource ?? '' } }));
   if (view.cacheByModel.length) {
     section.append(cacheTable('Prompt cache by model', 'Model', view.cacheByModel, 'cache-by-model'), cacheTable('Prompt cache by day', 'Day', view.cacheByDay, 'cache-by-day'));

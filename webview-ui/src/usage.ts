@@ -113,7 +113,7 @@ export class UsageTab {
       this.budget(u),
     );
     if (t.calls === 0) {
-      this.body.append(h('div', { class: 'empty', text: 'No model calls in this range yet.' }), costControlSection(u.costControl));
+      this.body.append(h('div', { class: 'empty', text: 'No model calls in this range yet.' }), costControlSection(u.costControl, (m) => this.app.post(m)));
       return;
     }
     const daily = this.metric === 'cost' ? 'Spend per day by model (USD)' : 'Tokens per day by model';
@@ -150,7 +150,7 @@ export class UsageTab {
         options: { indexAxis: 'y', responsive: true, maintainAspectRatio: false, scales: { x: { min: 0, max: 100 } }, plugins: { legend: { display: false } } },
       });
     }
-    this.body.append(table(u.byModel), costControlSection(u.costControl));
+    this.body.append(table(u.byModel), costControlSection(u.costControl, (m) => this.app.post(m)));
   }
 
   private budget(u: UsageView): HTMLElement {

@@ -15,6 +15,7 @@ import type { ApprovalChoice, ToolApprovalRequest } from '../../core/mcp/approva
 import type { TraceRecord } from '../../core/trace/types';
 import { isSafeExternalLink, parseWebviewMessage, type HostMessage, type ModelOption, type PriceView, type Tab, type WebviewMessage } from '../../protocol/messages';
 import { registerSafeCommand, type HostServices } from '../hostServices';
+import { targetFor, valueAt } from '../settings';
 import { ApprovalBroker } from './approvals';
 import { CapBroker } from './capPrompts';
 import type { CapDecision, CapPrompt } from '../../core/chat/spendCap';
@@ -322,6 +323,17 @@ class PanelController implements vscode.WebviewViewProvider, vscode.WebviewPanel
         this.post(conn, { type: 'chat/estimate', seq: msg.seq, estimate: estimate ?? null });
         break;
       }
+      case 'cost/setCaps': {
+        const target = targetFor('cost');
+        const current: Record<string, unknown> = { ...(valueAt<Record<string, unknown>>('cost', target) ?? {}) };
+        for (const key of ['maxTurnUsd', 'maxConversationUsd'] as const) {
+          if (msg[key] === null) delete current[key];
+          else current[key] = msg[key];
+        }
+        await vscode.workspace.getConfiguration('switchyard').update('cost', Object.keys(current).length ? current : undefined, target);
+        this.post(conn, { type: 'toast', level: 'info', text: 'Spend caps saved (switchyard.cost).' });
+        break;
+      }
       case 'chat/capDecide':
         if (!this.caps.decide(msg.conversationId, msg.decision)) this.post(conn, { type: 'toast', level: 'warn', text: 'That conversation is no longer waiting at a spend cap.' });
         break;
@@ -449,7 +461,7 @@ class PanelController implements vscode.WebviewViewProvider, vscode.WebviewPanel
     const core = this.services.core;
     const nowMs = core.clock.now();
     const records = await core.ledger.read({ sinceMs: nowMs - (rangeDays + 1) * 86_400_000 });
-    this.post(conn, { type: 'usage/data', usage: buildUsageView(records, { nowMs, rangeDays, budget: core.budget.state(), prices: { asOf: core.catalog.version, source: core.catalog.source } }) });
+    this.post(conn, { type: 'usage/data', usage: buildUsageView(records, { nowMs, rangeDays, budget: core.budget.state(), prices: { asOf: core.catalog.version, source: core.catalog.source }, caps: { maxTurnUsd: core.config.cost?.maxTurnUsd, maxConversationUsd: core.config.cost?.maxConversationUsd } }) });
   }
 
   private async exportUsage(format: 'csv' | 'markdown', rangeDays: number): Promise<void> {

@@ -61,6 +61,7 @@ export interface UsageViewOptions {
   budget?: BudgetState;
   /** The price catalog's version date and source, shown as "prices as of …". */
   prices?: { asOf: string; source: string };
+  caps?: { maxTurnUsd?: number; maxConversationUsd?: number };
 }
 
 export function buildUsageView(all: readonly LedgerRecord[], opts: UsageViewOptions): UsageView {
@@ -91,6 +92,7 @@ export function buildUsageView(all: readonly LedgerRecord[], opts: UsageViewOpti
       cacheByDay: cacheByDay(records),
       drift: providerDrift(records),
       ...(opts.prices ? { pricesAsOf: opts.prices.asOf, pricesSource: opts.prices.source.slice(0, 2000) } : {}),
+      ...(opts.caps ? { caps: opts.caps } : {}),
     },
   };
 }
