@@ -83,7 +83,8 @@ export function providerDrift(records: readonly LedgerRecord[]): DriftRow[] {
   return [...rows.entries()].map(([model, v]) => {
     const ourUsd = femtoToUsd(v.ours);
     const providerUsd = femtoToUsd(v.theirs);
-    const drift = ourUsd > 0 ? (providerUsd - ourUsd) / ourUsd : null;
+    // From the exact sums, so 2.00% is not flagged by a float's last bit.
+    const drift = v.ours > 0n ? Number(v.theirs - v.ours) / Number(v.ours) : null;
     return { model, calls: v.calls, ourUsd, providerUsd, drift, flagged: drift === null ? providerUsd > 0 : Math.abs(drift) > DRIFT_FLAG_FRACTION };
   }).sort((a, b) => b.providerUsd - a.providerUsd);
 }
