@@ -3,7 +3,8 @@
  * place, for both front doors: the VS Code host and the CLI.
  */
 import { join } from 'node:path';
-import type { ProviderConfig, SwitchyardConfig } from './config/schema';
+import type { Price, ProviderConfig, SwitchyardConfig } from './config/schema';
+import { loadPriceFile } from './cost/priceImport';
 import { BudgetTracker } from './cost/budget';
 import { PriceCatalog } from './cost/catalog';
 import { JsonlLedger } from './cost/ledger';
@@ -63,6 +64,19 @@ export function keyEnvName(provider: ProviderConfig): string | undefined {
   return undefined; // local OpenAI-compatible servers usually need no key
 }
 
+/** Settings `prices`: the overrides, or those of the file it names (an unreadable file is reported, never fatal). */
+export function priceOverrides(prices: SwitchyardConfig['prices'], logger: Logger): Record<string, Price> {
+  if (typeof prices !== 'string') return prices;
+  try {
+    const imported = loadPriceFile(prices);
+    logger.info(`Prices: ${Object.keys(imported.prices).length} model(s) from ${prices} (${imported.format} format${imported.skipped.length ? `, ${imported.skipped.length} entries without token prices skipped` : ''}).`);
+    return imported.prices;
+  } catch (err) {
+    logger.error(`${err instanceof Error ? err.message : String(err)} Using the built-in price catalog.`);
+    return {};
+  }
+}
+
 export const LEDGER_FILE = 'ledger.jsonl';
 export const TRACES_FILE = 'traces.jsonl';
 
@@ -70,7 +84,7 @@ export async function createCoreServices(opts: CreateCoreOptions): Promise<AppSe
   const { config, secrets, dataDir, logger } = opts;
   const clock = opts.clock ?? systemClock;
 
-  const catalog = new PriceCatalog(undefined, config.prices);
+  const catalog = new PriceCatalog(undefined, priceOverrides(config.prices, logger));
   const tokens = new TokenCounter();
   const ledger = new JsonlLedger(join(dataDir, LEDGER_FILE), logger);
   const traceStore = new MemoryTraceStore({

@@ -48,3 +48,42 @@ describe('spend cap: the cheaper model', () => {
     assert.equal(cheaperModel(config, 'small', priceOf), undefined);
   });
 });
+
+describe('price import (LiteLLM model-prices JSON)', () => {
+  // Imported here so the suite above stays independent of the file system.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { loadPriceFile } = require('../../src/core/cost/priceImport') as typeof import('../../src/core/cost/priceImport');
+  const fixture = require('node:path').join(__dirname, '..', 'fixtures', 'prices', 'litellm-sample.json') as string;
+
+  it('converts USD per token to per 1M, cache prices included; skips entries without token prices', () => {
+    const got = loadPriceFile(fixture);
+    assert.equal(got.format, 'litellm');
+    assert.deepEqual(got.prices['gpt-4.1-mini'], { inputPerMTok: 0.5, outputPerMTok: 2, cacheReadPerMTok: 0.125 });
+    assert.deepEqual(got.prices['claude-sonnet-4-5'], { inputPerMTok: 3, outputPerMTok: 15, cacheReadPerMTok: 0.3, cacheWritePerMTok: 3.75 });
+    assert.deepEqual(got.prices['openrouter/acme/new-model'], { inputPerMTok: 1.1, outputPerMTok: 4.4 });
+    assert.deepEqual(got.skipped.sort(), ['dall-e-3', 'sample_spec']);
+  });
+
+  it('a missing or malformed file is a clear error naming the file and the fix', () => {
+    assert.throws(() => loadPriceFile('/nonexistent/prices.json'), /Cannot read the price file \/nonexistent\/prices\.json \(switchyard\.prices\): the file does not exist\. Point switchyard\.prices at/);
+  });
+});
+
+describe('switchyard.prices as a path', () => {
+  it('the core prices calls from the file; an unreadable file is logged and the built-in catalog stays', () => {
+    /* eslint-disable @typescript-eslint/no-require-imports */
+    const { priceOverrides } = require('../../src/core/app') as typeof import('../../src/core/app');
+    const { PriceCatalog } = require('../../src/core/cost/catalog') as typeof import('../../src/core/cost/catalog');
+    /* eslint-enable @typescript-eslint/no-require-imports */
+    const fixture = require('node:path').join(__dirname, '..', 'fixtures', 'prices', 'litellm-sample.json') as string;
+    const logged: string[] = [];
+    const logger = { debug() {}, info: (m: string) => void logged.push(m), warn() {}, error: (m: string) => void logged.push(`ERROR ${m}`) };
+    const config = parseConfig({ prices: fixture });
+    assert.equal(config.prices, fixture);
+    const catalog = new PriceCatalog(undefined, priceOverrides(config.prices, logger));
+    assert.equal(catalog.priceFor('gpt-4.1-mini')?.inputPerMTok, 0.5);
+    assert.match(logged[0]!, /3 model\(s\) from .*litellm-sample\.json \(litellm format, 2 entries without token prices skipped\)/);
+    assert.deepEqual(priceOverrides('/nonexistent.json', logger), {});
+    assert.match(logged[1]!, /^ERROR Cannot read the price file \/nonexistent\.json .* Using the built-in price catalog\.$/);
+  });
+});

@@ -141,6 +141,22 @@ describe('wire: switchyard CLI (child process against the fake server)', functio
     assert.match(bad.stderr, /--max-cost must be a positive amount in USD, got "lots"/);
   });
 
+  it('models --catalog --import FILE applies a LiteLLM model-prices file over the built-in catalog and says where each price comes from', async () => {
+    const file = resolve(__dirname, '../fixtures/prices/litellm-sample.json');
+    const run = await runCli(['models', '--catalog', '--import', file, '--json'], env);
+    assert.equal(run.code, 0, run.stderr);
+    const out = JSON.parse(run.stdout) as { version: string; imported: { models: number; skipped: number }; models: Array<{ id: string; inputPerMTok: number; source: string; asOf: string | null }> };
+    assert.deepEqual(out.imported, { file, format: 'litellm', models: 3, skipped: 2 });
+    const mini = out.models.find((m) => m.id === 'gpt-4.1-mini')!;
+    assert.equal(mini.inputPerMTok, 0.5, 'the file wins over the built-in $0.40');
+    assert.equal(mini.source, `import ${file}`);
+    assert.ok(out.models.some((m) => m.id === 'openrouter/acme/new-model'), 'ids only in the file are added');
+    const builtIn = out.models.find((m) => m.id === 'gpt-5-mini')!;
+    assert.deepEqual([builtIn.source, builtIn.asOf], ['built-in', out.version]);
+    const text = await runCli(['models', '--catalog', '--import', file], env);
+    assert.match(text.stderr, /3 price\(s\) from .*litellm-sample\.json \(litellm format; 2 entries without token prices skipped\)/);
+  });
+
   it('reads the question from stdin when none is given', async () => {
     fake.script('first-model', [{ type: 'text', text: 'piped ok' }]);
     const run = await runCli(['ask'], env, 'question from a pipe\n');

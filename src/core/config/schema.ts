@@ -129,8 +129,8 @@ export const configSchema = z.object({
   pinned: z.record(name, name).default({}),
   budget: budgetSchema.default({ onExceed: 'warn' }),
   router: routerSettingsSchema.default(routerSettingsSchema.parse({})),
-  /** Price overrides by provider model id. */
-  prices: z.record(z.string(), priceSchema).default({}),
+  /** Price overrides by provider model id, or the path of a price file (LiteLLM's model-prices JSON or this shape). */
+  prices: z.union([z.record(z.string(), priceSchema), z.string().min(1)]).default({}),
   trace: traceSettingsSchema.default(traceSettingsSchema.parse({})),
   completion: completionSettingsSchema.default(completionSettingsSchema.parse({})),
   rag: ragSettingsSchema.default(ragSettingsSchema.parse({})),

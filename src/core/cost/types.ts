@@ -12,6 +12,9 @@ export const catalogEntrySchema = z.object({
   fim: z.boolean().default(false),
   /** Embedding models have no output price. */
   kind: z.enum(['chat', 'completion', 'embedding']).default('chat'),
+  /** Where this entry's prices come from and when they were checked; absent: the catalog file's. */
+  source: z.string().min(1).optional(),
+  asOf: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'use a date like "2026-11-01"').optional(),
 });
 export type CatalogEntry = z.infer<typeof catalogEntrySchema>;
 
