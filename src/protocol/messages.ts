@@ -163,6 +163,8 @@ export const webviewMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('ready') }),
   z.object({ type: z.literal('chat/send'), conversationId: z.optional(id), text: z.string().check(z.minLength(1), z.maxLength(100_000)), chips: z.array(contextChipSchema).check(z.maxLength(50)), model: z.optional(z.string().check(z.maxLength(128))) }),
   z.object({ type: z.literal('chat/stop'), conversationId: id }),
+  /** Summarise the conversation's older messages now (the summarize route). */
+  z.object({ type: z.literal('chat/compact'), conversationId: id }),
   /** The answer to a spend-cap prompt. */
   z.object({ type: z.literal('chat/capDecide'), conversationId: id, decision: z.enum(['continue', 'switch', 'stop']) }),
   /** The draft changed (text, chips or model): the host answers with `chat/estimate` for `seq`. */

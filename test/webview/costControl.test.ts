@@ -171,6 +171,35 @@ describe('webview: cost control (headless Chromium)', function () {
     await p.page.close();
   });
 
+  it('chat: a compaction summary shows collapsed as "Summary of N earlier messages", originals inside; Compact asks the host', async () => {
+    const conv: Conversation = {
+      v: 1, id: 'conv-c', title: 'Long', createdMs: NOW, updatedMs: NOW,
+      messages: [
+        { id: 's1', role: 'assistant', content: '- **Goal**: retry with backoff', timeMs: NOW, status: 'ok', summaryOf: 2 },
+        { id: 'u1', role: 'user', content: 'first question about retries', timeMs: NOW, compacted: true },
+        { id: 'a1', role: 'assistant', content: 'first answer', timeMs: NOW, status: 'ok', compacted: true },
+        { id: 'u2', role: 'user', content: 'latest question', timeMs: NOW },
+        { id: 'a2', role: 'assistant', content: 'latest answer', timeMs: NOW, status: 'ok' },
+      ],
+    };
+    const p = await openPanel(browser, { width: 600, height: 700 });
+    await p.send([{ type: 'init', models: [], conversations: [{ id: 'conv-c', title: 'Long', updatedMs: NOW, messageCount: 5 }], active: conv, running: false }]);
+    const summary = p.page.locator('#panel-chat details.msg.summary');
+    assert.equal(await summary.count(), 1);
+    assert.equal(await summary.locator('> summary').innerText(), 'Summary of 2 earlier message(s)');
+    assert.equal(await summary.getAttribute('open'), null, 'collapsed');
+    assert.equal(await p.page.locator('#panel-chat .user-text', { hasText: 'first question' }).count(), 0, 'the originals are not listed as turns');
+    await summary.locator('> summary').click();
+    assert.match(await summary.locator('.md').innerText(), /Goal: retry with backoff/);
+    await summary.locator('.compacted-originals > summary').click();
+    assert.deepEqual(await summary.locator('.compacted').allInnerTexts(), ['first question about retries', 'first answer']);
+    await p.page.locator('#panel-chat button', { hasText: /^Compact$/ }).click();
+    assert.deepEqual((await p.posted()).filter((m) => m.type === 'chat/compact'), [{ type: 'chat/compact', conversationId: 'conv-c' }]);
+    assert.deepEqual(await p.cspViolations(), []);
+    assert.deepEqual(p.errors, []);
+    await p.page.close();
+  });
+
   describe('cap dialog during a tool loop (real chat service, tool loop, router and SDK against the fake provider)', () => {
     const tools: ToolSource = {
       definitions: () => [{ name: 'measure', inputSchema: { type: 'object', properties: { text: { type: 'string' } } } }],

@@ -6,6 +6,7 @@ import { renderMarkdown, type CodeActions } from './markdown';
 import type { AppContext } from './state';
 import { TurnEstimateBar } from './estimate';
 import { CapDialog } from './capDialog';
+import { summaryMessage } from './summary';
 
 export class ChatView {
   readonly root = h('section', { class: 'tab-panel chat', attrs: { id: 'panel-chat', role: 'tabpanel' } });
@@ -338,6 +339,7 @@ export class ChatView {
         this.renderToolbar();
       }, { secondary: true, disabled: !conv }),
       button('Delete', () => conv && this.app.post({ type: 'chat/delete', conversationId: conv.id }), { secondary: true, disabled: !conv }),
+      button('Compact', () => conv && this.app.post({ type: 'chat/compact', conversationId: conv.id }), { secondary: true, disabled: !conv || s.running, title: 'Summarise earlier messages with the summarize route' }),
       select(this.modelOptions(true), conv?.model ?? '', (v) => {
         this.app.post({ type: 'chat/setModel', conversationId: conv?.id, model: v || null });
         if (conv) this.app.state.conversation = { ...conv, model: v || undefined };
@@ -385,7 +387,12 @@ export class ChatView {
       );
       return;
     }
-    for (const m of conv.messages) this.list.append(m.role === 'user' ? this.userMessage(m) : this.assistantMessage(conv, m));
+    const compacted = conv.messages.filter((m) => m.compacted && m.summaryOf === undefined);
+    for (const m of conv.messages) {
+      if (m.compacted) continue; // shown inside the summary that replaced it
+      if (m.summaryOf !== undefined) this.list.append(summaryMessage(m, compacted, this.codeActions));
+      else this.list.append(m.role === 'user' ? this.userMessage(m) : this.assistantMessage(conv, m));
+    }
     this.list.scrollTop = this.list.scrollHeight;
   }
 

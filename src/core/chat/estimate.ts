@@ -49,7 +49,7 @@ export interface EstimateInput {
 export function estimateNextTurn(input: EstimateInput): NextTurnEstimate {
   const { tokens, modelId } = input;
   const inputTokens = tokens.countMessages(modelId, input.messages);
-  const answers = (input.conversation?.messages ?? []).filter((m) => m.role === 'assistant' && m.status === 'ok' && m.usage);
+  const answers = (input.conversation?.messages ?? []).filter((m) => m.role === 'assistant' && m.status === 'ok' && m.usage && m.summaryOf === undefined);
   const outputFromHistory = answers.length > 0;
   const outputTokens = outputFromHistory
     ? Math.round(answers.reduce((n, m) => n + (m.usage?.outputTokens ?? 0), 0) / answers.length)

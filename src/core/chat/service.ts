@@ -2,6 +2,8 @@
  * Chat sessions: a conversation's turns from the question to the stored answer. It persists the
  * history, resolves context chips, trims the prompt to the model's window (recorded on the trace),
  * streams through the TurnRunner and turns failures into inline errors with a fixing action.
+ * (Over 450 lines on purpose: a turn's steps — context, compaction and trim, caps, the call —
+ * read best in one place; each step's logic lives in its own module.)
  */
 import { randomUUID } from 'node:crypto';
 import type { Price, SwitchyardConfig } from '../config/schema';
@@ -17,6 +19,7 @@ import { DEFAULT_SYSTEM_PROMPT, outputReserve, renderUserPrompt, trimToContextWi
 import { routerTurnRunner, type TurnRunner } from './turn';
 import { estimateNextTurn, type NextTurnEstimate } from './estimate';
 import { capGuardFor, type AskCap } from './spendCap';
+import { COMPACT_AT_FRACTION, compactConversation } from './compaction';
 import type { ChatError, ContextChip, Conversation, ConversationSummary, FixAction, StoredMessage, ToolCallView } from './types';
 
 /** What the chat service tells its front end while a turn runs. */
@@ -229,13 +232,21 @@ export class ChatService {
         conv = { ...conv, messages: conv.messages.map((m) => (m.id === user.id ? withPrompt : m)) };
       }
 
-      // 2. History, trimmed to the smallest window on the route.
+      // 2. History, trimmed to the smallest window on the route; near the window, older turns are
+      // first summarised by the `summarize` route instead of being dropped.
       const limits = this.limitsFor(conv.model);
-      const all = this.promptMessages(conv.messages, answer.id);
-      const trimmed = trimToContextWindow(all, {
-        contextWindow: limits.contextWindow,
-        reserveForOutput: outputReserve(limits.contextWindow, limits.maxOutputTokens),
-      });
+      const trimOptions = { contextWindow: limits.contextWindow, reserveForOutput: outputReserve(limits.contextWindow, limits.maxOutputTokens) };
+      let all = this.promptMessages(conv.messages, answer.id);
+      let trimmed = trimToContextWindow(all, trimOptions);
+      if (trimmed.droppedMessages > 0 || trimmed.estimatedTokens > trimmed.budgetTokens * COMPACT_AT_FRACTION) {
+        const compacted = await compactConversation(conv, { router: core.router, newId: this.newId, now: () => core.clock.now(), signal: ctl.signal, parentSpan: root });
+        if (compacted.summary) {
+          conv = compacted.conversation;
+          notice(`Summarised ${compacted.summary.summaryOf} earlier message(s) with the summarize route to stay within the ${limits.contextWindow.toLocaleString('en-US')}-token window.`);
+          all = this.promptMessages(conv.messages, answer.id);
+          trimmed = trimToContextWindow(all, trimOptions);
+        }
+      }
       const trimAttrs = {
         'switchyard.chat.history_messages': all.length - 1,
         'switchyard.chat.trimmed_messages': trimmed.droppedMessages,
@@ -324,10 +335,23 @@ export class ChatService {
     const all: ChatMessage[] = [{ role: 'system', content: this.deps.systemPrompt ?? DEFAULT_SYSTEM_PROMPT }];
     for (const m of messages) {
       if (m.id === stopAt) break;
-      if (m.role === 'user') all.push({ role: 'user', content: m.promptContent ?? m.content });
+      if (m.compacted) continue;
+      if (m.summaryOf !== undefined) all.push({ role: 'user', content: `Summary of the ${m.summaryOf} earlier messages of this conversation:\n${m.content}` });
+      else if (m.role === 'user') all.push({ role: 'user', content: m.promptContent ?? m.content });
       else if (m.status === 'ok' && m.content) all.push({ role: 'assistant', content: m.content });
     }
     return all;
+  }
+
+  /** Summarises the older messages of a conversation now (the user asked); returns it, and why not when nothing changed. */
+  async compact(conversationId: string): Promise<{ conversation?: Conversation; reason?: string }> {
+    const conv = this.get(conversationId);
+    if (!conv) return { reason: `Unknown conversation ${conversationId}.` };
+    if (this.active.has(conv.id)) return { conversation: conv, reason: 'A request is running in this conversation: wait for it or stop it first.' };
+    const core = this.deps.core();
+    const out = await compactConversation(conv, { router: core.router, newId: this.newId, now: () => core.clock.now() });
+    if (out.summary) await this.deps.history.save(out.conversation);
+    return { conversation: out.conversation, reason: out.reason };
   }
 
   /**

@@ -371,6 +371,12 @@ class PanelController implements vscode.WebviewViewProvider, vscode.WebviewPanel
         this.sendConversation(conv);
         return;
       }
+      case 'chat/compact': {
+        const out = await this.chat.compact(msg.conversationId);
+        if (out.conversation) this.sendConversation(out.conversation);
+        if (out.reason) this.post(conn, { type: 'toast', level: 'info', text: out.reason });
+        return;
+      }
       case 'chat/rename': {
         const c = await this.chat.rename(msg.conversationId, msg.title);
         if (c) this.sendConversation(c);
