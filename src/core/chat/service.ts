@@ -239,7 +239,10 @@ export class ChatService {
       let all = this.promptMessages(conv.messages, answer.id);
       let trimmed = trimToContextWindow(all, trimOptions);
       if (trimmed.droppedMessages > 0 || trimmed.estimatedTokens > trimmed.budgetTokens * COMPACT_AT_FRACTION) {
-        const compacted = await compactConversation(conv, { router: core.router, newId: this.newId, now: () => core.clock.now(), signal: ctl.signal, parentSpan: root });
+        // A failed summary is not fatal: the turn falls back to trimming (and says so).
+        const compacted = await compactConversation(conv, { router: core.router, newId: this.newId, now: () => core.clock.now(), signal: ctl.signal, parentSpan: root })
+          .catch((err: unknown) => ({ summary: undefined, conversation: conv, reason: err instanceof Error ? err.message : String(err) }));
+        if (compacted.reason && !compacted.summary) this.deps.logger.warn(`Chat compaction skipped: ${compacted.reason}`);
         if (compacted.summary) {
           conv = compacted.conversation;
           notice(`Summarised ${compacted.summary.summaryOf} earlier message(s) with the summarize route to stay within the ${limits.contextWindow.toLocaleString('en-US')}-token window.`);
