@@ -4,38 +4,41 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
-import { benchRouter } from './router';
 
-type Bench = { name: string; run: () => Promise<Record<string, unknown>> };
+type Bench = { name: string; module: string; exportName: string };
 
-async function optional(modulePath: string, exportName: string): Promise<(() => Promise<Record<string, unknown>>) | undefined> {
-  try {
-    const mod = (await import(modulePath)) as Record<string, unknown>;
-    const fn = mod[exportName];
-    return typeof fn === 'function' ? (fn as () => Promise<Record<string, unknown>>) : undefined;
-  } catch (err) {
-    if ((err as { code?: string }).code === 'MODULE_NOT_FOUND' || (err as { code?: string }).code === 'ERR_MODULE_NOT_FOUND') return undefined;
-    throw err;
-  }
+/** Every section of the report. A section whose module or export is missing fails the run (no silent skip). */
+const BENCHES: Bench[] = [
+  { name: 'router', module: './router', exportName: 'benchRouter' },
+  { name: 'routerCpu', module: './routerCpu', exportName: 'benchRouterCpu' },
+  { name: 'ledger', module: './ledger', exportName: 'benchLedger' },
+  { name: 'completion', module: './completion', exportName: 'benchCompletion' },
+  { name: 'rag', module: './rag', exportName: 'benchRag' },
+  { name: 'ragScale', module: './ragScale', exportName: 'benchRagScale' },
+  { name: 'ragQuality', module: './ragQuality', exportName: 'benchRagQuality' },
+];
+
+async function load(bench: Bench): Promise<() => Promise<Record<string, unknown>>> {
+  const mod = (await import(bench.module)) as Record<string, unknown>;
+  const fn = mod[bench.exportName];
+  if (typeof fn !== 'function') throw new Error(`bench ${bench.name}: ${bench.module} does not export ${bench.exportName}`);
+  return fn as () => Promise<Record<string, unknown>>;
 }
 
 async function main(): Promise<void> {
   const only = process.argv.slice(2);
-  const benches: Bench[] = [{ name: 'router', run: () => benchRouter() }];
-  const completion = await optional('./completion', 'benchCompletion');
-  if (completion) benches.push({ name: 'completion', run: completion });
-  const rag = await optional('./rag', 'benchRag');
-  if (rag) benches.push({ name: 'rag', run: rag });
-
+  const unknown = only.filter((name) => !BENCHES.some((b) => b.name === name));
+  if (unknown.length) throw new Error(`unknown bench section(s): ${unknown.join(', ')} (sections: ${BENCHES.map((b) => b.name).join(', ')})`);
   const results: Record<string, unknown> = {
     date: new Date().toISOString(),
     machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model, node: process.version },
   };
-  for (const bench of benches) {
+  for (const bench of BENCHES) {
     if (only.length && !only.includes(bench.name)) continue;
     process.stderr.write(`bench: ${bench.name}…\n`);
     try {
-      results[bench.name] = await bench.run();
+      // A missing module or dependency throws here and fails the run like any other error.
+      results[bench.name] = await (await load(bench))();
     } catch (err) {
       results[bench.name] = { error: err instanceof Error ? err.message : String(err) };
       process.exitCode = 1;
@@ -47,4 +50,7 @@ async function main(): Promise<void> {
   process.stdout.write(json + '\n');
 }
 
-void main();
+main().catch((err: unknown) => {
+  process.stderr.write(`bench: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exitCode = 1;
+});

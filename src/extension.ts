@@ -8,6 +8,7 @@ import { registerSetApiKey } from './host/commands/setApiKey';
 import { registerSwitchModel } from './host/commands/switchModel';
 import { registerCompletion } from './host/completion/register';
 import { createHostServices, type HostServices } from './host/hostServices';
+import { registerVsCodeChat } from './host/lmChat/register';
 import { createOutputLogger } from './host/logger';
 import { registerMcp, type McpHostHandle } from './host/mcp/index';
 import { registerPanel, type PanelApi } from './host/panel/panelHost';
@@ -50,7 +51,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<Switch
   area('cost report', () => registerCostReport(services, panel ? { showUsage: () => panel.showTab('usage') } : {}));
 
   // Seams between areas: @workspace retrieval, the MCP tool loop, MCP resources and approvals in chat.
-  if (panel) area('chat wiring', () => connectPanel(panel, { workspaceSearch: search, mcp }));
+  if (panel) area('chat wiring', () => connectPanel(services, panel, { workspaceSearch: search, mcp }));
+  area('VS Code Chat', () => registerVsCodeChat(services, { search, mcp }));
 
   logger.info(`Switchyard ${String(context.extension.packageJSON.version ?? '')} activated; data in ${context.globalStorageUri.fsPath}`);
   return { services, panel, search, mcp };

@@ -54,7 +54,8 @@ export async function loadConfigFile(explicitPath: string | undefined, env: Node
   }
   let json: unknown;
   try {
-    json = JSON.parse(text);
+    // Editors on Windows save "UTF-8 with BOM"; the mark is not part of the JSON.
+    json = JSON.parse(text.replace(/^\uFEFF/, ''));
   } catch (err) {
     const detail = err instanceof Error ? err.message : String(err);
     throw new ConfigError(`The config file ${path} is not valid JSON: ${detail}`, `(file): ${detail}`);

@@ -15,7 +15,7 @@ import { createAdapter } from './models/registry';
 import type { ModelAdapter } from './models/types';
 import { createRouter, type ManagedRouter } from './router/router';
 import { systemClock, type Clock, type CoreServices, type SecretSource } from './services';
-import { MemoryTraceStore } from './trace/store';
+import { FileTraceStore } from './trace/fileStore';
 import { createOtlpExporter } from './trace/otlp';
 import { createTracer } from './trace/tracer';
 
@@ -87,28 +87,19 @@ export async function createCoreServices(opts: CreateCoreOptions): Promise<AppSe
   const catalog = new PriceCatalog(undefined, priceOverrides(config.prices, logger));
   const tokens = new TokenCounter();
   const ledger = new JsonlLedger(join(dataDir, LEDGER_FILE), logger);
-  const traceStore = new MemoryTraceStore({
+  // Nothing is read here: the store indexes its file when the Traces tab first asks.
+  const traceStore = new FileTraceStore({
     maxTraces: config.trace.maxTraces,
     maxBytes: config.trace.maxBytes,
     filePath: join(dataDir, TRACES_FILE),
     logger,
   });
-  try {
-    await traceStore.load();
-  } catch (err) {
-    logger.warn(`Could not load stored traces: ${err instanceof Error ? err.message : String(err)}`);
-  }
   const exporter = config.trace.otlpEndpoint
     ? createOtlpExporter({ endpoint: config.trace.otlpEndpoint, headers: config.trace.otlpHeaders, logger, serviceVersion: opts.version })
     : undefined;
   const tracer = createTracer({ store: traceStore, clock, recordBodies: config.trace.recordBodies, exporter, logger });
+  // The spend is read lazily (router gate, status bar): building the core reads no ledger.
   const budget = new BudgetTracker(config.budget, ledger, clock);
-  try {
-    await budget.load();
-  } catch (err) {
-    // An unreadable ledger must not stop the assistant: the budget starts from zero instead.
-    logger.warn(`Could not read the usage ledger for the budget: ${err instanceof Error ? err.message : String(err)}`);
-  }
 
   const adapters = new Map<string, { key: string | undefined; adapter: ModelAdapter }>();
   async function adapterFor(providerName: string): Promise<ModelAdapter> {
@@ -155,7 +146,7 @@ export async function createCoreServices(opts: CreateCoreOptions): Promise<AppSe
       disposed = true;
       adapters.clear();
       // Traces already handed to the store / exporter are written out before the process ends.
-      await Promise.allSettled([traceStore.flush(), ledger.flush(), exporter?.shutdown?.()]);
+      await Promise.allSettled([traceStore.close(), ledger.close(), exporter?.shutdown?.()]);
     },
   };
 }

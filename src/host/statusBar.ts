@@ -58,6 +58,8 @@ export function registerStatusBar(services: HostServices): void {
   const timer = setInterval(() => {
     void services.core.budget.load().then(update, () => undefined);
   }, RELOAD_SPEND_MS);
+  // The spend is read lazily: show the item now, the amounts once the ledger's totals are in.
+  void services.core.budget.ready().then(update);
   services.context.subscriptions.push(
     item,
     services.onDidChangeCore(update),

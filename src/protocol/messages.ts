@@ -195,6 +195,8 @@ export const webviewMessageSchema = z.discriminatedUnion('type', [
     maxConversationUsd: z.nullable(z.number().check(z.positive(), z.maximum(1_000_000))),
   }),
   z.object({ type: z.literal('usage/request'), rangeDays: z.int().check(z.minimum(1), z.maximum(366)) }),
+  /** The Usage tab left the screen: stop refreshing it. */
+  z.object({ type: z.literal('usage/close') }),
   z.object({ type: z.literal('usage/export'), format: z.enum(['csv', 'markdown']), rangeDays: z.int().check(z.minimum(1), z.maximum(366)) }),
   z.object({ type: z.literal('traces/request') }),
   z.object({ type: z.literal('traces/get'), traceId: z.string().check(z.minLength(1), z.maxLength(128)) }),

@@ -207,6 +207,10 @@ export class Session {
     mkdirSync(this.extensionsDir, { recursive: true });
     mkdirSync(artifactsDir, { recursive: true });
     cpSync(join(__dirname, 'workspace'), this.workspaceDir, { recursive: true });
+    // Data that grows for months (a big ledger, a full trace store) to start from: copied into the
+    // extension's global storage, so activation and the Usage tab are tried against it.
+    const seed = process.env.SWITCHYARD_E2E_SEED_DATA;
+    if (seed) cpSync(seed, this.globalStorageDir(), { recursive: true });
     this.writeSettings(this.opts.settings);
 
     const common = ['--user-data-dir', this.userDataDir, '--extensions-dir', this.extensionsDir];

@@ -190,7 +190,7 @@ describe('rag on a real Chroma server (supervised)', function () {
 
   it('recovers from corrupt index files without crashing', async () => {
     await rag.dispose();
-    writeFileSync(join(storage, 'index', 'lexical.json'), '{"format":2, "byPath": {"x": tru');
+    writeFileSync(join(storage, 'index', 'lexical', 'manifest.json'), '{"format":3, "segments": ["x"], "files": {"x": tru');
     for (const f of require('node:fs').readdirSync(join(storage, 'index')) as string[]) {
       if (f.startsWith('vectors-')) writeFileSync(join(storage, 'index', f), 'garbage');
     }

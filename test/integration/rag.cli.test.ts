@@ -78,7 +78,7 @@ describe('switchyard index / search through the router (fake /v1/embeddings, rea
     assert.equal((calls[0].body as { encoding_format?: string }).encoding_format, 'base64', 'the SDK default path (base64) was exercised');
     const records = await c.ledger.read();
     assert.equal(records.filter((r) => r.feature === 'embedding' || r.task === 'embedding').length, calls.length, 'one ledger record per embedding call');
-    assert.ok(c.store.list().some((tr) => tr.name === 'embedding'), 'no embedding trace');
+    assert.ok((await c.store.page(0, 1000)).some((tr) => tr.name === 'embedding'), 'no embedding trace');
   });
 
   it('searches with both retrievers and prints path, line range, symbol and score', async () => {
@@ -105,7 +105,7 @@ describe('switchyard index / search through the router (fake /v1/embeddings, rea
       const res = await rag.index.search('evict the oldest cache entry', { k: 2, parentSpan: root });
       root.end();
       assert.equal(res.mode, 'hybrid');
-      const trace = c.store.list().find((t) => t.traceId === root.traceId)!;
+      const trace = (await c.store.find(root.traceId))!;
       const retrieval = trace.spans.find((s) => s.name === 'retrieval')!;
       assert.equal(retrieval.parentSpanId, root.spanId);
       assert.equal(retrieval.attributes['switchyard.rag.mode'], 'hybrid');

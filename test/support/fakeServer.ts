@@ -47,7 +47,8 @@
  *         includes the cached parts), written in each provider's convention (OpenAI prompt_tokens with
  *         prompt_tokens_details.cached_tokens; Anthropic input_tokens EXCLUDING cache_read_input_tokens and
  *         cache_creation_input_tokens). `wireUsage` sends an object verbatim instead (e.g. DeepSeek's
- *         prompt_cache_hit_tokens; for Anthropic it is merged into message_start's usage).
+ *         prompt_cache_hit_tokens; for Anthropic it is merged into message_start's usage). `omitUsage`
+ *         (OpenAI) sends no usage chunk although the request asked for one.
  *     finish: 'stop' | 'length' | 'tool_calls' | 'content_filter' (default: stop, or tool_calls with calls).
  *     headers: extra response headers on a streamed reply (e.g. LiteLLM's x-litellm-response-cost).
  *   Timing (reply steps): delayMs (before the status line), firstChunkDelayMs (after headers, before the
@@ -121,6 +122,8 @@ export interface ReplyOptions {
   finish?: 'stop' | 'length' | 'tool_calls' | 'content_filter';
   usage?: FakeUsage;
   wireUsage?: Record<string, unknown>;
+  /** OpenAI: send no usage chunk even when `stream_options.include_usage` asks for one. */
+  omitUsage?: boolean;
   delayMs?: number;
   firstChunkDelayMs?: number;
   chunkDelayMs?: number;
@@ -148,7 +151,36 @@ export type FakeStep =
   | { type: 'status'; status: number; body?: unknown; headers?: Record<string, string> }
   | { type: 'raw'; body: string; status?: number; headers?: Record<string, string> }
   | { type: 'hang' }
-  | { type: 'disconnect' };
+  | { type: 'disconnect' }
+  /** Picks a step by what the request carries (for agents whose call order is not fixed); static, so it crosses the control API. */
+  | { type: 'match'; cases: Array<{ when: FakeMatch; step: FakeStep }>; otherwise: FakeStep };
+
+/** Conditions of a `match` step; every given one must hold. */
+export interface FakeMatch {
+  /** The request offers tools. */
+  hasTools?: boolean;
+  /** The conversation holds a tool result (OpenAI `tool` message, Anthropic `tool_result` block). */
+  hasToolResult?: boolean;
+  /** The last user message's text contains this. */
+  lastUserIncludes?: string;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- wire bodies of both providers
+function matches(when: FakeMatch, body: any): boolean {
+  const messages: Array<{ role?: string; content?: unknown }> = Array.isArray(body?.messages) ? body.messages : [];
+  const blocks = (m: { content?: unknown }) => (Array.isArray(m.content) ? (m.content as Array<{ type?: string; text?: string }>) : []);
+  if (when.hasTools !== undefined && (Array.isArray(body?.tools) && body.tools.length > 0) !== when.hasTools) return false;
+  if (when.hasToolResult !== undefined) {
+    const has = messages.some((m) => m.role === 'tool' || blocks(m).some((b) => b.type === 'tool_result'));
+    if (has !== when.hasToolResult) return false;
+  }
+  if (when.lastUserIncludes !== undefined) {
+    const last = [...messages].reverse().find((m) => m.role === 'user');
+    const text = !last ? '' : typeof last.content === 'string' ? last.content : blocks(last).map((b) => b.text ?? '').join('');
+    if (!text.includes(when.lastUserIncludes)) return false;
+  }
+  return true;
+}
 
 export type FakeStepSource = FakeStep | ((req: RecordedRequest) => FakeStep);
 
@@ -277,7 +309,9 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
     const queue = scripts.get(model);
     const source = queue && queue.length > 0 ? queue.shift() : (defaults.get(model) ?? defaults.get('*'));
     if (!source) return undefined;
-    return typeof source === 'function' ? source(rec) : source;
+    const step = typeof source === 'function' ? source(rec) : source;
+    if (step.type !== 'match') return step;
+    return step.cases.find((c) => matches(c.when, rec.body))?.step ?? step.otherwise;
   }
 
   const server: Server = createServer((req, res) => {
@@ -672,7 +706,7 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
     if (await beforeChunk(ctx, step, written, fault)) return;
     write(chunk(chat ? {} : '', p.finish));
     const opts = b.stream_options as { include_usage?: boolean } | undefined;
-    if (opts?.include_usage) write({ ...chunk(chat ? {} : '', null), choices: [], usage: step.wireUsage ?? openaiUsage(p.usage) });
+    if (opts?.include_usage && !step.omitUsage) write({ ...chunk(chat ? {} : '', null), choices: [], usage: step.wireUsage ?? openaiUsage(p.usage) });
     res.write('data: [DONE]\n\n');
     res.end();
   }

@@ -1,19 +1,7 @@
 import assert from 'node:assert/strict';
 import { BudgetTracker, localDayKey } from '../../src/core/cost/budget';
-import type { Ledger, LedgerFilter, LedgerRecord } from '../../src/core/cost/types';
-
-class MemoryLedger implements Ledger {
-  constructor(readonly records: LedgerRecord[] = []) {}
-  async append(r: LedgerRecord) {
-    this.records.push(r);
-  }
-  async read(filter: LedgerFilter = {}) {
-    return this.records.filter((r) => {
-      const t = Date.parse(r.time);
-      return (filter.sinceMs === undefined || t >= filter.sinceMs) && (filter.untilMs === undefined || t < filter.untilMs);
-    });
-  }
-}
+import type { LedgerRecord } from '../../src/core/cost/types';
+import { MemoryLedger } from '../support/memoryLedger';
 
 /** Local-time instant (the budget counts local days and months). */
 const at = (month: number, day: number, hour = 12, minute = 0) => new Date(2026, month - 1, day, hour, minute).getTime();

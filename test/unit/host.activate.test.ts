@@ -3,48 +3,19 @@
  * registrations): activate() brings every area up without an error notification, registers a
  * handler for every command package.json contributes, and survives invalid settings.
  */
-import { EventEmitter, fake, fakeContext, window, workspace } from '../support/fakeVscode';
+import { fake } from '../support/fakeVscode';
+import { activateFake } from '../support/fakeHost';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import type * as vscode from 'vscode';
-
-const disposable = () => ({ dispose() {} });
-const event = () => new EventEmitter<unknown>().event;
-// Registration-time APIs the areas use, as no-ops (each area's own tests drive them for real).
-// eslint-disable-next-line @typescript-eslint/no-require-imports -- the stand-in module object
-const vs = require('vscode') as Record<string, Record<string, unknown>>;
-const outputChannel = () => ({ info() {}, warn() {}, error() {}, debug() {}, trace() {}, show() {}, append() {}, appendLine() {}, clear() {}, dispose() {}, onDidChangeLogLevel: event() });
-Object.assign(window as unknown as Record<string, unknown>, {
-  createOutputChannel: (window as unknown as Record<string, unknown>).createOutputChannel ?? outputChannel,
-  registerWebviewViewProvider: (window as unknown as Record<string, unknown>).registerWebviewViewProvider ?? disposable,
-  registerWebviewPanelSerializer: (window as unknown as Record<string, unknown>).registerWebviewPanelSerializer ?? disposable,
-  onDidChangeActiveTextEditor: (window as unknown as Record<string, unknown>).onDidChangeActiveTextEditor ?? event(),
-  visibleTextEditors: [],
-  activeTextEditor: undefined,
-});
-Object.assign(workspace as unknown as Record<string, unknown>, {
-  onDidChangeTextDocument: (workspace as unknown as Record<string, unknown>).onDidChangeTextDocument ?? event(),
-  onDidChangeWorkspaceFolders: (workspace as unknown as Record<string, unknown>).onDidChangeWorkspaceFolders ?? event(),
-  onDidGrantWorkspaceTrust: (workspace as unknown as Record<string, unknown>).onDidGrantWorkspaceTrust ?? event(),
-  onDidSaveTextDocument: event(),
-  createFileSystemWatcher: () => ({ onDidChange: event(), onDidCreate: event(), onDidDelete: event(), dispose() {} }),
-  registerTextDocumentContentProvider: disposable,
-  textDocuments: [],
-  isTrusted: true,
-});
-vs.languages = { ...(vs.languages ?? {}), registerInlineCompletionItemProvider: disposable };
-
-// eslint-disable-next-line @typescript-eslint/no-require-imports -- after the stand-in is complete
-const { activate } = require('../../src/extension') as typeof import('../../src/extension');
 
 const root = resolve(__dirname, '../..');
 const contributed: string[] = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).contributes.commands.map((c: { command: string }) => c.command);
 
 describe('host: activate() (the composition root)', () => {
   let dir: string;
-  let context: ReturnType<typeof fakeContext>;
+  let context: Awaited<ReturnType<typeof activateFake>>['context'] | undefined;
   before(() => (dir = mkdtempSync(join(tmpdir(), 'switchyard-activate-'))));
   afterEach(() => {
     for (const d of context?.subscriptions ?? []) d.dispose();
@@ -52,11 +23,9 @@ describe('host: activate() (the composition root)', () => {
   after(() => rmSync(dir, { recursive: true, force: true }));
 
   async function activateWith(settings: Record<string, unknown>) {
-    fake.reset();
-    Object.assign(fake.settings, settings);
-    context = fakeContext(join(dir, `g${Math.random()}`));
-    const ctx = Object.assign(context, { extensionPath: root, extensionUri: { fsPath: root }, workspaceState: memento(), globalState: memento(), storageUri: undefined });
-    return activate(ctx as unknown as vscode.ExtensionContext);
+    const started = await activateFake(join(dir, `g${Math.random()}`), settings);
+    context = started.context;
+    return started.api;
   }
 
   it('brings every area up and registers a handler for every contributed command', async () => {
@@ -86,8 +55,3 @@ describe('host: activate() (the composition root)', () => {
     assert.ok(fake.commands.has('switchyard.switchModel'));
   });
 });
-
-function memento() {
-  const m = new Map<string, unknown>();
-  return { get: (k: string, d?: unknown) => (m.has(k) ? m.get(k) : d), update: async (k: string, v: unknown) => void m.set(k, v), keys: () => [...m.keys()], setKeysForSync() {} };
-}

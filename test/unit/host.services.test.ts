@@ -88,6 +88,16 @@ describe('host: HostServices, commands and status bar (fake vscode)', () => {
     assert.deepEqual(fake.executed.find((e) => e.command === 'workbench.action.openSettings')?.args, ['switchyard.models']);
   });
 
+  it('a typo in a settings key (apikeyenv) is named with the key it meant, and the last good core keeps serving', async () => {
+    services = await start(goodSettings);
+    const good = services.core;
+    workspace.set('providers', { ...goodSettings.providers, oa: { kind: 'openai', apikeyenv: 'MY_KEY' } });
+    await until(() => fake.shown.some((s) => s.level === 'error'), 'settings notification');
+    await settle();
+    assert.equal(services.core, good, 'the last good core keeps serving');
+    assert.match(fake.shown.find((s) => s.level === 'error')!.message, /providers\.oa\.apikeyenv: unknown key "apikeyenv" — did you mean "apiKeyEnv"\?/);
+  });
+
   it('offers Set API Key once per provider when an attempt hit a key problem, even if a fallback answered', async () => {
     services = await start(goodSettings);
     const results: RouterResult[] = [];

@@ -8,6 +8,8 @@ import { locateRagAssets } from '../../src/core/rag/assets';
 import { RagIndex } from '../../src/core/rag/indexer';
 import type { Chunk, Embedder, VectorMatch, VectorStore } from '../../src/core/rag/types';
 import { embeddingFor } from '../support/fakeServer';
+import { describeSkipped } from '../../src/core/rag/skippedText';
+import { parseConfig } from '../../src/core/config/schema';
 
 /** Brute-force cosine store that can be switched off. */
 class MemoryStore implements VectorStore {
@@ -111,6 +113,68 @@ describe('rag indexer: degrade and recover', () => {
     const again = await idx.index({ rebuild: true });
     assert.equal(again.chunksEmbedded, first.chunksEmbedded);
     assert.equal(store.rows.size, first.totalChunks);
+    idx.dispose();
+  });
+
+  it('goes on when a file is deleted during the run (also one whose vectors are still missing), and counts it', async () => {
+    for (let i = 0; i < 6; i++) writeFileSync(join(root, `m${i}.ts`), `export function member${i}() {\n  return ${i};\n}\n`);
+    const store = new MemoryStore();
+    store.down = true; // first run: lexical only, so the second must read unchanged files again to embed them
+    const first = open(store);
+    await first.index();
+    first.dispose();
+    store.down = false;
+    const idx = open(store);
+    const s = await idx.index({ onProgress: (p) => p.path === 'm1.ts' && rmSync(join(root, 'm2.ts')) });
+    assert.equal(s.skipped.vanished, 1);
+    assert.equal(s.cancelled, false);
+    assert.equal((await idx.search('member2')).hits.filter((h) => h.chunk.path === 'm2.ts').length, 0, 'the deleted file is purged');
+    assert.ok([...store.rows.values()].some((r) => r.path === 'm5.ts'), 'files after it were embedded');
+    idx.dispose();
+  });
+
+  it('counts and reports symlinks, unreadable directories, non-UTF-8 names, generated and oversized files', async function () {
+    if (process.platform === 'win32') this.skip();
+    const fs = require('node:fs') as typeof import('node:fs');
+    fs.symlinkSync(join(root, 'queue.ts'), join(root, 'link.ts'));
+    fs.mkdirSync(join(root, 'locked'));
+    writeFileSync(join(root, 'locked', 'secret.ts'), 'export const s = 1;\n');
+    fs.chmodSync(join(root, 'locked'), 0o000);
+    writeFileSync(Buffer.concat([Buffer.from(root + '/bad-'), Buffer.from([0xff, 0xfe]), Buffer.from('.ts')]), 'export const latin1 = 1;\n');
+    writeFileSync(join(root, 'wasm.js'), `export const wasm = "${'QUJD'.repeat(1150)}";\n`);
+    writeFileSync(join(root, '.gitattributes'), 'gen/** linguist-generated\n');
+    fs.mkdirSync(join(root, 'gen'));
+    writeFileSync(join(root, 'gen', 'api.ts'), 'export function generatedClient() {}\n');
+    writeFileSync(join(root, 'huge.txt'), 'x'.repeat(10_000));
+    try {
+      const idx = new RagIndex({ root, storageDir: storage, logger: silentLogger, chunker: locateRagAssets(), walk: { maxFileBytes: 5000 } });
+      const s = await idx.index();
+      const unreadable = process.getuid?.() === 0 ? 0 : 1; // root reads anything
+      assert.deepEqual(s.skipped, { symlinks: 1, unreadableDirs: unreadable, nonUtf8Names: 1, tooLarge: 1, binary: 0, generated: 2, vanished: 0 });
+      assert.deepEqual(idx.stats().files >= 2, true);
+      assert.equal((await idx.search('wasm')).hits.length, 0, 'the generated file is not searchable');
+      const again = await idx.index();
+      assert.equal(again.skipped.generated, 2, 'still reported on the next run (without reading the file again)');
+      assert.equal(describeSkipped(s.skipped).includes('1 symbolic link (not followed)'), true);
+      idx.dispose();
+    } finally {
+      fs.chmodSync(join(root, 'locked'), 0o755);
+    }
+  });
+
+  it('bounds per-file memory: files over the hard cap are skipped whatever maxFileBytes says, big ones are windowed without a syntax tree', async () => {
+    const fs = require('node:fs') as typeof import('node:fs');
+    const line = 'export function f(a: number) { return a + 1; } // padding padding padding\n';
+    fs.writeFileSync(join(root, 'fifty.ts'), line.repeat(Math.ceil((50 * 1024 * 1024) / line.length)));
+    fs.writeFileSync(join(root, 'two.ts'), line.repeat(Math.ceil((2 * 1024 * 1024) / line.length)));
+    const idx = new RagIndex({ root, storageDir: storage, logger: silentLogger, chunker: locateRagAssets(), walk: { maxFileBytes: 1e9 } });
+    const heapBefore = process.memoryUsage().rss;
+    const s = await idx.index();
+    const grew = process.memoryUsage().rss - heapBefore;
+    assert.equal(s.skipped.tooLarge, 1, 'the 50 MB file is over the 8 MiB hard cap');
+    assert.ok(idx.stats().files >= 3);
+    assert.ok(grew < 400 * 1024 * 1024, `rss grew ${Math.round(grew / 1e6)} MB indexing a 2 MB file`);
+    assert.throws(() => parseConfig({ rag: { maxFileBytes: 50 * 1024 * 1024 } }), /maxFileBytes is at most 8388608/);
     idx.dispose();
   });
 });

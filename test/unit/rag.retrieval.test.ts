@@ -1,10 +1,12 @@
 /** BM25 lexical index (code tokenizer, purge, persistence) and reciprocal rank fusion. */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { LexicalIndex, tokenizeCode } from '../../src/core/rag/store/lexicalIndex';
+import { LexicalIndex, tokenizeCode, topK } from '../../src/core/rag/store/lexicalIndex';
+import { analyze } from '../../src/core/rag/store/textAnalysis';
 import { reciprocalRankFusion } from '../../src/core/rag/retrieve/fusion';
+import { capPerFile, weightedFusion } from '../../src/core/rag/retrieve/weightedFusion';
 import type { Chunk } from '../../src/core/rag/types';
 import { ragStatusView, relativeInside } from '../../src/host/rag/statusView';
 import { collectionName } from '../../src/core/rag/store/chromaStore';
@@ -40,21 +42,78 @@ describe('rag lexical index', () => {
     assert.deepEqual(idx.paths(), []);
   });
 
-  it('persists and reloads; an unreadable file loads as empty without throwing', async () => {
+  it('persists and reloads; an unreadable index loads as empty without throwing', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'sy-lex-'));
-    const file = join(dir, 'lexical.json');
     const idx = new LexicalIndex();
     idx.replace('a.ts', { hash: 'abc', size: 10, mtimeMs: 5 }, [chunk('a.ts', 0, 'parseWidgetConfig reads widgets', 'parseWidgetConfig')]);
-    await idx.save(file);
+    idx.replace('gen.js', { hash: 'g', size: 9, mtimeMs: 1, skipped: 'generated' }, []);
+    await idx.save(dir);
     const back = new LexicalIndex();
-    assert.equal(await back.load(file), true);
+    assert.equal(await back.load(dir), true);
     assert.equal(back.query('widget config', 1)[0].id, 'a.ts#0');
     assert.deepEqual(back.file('a.ts'), { hash: 'abc', size: 10, mtimeMs: 5, ids: ['a.ts#0'] });
-    writeFileSync(file, '{"format":2,"byPath":');
+    assert.deepEqual(back.file('gen.js'), { hash: 'g', size: 9, mtimeMs: 1, ids: [], skipped: 'generated' });
+    writeFileSync(join(dir, 'manifest.json'), '{"format":3,"segments":');
     const broken = new LexicalIndex();
-    assert.equal(await broken.load(file), false);
+    assert.equal(await broken.load(dir), false);
     assert.equal(broken.size, 0);
     rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('saves only what changed: a one-file update writes a small segment, merges keep few segments, reloads agree', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sy-lex-'));
+    const idx = new LexicalIndex();
+    for (let f = 0; f < 300; f++) idx.replace(`src/f${f}.ts`, { hash: `h${f}`, size: 1, mtimeMs: 1 }, [0, 1, 2].map((i) => chunk(`src/f${f}.ts`, i, `export function handler${f}x${i}() { return common${f % 7} + shared; }`, `handler${f}x${i}`)));
+    await idx.save(dir);
+    const sizes = () => readdirSync(dir).filter((n) => n.endsWith('.bin')).map((n) => statSync(join(dir, n)).size);
+    const full = sizes().reduce((a, b) => a + b, 0);
+    const before = new Set(readdirSync(dir));
+    idx.replace('src/f5.ts', { hash: 'changed', size: 2, mtimeMs: 2 }, [chunk('src/f5.ts', 9, 'export function renamedHandler() { return zebra; }', 'renamedHandler')]);
+    await idx.save(dir);
+    const added = readdirSync(dir).filter((n) => !before.has(n) && n.endsWith('.bin'));
+    assert.equal(added.length, 1, 'one new segment for one changed file');
+    assert.ok(statSync(join(dir, added[0])).size * 20 < full, 'the new segment is a small fraction of the index');
+    for (let round = 0; round < 40; round++) {
+      idx.replace(`src/f${round}.ts`, { hash: `r${round}`, size: 3, mtimeMs: 3 }, [chunk(`src/f${round}.ts`, 0, `export const round${round} = zebra;`)]);
+      await idx.save(dir);
+    }
+    assert.ok(sizes().length <= 8, `segments stay few (${sizes().length})`);
+    const back = new LexicalIndex();
+    assert.equal(await back.load(dir), true);
+    assert.equal(back.size, idx.size);
+    assert.deepEqual(back.query('zebra', 50).map((m) => m.id).sort(), idx.query('zebra', 50).map((m) => m.id).sort());
+    assert.deepEqual(back.query('handler299x2', 1)[0].id, 'src/f299.ts#2');
+    assert.equal(back.query('renamedHandler', 5).length, 0, 'the replaced version of f5 is gone after later replacements');
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('ignores segment files no manifest names (a crash between writing a segment and the manifest)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sy-lex-'));
+    const idx = new LexicalIndex();
+    idx.replace('a.ts', stat, [chunk('a.ts', 0, 'alpha')]);
+    await idx.save(dir);
+    writeFileSync(join(dir, 'seg-orphan.bin'), 'half written');
+    const back = new LexicalIndex();
+    assert.equal(await back.load(dir), true);
+    back.replace('b.ts', stat, [chunk('b.ts', 0, 'beta')]);
+    await back.save(dir);
+    assert.equal(readdirSync(dir).includes('seg-orphan.bin'), false);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('stems documents and queries alike and drops question wording', () => {
+    for (const [a, b] of [['parse', 'parsing'], ['parsed', 'parses'], ['cookie', 'cookies'], ['cache', 'cached'], ['response', 'responses'], ['message', 'messages'], ['normalize', 'normalized'], ['queue', 'queued']]) {
+      assert.deepEqual(analyze(a), analyze(b), `${a} ~ ${b}`);
+    }
+    assert.deepEqual(analyze('where is the code that handles cookies?'), analyze('handle cookie'));
+    const idx = new LexicalIndex();
+    idx.replace('q.ts', stat, [chunk('q.ts', 0, 'function enqueueMessages(queued) {}')]);
+    assert.equal(idx.query('how are messages queued', 1)[0]?.id, 'q.ts#0');
+  });
+
+  it('keeps the k best of many matches, best first', () => {
+    const out = topK(Array.from({ length: 1000 }, (_, i) => i), (i) => (i * 7919) % 1000, 5);
+    assert.deepEqual(out.map((o) => o.score), [999, 998, 997, 996, 995]);
   });
 });
 
@@ -75,6 +134,30 @@ describe('rag reciprocal rank fusion', () => {
     const fused = reciprocalRankFusion([{ id: 'x', score: 1 }], [{ id: 'y', score: 1 }]);
     assert.equal(fused[0].score, fused[1].score);
     assert.deepEqual(fused.map((f) => f.id), ['x', 'y']);
+  });
+});
+
+describe('rag weighted fusion and per-file cap', () => {
+  const lex = (ids: string[], scores: number[]) => ids.map((id, i) => ({ id, score: scores[i] }));
+  const vec = (ids: string[]) => ids.map((id, i) => ({ id, score: 1 - i / 10 }));
+
+  it('keeps lexical leaders in front when BM25 is confident, whatever the vectors say', () => {
+    const fused = weightedFusion(lex(['a', 'b', 'c', 'd', 'e'], [20, 3, 2.9, 2.8, 2.7]), vec(['x', 'y', 'c', 'z']));
+    assert.equal(fused[0].id, 'a');
+    const equal = reciprocalRankFusion(lex(['a', 'b', 'c', 'd', 'e'], [20, 3, 2.9, 2.8, 2.7]), vec(['x', 'y', 'c', 'z']));
+    assert.notEqual(equal[0].id, 'a', 'plain RRF would have buried it (the case the guard is for)');
+  });
+
+  it('lets the vectors reorder when BM25 scores are flat, with the lexical side weighted higher', () => {
+    const fused = weightedFusion(lex(['a', 'b', 'c', 'd', 'e'], [3, 2.9, 2.8, 2.7, 2.6]), vec(['c', 'x']));
+    assert.equal(fused[0].id, 'c');
+    const tie = weightedFusion(lex(['a'], [1]), vec(['x']));
+    assert.deepEqual(tie.map((f) => f.id), ['a', 'x']);
+  });
+
+  it('caps chunks per file among the first hits and keeps the rest after them', () => {
+    const items = ['big#1', 'big#2', 'big#3', 'small#1', 'big#4', 'other#1'];
+    assert.deepEqual(capPerFile(items, (i) => i.split('#')[0], 2), ['big#1', 'big#2', 'small#1', 'other#1', 'big#3', 'big#4']);
   });
 });
 

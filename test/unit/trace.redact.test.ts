@@ -40,6 +40,12 @@ describe('trace: redact', () => {
     ['query-string token', `https://api.example.com/v1?access_token=abcdef123456&x=1`, 'abcdef123456'],
     ['x-api-key header', `x-api-key: abcd1234efgh5678`, 'abcd1234efgh5678'],
     ['password in URL', `postgres://admin:Sup3rS3cret@db.internal:5432/app`, 'Sup3rS3cret'],
+    ['credentials-file secret (lower case, unquoted)', `[default]\naws_secret_access_key = wJalrXUtnFEMI/K7MDENG/${rep('bPxR', 3)}EXAMPLE\n`, 'wJalrXUtnFEMI'],
+    ['Google OAuth token', `token ya29.a0AfH6SMB${rep('x3kL', 6)} here`, 'ya29.a0AfH6SMB'],
+    ['32-hex Azure key', `AZURE key ${rep('3f2a9c7e', 4)} now`, rep('3f2a9c7e', 4)],
+    ['short sk- key', `use sk-1a2b3c4d5e please`, 'sk-1a2b3c4d5e'],
+    ['apiKey in an object literal', `{ apiKey: "AbCdEf123456XyZ" }`, 'AbCdEf123456XyZ'],
+    ['DB_PASSWORD quoted', `DB_PASSWORD="Pa55w0rd-prod-1"`, 'Pa55w0rd-prod-1'],
   ];
   for (const [name, input, secret] of positives) {
     it(`masks ${name}`, () => {

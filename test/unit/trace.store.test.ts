@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { FileTraceStore } from '../../src/core/trace/fileStore';
 import { MemoryTraceStore } from '../../src/core/trace/store';
 import type { TraceRecord } from '../../src/core/trace/types';
 
@@ -54,62 +55,98 @@ describe('trace: MemoryTraceStore', () => {
   it('rejects non-positive bounds with the setting name', () => {
     assert.throws(() => new MemoryTraceStore({ maxTraces: 0, maxBytes: 10 }), /switchyard\.trace\.maxTraces/);
   });
+});
 
-  describe('persistence', () => {
-    let dir: string;
-    beforeEach(async () => {
-      dir = await mkdtemp(join(tmpdir(), 'switchyard-traces-'));
-    });
-    afterEach(async () => {
-      await rm(dir, { recursive: true, force: true });
-    });
+describe('trace: FileTraceStore (persistent, bounded memory)', () => {
+  let dir: string;
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'switchyard-traces-'));
+  });
+  afterEach(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+  const pageIds = async (store: FileTraceStore) => (await store.page(0, 100)).map((t) => t.startMs / 1000);
 
-    it('persists to JSONL and load() restores the same list, skipping invalid lines', async () => {
-      const filePath = join(dir, 'sub', 'traces.jsonl');
-      const a = new MemoryTraceStore({ maxTraces: 10, maxBytes: 1_000_000, filePath });
-      for (let i = 1; i <= 3; i++) a.add(trace(i));
-      await a.flush();
-      await writeFile(filePath, `${await readFile(filePath, 'utf8')}{"torn":\n`);
-      const b = new MemoryTraceStore({ maxTraces: 10, maxBytes: 1_000_000, filePath });
-      await b.load();
-      assert.deepEqual(ids(b), [3, 2, 1]);
-      assert.deepEqual(b.get(trace(2).traceId), trace(2));
-    });
+  it('a new store pages the same traces from the file, skipping invalid lines', async () => {
+    const filePath = join(dir, 'sub', 'traces.jsonl');
+    const a = new FileTraceStore({ maxTraces: 10, maxBytes: 1_000_000, filePath });
+    for (let i = 1; i <= 3; i++) a.add(trace(i));
+    await a.close();
+    await writeFile(filePath, `${await readFile(filePath, 'utf8')}{"torn":\n`);
+    const b = new FileTraceStore({ maxTraces: 10, maxBytes: 1_000_000, filePath });
+    assert.deepEqual(await pageIds(b), [3, 2, 1]);
+    assert.deepEqual((await b.page(1, 1)).map((t) => t.startMs / 1000), [2], 'a page after the newest');
+    assert.deepEqual(await b.find(trace(2).traceId), trace(2));
+    await b.close();
+  });
 
-    it('compacts the file when it grows past 2× the bound', async () => {
-      const filePath = join(dir, 'traces.jsonl');
-      const store = new MemoryTraceStore({ maxTraces: 2, maxBytes: 1_000_000, filePath });
-      for (let i = 1; i <= 4; i++) store.add(trace(i));
-      await store.flush();
-      assert.equal((await readFile(filePath, 'utf8')).trim().split('\n').length, 4, 'up to 2× the bound is allowed to accumulate');
-      store.add(trace(5));
-      await store.flush();
-      const lines = (await readFile(filePath, 'utf8')).trim().split('\n');
-      assert.deepEqual(lines.map((l) => (JSON.parse(l) as TraceRecord).startMs / 1000), [4, 5]);
+  it('a torn last line does not swallow the next trace (issue 11, item 8)', async () => {
+    const filePath = join(dir, 'traces.jsonl');
+    await writeFile(filePath, `${JSON.stringify(trace(1))}\n${JSON.stringify(trace(2)).slice(0, 60)}`);
+    const store = new FileTraceStore({ maxTraces: 10, maxBytes: 1_000_000, filePath });
+    store.add(trace(3));
+    await store.close();
+    const reopened = new FileTraceStore({ maxTraces: 10, maxBytes: 1_000_000, filePath });
+    assert.deepEqual(await pageIds(reopened), [3, 1]);
+    assert.deepEqual(await reopened.find(trace(3).traceId), trace(3));
+    await reopened.close();
+  });
 
-      const reloaded = new MemoryTraceStore({ maxTraces: 2, maxBytes: 1_000_000, filePath });
-      await reloaded.load();
-      assert.deepEqual(ids(reloaded), [5, 4]);
-    });
+  it('compacts the file when it grows past 2× the bound, keeping the newest', async () => {
+    const filePath = join(dir, 'traces.jsonl');
+    const store = new FileTraceStore({ maxTraces: 2, maxBytes: 1_000_000, filePath });
+    assert.deepEqual(await pageIds(store), []);
+    for (let i = 1; i <= 4; i++) store.add(trace(i));
+    await store.flush();
+    assert.equal((await readFile(filePath, 'utf8')).trim().split('\n').length, 4, 'up to 2× the bound is allowed to accumulate');
+    store.add(trace(5));
+    await store.flush();
+    const lines = (await readFile(filePath, 'utf8')).trim().split('\n');
+    assert.deepEqual(lines.map((l) => (JSON.parse(l) as TraceRecord).startMs / 1000), [4, 5]);
+    assert.deepEqual(await pageIds(store), [5, 4]);
+    await store.close();
+  });
 
-    it('load() of an oversized file keeps the newest and compacts it', async () => {
-      const filePath = join(dir, 'traces.jsonl');
-      await writeFile(filePath, Array.from({ length: 7 }, (_, i) => JSON.stringify(trace(i + 1))).join('\n') + '\n');
-      const store = new MemoryTraceStore({ maxTraces: 3, maxBytes: 1_000_000, filePath });
-      await store.load();
-      assert.deepEqual(ids(store), [7, 6, 5]);
-      assert.equal((await readFile(filePath, 'utf8')).trim().split('\n').length, 3);
-    });
+  it('a file never indexed (Traces tab never opened) is still compacted when it outgrows the bound', async () => {
+    const filePath = join(dir, 'traces.jsonl');
+    const store = new FileTraceStore({ maxTraces: 100, maxBytes: 2000, filePath });
+    for (let i = 1; i <= 12; i++) store.add(trace(i, 300));
+    await store.close();
+    assert.ok((await readFile(filePath)).length <= 4000, 'the file stays within 2× maxBytes');
+    const reopened = new FileTraceStore({ maxTraces: 100, maxBytes: 2000, filePath });
+    assert.equal((await pageIds(reopened))[0], 12, 'the newest is kept');
+    await reopened.close();
+  });
 
-    it('a missing file loads as empty; clear() empties memory and file', async () => {
-      const filePath = join(dir, 'traces.jsonl');
-      const store = new MemoryTraceStore({ maxTraces: 3, maxBytes: 1_000_000, filePath });
-      await store.load();
-      assert.equal(store.size, 0);
-      store.add(trace(1));
-      await store.clear();
-      assert.equal(store.size, 0);
-      assert.equal(await readFile(filePath, 'utf8'), '');
-    });
+  it('an oversized file keeps the newest and is compacted when first indexed', async () => {
+    const filePath = join(dir, 'traces.jsonl');
+    await writeFile(filePath, Array.from({ length: 7 }, (_, i) => JSON.stringify(trace(i + 1))).join('\n') + '\n');
+    const store = new FileTraceStore({ maxTraces: 3, maxBytes: 1_000_000, filePath });
+    assert.deepEqual(await pageIds(store), [7, 6, 5]);
+    assert.equal((await readFile(filePath, 'utf8')).trim().split('\n').length, 3);
+    await store.close();
+  });
+
+  it('sees traces another writer appended to the same file', async () => {
+    const filePath = join(dir, 'traces.jsonl');
+    const a = new FileTraceStore({ maxTraces: 10, maxBytes: 1_000_000, filePath });
+    const b = new FileTraceStore({ maxTraces: 10, maxBytes: 1_000_000, filePath });
+    a.add(trace(1));
+    await a.flush();
+    assert.deepEqual(await pageIds(b), [1]);
+    a.add(trace(2));
+    await a.flush();
+    assert.deepEqual(await pageIds(b), [2, 1]);
+    await Promise.all([a.close(), b.close()]);
+  });
+
+  it('clear() empties the store and the file', async () => {
+    const filePath = join(dir, 'traces.jsonl');
+    const store = new FileTraceStore({ maxTraces: 3, maxBytes: 1_000_000, filePath });
+    store.add(trace(1));
+    await store.clear();
+    assert.deepEqual(await pageIds(store), []);
+    assert.equal(await readFile(filePath, 'utf8'), '');
+    await store.close();
   });
 });

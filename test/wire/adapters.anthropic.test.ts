@@ -183,7 +183,8 @@ describe('Anthropic adapter over the wire', () => {
       seen.push(ev.type === 'text' ? ev.text : ev.type === 'error' ? `error:${ev.error.kind}` : ev.type);
       if (ev.type === 'text') ac.abort();
     }
-    assert.deepEqual(seen, ['first', 'error:aborted']);
+    // message_start's usage (the input is billed) comes before the error, marked partial.
+    assert.deepEqual(seen, ['first', 'usage', 'error:aborted']);
     await fake.waitFor(() => fake.requests[0].outcome === 'aborted');
   });
 

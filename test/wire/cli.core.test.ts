@@ -73,12 +73,12 @@ describe('wire: createCoreServices (the core both front doors build)', function 
     assert.equal(JSON.parse(ledger[0]).traceId, result.traceId);
     assert.ok(existsSync(join(dataDir, TRACES_FILE)));
     assert.ok(readFileSync(join(dataDir, TRACES_FILE), 'utf8').includes(result.traceId), 'the trace persisted');
-    assert.ok(core.traceStore.get(result.traceId));
+    assert.ok(await core.traceStore.find(result.traceId));
     assert.ok(collected.some((c) => c.path === '/v1/traces' && c.bytes > 0), `collector got ${JSON.stringify(collected)}`);
 
     // A second core over the same data dir sees the stored trace and the spend.
     const again = await createCoreServices({ config: config(), secrets: { apiKey: async () => undefined }, dataDir, logger: silentLogger });
-    assert.ok(again.traceStore.get(result.traceId), 'traces reload from disk');
+    assert.ok(await again.traceStore.find(result.traceId), 'traces reload from disk');
     assert.equal((await again.ledger.read()).length, 1);
     await again.dispose();
   });

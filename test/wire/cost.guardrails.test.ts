@@ -151,8 +151,8 @@ describe('wire: cost guardrails (prompt caching, provider-reported cost)', funct
     await c.ledger.flush?.();
     const records = await c.ledger.read();
     assert.deepEqual(records.map((r) => r.providerCostUsd), [0.0025, 0.0019]);
-    const trace = c.traceStore.get(a.traceId);
-    assert.equal(trace?.spans.find((s) => !s.parentSpanId)?.attributes['switchyard.provider_cost_usd'], 0.0025);
+    const trace = await c.traceStore.find(a.traceId);
+    assert.equal(trace?.spans.find((s: { parentSpanId?: string }) => !s.parentSpanId)?.attributes['switchyard.provider_cost_usd'], 0.0025);
     // 0.0025 (provider, higher) + 0.002 (ours, higher than 0.0019)
     assert.ok(Math.abs(c.budget.state().dailySpentUsd - 0.0045) < 1e-12, `budget ${c.budget.state().dailySpentUsd}`);
   });

@@ -77,7 +77,7 @@ describe('router over the wire (real SDKs, fake provider server)', function () {
     assert.equal(record.traceId, result.traceId);
     assert.equal(record.model, 'sonnet');
     assert.equal(record.usage.cacheReadTokens, 2000);
-    const trace = store.get(result.traceId)!;
+    const trace = (await store.find(result.traceId))!;
     const attempt = trace.spans.find((sp) => sp.parentSpanId)!;
     assert.equal(attempt.attributes['gen_ai.request.model'], 'claude-sonnet-4-6');
     assert.equal(attempt.attributes['gen_ai.usage.output_tokens'], 2);

@@ -109,14 +109,14 @@ describe('chat tool loop over the wire (router + fake provider + real MCP server
 
     assert.deepEqual(events.filter((e) => e.type.startsWith('tool_call')).map((e) => e.type), ['tool_call_requested', 'tool_call_approved', 'tool_call_result']);
     // One trace: the turn's root with both model calls and the tool call as children.
-    const trace = store.get(out.traceId!)!;
+    const trace = (await store.find(out.traceId!))!;
     const root = trace.spans.find((s) => !s.parentSpanId)!;
     const toolSpan = trace.spans.find((s) => s.name === 'execute_tool everything__get-sum')!;
     assert.equal(toolSpan.parentSpanId, root.spanId);
     assert.equal(toolSpan.attributes['gen_ai.tool.name'], 'everything__get-sum');
     assert.equal(toolSpan.attributes['switchyard.mcp.server'], 'everything');
     assert.equal(toolSpan.attributes['switchyard.tool.approval'], 'once');
-    assert.match(String(toolSpan.attributes['switchyard.tool.arguments']), /"a":2/);
+    assert.match(String(toolSpan.attributes['gen_ai.tool.call.arguments']), /"a":2/);
     assert.ok(Number(toolSpan.attributes['switchyard.tool.result_bytes']) > 0);
     assert.equal(typeof toolSpan.attributes['switchyard.tool.duration_ms'], 'number');
     assert.equal(trace.spans.filter((s) => s.parentSpanId === root.spanId && s.name === 'chat').length, 2);

@@ -61,6 +61,11 @@ const toast = h('div', { class: 'toast hidden', attrs: { role: 'status' } });
 document.body.append(tablist, chat.root, usage.root, traces.root, toast);
 
 function showTab(tab: Tab): void {
+  if (state.tab === 'usage' && tab !== 'usage' && loaded.has('usage')) {
+    // The host refreshes usage only for a tab on screen; coming back asks again.
+    loaded.delete('usage');
+    app.post({ type: 'usage/close' });
+  }
   state.tab = tab;
   for (const [id, b] of tabButtons) {
     b.setAttribute('aria-selected', String(id === tab));

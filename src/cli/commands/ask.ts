@@ -27,6 +27,7 @@ export function jsonResult(result: RouterResult) {
     costUsd: result.costUsd,
     /** What the provider reported the call cost (OpenRouter usage.cost, LiteLLM header); null when it did not. */
     providerCostUsd: result.providerCostUsd ?? null,
+    ...(result.usageSource && result.usageSource !== 'reported' ? { usageSource: result.usageSource } : {}),
     traceId: result.traceId,
     ...(result.status !== 'ok' && result.error ? { error: { kind: result.error.kind, message: result.error.message, ...(result.error.fix ? { fix: result.error.fix } : {}) } } : {}),
   };

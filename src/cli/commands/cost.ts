@@ -1,6 +1,7 @@
 /** `switchyard cost`: spend from the usage ledger, grouped by day, model, feature or provider, or as CSV. */
-import { aggregate, toCsv } from '../../core/cost/report';
-import { formatUsd } from '../../core/cost/money';
+import { localDayKey } from '../../core/cost/budget';
+import { aggregateRows, csvHeader, csvRow } from '../../core/cost/report';
+import { femtoToUsd, formatUsd, usdToFemto } from '../../core/cost/money';
 import { appServices } from '../app';
 import type { CliCommand } from '../types';
 import { parseCommandArgs, table, UsageError, write } from '../util';
@@ -29,21 +30,28 @@ export const command: CliCommand = {
     if (!GROUPS.includes(values.by as Group)) throw new UsageError(`cost: --by must be one of ${GROUPS.join(', ')}, got "${values.by}".`);
     const sinceMs = values.since === undefined ? undefined : parseSince(values.since);
     const core = appServices(await loadCore(values.config));
-    const records = await core.ledger.read(sinceMs === undefined ? undefined : { sinceMs });
     if (values.csv) {
-      await write(io.stdout, toCsv(records));
+      // Streams: one batch of records and its CSV text in memory at a time, whatever the ledger's size.
+      await write(io.stdout, `${csvHeader()}\r\n`);
+      for await (const batch of core.ledger.stream(sinceMs === undefined ? undefined : { sinceMs })) {
+        await write(io.stdout, `${batch.map(csvRow).join('\r\n')}\r\n`);
+      }
       return 0;
     }
-    if (records.length === 0) {
+    // Reports come from the per-day totals index: it reads only what was appended since it was saved.
+    const totals = await core.ledger.totals();
+    const rows = aggregateRows(totals.rows(sinceMs === undefined ? {} : { sinceDay: localDayKey(sinceMs) }), values.by as Group);
+    const calls = rows.reduce((s, r) => s + r.calls, 0);
+    if (calls === 0) {
       io.stderr.write(`No calls in the ledger${values.since ? ` since ${values.since}` : ''} (${core.dataDir}).\n`);
       return 0;
     }
-    const rows = aggregate(records, values.by as Group);
     const cells = rows.map((r) => [r.key, String(r.calls), String(r.inputTokens), String(r.outputTokens), formatUsd(r.costUsd) + (r.unknownCostCalls ? ` (+${r.unknownCostCalls} unknown)` : '')]);
-    const total = rows.reduce((s, r) => s + r.costUsd, 0);
+    const total = femtoToUsd(rows.reduce((s, r) => s + usdToFemto(r.costUsd), 0n));
     const unknown = rows.reduce((s, r) => s + r.unknownCostCalls, 0);
     await write(io.stdout, table([values.by.toUpperCase(), 'CALLS', 'INPUT TOKENS', 'OUTPUT TOKENS', 'COST'], cells, [1, 2, 3, 4]));
-    await write(io.stdout, `Total ${formatUsd(total)} over ${records.length} calls${unknown ? `; ${unknown} calls of models with unknown price are not included` : ''}.\n`);
+    await write(io.stdout, `Total ${formatUsd(total)} over ${calls} calls${unknown ? `; ${unknown} calls of models with unknown price are not included` : ''}.\n`);
+    await core.budget.ready();
     const budget = core.budget.state();
     if (budget.message) await write(io.stdout, `${budget.message}\n`);
     return 0;

@@ -1,4 +1,5 @@
 /** `switchyard index`: builds or refreshes the workspace index; progress on stderr, one summary JSON on stdout. */
+import { describeSkipped } from '../../core/rag/skippedText';
 import type { CliCommand } from '../types';
 import { parseCommandArgs, write } from '../util';
 import { openCliRag, withSigint, workspaceDir } from './ragShared';
@@ -39,6 +40,8 @@ export const command: CliCommand = {
       if (tty) io.stderr.write('\n');
       const vectors = await rag.index.vectorCount();
       await write(io.stdout, `${JSON.stringify({ root, ...summary, vectors: vectors ?? null, collection: rag.collection ?? null })}\n`);
+      const skipped = describeSkipped(summary.skipped);
+      if (skipped) io.stderr.write(`switchyard index: not indexed: ${skipped}\n`);
       if (summary.mode === 'lexical-only' && summary.reason) io.stderr.write(`switchyard index: lexical-only — ${summary.reason}\n`);
       return summary.cancelled ? 130 : 0;
     } finally {
@@ -46,3 +49,4 @@ export const command: CliCommand = {
     }
   },
 };
+

@@ -131,6 +131,7 @@ async function list(argv: string[], io: CliIO): Promise<number> {
           error: s.lastError ?? null,
           server: s.serverName ? { name: s.serverName, version: s.serverVersion ?? null } : null,
           tools: s.tools.map((t) => ({ name: t.name, modelName: hub.tools().find((x) => x.server === s.name && x.tool === t.name)?.name ?? null, description: t.description ?? null, disabled: s.disabledTools.includes(t.name) })),
+          skippedTools: s.skippedTools,
           resources: s.resources.length,
           resourceTemplates: s.resourceTemplates.length,
           prompts: s.prompts.map((p) => p.name),
@@ -148,6 +149,7 @@ async function list(argv: string[], io: CliIO): Promise<number> {
       ));
       for (const s of status) {
         if (s.lastError) await write(io.stdout, `\n${s.name}: ${s.state}: ${s.lastError}\n`);
+        for (const line of s.skippedTools) await write(io.stdout, `\n${s.name}: ${line}\n`);
         if (s.tools.length) {
           await write(io.stdout, `\n${s.name} tools:\n`);
           for (const t of s.tools) {
@@ -267,6 +269,7 @@ export async function openCliTools(opts: {
   const hub = await startCliHub(cfg, { env: io.env, cwd: io.cwd, logger: opts.logger });
   for (const s of hub.status()) {
     if (s.state !== 'connected' && s.state !== 'disabled') io.stderr.write(`switchyard: MCP server "${s.name}" is ${s.state}: ${s.lastError ?? ''}\n`);
+    for (const line of s.skippedTools) io.stderr.write(`switchyard: MCP server "${s.name}": ${line}\n`);
   }
   const source = hubToolSource(hub);
   const approve = createListApprover([...opts.approve, ...cfg.alwaysAllow]);

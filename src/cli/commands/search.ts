@@ -3,7 +3,9 @@ import type { CliCommand } from '../types';
 import { parseCommandArgs, UsageError, write } from '../util';
 import { openCliRag, withSigint, workspaceDir } from './ragShared';
 
-export const usage = 'search "query" [--dir D] [--k 10] [--json] [--config F]   search the code index of D (run `switchyard index` first)';
+export const usage = 'search "query" [--dir D] [--k 10] [--retrievers hybrid|lexical|vector] [--json] [--config F]   search the code index of D (run `switchyard index` first)';
+
+const RETRIEVERS = ['hybrid', 'lexical', 'vector'] as const;
 
 export const command: CliCommand = {
   name: 'search',
@@ -12,6 +14,7 @@ export const command: CliCommand = {
     const { values, positionals } = parseCommandArgs('search', argv, {
       dir: { type: 'string' },
       k: { type: 'string', default: '10' },
+      retrievers: { type: 'string', default: 'hybrid' },
       json: { type: 'boolean', default: false },
       config: { type: 'string' },
     });
@@ -19,6 +22,8 @@ export const command: CliCommand = {
     if (!query) throw new UsageError('no query. Usage: switchyard search "where are retries handled"');
     const k = Number(values.k);
     if (!Number.isInteger(k) || k < 1 || k > 200) throw new UsageError(`--k must be an integer from 1 to 200, got "${values.k}".`);
+    const retrievers = RETRIEVERS.find((r) => r === values.retrievers);
+    if (!retrievers) throw new UsageError(`--retrievers must be one of ${RETRIEVERS.join(', ')}, got "${values.retrievers}".`);
     const root = workspaceDir(values.dir, io);
     const core = await loadCore(values.config);
     const rag = openCliRag(core, root, io);
@@ -27,10 +32,14 @@ export const command: CliCommand = {
         io.stderr.write(`switchyard search: ${root} has no index yet. Run: switchyard index --dir ${JSON.stringify(root)}\n`);
         return 1;
       }
-      const res = await withSigint((signal) => rag.index.search(query, { k, signal }));
+      if (retrievers === 'vector' && rag.index.mode !== 'hybrid') {
+        io.stderr.write(`switchyard search: --retrievers vector needs vectors, but the index is lexical-only (${rag.index.lexicalOnlyReason}).\n`);
+        return 1;
+      }
+      const res = await withSigint((signal) => rag.index.search(query, { k, signal, retrievers }));
       if (values.json) {
         await write(io.stdout, `${JSON.stringify({
-          query, mode: res.mode, ...(res.warning ? { warning: res.warning } : {}),
+          query, retrievers, mode: res.mode, ...(res.warning ? { warning: res.warning } : {}),
           hits: res.hits.map((h) => ({
             path: h.chunk.path, startLine: h.chunk.startLine, endLine: h.chunk.endLine, symbol: h.chunk.symbol || null, language: h.chunk.language,
             score: h.score, lexicalRank: h.lexicalRank ?? null, lexicalScore: h.lexicalScore ?? null, vectorRank: h.vectorRank ?? null, vectorScore: h.vectorScore ?? null,

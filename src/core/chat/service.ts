@@ -21,6 +21,18 @@ import { estimateNextTurn, type NextTurnEstimate } from './estimate';
 import { capGuardFor, type AskCap } from './spendCap';
 import { COMPACT_AT_FRACTION, compactConversation } from './compaction';
 import type { ChatError, ContextChip, Conversation, ConversationSummary, FixAction, StoredMessage, ToolCallView } from './types';
+import {
+  ATTR_GEN_AI_CONVERSATION_ID,
+  ATTR_SWITCHYARD_CHAT_CONTEXT_WINDOW,
+  ATTR_SWITCHYARD_CHAT_HISTORY_MESSAGES,
+  ATTR_SWITCHYARD_CHAT_PROMPT_BUDGET_TOKENS,
+  ATTR_SWITCHYARD_CHAT_PROMPT_TOKENS_ESTIMATE,
+  ATTR_SWITCHYARD_CHAT_TRIMMED_MESSAGES,
+  ATTR_SWITCHYARD_CONTEXT_ITEMS,
+  ATTR_SWITCHYARD_CONTEXT_KIND,
+  ATTR_SWITCHYARD_FEATURE,
+  HISTORY_TRIMMED_EVENT,
+} from '../trace/attributes';
 
 /** What the chat service tells its front end while a turn runs. */
 export type ChatEvent =
@@ -218,7 +230,7 @@ export class ChatService {
       emit({ type: 'notice', conversationId: conv.id, messageId: answer.id, text });
     };
     conv = { ...conv, updatedMs: started, messages: [...conv.messages, answer] };
-    const root = core.tracer.startTrace('chat', { 'switchyard.feature': 'chat', 'switchyard.chat.conversation_id': conv.id });
+    const root = core.tracer.startTrace('chat', { [ATTR_SWITCHYARD_FEATURE]: 'chat', [ATTR_GEN_AI_CONVERSATION_ID]: conv.id });
     try {
       await this.deps.history.save(conv);
       emit({ type: 'conversation', conversation: conv });
@@ -251,15 +263,15 @@ export class ChatService {
         }
       }
       const trimAttrs = {
-        'switchyard.chat.history_messages': all.length - 1,
-        'switchyard.chat.trimmed_messages': trimmed.droppedMessages,
-        'switchyard.chat.prompt_tokens_estimate': trimmed.estimatedTokens,
-        'switchyard.chat.prompt_budget_tokens': trimmed.budgetTokens,
-        'switchyard.chat.context_window': limits.contextWindow,
+        [ATTR_SWITCHYARD_CHAT_HISTORY_MESSAGES]: all.length - 1,
+        [ATTR_SWITCHYARD_CHAT_TRIMMED_MESSAGES]: trimmed.droppedMessages,
+        [ATTR_SWITCHYARD_CHAT_PROMPT_TOKENS_ESTIMATE]: trimmed.estimatedTokens,
+        [ATTR_SWITCHYARD_CHAT_PROMPT_BUDGET_TOKENS]: trimmed.budgetTokens,
+        [ATTR_SWITCHYARD_CHAT_CONTEXT_WINDOW]: limits.contextWindow,
       };
       root.setAttributes(trimAttrs);
       if (trimmed.droppedMessages > 0) {
-        root.addEvent('chat.history_trimmed', { dropped: trimmed.droppedMessages, kept: trimmed.messages.length - 1 });
+        root.addEvent(HISTORY_TRIMMED_EVENT.name, { [HISTORY_TRIMMED_EVENT.dropped]: trimmed.droppedMessages, [HISTORY_TRIMMED_EVENT.kept]: trimmed.messages.length - 1 });
         notice(`${trimmed.droppedMessages} earlier message(s) left out to fit the ${limits.contextWindow.toLocaleString('en-US')}-token context window.`);
       }
       answer = { ...answer, trimmedMessages: trimmed.droppedMessages };
@@ -422,10 +434,10 @@ export class ChatService {
         notice(chip.kind === 'workspace' ? '@workspace retrieval is not available (no code index yet).' : `Context of kind ${chip.kind} is not available.`);
         continue;
       }
-      const span = root.child(`chat.context.${chip.kind}`, { 'switchyard.context.kind': chip.kind });
+      const span = root.child(`chat.context.${chip.kind}`, { [ATTR_SWITCHYARD_CONTEXT_KIND]: chip.kind });
       try {
         const got = await resolver(chip, user.content, signal, span);
-        span.setAttribute('switchyard.context.items', got.length);
+        span.setAttribute(ATTR_SWITCHYARD_CONTEXT_ITEMS, got.length);
         out.push(...got);
         span.setStatus('ok');
       } catch (err) {

@@ -13,28 +13,39 @@
  * ```
  * `toolLoopTurnRunner` wraps the same loop as the chat session's TurnRunner.
  */
-import { type ApprovalOutcome, type ApproveFn, type ToolApprovalRequest } from '../mcp/approval';
-import type { ToolInfo, ToolSource } from '../mcp/toolSource';
+import { type ApprovalOutcome, type ApproveFn, type ToolApprovalRequest } from '../tools/approval';
+import type { ToolInfo, ToolSource } from '../tools/toolSource';
 import { createArgumentValidator, type ArgumentValidator } from '../mcp/validate';
 import type { Logger } from '../logger';
 import { ModelError } from '../models/errors';
 import type { ChatMessage, ModelRequest, ToolCall, Usage } from '../models/types';
 import type { Router, RouterEvent, RouterResult, RouterStream } from '../router/types';
-import {
-  ATTR_ERROR_TYPE,
-  ATTR_GEN_AI_OPERATION_NAME,
-  ATTR_GEN_AI_TOOL_CALL_ID,
-  ATTR_GEN_AI_TOOL_NAME,
-  ATTR_GEN_AI_TOOL_TYPE,
-  ATTR_SWITCHYARD_TOOL_ARGUMENTS,
-  ATTR_SWITCHYARD_TOOL_RESULT,
-  GEN_AI_OPERATION,
-} from '../trace/attributes';
 import type { Span, Tracer } from '../trace/types';
 import type { TurnRunner } from './turn';
 import type { BeforeModelCall } from './spendCap';
 import { budgetCost } from '../cost/pricing';
 import type { ToolCallView } from './types';
+import {
+  ATTR_ERROR_TYPE,
+  ATTR_GEN_AI_OPERATION_NAME,
+  ATTR_GEN_AI_TOOL_CALL_ARGUMENTS,
+  ATTR_GEN_AI_TOOL_CALL_ID,
+  ATTR_GEN_AI_TOOL_CALL_RESULT,
+  ATTR_GEN_AI_TOOL_NAME,
+  ATTR_GEN_AI_TOOL_TYPE,
+  ATTR_SWITCHYARD_MCP_SERVER,
+  ATTR_SWITCHYARD_MCP_TOOL,
+  ATTR_SWITCHYARD_TASK,
+  ATTR_SWITCHYARD_TOOL_APPROVAL,
+  ATTR_SWITCHYARD_TOOL_APPROVAL_WAIT_MS,
+  ATTR_SWITCHYARD_TOOL_DURATION_MS,
+  ATTR_SWITCHYARD_TOOL_IS_ERROR,
+  ATTR_SWITCHYARD_TOOL_LOOP_STOP_REASON,
+  ATTR_SWITCHYARD_TOOL_OUTCOME,
+  ATTR_SWITCHYARD_TOOL_RESULT_BYTES,
+  ATTR_SWITCHYARD_TOOL_ROUND,
+  GEN_AI_OPERATION,
+} from '../trace/attributes';
 
 export type ToolLoopEvent =
   /** Every router event of every model call (text, tool_call_delta, usage, attempt, fallback, …). */
@@ -132,7 +143,7 @@ export async function runToolLoop(input: ToolLoopInput): Promise<ToolLoopOutput>
       input.logger?.warn(`tool loop event listener failed: ${(err as Error).message}`);
     }
   };
-  const ownRoot = input.parentSpan ? undefined : input.tracer?.startTrace(task, { [ATTR_GEN_AI_OPERATION_NAME]: GEN_AI_OPERATION.chat, 'switchyard.task': task });
+  const ownRoot = input.parentSpan ? undefined : input.tracer?.startTrace(task, { [ATTR_GEN_AI_OPERATION_NAME]: GEN_AI_OPERATION.chat, [ATTR_SWITCHYARD_TASK]: task });
   const parent = input.parentSpan ?? ownRoot;
   const appended: ChatMessage[] = [];
   const results: RouterResult[] = [];
@@ -164,7 +175,7 @@ export async function runToolLoop(input: ToolLoopInput): Promise<ToolLoopOutput>
         model,
         signal: input.signal,
         parentSpan: parent,
-        attributes: { ...input.attributes, 'switchyard.tool_round': round },
+        attributes: { ...input.attributes, [ATTR_SWITCHYARD_TOOL_ROUND]: round },
         cacheKey: input.cacheKey,
         request: { ...input.request, messages: [...input.messages, ...appended], tools: definitions.length ? definitions : undefined },
       });
@@ -209,7 +220,7 @@ export async function runToolLoop(input: ToolLoopInput): Promise<ToolLoopOutput>
     }
   } finally {
     if (ownRoot) {
-      ownRoot.setAttribute('switchyard.tool_loop.stop_reason', stopReason);
+      ownRoot.setAttribute(ATTR_SWITCHYARD_TOOL_LOOP_STOP_REASON, stopReason);
       ownRoot.setStatus(stopReason === 'error' ? 'error' : 'ok');
       ownRoot.end();
     }
@@ -224,12 +235,12 @@ export async function runToolLoop(input: ToolLoopInput): Promise<ToolLoopOutput>
       [ATTR_GEN_AI_TOOL_NAME]: call.name,
       [ATTR_GEN_AI_TOOL_CALL_ID]: call.id,
       [ATTR_GEN_AI_TOOL_TYPE]: 'function',
-      ...(tool?.server ? { 'switchyard.mcp.server': tool.server, 'switchyard.mcp.tool': tool.tool } : {}),
+      ...(tool?.server ? { [ATTR_SWITCHYARD_MCP_SERVER]: tool.server, [ATTR_SWITCHYARD_MCP_TOOL]: tool.tool } : {}),
     });
-    span?.setAttribute(ATTR_SWITCHYARD_TOOL_ARGUMENTS, call.arguments);
+    span?.setAttribute(ATTR_GEN_AI_TOOL_CALL_ARGUMENTS, call.arguments);
     const refuse = (reason: string, errorType: string): ChatMessage => {
       emit({ type: 'tool_call_denied', round, call, reason });
-      span?.setAttributes({ 'switchyard.tool.outcome': errorType, [ATTR_ERROR_TYPE]: errorType });
+      span?.setAttributes({ [ATTR_SWITCHYARD_TOOL_OUTCOME]: errorType, [ATTR_ERROR_TYPE]: errorType });
       span?.setStatus('error', reason);
       span?.end();
       return { role: 'tool', toolCallId: call.id, name: call.name, content: `Tool call not run: ${reason}.`, isError: true };
@@ -260,12 +271,12 @@ export async function runToolLoop(input: ToolLoopInput): Promise<ToolLoopOutput>
       // A broken prompt must never run the tool.
       outcome = { allowed: false, reason: `approval failed (${(err as Error).message})` };
     }
-    span?.setAttribute('switchyard.tool.approval_wait_ms', now() - approvalStarted);
+    span?.setAttribute(ATTR_SWITCHYARD_TOOL_APPROVAL_WAIT_MS, now() - approvalStarted);
     if (!outcome.allowed) {
-      span?.setAttribute('switchyard.tool.approval', 'denied');
+      span?.setAttribute(ATTR_SWITCHYARD_TOOL_APPROVAL, 'denied');
       return refuse(`${outcome.reason}. Do not call it again for this request; continue without it`, 'denied');
     }
-    span?.setAttribute('switchyard.tool.approval', outcome.scope);
+    span?.setAttribute(ATTR_SWITCHYARD_TOOL_APPROVAL, outcome.scope);
     emit({ type: 'tool_call_approved', round, call, scope: outcome.scope });
 
     // The call's own timeout (in the tool source) starts here, after the approval.
@@ -283,12 +294,12 @@ export async function runToolLoop(input: ToolLoopInput): Promise<ToolLoopOutput>
     }
     const durationMs = now() - callStarted;
     span?.setAttributes({
-      'switchyard.tool.duration_ms': durationMs,
-      'switchyard.tool.result_bytes': Buffer.byteLength(content, 'utf8'),
-      'switchyard.tool.is_error': isError,
-      'switchyard.tool.outcome': isError ? 'error' : 'ok',
+      [ATTR_SWITCHYARD_TOOL_DURATION_MS]: durationMs,
+      [ATTR_SWITCHYARD_TOOL_RESULT_BYTES]: Buffer.byteLength(content, 'utf8'),
+      [ATTR_SWITCHYARD_TOOL_IS_ERROR]: isError,
+      [ATTR_SWITCHYARD_TOOL_OUTCOME]: isError ? 'error' : 'ok',
     });
-    span?.setAttribute(ATTR_SWITCHYARD_TOOL_RESULT, content);
+    span?.setAttribute(ATTR_GEN_AI_TOOL_CALL_RESULT, content);
     span?.setStatus(isError ? 'error' : 'ok', isError ? content.slice(0, 500) : undefined);
     span?.end();
     emit({ type: 'tool_call_result', round, call, content, isError, durationMs });

@@ -8,7 +8,6 @@ import type { SwitchyardConfig } from '../config/schema';
 import type { Ledger } from '../cost/types';
 import type { Logger } from '../logger';
 import type { Router } from '../router/types';
-import { ATTR_SWITCHYARD_OUTCOME, ATTR_SWITCHYARD_RESPONSE } from '../trace/attributes';
 import type { Span, Tracer } from '../trace/types';
 import { systemClock, type Clock } from '../services';
 import { abortableSleep } from '../util/asyncQueue';
@@ -20,6 +19,23 @@ import { Generation, type GenerationOutcome } from './generation/generation';
 import { OutcomeTracker, type ModelCompletionStats } from './outcomes/outcomes';
 import { postprocess } from './postprocessing';
 import type { CompletionRequest, CompletionResult, CompletionSource, CompletionStatus } from './types';
+import {
+  ATTR_GEN_AI_OPERATION_NAME,
+  ATTR_GEN_AI_REQUEST_MODEL,
+  ATTR_SWITCHYARD_COMPLETION_ID,
+  ATTR_SWITCHYARD_COMPLETION_LANGUAGE,
+  ATTR_SWITCHYARD_COMPLETION_MULTILINE,
+  ATTR_SWITCHYARD_COMPLETION_POSTPROCESS,
+  ATTR_SWITCHYARD_COMPLETION_PREFIX_CHARS,
+  ATTR_SWITCHYARD_COMPLETION_SNIPPETS,
+  ATTR_SWITCHYARD_COMPLETION_SUFFIX_CHARS,
+  ATTR_SWITCHYARD_COMPLETION_TRIGGER,
+  ATTR_SWITCHYARD_FEATURE,
+  ATTR_SWITCHYARD_MODEL,
+  ATTR_SWITCHYARD_OUTCOME,
+  ATTR_SWITCHYARD_RESPONSE,
+  ATTR_SWITCHYARD_TASK,
+} from '../trace/attributes';
 
 export interface CompletionEngineDeps {
   router: Router;
@@ -190,16 +206,16 @@ export class CompletionEngine {
     const ctx = assembleContext(request, { contextTokens: settings.contextTokens, maxLines: settings.maxLines, workspaceRoot: this.deps.workspaceRoot, indexSnippets, windowIndex: this.windowIndex });
     const id = randomUUID();
     const span = this.deps.tracer?.startTrace('completion', {
-      'gen_ai.operation.name': 'text_completion',
-      'switchyard.task': 'completion',
-      'switchyard.feature': 'completion',
-      'switchyard.completion.id': id,
-      'switchyard.completion.trigger': request.trigger,
-      'switchyard.completion.language': document.languageId,
-      'switchyard.completion.multiline': ctx.multiline,
-      'switchyard.completion.prefix_chars': ctx.prefix.length,
-      'switchyard.completion.suffix_chars': ctx.suffix.length,
-      'switchyard.completion.snippets': ctx.snippets.map((s) => `${s.kind}:${s.filepath}`),
+      [ATTR_GEN_AI_OPERATION_NAME]: 'text_completion',
+      [ATTR_SWITCHYARD_TASK]: 'completion',
+      [ATTR_SWITCHYARD_FEATURE]: 'completion',
+      [ATTR_SWITCHYARD_COMPLETION_ID]: id,
+      [ATTR_SWITCHYARD_COMPLETION_TRIGGER]: request.trigger,
+      [ATTR_SWITCHYARD_COMPLETION_LANGUAGE]: document.languageId,
+      [ATTR_SWITCHYARD_COMPLETION_MULTILINE]: ctx.multiline,
+      [ATTR_SWITCHYARD_COMPLETION_PREFIX_CHARS]: ctx.prefix.length,
+      [ATTR_SWITCHYARD_COMPLETION_SUFFIX_CHARS]: ctx.suffix.length,
+      [ATTR_SWITCHYARD_COMPLETION_SNIPPETS]: ctx.snippets.map((s) => `${s.kind}:${s.filepath}`),
     });
     const g = new Generation(
       {
@@ -211,11 +227,11 @@ export class CompletionEngine {
         graceMs: this.graceMs,
         ...(span ? { parentSpan: span } : {}),
         attributes: {
-          'switchyard.completion.id': id,
-          'switchyard.completion.trigger': request.trigger,
-          'switchyard.completion.multiline': ctx.multiline,
-          'switchyard.completion.language': document.languageId,
-          'switchyard.completion.snippets': ctx.snippets.length,
+          [ATTR_SWITCHYARD_COMPLETION_ID]: id,
+          [ATTR_SWITCHYARD_COMPLETION_TRIGGER]: request.trigger,
+          [ATTR_SWITCHYARD_COMPLETION_MULTILINE]: ctx.multiline,
+          [ATTR_SWITCHYARD_COMPLETION_LANGUAGE]: document.languageId,
+          [ATTR_SWITCHYARD_COMPLETION_SNIPPETS]: ctx.snippets.length,
         },
         onResult: (r) => {
           this.outcomes.call(r.model, r.status);
@@ -236,8 +252,8 @@ export class CompletionEngine {
       if (settled.status === 'ok' && !g.aborted) this.finish(g, settled);
       if (span) {
         // The model on the root names the trace in the Traces tab ("completion · coder").
-        if (r.model) span.setAttribute('switchyard.model', r.model);
-        if (r.modelId) span.setAttribute('gen_ai.request.model', r.modelId);
+        if (r.model) span.setAttribute(ATTR_SWITCHYARD_MODEL, r.model);
+        if (r.modelId) span.setAttribute(ATTR_GEN_AI_REQUEST_MODEL, r.modelId);
         endCompletionSpan(span, g, r.status, r.error?.message);
       }
     }, () => span?.end());
@@ -372,7 +388,7 @@ export class CompletionEngine {
 function endCompletionSpan(span: Span, g: Generation, status: 'ok' | 'error' | 'cancelled', message?: string): void {
   const outcome = g.aborted || status === 'cancelled' ? 'cancelled' : status === 'error' ? 'error' : g.final === '' ? 'empty' : g.shown ? 'shown' : 'unused';
   span.setAttribute(ATTR_SWITCHYARD_OUTCOME, outcome);
-  if (g.changedBy.length) span.setAttribute('switchyard.completion.postprocess', g.changedBy);
+  if (g.changedBy.length) span.setAttribute(ATTR_SWITCHYARD_COMPLETION_POSTPROCESS, g.changedBy);
   if (g.final) span.setAttribute(ATTR_SWITCHYARD_RESPONSE, g.final);
   span.setStatus(status === 'error' ? 'error' : 'ok', message);
   span.end();

@@ -1,13 +1,22 @@
 /**
  * The one schema for Switchyard's configuration. VS Code settings (`switchyard.<key>`) and the
  * CLI's config file are both parsed by `configSchema`; package.json's contributes.configuration
- * must declare exactly these top-level keys (a unit test compares them).
+ * must declare exactly these top-level keys (a unit test compares them). Objects are strict: an
+ * unknown key (a typo such as `apikeyenv`) is an error that names the closest known key.
  */
 import { z } from 'zod';
+import { closestKey, objectKeysAt } from './suggest';
+
+/**
+ * The longest wait any timeout setting may ask for. Node's timers turn anything above 2^31−1 ms
+ * (24.8 days) into 1 ms — every call would fail at once — and no call should wait an hour.
+ */
+export const MAX_TIMEOUT_MS = 3_600_000;
+const durationMs = (min: 0 | 1) => z.number().int().min(min).max(MAX_TIMEOUT_MS, `at most ${MAX_TIMEOUT_MS} ms (one hour)`);
 
 const name = z.string().regex(/^[A-Za-z0-9._:-]{1,64}$/, 'use letters, digits, ".", "_", ":" or "-" (at most 64)');
 
-export const providerSchema = z.object({
+export const providerSchema = z.strictObject({
   kind: z.enum(['openai', 'anthropic', 'openai-compatible']),
   /** OpenAI-compatible base URLs end in /v1; Anthropic's is the host root. */
   baseUrl: z.string().url().optional(),
@@ -20,7 +29,7 @@ export const providerSchema = z.object({
 });
 export type ProviderConfig = z.infer<typeof providerSchema>;
 
-export const priceSchema = z.object({
+export const priceSchema = z.strictObject({
   inputPerMTok: z.number().nonnegative(),
   outputPerMTok: z.number().nonnegative(),
   cacheReadPerMTok: z.number().nonnegative().optional(),
@@ -28,7 +37,7 @@ export const priceSchema = z.object({
 });
 export type Price = z.infer<typeof priceSchema>;
 
-export const modelSchema = z.object({
+export const modelSchema = z.strictObject({
   provider: name,
   id: z.string().min(1),
   contextWindow: z.number().int().positive().optional(),
@@ -39,10 +48,12 @@ export const modelSchema = z.object({
   fimTemplate: z.string().optional(),
   /** Overrides the catalog price for this model. */
   price: priceSchema.optional(),
+  /** Whether the model can call tools; default: yes on OpenAI and Anthropic, no on OpenAI-compatible servers (many local models cannot). */
+  tools: z.boolean().optional(),
 });
 export type ModelConfig = z.infer<typeof modelSchema>;
 
-export const budgetSchema = z.object({
+export const budgetSchema = z.strictObject({
   dailyUsd: z.number().positive().optional(),
   monthlyUsd: z.number().positive().optional(),
   onExceed: z.enum(['warn', 'block', 'cheapest']).default('warn'),
@@ -50,7 +61,7 @@ export const budgetSchema = z.object({
 export type BudgetConfig = z.infer<typeof budgetSchema>;
 
 /** Cost guardrails: prompt caching asked for by default, and spend caps that pause a chat turn. */
-export const costSettingsSchema = z.object({
+export const costSettingsSchema = z.strictObject({
   /** Ask providers to cache the stable prompt prefix (Anthropic cache_control, OpenAI prompt_cache_key). */
   promptCache: z.boolean().default(true),
   /** Pause a chat turn (tool loops included) once it has cost this much, and ask. */
@@ -60,22 +71,22 @@ export const costSettingsSchema = z.object({
 });
 export type CostSettings = z.infer<typeof costSettingsSchema>;
 
-export const routerSettingsSchema = z.object({
+export const routerSettingsSchema = z.strictObject({
   /** Retries of the same model for retryable errors (429 with short Retry-After, 5xx, network). */
   maxRetries: z.number().int().min(0).max(10).default(2),
-  backoffBaseMs: z.number().int().min(0).default(250),
-  backoffMaxMs: z.number().int().min(0).default(4000),
+  backoffBaseMs: durationMs(0).default(250),
+  backoffMaxMs: durationMs(0).default(4000),
   /** A 429 whose Retry-After is longer than this moves to the next candidate instead of waiting. */
-  retryAfterCapMs: z.number().int().min(0).default(5000),
-  requestTimeoutMs: z.number().int().positive().default(120_000),
+  retryAfterCapMs: durationMs(0).default(5000),
+  requestTimeoutMs: durationMs(1).default(120_000),
   /** Time-to-first-token timeout per task; `default` applies to tasks not listed. */
-  ttftTimeoutMs: z.record(z.string(), z.number().int().positive()).default({ default: 30_000, completion: 4_000 }),
+  ttftTimeoutMs: z.record(z.string(), durationMs(1)).default({ default: 30_000, completion: 4_000 }),
   breakerFailureThreshold: z.number().int().positive().default(3),
-  breakerCooldownMs: z.number().int().positive().default(30_000),
+  breakerCooldownMs: durationMs(1).default(30_000),
 });
 export type RouterSettings = z.infer<typeof routerSettingsSchema>;
 
-export const traceSettingsSchema = z.object({
+export const traceSettingsSchema = z.strictObject({
   /** Keep prompt and response bodies in traces (always redacted). */
   recordBodies: z.boolean().default(true),
   maxTraces: z.number().int().positive().default(500),
@@ -84,7 +95,7 @@ export const traceSettingsSchema = z.object({
   otlpHeaders: z.record(z.string(), z.string()).optional(),
 });
 
-export const completionSettingsSchema = z.object({
+export const completionSettingsSchema = z.strictObject({
   enabled: z.boolean().default(true),
   /** Per-language switch, e.g. {"markdown": false}. */
   languages: z.record(z.string(), z.boolean()).default({}),
@@ -98,10 +109,11 @@ export const completionSettingsSchema = z.object({
   snoozeMinutes: z.number().int().min(1).max(1440).default(15),
 });
 
-export const ragSettingsSchema = z.object({
+export const ragSettingsSchema = z.strictObject({
   /** Empty: the extension runs a local Chroma server. A URL: use that server. */
   chromaUrl: z.string().url().optional(),
-  maxFileBytes: z.number().int().positive().default(512 * 1024),
+  /** Larger files are not indexed. Bounded (8 MiB) so one file cannot exhaust memory while it is chunked. */
+  maxFileBytes: z.number().int().positive().max(8 * 1024 * 1024, 'rag.maxFileBytes is at most 8388608 (8 MiB): larger files are generated or data, not code to search').default(512 * 1024),
   exclude: z.array(z.string()).default([]),
   /** How a remote server's token (SecretStorage "switchyard.rag.chromaToken" / env `chromaTokenEnv`) is sent. */
   chromaAuthHeader: z.enum(['Authorization', 'X-Chroma-Token']).default('Authorization'),
@@ -109,18 +121,22 @@ export const ragSettingsSchema = z.object({
   chromaTokenEnv: z.string().default('SWITCHYARD_CHROMA_TOKEN'),
   /** Re-index changed files as they are saved, created, renamed or deleted. */
   watch: z.boolean().default(true),
+  /** @workspace chat questions rewritten into the code's vocabulary by the chat model before retrieval: auto = only for models served on this machine. */
+  queryRewrite: z.enum(['auto', 'on', 'off']).default('auto'),
+  /** The rewrite's time box; past it the question is searched as asked. */
+  queryRewriteTimeoutMs: z.number().int().min(100).max(60_000).default(4000),
   /** Shared index name on a remote server (teammates use the same); default: one per workspace folder. */
   collection: z.string().regex(/^[A-Za-z0-9._-]{1,40}$/, 'use 1-40 letters, digits, ".", "_" or "-"').optional(),
 });
 
-export const mcpSettingsSchema = z.object({
-  callTimeoutMs: z.number().int().positive().default(60_000),
+export const mcpSettingsSchema = z.strictObject({
+  callTimeoutMs: durationMs(1).default(60_000),
   maxToolRounds: z.number().int().min(1).max(50).default(8),
   /** Tools allowed without asking, as "server/tool". */
   alwaysAllow: z.array(z.string()).default([]),
 });
 
-export const configSchema = z.object({
+export const configSchema = z.strictObject({
   providers: z.record(name, providerSchema).default({}),
   models: z.record(name, modelSchema).default({}),
   /** Task → ordered candidate model names. */
@@ -157,14 +173,32 @@ export const configSchema = z.object({
 });
 
 export type SwitchyardConfig = z.infer<typeof configSchema>;
+
+/** Whether a configured model is offered tools (its `tools` setting, else by provider kind). */
+export function canCallTools(config: SwitchyardConfig, modelName: string): boolean {
+  const model = config.models[modelName];
+  if (!model) return false;
+  return model.tools ?? config.providers[model.provider]?.kind !== 'openai-compatible';
+}
 export type ConfigInput = z.input<typeof configSchema>;
 
-/** Formats zod issues as "routes.chat[1]: unknown model "x" (…)" lines. */
-export function formatConfigIssues(error: z.ZodError): string {
+/**
+ * Formats zod issues as "routes.chat[1]: unknown model "x" (…)" lines. With the schema that
+ * produced them, an unknown key says which known key it is probably a typo of.
+ */
+export function formatConfigIssues(error: z.ZodError, schema?: z.ZodType): string {
+  const pathText = (path: readonly PropertyKey[]) => path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? String(p) : `.${String(p)}`)).join('');
   return error.issues
-    .map((issue) => {
-      const path = issue.path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? String(p) : `.${String(p)}`)).join('');
-      return `${path || '(root)'}: ${issue.message}`;
+    .flatMap((issue) => {
+      if (issue.code === 'unrecognized_keys') {
+        const known = schema ? objectKeysAt(schema, issue.path) : undefined;
+        return issue.keys.map((key) => {
+          const guess = known && closestKey(key, known);
+          const hint = guess ? ` — did you mean "${guess}"?` : known ? ` (known keys: ${known.join(', ')})` : '';
+          return `${pathText([...issue.path, key])}: unknown key "${key}"${hint}`;
+        });
+      }
+      return [`${pathText(issue.path) || '(root)'}: ${issue.message}`];
     })
     .join('\n');
 }
@@ -180,7 +214,7 @@ export class ConfigError extends Error {
 export function parseConfig(input: unknown, source = 'configuration'): SwitchyardConfig {
   const result = configSchema.safeParse(input ?? {});
   if (!result.success) {
-    const issues = formatConfigIssues(result.error);
+    const issues = formatConfigIssues(result.error, configSchema);
     throw new ConfigError(`Invalid Switchyard ${source}:\n${issues}`, issues);
   }
   return result.data;

@@ -1,6 +1,8 @@
 /**
  * Daily and monthly spend against the configured budget (local calendar days and months),
- * seeded from the ledger and kept current by the router after each call.
+ * seeded from the ledger's per-day totals (never its records) and kept current by the router
+ * after each call. Loading is lazy: building the core reads nothing; the first call that needs
+ * the budget (the router's gate, the status bar) waits for ready().
  */
 import type { BudgetConfig } from '../config/schema';
 import { systemClock, type Clock } from '../services';
@@ -38,24 +40,33 @@ export function startOfLocalMonth(ms: number): number {
 export class BudgetTracker {
   /** Local day key → spend that day, exact. Only the current month's days are kept. */
   private days = new Map<string, Femto>();
+  private loading: Promise<void> | undefined;
 
   constructor(
-    private readonly config: BudgetConfig,
-    private readonly ledger: Ledger,
+    private config: BudgetConfig,
+    private readonly ledger: Pick<Ledger, 'totals'>,
     private readonly clock: Clock = systemClock,
   ) {}
 
-  /** Re-sums this month's spend (local time) from the ledger; call at startup. */
+  /** New limits apply from the next state(); the spend is kept. */
+  updateConfig(config: BudgetConfig): void {
+    this.config = config;
+  }
+
+  /** Resolves once this month's spend was read (the first call starts the read). Never rejects. */
+  ready(): Promise<void> {
+    this.loading ??= this.load().catch(() => undefined);
+    return this.loading;
+  }
+
+  /**
+   * Re-sums this month's spend (local time) from the ledger's totals, which also picks up what
+   * other windows and the CLI spent. Costs this process added meanwhile are in the totals too.
+   */
   async load(): Promise<void> {
-    const since = startOfLocalMonth(this.clock.now());
-    const records = await this.ledger.read({ sinceMs: since });
-    const days = new Map<string, Femto>();
-    for (const r of records) {
-      if (r.costUsd == null || r.costUsd === 0) continue;
-      const key = localDayKey(Date.parse(r.time));
-      days.set(key, (days.get(key) ?? 0n) + usdToFemto(r.costUsd));
-    }
-    this.days = days;
+    const totals = await this.ledger.totals();
+    this.days = totals.spendByDay(localDayKey(startOfLocalMonth(this.clock.now())));
+    this.loading ??= Promise.resolve();
   }
 
   /** Adds one call's cost (null = unknown price: counted as nothing) at `atMs` (default now). */

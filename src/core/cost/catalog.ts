@@ -133,7 +133,7 @@ export class PriceCatalog {
     for (const [id, price] of Object.entries(overrides ?? {})) {
       const p = priceSchema.safeParse(price);
       if (!p.success) {
-        throw new CatalogError(`Invalid price override for "${id}" (setting switchyard.prices):\n${formatConfigIssues(p.error)}`);
+        throw new CatalogError(`Invalid price override for "${id}" (setting switchyard.prices):\n${formatConfigIssues(p.error, priceSchema)}`);
       }
       this.overrides.set(id.toLowerCase(), p.data);
     }

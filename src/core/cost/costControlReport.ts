@@ -3,8 +3,8 @@
  * dollars saved per model and per day, and drift between Switchyard's cost and the cost the
  * provider reported (flagged above DRIFT_FLAG_FRACTION).
  */
-import { localDayKey } from './budget';
-import { femtoToUsd, usdToFemto, type Femto } from './money';
+import { femtoToUsd, type Femto } from './money';
+import { UsageTotals, type TotalsRow } from './totals';
 import type { LedgerRecord } from './types';
 
 /** Drift above this share of our figure is flagged. */
@@ -33,19 +33,19 @@ export interface DriftRow {
   flagged: boolean;
 }
 
-/** The provider's model id, as the Usage tab's other per-model tables key them. */
-const modelKey = (r: LedgerRecord) => r.modelId ?? r.model ?? '(none)';
+type Source = UsageTotals | readonly LedgerRecord[];
+const rowsOf = (src: Source): TotalsRow[] => (src instanceof UsageTotals ? src : UsageTotals.of(src)).rows();
 
-function cacheRows(records: readonly LedgerRecord[], keyOf: (r: LedgerRecord) => string): CacheRow[] {
+function cacheRows(src: Source, keyOf: (r: TotalsRow) => string): CacheRow[] {
   const rows = new Map<string, { input: number; read: number; write: number; savings: Femto }>();
-  for (const r of records) {
-    if (r.usage.inputTokens === 0) continue;
+  for (const r of rowsOf(src)) {
+    if (r.inputTokens === 0) continue;
     const key = keyOf(r);
     const row = rows.get(key) ?? { input: 0, read: 0, write: 0, savings: 0n };
-    row.input += r.usage.inputTokens;
-    row.read += r.usage.cacheReadTokens;
-    row.write += r.usage.cacheWriteTokens;
-    if (r.cacheSavingsUsd) row.savings += usdToFemto(r.cacheSavingsUsd);
+    row.input += r.inputTokens;
+    row.read += r.cacheReadTokens;
+    row.write += r.cacheWriteTokens;
+    row.savings += r.savings;
     rows.set(key, row);
   }
   return [...rows.entries()].map(([key, v]) => ({
@@ -58,27 +58,26 @@ function cacheRows(records: readonly LedgerRecord[], keyOf: (r: LedgerRecord) =>
   }));
 }
 
-/** Prompt-cache figures per model, most input first. */
-export function cacheByModel(records: readonly LedgerRecord[]): CacheRow[] {
-  return cacheRows(records, modelKey).sort((a, b) => b.inputTokens - a.inputTokens);
+/** Prompt-cache figures per model (the provider's model id), most input first. */
+export function cacheByModel(src: Source): CacheRow[] {
+  return cacheRows(src, (r) => r.model).sort((a, b) => b.inputTokens - a.inputTokens);
 }
 
 /** Prompt-cache figures per local day, oldest first. */
-export function cacheByDay(records: readonly LedgerRecord[]): CacheRow[] {
-  return cacheRows(records, (r) => localDayKey(Date.parse(r.time))).sort((a, b) => a.key.localeCompare(b.key));
+export function cacheByDay(src: Source): CacheRow[] {
+  return cacheRows(src, (r) => r.day).sort((a, b) => a.key.localeCompare(b.key));
 }
 
 /** Our cost against the provider's, per model, over the calls that have both. */
-export function providerDrift(records: readonly LedgerRecord[]): DriftRow[] {
+export function providerDrift(src: Source): DriftRow[] {
   const rows = new Map<string, { calls: number; ours: Femto; theirs: Femto }>();
-  for (const r of records) {
-    if (r.providerCostUsd === undefined || r.costUsd === null) continue;
-    const key = modelKey(r);
-    const row = rows.get(key) ?? { calls: 0, ours: 0n, theirs: 0n };
-    row.calls++;
-    row.ours += usdToFemto(r.costUsd);
-    row.theirs += usdToFemto(r.providerCostUsd);
-    rows.set(key, row);
+  for (const r of rowsOf(src)) {
+    if (!r.providerCostCalls) continue;
+    const row = rows.get(r.model) ?? { calls: 0, ours: 0n, theirs: 0n };
+    row.calls += r.providerCostCalls;
+    row.ours += r.providerCostOurs ?? 0n;
+    row.theirs += r.providerCost ?? 0n;
+    rows.set(r.model, row);
   }
   return [...rows.entries()].map(([model, v]) => {
     const ourUsd = femtoToUsd(v.ours);

@@ -1,12 +1,16 @@
 /**
  * The usage ledger: append-only JSONL, one zod-validated record per router call, safe for several
- * processes (VS Code windows, the CLI) appending at once.
+ * processes (VS Code windows, the CLI) appending at once. Reads stream the file in chunks; the
+ * budget and the Usage tab read per-day totals (./totalsIndex.ts) instead of the records.
  */
-import { mkdir, open } from 'node:fs/promises';
+import { mkdir, open, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { createInterface } from 'node:readline';
 import { formatConfigIssues } from '../config/schema';
 import { silentLogger, type Logger } from '../logger';
+import { lineChunks } from './lineChunks';
+import { parseLedgerLine } from './recordCheck';
+import type { UsageTotals } from './totals';
+import { LedgerTotalsIndex, totalsIndexPath } from './totalsIndex';
 import { ledgerRecordSchema, type Ledger, type LedgerFilter, type LedgerRecord } from './types';
 
 const NEWLINE = 0x0a;
@@ -18,11 +22,18 @@ export class JsonlLedger implements Ledger {
   /** Serialises this instance's appends so its records keep their order. */
   private queue: Promise<void> = Promise.resolve();
   private dirReady: Promise<unknown> | undefined;
+  /** The append handle, open for the ledger's lifetime (one open per process, not one per record). */
+  private handle: FileHandle | undefined;
+  /** File size right after this instance's last write: if unchanged, the file ends in our "\n". */
+  private knownEnd = -1;
+  private readonly index: LedgerTotalsIndex;
 
   constructor(
     readonly filePath: string,
     private readonly logger: Logger = silentLogger,
-  ) {}
+  ) {
+    this.index = new LedgerTotalsIndex(filePath, totalsIndexPath(filePath), logger);
+  }
 
   /** Lines skipped (torn or invalid) by the last read(). */
   get skippedLines(): number {
@@ -46,84 +57,105 @@ export class JsonlLedger implements Ledger {
     return run;
   }
 
-  private async write(line: string): Promise<void> {
+  private async openHandle(): Promise<FileHandle> {
+    if (this.handle) return this.handle;
     this.dirReady ??= mkdir(dirname(this.filePath), { recursive: true });
     await this.dirReady;
     // 'a+' = O_RDWR | O_CREAT | O_APPEND: reads may seek, every write still lands at the end.
-    const handle = await open(this.filePath, 'a+');
+    this.handle = await open(this.filePath, 'a+');
+    this.knownEnd = -1;
+    return this.handle;
+  }
+
+  private async write(line: string): Promise<void> {
     try {
+      let handle = await this.openHandle();
+      let stat = await handle.stat();
+      if (stat.nlink === 0) {
+        // The file was deleted or replaced while open: write to the path again, not to the orphan.
+        await this.closeHandle();
+        handle = await this.openHandle();
+        stat = await handle.stat();
+      }
       let prefix = '';
-      const { size } = await handle.stat();
-      if (size > 0) {
+      if (stat.size > 0 && stat.size !== this.knownEnd) {
         const last = Buffer.alloc(1);
-        await handle.read(last, 0, 1, size - 1);
+        await handle.read(last, 0, 1, stat.size - 1);
         if (last[0] !== NEWLINE) prefix = '\n';
       }
       const data = Buffer.from(`${prefix}${line}\n`, 'utf8');
       const { bytesWritten } = await handle.write(data, 0, data.length);
       // A short write (disk full, signal) would leave a torn line; finish it so at worst that one record is lost.
       if (bytesWritten < data.length) await handle.write(data, bytesWritten, data.length - bytesWritten);
-    } finally {
-      await handle.close();
+      this.knownEnd = stat.size + data.length;
+    } catch (err) {
+      await this.closeHandle();
+      throw err;
     }
+  }
+
+  private async closeHandle(): Promise<void> {
+    const handle = this.handle;
+    this.handle = undefined;
+    this.knownEnd = -1;
+    await handle?.close().catch(() => undefined);
   }
 
   async flush(): Promise<void> {
     await this.queue;
   }
 
-  /**
-   * Every valid record in file order, optionally within [sinceMs, untilMs). With a window, lines
-   * whose time falls outside it are passed over unparsed (and not counted in skippedLines).
-   */
-  async read(filter: LedgerFilter = {}): Promise<LedgerRecord[]> {
+  /** Writes out what is pending, saves the totals index and closes the append handle. */
+  async close(): Promise<void> {
     await this.queue;
-    const records: LedgerRecord[] = [];
+    await this.closeHandle();
+    await this.index.save();
+  }
+
+  /** Per-day totals of every record, caught up with the end of the file (other processes' appends included). */
+  async totals(): Promise<UsageTotals> {
+    await this.queue;
+    return this.index.current();
+  }
+
+  /**
+   * The valid records in file order, a chunk at a time, optionally within [sinceMs, untilMs).
+   * With a window, lines whose time falls outside it are passed over unparsed (and not counted).
+   */
+  async *stream(filter: LedgerFilter = {}): AsyncGenerator<LedgerRecord[]> {
+    await this.queue;
     let skipped = 0;
-    let handle;
-    try {
-      handle = await open(this.filePath, 'r');
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'ENOENT') {
-        this.lastSkipped = 0;
-        return records;
-      }
-      throw e;
-    }
-    const stream = handle.createReadStream({ encoding: 'utf8' });
-    const lines = createInterface({ input: stream, crlfDelay: Infinity });
     const windowed = filter.sinceMs !== undefined || filter.untilMs !== undefined;
-    for await (const raw of lines) {
-      const text = raw.trim();
-      if (!text) continue;
-      if (windowed) {
-        // Cheap pre-check on the raw line: most lines of a long ledger fall outside the window.
-        const m = TIME_FIELD.exec(text);
-        const t = m ? Date.parse(m[1]) : Number.NaN;
-        if ((filter.sinceMs !== undefined && t < filter.sinceMs) || (filter.untilMs !== undefined && t >= filter.untilMs)) continue;
+    const inWindow = (t: number) => !((filter.sinceMs !== undefined && !(t >= filter.sinceMs)) || (filter.untilMs !== undefined && !(t < filter.untilMs)));
+    for await (const chunk of lineChunks(this.filePath, 0, true)) {
+      const batch: LedgerRecord[] = [];
+      for (const raw of chunk.lines) {
+        const text = raw.trim();
+        if (!text) continue;
+        if (windowed) {
+          // Cheap pre-check on the raw line: most lines of a long ledger fall outside the window.
+          const m = TIME_FIELD.exec(text);
+          if (m && !inWindow(Date.parse(m[1]))) continue;
+        }
+        const record = parseLedgerLine(text);
+        if (!record) {
+          skipped++;
+          continue;
+        }
+        if (windowed && !inWindow(Date.parse(record.time))) continue;
+        batch.push(record);
       }
-      let value: unknown;
-      try {
-        value = JSON.parse(text);
-      } catch {
-        skipped++;
-        continue;
-      }
-      const parsed = ledgerRecordSchema.safeParse(value);
-      if (!parsed.success) {
-        skipped++;
-        continue;
-      }
-      const rec = parsed.data;
-      if (filter.sinceMs !== undefined || filter.untilMs !== undefined) {
-        const t = Date.parse(rec.time);
-        if (filter.sinceMs !== undefined && !(t >= filter.sinceMs)) continue;
-        if (filter.untilMs !== undefined && !(t < filter.untilMs)) continue;
-      }
-      records.push(rec);
+      if (batch.length > 0) yield batch;
     }
     this.lastSkipped = skipped;
     if (skipped > 0) this.logger.warn(`Usage ledger ${this.filePath}: skipped ${skipped} torn or invalid line(s); the other records are intact.`);
-    return records;
+  }
+
+  /** Every valid record in file order, optionally within [sinceMs, untilMs). Prefer stream() or totals() for big ledgers. */
+  async read(filter: LedgerFilter = {}): Promise<LedgerRecord[]> {
+    const out: LedgerRecord[] = [];
+    this.lastSkipped = 0;
+    for await (const batch of this.stream(filter)) for (const r of batch) out.push(r);
+    return out;
   }
 }

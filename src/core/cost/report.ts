@@ -5,6 +5,7 @@
 import type { BudgetState } from './budget';
 import { localDayKey } from './budget';
 import { femtoToUsd, formatUsd, usdToFemto, type Femto } from './money';
+import { isModelCall, modelKey, UsageTotals, type TotalsRow } from './totals';
 import type { LedgerRecord } from './types';
 
 export type GroupBy = 'day' | 'model' | 'provider' | 'feature';
@@ -24,27 +25,16 @@ export interface AggregateRow {
   cacheSavingsUsd: number;
 }
 
-const NONE = '(none)';
-
-/** The model a record is reported under: the provider's model id, else the config name. */
-export const modelKey = (r: LedgerRecord): string => r.modelId ?? r.model ?? NONE;
 /** Local calendar day of a record's start time, "YYYY-MM-DD". */
 export const dayKey = (r: LedgerRecord): string => localDayKey(Date.parse(r.time));
+export { isModelCall, modelKey };
 
-const KEYS: Record<GroupBy, (r: LedgerRecord) => string> = {
-  day: dayKey,
-  model: modelKey,
-  provider: (r) => r.provider ?? NONE,
+const KEYS: Record<GroupBy, (r: TotalsRow) => string> = {
+  day: (r) => r.day,
+  model: (r) => r.model,
+  provider: (r) => r.provider,
   feature: (r) => r.feature,
 };
-
-const OUTCOME_ONLY = new Set(['shown', 'accepted', 'rejected', 'cache_hit']);
-
-/**
- * False for the small records the completion engine writes when a suggestion closes (accepted,
- * rejected, cache_hit …: no attempts, no usage); true for records of router calls.
- */
-export const isModelCall = (r: LedgerRecord): boolean => !(r.attempts.length === 0 && r.outcome !== undefined && OUTCOME_ONLY.has(r.outcome));
 
 interface Acc {
   row: AggregateRow;
@@ -52,16 +42,25 @@ interface Acc {
   savings: Femto;
 }
 
+/** What a report is made from: ledger records, or the per-day totals (the same result, far less to read). */
+export type ReportSource = readonly LedgerRecord[] | UsageTotals;
+const totalsOf = (source: ReportSource): UsageTotals => (source instanceof UsageTotals ? source : UsageTotals.of(source));
+const rowsOf = (source: ReportSource): TotalsRow[] => totalsOf(source).rows();
+
 /**
  * Rows per key over the model calls (completion outcome records are left to acceptRate); days
  * sorted oldest first, everything else by cost, then calls, then key.
  */
-export function aggregate(records: readonly LedgerRecord[], by: GroupBy): AggregateRow[] {
+export function aggregate(source: ReportSource, by: GroupBy): AggregateRow[] {
+  return aggregateRows(rowsOf(source), by);
+}
+
+export function aggregateRows(totals: readonly TotalsRow[], by: GroupBy): AggregateRow[] {
   const keyOf = KEYS[by];
   const groups = new Map<string, Acc>();
-  for (const r of records) {
-    if (!isModelCall(r)) continue;
-    const key = keyOf(r);
+  for (const t of totals) {
+    if (t.calls === 0) continue;
+    const key = keyOf(t);
     let acc = groups.get(key);
     if (!acc) {
       acc = {
@@ -72,15 +71,15 @@ export function aggregate(records: readonly LedgerRecord[], by: GroupBy): Aggreg
       groups.set(key, acc);
     }
     const row = acc.row;
-    row.calls++;
-    if (r.status === 'error') row.errors++;
-    if (r.costUsd === null) row.unknownCostCalls++;
-    else acc.cost += usdToFemto(r.costUsd);
-    if (r.cacheSavingsUsd != null) acc.savings += usdToFemto(r.cacheSavingsUsd);
-    row.inputTokens += r.usage.inputTokens;
-    row.outputTokens += r.usage.outputTokens;
-    row.cacheReadTokens += r.usage.cacheReadTokens;
-    row.cacheWriteTokens += r.usage.cacheWriteTokens;
+    row.calls += t.calls;
+    row.errors += t.errors;
+    row.unknownCostCalls += t.unknownCostCalls;
+    acc.cost += t.cost;
+    acc.savings += t.savings;
+    row.inputTokens += t.inputTokens;
+    row.outputTokens += t.outputTokens;
+    row.cacheReadTokens += t.cacheReadTokens;
+    row.cacheWriteTokens += t.cacheWriteTokens;
   }
   const rows = [...groups.values()].map(({ row, cost, savings }) => ({ ...row, costUsd: femtoToUsd(cost), cacheSavingsUsd: femtoToUsd(savings) }));
   if (by === 'day') return rows.sort((a, b) => a.key.localeCompare(b.key));
@@ -100,24 +99,27 @@ function nextDay(day: string): string {
 }
 
 /** Cost and tokens (input + output) per model per day, for stacked charts. */
-export function dailyByModel(allRecords: readonly LedgerRecord[]): DailySeries {
-  const records = allRecords.filter(isModelCall);
-  if (records.length === 0) return { days: [], series: [] };
-  const present = [...new Set(records.map(dayKey))].sort();
+export function dailyByModel(source: ReportSource): DailySeries {
+  return dailyByModelRows(rowsOf(source));
+}
+
+export function dailyByModelRows(allRows: readonly TotalsRow[]): DailySeries {
+  const rows = allRows.filter((r) => r.calls > 0);
+  if (rows.length === 0) return { days: [], series: [] };
+  const present = [...new Set(rows.map((r) => r.day))].sort();
   const days: string[] = [];
   for (let d = present[0]; d <= present[present.length - 1]; d = nextDay(d)) days.push(d);
   const index = new Map(days.map((d, i) => [d, i]));
   const models = new Map<string, { cost: Femto[]; tokens: number[] }>();
-  for (const r of records) {
-    const model = modelKey(r);
-    let s = models.get(model);
+  for (const r of rows) {
+    let s = models.get(r.model);
     if (!s) {
       s = { cost: days.map(() => 0n), tokens: days.map(() => 0) };
-      models.set(model, s);
+      models.set(r.model, s);
     }
-    const i = index.get(dayKey(r))!;
-    if (r.costUsd !== null) s.cost[i] += usdToFemto(r.costUsd);
-    s.tokens[i] += r.usage.inputTokens + r.usage.outputTokens;
+    const i = index.get(r.day)!;
+    s.cost[i] += r.cost;
+    s.tokens[i] += r.inputTokens + r.outputTokens;
   }
   const series = [...models.entries()].map(([model, s]) => ({
     model,
@@ -142,20 +144,21 @@ export interface AcceptRateRow {
   cancelled: number;
 }
 
-const SEEN = new Set(['shown', 'accepted', 'rejected']);
-
 /** Inline-completion accept rate per model, from records with feature "completion". */
-export function acceptRate(records: readonly LedgerRecord[]): AcceptRateRow[] {
+export function acceptRate(source: ReportSource): AcceptRateRow[] {
+  return acceptRateRows(rowsOf(source));
+}
+
+export function acceptRateRows(totals: readonly TotalsRow[]): AcceptRateRow[] {
   const rows = new Map<string, AcceptRateRow>();
-  for (const r of records) {
-    if (r.feature !== 'completion' || !r.outcome) continue;
-    const model = modelKey(r);
-    let row = rows.get(model);
-    if (!row) rows.set(model, (row = { model, shown: 0, accepted: 0, rate: null, cacheHits: 0, cancelled: 0 }));
-    if (SEEN.has(r.outcome)) row.shown++;
-    if (r.outcome === 'accepted') row.accepted++;
-    if (r.outcome === 'cache_hit') row.cacheHits++;
-    if (r.outcome === 'cancelled') row.cancelled++;
+  for (const t of totals) {
+    if (t.outcomes === 0) continue;
+    let row = rows.get(t.model);
+    if (!row) rows.set(t.model, (row = { model: t.model, shown: 0, accepted: 0, rate: null, cacheHits: 0, cancelled: 0 }));
+    row.shown += t.shown;
+    row.accepted += t.accepted;
+    row.cacheHits += t.cacheHits;
+    row.cancelled += t.cancelled;
   }
   for (const row of rows.values()) row.rate = row.shown > 0 ? row.accepted / row.shown : null;
   return [...rows.values()].sort((a, b) => b.shown - a.shown || a.model.localeCompare(b.model));
@@ -183,21 +186,27 @@ export const CSV_COLUMNS = [
   'cost_usd', 'cache_savings_usd', 'latency_ms', 'ttft_ms',
 ] as const;
 
+/** The CSV header line (no line end). */
+export const csvHeader = (): string => CSV_COLUMNS.join(',');
+
+/** One record as a CSV line (no line end); an empty cost cell = unknown price. */
+export function csvRow(r: LedgerRecord): string {
+  const failed = [...r.attempts].reverse().find((a) => a.status === 'error');
+  const u = r.usage;
+  const cells: Array<string | number | undefined | null> = [
+    new Date(r.time).toISOString(), r.traceId, r.feature, r.task, r.status, r.outcome, r.workspace, r.provider, r.model, r.modelId,
+    r.route.join(' > '), r.attempts.length, r.status === 'error' ? failed?.errorClass : undefined,
+    u.inputTokens, Math.max(0, u.inputTokens - u.cacheReadTokens - u.cacheWriteTokens), u.cacheReadTokens, u.cacheWriteTokens, u.outputTokens,
+    r.costUsd === null ? null : usdDecimal(r.costUsd), r.cacheSavingsUsd == null ? null : usdDecimal(r.cacheSavingsUsd),
+    r.latencyMs, r.ttftMs,
+  ];
+  return cells.map(csvField).join(',');
+}
+
 /** RFC 4180 CSV: header row, one row per record, CRLF line ends; empty cost cell = unknown price. */
 export function toCsv(records: readonly LedgerRecord[]): string {
-  const lines = [CSV_COLUMNS.join(',')];
-  for (const r of records) {
-    const failed = [...r.attempts].reverse().find((a) => a.status === 'error');
-    const u = r.usage;
-    const cells: Array<string | number | undefined | null> = [
-      new Date(r.time).toISOString(), r.traceId, r.feature, r.task, r.status, r.outcome, r.workspace, r.provider, r.model, r.modelId,
-      r.route.join(' > '), r.attempts.length, r.status === 'error' ? failed?.errorClass : undefined,
-      u.inputTokens, Math.max(0, u.inputTokens - u.cacheReadTokens - u.cacheWriteTokens), u.cacheReadTokens, u.cacheWriteTokens, u.outputTokens,
-      r.costUsd === null ? null : usdDecimal(r.costUsd), r.cacheSavingsUsd == null ? null : usdDecimal(r.cacheSavingsUsd),
-      r.latencyMs, r.ttftMs,
-    ];
-    lines.push(cells.map(csvField).join(','));
-  }
+  const lines = [csvHeader()];
+  for (const r of records) lines.push(csvRow(r));
   return `${lines.join('\r\n')}\r\n`;
 }
 
@@ -218,9 +227,11 @@ function table(title: string, rows: AggregateRow[]): string[] {
 }
 
 /** A Markdown report: totals, budget, spend by model and by feature, completion accept rates. */
-export function markdownSummary(records: readonly LedgerRecord[], budget?: BudgetState): string {
+export function markdownSummary(source: ReportSource, budget?: BudgetState): string {
+  const records = totalsOf(source);
+  const anyCall = records.rows().some((r) => r.calls > 0);
   const out: string[] = ['## Switchyard usage', ''];
-  if (!records.some(isModelCall)) {
+  if (!anyCall) {
     out.push('No model calls recorded yet.', '');
   } else {
     const days = aggregate(records, 'day');
@@ -253,7 +264,7 @@ export function markdownSummary(records: readonly LedgerRecord[], budget?: Budge
     out.push(`- This month: ${limit(budget.monthlySpentUsd, budget.monthlyLimitUsd)}`);
     out.push(`- State: ${budget.level}${budget.message ? ` — ${budget.message}` : ''} (on exceed: ${budget.onExceed})`, '');
   }
-  if (records.some(isModelCall)) {
+  if (anyCall) {
     out.push(...table('By model', aggregate(records, 'model')));
     out.push(...table('By feature', aggregate(records, 'feature')));
     const rates = acceptRate(records);

@@ -1,5 +1,6 @@
 /** The cost vocabulary: catalog entries, ledger records and the seams the router writes to. */
 import { z } from 'zod';
+import type { UsageTotals } from './totals';
 
 export const catalogEntrySchema = z.object({
   provider: z.enum(['openai', 'anthropic', 'deepseek', 'mistral', 'google', 'local']),
@@ -58,6 +59,8 @@ export const ledgerRecordSchema = z.object({
   cacheSavingsUsd: z.number().nullable().optional(),
   /** What the provider itself reported the call cost (OpenRouter usage.cost, LiteLLM header); absent when it did not. */
   providerCostUsd: z.number().nonnegative().optional(),
+  /** Where the token counts came from; "estimated" = counted locally, "unknown" = the provider's were refused. */
+  usageSource: z.enum(['reported', 'estimated', 'unknown']).optional(),
   status: z.enum(['ok', 'error', 'cancelled']),
   latencyMs: z.number(),
   ttftMs: z.number().optional(),
@@ -73,8 +76,12 @@ export interface LedgerFilter {
 
 export interface Ledger {
   append(record: LedgerRecord): Promise<void>;
-  /** Every valid record (torn or invalid lines are skipped and counted). */
+  /** Every valid record (torn or invalid lines are skipped and counted). Big ledgers: records() or totals(). */
   read(filter?: LedgerFilter): Promise<LedgerRecord[]>;
+  /** The valid records in order, a batch at a time (memory stays at one batch). */
+  stream(filter?: LedgerFilter): AsyncIterable<LedgerRecord[]>;
+  /** Per-day totals of every record, current to the end of the ledger. */
+  totals(): Promise<UsageTotals>;
   /** Resolves when every append this instance accepted is on disk. */
   flush?(): Promise<void>;
 }

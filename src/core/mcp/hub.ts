@@ -36,7 +36,9 @@ import {
   type VariableContext,
 } from './config';
 import { baseServerEnv, isExecutableOnPath, mergePath, readLoginShellPath } from './shellEnv';
+import { lenientToolsPageSchema, screenTools } from './toolList';
 import { assignToolNames } from './toolNames';
+import { createSchemaChecker, type SchemaChecker } from './validate';
 
 export type McpServerState = 'starting' | 'connected' | 'reconnecting' | 'error' | 'disabled' | 'blocked' | 'stopped';
 
@@ -64,6 +66,8 @@ export interface McpServerStatus {
   serverVersion?: string;
   instructions?: string;
   tools: Tool[];
+  /** Tools the server listed but that cannot be used (invalid definition), each with why. */
+  skippedTools: string[];
   disabledTools: string[];
   resources: Resource[];
   resourceTemplates: ResourceTemplate[];
@@ -107,6 +111,8 @@ export interface McpHubOptions {
   variables?: Omit<VariableContext, 'inputs'>;
   callTimeoutMs?: number;
   connectTimeoutMs?: number;
+  /** list_changed notifications within this window are coalesced into one re-list. Default 150 ms. */
+  listChangedDebounceMs?: number;
   /** Ping interval for HTTP/SSE servers (a dead one is reconnected); 0 turns it off. Default 30 s. */
   healthCheckMs?: number;
   reconnect?: Partial<ReconnectOptions>;
@@ -145,10 +151,13 @@ interface Conn {
   instructions?: string;
   pid?: number;
   tools: Tool[];
+  skippedTools: string[];
   resources: Resource[];
   resourceTemplates: ResourceTemplate[];
   prompts: Prompt[];
   pending?: Promise<void>;
+  /** Debounce timers of list_changed re-lists, cleared with the connection. */
+  listTimers: Set<ReturnType<typeof setTimeout>>;
 }
 
 const DEFAULT_RECONNECT: ReconnectOptions = { baseMs: 1000, maxMs: 30_000, maxAttempts: 6, stableMs: 10_000 };
@@ -190,6 +199,7 @@ export class McpHub {
   private loginPathValue?: { value: string | undefined };
   private callTimeoutMs: number;
   private disposed = false;
+  private readonly schemaChecker: SchemaChecker = createSchemaChecker();
 
   constructor(private readonly opts: McpHubOptions) {
     this.reconnectOpts = { ...DEFAULT_RECONNECT, ...opts.reconnect };
@@ -239,7 +249,7 @@ export class McpHub {
       if (existing) this.stopConn(existing, 'stopped');
       const conn: Conn = existing ?? {
         spec, key, state: 'stopped', generation: 0, attempts: 0, stderrTail: [],
-        tools: [], resources: [], resourceTemplates: [], prompts: [],
+        tools: [], skippedTools: [], resources: [], resourceTemplates: [], prompts: [], listTimers: new Set(),
       };
       conn.spec = spec;
       conn.key = key;
@@ -399,7 +409,9 @@ export class McpHub {
     if (lost && conn.state === 'connected') this.connectionLost(conn, conn.generation, `the connection failed (${lost})`);
     if (lost || (err instanceof McpError && err.code === ErrorCode.ConnectionClosed) || conn.state !== 'connected') {
       const tail = conn.stderrTail.at(-1);
-      return new McpCallError('disconnected', `MCP server "${server}" disconnected during ${what}${tail ? ` (last stderr: ${tail})` : ''}. Switchyard reconnects automatically; try again.`, { cause: err });
+      // Only a hub with a reconnect loop (the extension) may promise a reconnect; the CLI's has none.
+      const next = this.reconnectOpts.maxAttempts > 0 ? 'Switchyard reconnects automatically; try again.' : 'It is not restarted during this run; run the command again.';
+      return new McpCallError('disconnected', `MCP server "${server}" disconnected during ${what}${tail ? ` (last stderr: ${tail})` : ''}. ${next}`, { cause: err });
     }
     return new McpCallError('protocol', `MCP server "${server}" failed ${what}: ${errorText(err)}`, { cause: err });
   }
@@ -416,6 +428,7 @@ export class McpHub {
       serverVersion: c.serverVersion,
       instructions: c.instructions,
       tools: c.tools,
+      skippedTools: c.skippedTools,
       disabledTools: c.spec.disabledTools,
       resources: c.resources,
       resourceTemplates: c.resourceTemplates,
@@ -431,6 +444,8 @@ export class McpHub {
     c.timer = undefined;
     if (c.healthTimer) clearInterval(c.healthTimer);
     c.healthTimer = undefined;
+    for (const t of c.listTimers) clearTimeout(t);
+    c.listTimers.clear();
     const client = c.client;
     c.client = undefined;
     c.pid = undefined;
@@ -594,13 +609,45 @@ export class McpHub {
     this.opts.onStderr?.(name, line);
   }
 
+  /**
+   * Re-lists on list_changed, coalesced: notifications within the debounce window, or arriving while
+   * a re-list runs, cause one more re-list at most — a flood of thousands costs a handful of requests.
+   */
   private watchLists(conn: Conn, client: Client, gen: number): void {
-    const refresh = (what: 'tools' | 'resources' | 'prompts') => () => {
-      void this.refreshList(conn, client, gen, what)
-        .then(() => {
+    const debounceMs = this.opts.listChangedDebounceMs ?? 150;
+    const refresh = (what: 'tools' | 'resources' | 'prompts') => {
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      let running = false;
+      let again = false;
+      const run = async () => {
+        if (timer) conn.listTimers.delete(timer);
+        timer = undefined;
+        if (gen !== conn.generation || this.disposed) return;
+        running = true;
+        try {
+          await this.refreshList(conn, client, gen, what);
           if (gen === conn.generation) this.emit(conn.spec.name);
-        })
-        .catch((err) => this.opts.logger.warn(`MCP server "${conn.spec.name}": refreshing ${what} failed: ${errorText(err)}`));
+        } catch (err) {
+          this.opts.logger.warn(`MCP server "${conn.spec.name}": refreshing ${what} failed: ${errorText(err)}`);
+        } finally {
+          running = false;
+          if (again) {
+            again = false;
+            schedule();
+          }
+        }
+      };
+      const schedule = () => {
+        if (running) {
+          again = true;
+          return;
+        }
+        if (timer || gen !== conn.generation) return;
+        timer = setTimeout(() => void run(), debounceMs);
+        timer.unref?.();
+        conn.listTimers.add(timer);
+      };
+      return schedule;
     };
     client.setNotificationHandler(ToolListChangedNotificationSchema, refresh('tools'));
     client.setNotificationHandler(ResourceListChangedNotificationSchema, refresh('resources'));
@@ -615,8 +662,16 @@ export class McpHub {
     const caps = client.getServerCapabilities() ?? {};
     const timeout = this.opts.connectTimeoutMs ?? 30_000;
     if (what === 'tools') {
-      const tools = caps.tools ? await listAll((cursor) => client.listTools({ cursor }, { timeout }).then((r) => ({ items: r.tools, nextCursor: r.nextCursor }))) : [];
-      if (gen === conn.generation) conn.tools = tools;
+      // Listed leniently and screened one tool at a time: one broken tool must not cost the others.
+      const raw = caps.tools
+        ? await listAll((cursor) => client.request({ method: 'tools/list', params: cursor ? { cursor } : {} }, lenientToolsPageSchema, { timeout }).then((r) => ({ items: r.tools, nextCursor: r.nextCursor })))
+        : [];
+      const { tools, skipped } = screenTools(raw, this.schemaChecker);
+      if (gen !== conn.generation) return;
+      const known = new Set(conn.skippedTools);
+      for (const line of skipped) if (!known.has(line)) this.opts.logger.warn(`MCP server "${conn.spec.name}": ${line}. Its other tools are available.`);
+      conn.tools = tools;
+      conn.skippedTools = skipped;
     } else if (what === 'resources') {
       const [resources, templates] = caps.resources
         ? await Promise.all([
@@ -648,6 +703,8 @@ export class McpHub {
     conn.generation++;
     if (conn.healthTimer) clearInterval(conn.healthTimer);
     conn.healthTimer = undefined;
+    for (const t of conn.listTimers) clearTimeout(t);
+    conn.listTimers.clear();
     conn.client = undefined;
     conn.pid = undefined;
     conn.tools = [];
@@ -692,7 +749,9 @@ export class McpHub {
     conn.attempts++;
     if (conn.attempts > this.reconnectOpts.maxAttempts) {
       conn.state = 'error';
-      conn.lastError = `${conn.lastError ?? 'failed'} — gave up after ${this.reconnectOpts.maxAttempts} reconnect attempts; use Restart`;
+      conn.lastError = this.reconnectOpts.maxAttempts > 0
+        ? `${conn.lastError ?? 'failed'} — gave up after ${this.reconnectOpts.maxAttempts} reconnect attempts; use Restart`
+        : `${conn.lastError ?? 'failed'} (not restarted during this run)`;
       this.emit(conn.spec.name);
       return;
     }

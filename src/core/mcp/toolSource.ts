@@ -1,34 +1,12 @@
 /**
- * The tool seam the chat tool loop calls (`ToolSource`), and its MCP implementation over the hub:
- * definitions with model-facing names, and calls whose results become plain text for the model.
+ * The MCP implementation of the tool loop's ToolSource (core/tools) over the hub: definitions with
+ * model-facing names, and calls whose results become plain text for the model.
  */
-import type { ToolDefinition } from '../models/types';
+import type { ToolSource } from '../tools/toolSource';
 import type { McpHub, McpToolResult } from './hub';
 
-/** A tool the loop can run, found by its model-facing name. */
-export interface ToolInfo {
-  name: string;
-  /** The MCP server, when the tool comes from one. */
-  server?: string;
-  /** The tool's own name on its server. */
-  tool: string;
-  description?: string;
-  inputSchema: Record<string, unknown>;
-  annotations?: Record<string, unknown>;
-}
-
-export interface ToolOutput {
-  /** The result as text for the model (not yet wrapped as untrusted content). */
-  content: string;
-  isError: boolean;
-}
-
-/** Where the tool loop gets its tools. Calls throw on transport failures (timeout, disconnect). */
-export interface ToolSource {
-  definitions(): ToolDefinition[];
-  resolve(name: string): ToolInfo | undefined;
-  call(name: string, args: Record<string, unknown>, options: { signal?: AbortSignal }): Promise<ToolOutput>;
-}
+// The seam lives in core/tools (MCP is one provider of tools); re-exported for MCP's callers.
+export type { ToolInfo, ToolOutput, ToolSource } from '../tools/toolSource';
 
 type Block = McpToolResult['content'][number];
 

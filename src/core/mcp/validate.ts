@@ -21,6 +21,29 @@ function describe(e: ErrorObject): string {
   return `${where}: ${e.message ?? 'is invalid'}`;
 }
 
+/** Says why a schema cannot be compiled as a JSON Schema (draft-07, or 2019-09/2020-12 when it says so), or undefined. */
+export type SchemaChecker = (schema: Record<string, unknown>) => string | undefined;
+
+export function createSchemaChecker(): SchemaChecker {
+  const options = { allErrors: false, strict: false, validateFormats: false } as const;
+  const draft7 = new Ajv(options);
+  const draft2020 = new Ajv2020(options);
+  return (schema) => {
+    const declared = typeof schema.$schema === 'string' ? schema.$schema : '';
+    const ajv = declared.includes('2020-12') || declared.includes('2019-09') ? draft2020 : draft7;
+    const { $schema: _ignored, ...rest } = schema;
+    const target = declared && !declared.includes('draft-07') && !declared.includes('2020-12') ? rest : schema;
+    try {
+      ajv.compile(target);
+      return undefined;
+    } catch (err) {
+      return (err as Error).message;
+    } finally {
+      ajv.removeSchema(target); // checked, not kept: lists refresh often
+    }
+  };
+}
+
 /** A validator whose compiled schemas live as long as it does (one per hub or tool loop). */
 export function createArgumentValidator(logger?: Logger): ArgumentValidator {
   const options = { allErrors: true, strict: false, validateFormats: true } as const;

@@ -7,6 +7,7 @@ import type { ChatMessage, EmbeddingResult, FinishReason, ModelAdapter, ModelEve
 import { SDK_TIMEOUT_MS } from './openai';
 import { applyAnthropicBreakpoints } from './promptCache';
 import { TokenCounter } from '../cost/tokens';
+import { anthropicWireUsageSchema, parseWireUsage } from './usage';
 
 export interface AnthropicAdapterOptions {
   providerName: string;
@@ -45,9 +46,14 @@ export function toAnthropicMessages(messages: ChatMessage[]): { system?: string;
       case 'system':
         if (m.content) system.push(m.content);
         break;
-      case 'user':
-        push('user', text(m.content));
+      case 'user': {
+        const images: ContentBlock[] = (m.images ?? []).map((img) => ({
+          type: 'image',
+          source: { type: 'base64', media_type: img.mimeType as Anthropic.Messages.Base64ImageSource['media_type'], data: img.dataBase64 },
+        }));
+        push('user', [...images, ...text(m.content)]);
         break;
+      }
       case 'assistant': {
         const blocks: ContentBlock[] = text(m.content);
         for (const c of m.toolCalls ?? []) blocks.push({ type: 'tool_use', id: c.id, name: c.name, input: parseArgs(c.arguments) });
@@ -157,6 +163,15 @@ export class AnthropicAdapter implements ModelAdapter {
 
   async *stream(model: ResolvedModel, request: ModelRequest, signal: AbortSignal): AsyncGenerator<ModelEvent> {
     let delivered = false;
+    /** Usage fields as received (message_start, then message_delta's cumulative ones); undefined before message_start. */
+    let wire: Record<string, unknown> | undefined;
+    /** What the provider had reported so far, for a stream that ends badly: input is billed once message_start came. */
+    const usageSoFar = (partial: boolean): ModelEvent[] => {
+      if (!wire) return [];
+      const reading = parseWireUsage(anthropicWireUsageSchema, wire);
+      if (!reading.ok) return [{ type: 'usage_invalid', reason: reading.reason }];
+      return [{ type: 'usage', usage: normaliseAnthropicUsage(reading.value), ...(partial ? { partial } : {}) }];
+    };
     try {
       if (!request.messages?.length) {
         throw new ModelError({
@@ -189,14 +204,13 @@ export class AnthropicAdapter implements ModelAdapter {
       if (request.promptCache) applyAnthropicBreakpoints(body, model.id, this.tokens);
 
       const stream = await this.client.messages.create(body, { signal });
-      let wire: WireUsage = {};
       let stop: string | null | undefined;
       let stopped = false;
       const toolIndex = new Map<number, number>(); // content block index → tool call index
       for await (const ev of stream) {
         switch (ev.type) {
           case 'message_start':
-            wire = { ...ev.message.usage };
+            wire = { ...(ev.message.usage as object) };
             break;
           case 'content_block_start':
             if (ev.content_block.type === 'tool_use') {
@@ -227,9 +241,10 @@ export class AnthropicAdapter implements ModelAdapter {
           case 'message_delta': {
             stop = ev.delta.stop_reason ?? stop;
             // message_delta usage is cumulative: its non-null fields replace message_start's.
-            const u = ev.usage as WireUsage;
+            const u = (ev.usage ?? {}) as unknown as Record<string, unknown>;
+            wire ??= {};
             for (const k of ['input_tokens', 'output_tokens', 'cache_read_input_tokens', 'cache_creation_input_tokens'] as const) {
-              if (typeof u[k] === 'number') wire[k] = u[k];
+              if (u[k] !== null && u[k] !== undefined) wire[k] = u[k];
             }
             break;
           }
@@ -239,10 +254,12 @@ export class AnthropicAdapter implements ModelAdapter {
         }
       }
       if (signal.aborted) {
+        yield* usageSoFar(true);
         yield { type: 'error', error: classifyError(signal.reason ?? new Error('aborted'), this.ctx(model, signal, delivered)) };
         return;
       }
       if (!stopped || !stop) {
+        yield* usageSoFar(true);
         yield {
           type: 'error',
           error: new ModelError({
@@ -256,9 +273,10 @@ export class AnthropicAdapter implements ModelAdapter {
         };
         return;
       }
-      yield { type: 'usage', usage: normaliseAnthropicUsage(wire) };
+      yield* usageSoFar(false);
       yield { type: 'finish', reason: mapAnthropicStop(stop) };
     } catch (err) {
+      yield* usageSoFar(true);
       yield { type: 'error', error: classifyError(err, this.ctx(model, signal, delivered)) };
     }
   }

@@ -13,6 +13,7 @@ import { emptyUsage } from './types';
 import { applyGatewayBreakpoints } from './promptCache';
 import { TokenCounter } from '../cost/tokens';
 import { providerCostFrom } from './providerCost';
+import { openaiWireUsageSchema, parseWireUsage } from './usage';
 
 export interface OpenAIAdapterOptions {
   providerName: string;
@@ -90,7 +91,14 @@ export function toOpenAIMessages(messages: ChatMessage[]): OpenAI.Chat.ChatCompl
       case 'system':
         return { role: 'system', content: m.content };
       case 'user':
-        return { role: 'user', content: m.content };
+        if (!m.images?.length) return { role: 'user', content: m.content };
+        return {
+          role: 'user',
+          content: [
+            ...m.images.map((img) => ({ type: 'image_url' as const, image_url: { url: `data:${img.mimeType};base64,${img.dataBase64}` } })),
+            ...(m.content ? [{ type: 'text' as const, text: m.content }] : []),
+          ],
+        };
       case 'assistant':
         return m.toolCalls?.length
           ? {
@@ -255,10 +263,13 @@ export class OpenAIAdapter implements ModelAdapter {
       let finish: string | null | undefined;
       let usage: Usage | undefined;
       let providerCost = providerCostFrom(response.headers, undefined);
+      let invalidUsage: string | undefined;
       let sawToolCalls = false;
       for await (const chunk of stream) {
         if (chunk.usage) {
-          usage = normaliseOpenAIUsage(chunk.usage as WireUsage);
+          const reading = parseWireUsage(openaiWireUsageSchema, chunk.usage);
+          if (reading.ok) usage = normaliseOpenAIUsage(reading.value as WireUsage);
+          else invalidUsage = reading.reason;
           providerCost = providerCostFrom(response.headers, chunk.usage) ?? providerCost;
         }
         const choice = chunk.choices?.[0];
@@ -282,7 +293,7 @@ export class OpenAIAdapter implements ModelAdapter {
         if (choice.finish_reason) finish = choice.finish_reason;
       }
       if (providerCost !== undefined && !signal.aborted && finish) yield { type: 'provider_cost', costUsd: providerCost };
-      yield* this.end(model, signal, delivered, finish, usage, sawToolCalls);
+      yield* this.end(model, signal, delivered, finish, usage, sawToolCalls, invalidUsage);
     } catch (err) {
       yield { type: 'error', error: classifyError(err, this.ctx(model, signal, delivered)) };
     }
@@ -306,8 +317,13 @@ export class OpenAIAdapter implements ModelAdapter {
         this.client.completions.create(b as unknown as OpenAI.CompletionCreateParamsStreaming, { signal }));
       let finish: string | null | undefined;
       let usage: Usage | undefined;
+      let invalidUsage: string | undefined;
       for await (const chunk of stream) {
-        if (chunk.usage) usage = normaliseOpenAIUsage(chunk.usage as WireUsage);
+        if (chunk.usage) {
+          const reading = parseWireUsage(openaiWireUsageSchema, chunk.usage);
+          if (reading.ok) usage = normaliseOpenAIUsage(reading.value as WireUsage);
+          else invalidUsage = reading.reason;
+        }
         const choice = chunk.choices?.[0];
         if (!choice) continue;
         if (choice.text) {
@@ -316,7 +332,7 @@ export class OpenAIAdapter implements ModelAdapter {
         }
         if (choice.finish_reason) finish = choice.finish_reason;
       }
-      yield* this.end(model, signal, delivered, finish, usage, false);
+      yield* this.end(model, signal, delivered, finish, usage, false, invalidUsage);
     } catch (err) {
       yield { type: 'error', error: classifyError(err, this.ctx(model, signal, delivered)) };
     }
@@ -353,7 +369,7 @@ export class OpenAIAdapter implements ModelAdapter {
   }
 
   /** The stream's last events: usage then finish, or one error when it did not end properly. */
-  private *end(model: ResolvedModel, signal: AbortSignal, delivered: boolean, finish: string | null | undefined, usage: Usage | undefined, sawToolCalls: boolean): Generator<ModelEvent> {
+  private *end(model: ResolvedModel, signal: AbortSignal, delivered: boolean, finish: string | null | undefined, usage: Usage | undefined, sawToolCalls: boolean, invalidUsage?: string): Generator<ModelEvent> {
     // The SDK ends the iteration quietly when the request is aborted mid-stream.
     if (signal.aborted) {
       yield { type: 'error', error: classifyError(signal.reason ?? new Error('aborted'), this.ctx(model, signal, delivered)) };
@@ -373,13 +389,16 @@ export class OpenAIAdapter implements ModelAdapter {
       };
       return;
     }
-    if (usage) yield { type: 'usage', usage };
+    if (invalidUsage !== undefined) yield { type: 'usage_invalid', reason: invalidUsage };
+    else if (usage) yield { type: 'usage', usage };
     yield { type: 'finish', reason: mapOpenAIFinish(finish, sawToolCalls) };
   }
 
   async embed(model: ResolvedModel, inputs: string[], signal: AbortSignal): Promise<EmbeddingResult> {
     const vectors: number[][] = [];
     const usage = emptyUsage();
+    let invalidUsage: string | undefined;
+    let usageMissing = false;
     try {
       for (let start = 0; start < inputs.length; start += EMBED_BATCH) {
         const batch = inputs.slice(start, start + EMBED_BATCH);
@@ -392,9 +411,12 @@ export class OpenAIAdapter implements ModelAdapter {
           });
         }
         for (const d of data) vectors.push(Array.from(d.embedding as ArrayLike<number>));
-        usage.inputTokens += res.usage?.prompt_tokens ?? 0;
+        const reading = res.usage ? parseWireUsage(openaiWireUsageSchema, res.usage) : undefined;
+        if (reading?.ok && typeof reading.value.prompt_tokens === 'number') usage.inputTokens += reading.value.prompt_tokens;
+        else if (reading && !reading.ok) invalidUsage = reading.reason;
+        else usageMissing = true;
       }
-      return { vectors, usage };
+      return { vectors, usage, ...(invalidUsage !== undefined ? { invalidUsage } : usageMissing ? { usageMissing } : {}) };
     } catch (err) {
       throw classifyError(err, this.ctx(model, signal));
     }

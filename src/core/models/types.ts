@@ -8,9 +8,16 @@ export interface ToolCall {
   arguments: string;
 }
 
+/** An image in a user message (providers that take images: see the catalog's `vision`). */
+export interface ImageInput {
+  /** image/png, image/jpeg, image/gif or image/webp. */
+  mimeType: string;
+  dataBase64: string;
+}
+
 export type ChatMessage =
   | { role: 'system'; content: string }
-  | { role: 'user'; content: string }
+  | { role: 'user'; content: string; images?: ImageInput[] }
   | { role: 'assistant'; content: string; toolCalls?: ToolCall[] }
   | { role: 'tool'; toolCallId: string; name: string; content: string; isError?: boolean };
 
@@ -65,9 +72,12 @@ export type FinishReason = 'stop' | 'length' | 'tool_calls' | 'content_filter' |
 export type ModelEvent =
   | { type: 'text'; text: string }
   | { type: 'tool_call_delta'; index: number; id?: string; name?: string; argumentsDelta: string }
-  | { type: 'usage'; usage: Usage }
   /** What the provider itself billed for the call (OpenRouter `usage.cost`, LiteLLM's cost header), USD. */
   | { type: 'provider_cost'; costUsd: number }
+  /** `partial`: what the provider had reported when the stream broke off (e.g. Anthropic's message_start). */
+  | { type: 'usage'; usage: Usage; partial?: boolean }
+  /** The provider sent usage that cannot be believed (negative, absurd, not a number): the cost is unknown. */
+  | { type: 'usage_invalid'; reason: string }
   | { type: 'finish'; reason: FinishReason }
   | { type: 'error'; error: ModelError };
 
@@ -90,6 +100,10 @@ export interface ResolvedModel {
 export interface EmbeddingResult {
   vectors: number[][];
   usage: Usage;
+  /** The provider's usage was refused (see usage.ts): the cost is unknown. */
+  invalidUsage?: string;
+  /** The provider sent no usage: the router counts it locally. */
+  usageMissing?: boolean;
 }
 
 export interface ModelAdapter {

@@ -9,11 +9,21 @@ import { createHash } from 'node:crypto';
 import type { Logger } from '../logger';
 import type { Span } from '../trace/types';
 import { Chunker, type ChunkerOptions } from './chunk/chunker';
-import { reciprocalRankFusion } from './retrieve/fusion';
+import { capPerFile, weightedFusion } from './retrieve/weightedFusion';
 import { LexicalIndex } from './store/lexicalIndex';
+import { analyze, legacyAnalyze } from './store/textAnalysis';
 import { loadManifest, saveManifest, emptyManifest, type VectorManifest } from './store/manifest';
-import { walkWorkspace, isIndexable, type WalkOptions } from './walk/walker';
+import { walkWorkspace, isIndexable, emptyWalkReport, looksBinary, HARD_MAX_FILE_BYTES, type WalkOptions } from './walk/walker';
+import { generatedReason } from './walk/generated';
 import type { Chunk, Embedder, IndexProgress, IndexState, IndexSummary, SearchHit, VectorStore, WalkedFile } from './types';
+import {
+  ATTR_SWITCHYARD_RAG_HITS,
+  ATTR_SWITCHYARD_RAG_HIT_COUNT,
+  ATTR_SWITCHYARD_RAG_K,
+  ATTR_SWITCHYARD_RAG_MODE,
+  ATTR_SWITCHYARD_RAG_RETRIEVERS,
+  ATTR_SWITCHYARD_RAG_WARNING,
+} from '../trace/attributes';
 
 export interface RagIndexOptions {
   root: string;
@@ -35,6 +45,8 @@ export interface RagIndexOptions {
   /** Lexical index checkpoint interval during a run (default 10 s). */
   checkpointMs?: number;
   now?: () => number;
+  /** Evaluation only: the pre-Porter2 term analysis, and keeping generated-looking files, for before/after figures. */
+  evaluation?: { legacyAnalysis?: boolean; keepGenerated?: boolean };
 }
 
 export interface SearchOptions {
@@ -46,6 +58,8 @@ export interface SearchOptions {
   retrievers?: 'hybrid' | 'lexical' | 'vector';
   /** The caller's span: a "retrieval" child span records the query, mode and hits; the query's embedding call nests under it. */
   parentSpan?: Span;
+  /** At most this many chunks of one file before other files' chunks (default 2; 0 = no cap). */
+  maxPerFile?: number;
 }
 
 export interface SearchResponse {
@@ -66,7 +80,7 @@ function slug(s: string): string {
 }
 
 export class RagIndex {
-  private readonly lexical = new LexicalIndex();
+  private readonly lexical: LexicalIndex;
   private manifest: VectorManifest | undefined;
   private readonly chunker: Chunker;
   private loaded: Promise<void> | undefined;
@@ -81,6 +95,7 @@ export class RagIndex {
 
   constructor(private readonly opts: RagIndexOptions) {
     this.chunker = new Chunker({ ...opts.chunker, logger: opts.logger });
+    this.lexical = new LexicalIndex(opts.evaluation?.legacyAnalysis ? legacyAnalyze : analyze);
     this.now = opts.now ?? Date.now;
   }
 
@@ -108,8 +123,8 @@ export class RagIndex {
     for (const l of this.listeners) l(s);
   }
 
-  private get lexicalFile(): string {
-    return path.join(this.opts.storageDir, 'lexical.json');
+  private get lexicalDir(): string {
+    return path.join(this.opts.storageDir, 'lexical');
   }
 
   private get manifestFile(): string {
@@ -135,9 +150,11 @@ export class RagIndex {
   private load(): Promise<void> {
     this.loaded ??= (async () => {
       await fs.mkdir(this.opts.storageDir, { recursive: true });
-      const existed = await fs.stat(this.lexicalFile).then(() => true, () => false);
-      if (!(await this.lexical.load(this.lexicalFile)) && existed) {
-        this.opts.logger.warn(`RAG: the lexical index at ${this.lexicalFile} was unreadable; it will be rebuilt.`);
+      // Format 2 kept the whole index in one JSON file, rewritten at every checkpoint: replaced by segments.
+      await fs.rm(path.join(this.opts.storageDir, 'lexical.json'), { force: true }).catch(() => undefined);
+      const existed = await fs.stat(path.join(this.lexicalDir, 'manifest.json')).then(() => true, () => false);
+      if (!(await this.lexical.load(this.lexicalDir)) && existed) {
+        this.opts.logger.warn(`RAG: the lexical index at ${this.lexicalDir} was unreadable; it will be rebuilt.`);
       }
       if (this.opts.embedder) {
         const { manifest, problem } = await loadManifest(this.manifestFile, this.opts.embedder!.model, this.opts.collection ?? '');
@@ -224,11 +241,13 @@ export class RagIndex {
     await this.verifyVectors();
     const summary: IndexSummary = {
       mode: this.mode, reason: this.lexicalOnlyReason, filesSeen: 0, filesIndexed: 0, filesUnchanged: 0, filesDeleted: 0,
-      chunksIndexed: 0, chunksEmbedded: 0, totalChunks: 0, cancelled: false, durationMs: 0,
+      chunksIndexed: 0, chunksEmbedded: 0, totalChunks: 0, cancelled: false, durationMs: 0, skipped: emptySkipped(),
     };
     try {
       opts.onProgress?.({ phase: 'walk', done: 0, total: 0 });
-      const files = await walkWorkspace({ ...this.opts.walk, root: this.opts.root, signal: opts.signal });
+      const report = emptyWalkReport();
+      const files = await walkWorkspace({ ...this.opts.walk, root: this.opts.root, signal: opts.signal, report, known: (p) => this.lexical.stat(p), sniffBinary: false });
+      Object.assign(summary.skipped, report);
       summary.filesSeen = files.length;
       const seen = new Set(files.map((f) => f.path));
       const gone = new Set([...this.lexical.paths(), ...Object.keys(this.manifest?.files ?? {})].filter((p) => !seen.has(p)));
@@ -264,7 +283,7 @@ export class RagIndex {
       await this.load();
       const summary: IndexSummary = {
         mode: this.mode, reason: this.lexicalOnlyReason, filesSeen: paths.length, filesIndexed: 0, filesUnchanged: 0, filesDeleted: 0,
-        chunksIndexed: 0, chunksEmbedded: 0, totalChunks: 0, cancelled: false, durationMs: 0,
+        chunksIndexed: 0, chunksEmbedded: 0, totalChunks: 0, cancelled: false, durationMs: 0, skipped: emptySkipped(),
       };
       const keep: WalkedFile[] = [];
       const drop: string[] = [];
@@ -272,8 +291,9 @@ export class RagIndex {
         const walkOpts = { ...this.opts.walk, root: this.opts.root };
         if (await isIndexable(walkOpts, rel)) {
           const absPath = path.join(this.opts.root, rel);
-          const st = await fs.stat(absPath);
-          keep.push({ path: rel, absPath, size: st.size, mtimeMs: st.mtimeMs });
+          const st = await fs.stat(absPath).catch(() => undefined);
+          if (st) keep.push({ path: rel, absPath, size: st.size, mtimeMs: st.mtimeMs });
+          else if (this.lexical.file(rel) || this.manifest?.files[rel]) drop.push(rel); // deleted since the event
         } else if (this.lexical.file(rel) || this.manifest?.files[rel]) {
           drop.push(rel);
         }
@@ -315,7 +335,7 @@ export class RagIndex {
   }
 
   private async checkpoint(): Promise<void> {
-    await this.lexical.save(this.lexicalFile);
+    await this.lexical.save(this.lexicalDir);
     if (this.manifest && this.opts.embedder) await saveManifest(this.manifestFile, this.manifest);
   }
 
@@ -355,18 +375,46 @@ export class RagIndex {
     };
     this.setState({ kind: 'indexing', done: 0, total: files.length });
     let done = 0;
-    for (const file of files) {
+    // Reads run a few files ahead of chunking, so file-system latency overlaps CPU work.
+    const reads = new Map<number, Promise<Buffer | undefined>>();
+    const unchangedStat = (f: WalkedFile) => {
+      const k = this.lexical.stat(f.path);
+      return !!k && k.size === f.size && k.mtimeMs === f.mtimeMs;
+    };
+    const readAt = (i: number) => {
+      let r = reads.get(i);
+      if (!r) reads.set(i, (r = readBounded(files[i].absPath)));
+      return r;
+    };
+    for (let index = 0; index < files.length; index++) {
+      const file = files[index];
       signal?.throwIfAborted();
+      for (let ahead = index + 1; ahead < Math.min(files.length, index + READ_AHEAD); ahead++) if (!reads.has(ahead) && !unchangedStat(files[ahead])) void readAt(ahead).catch(() => undefined);
+      const ownRead = reads.get(index);
+      reads.delete(index);
+      const read = () => ownRead ?? readBounded(file.absPath);
       const known = this.lexical.file(file.path);
       const vectorEntry = this.manifest?.files[file.path];
       // Same size and mtime as last time: trust the recorded hash (as git does) and skip reading.
       let hash = known && known.size === file.size && known.mtimeMs === file.mtimeMs ? known.hash : undefined;
+      if (hash && known?.skipped) {
+        countSkip(summary, known.skipped);
+        summary.filesUnchanged++;
+        done++;
+        continue;
+      }
       let buf: Buffer | undefined;
+      const vanished = async () => {
+        // Deleted (or made unreadable) while the run went on: forget it, go on with the rest.
+        summary.skipped.vanished++;
+        if (known || vectorEntry) await this.purge([file.path]);
+      };
       if (!hash) {
-        try {
-          buf = await fs.readFile(file.absPath);
-        } catch {
-          continue; // vanished during the run
+        buf = await read();
+        if (!buf) {
+          await vanished();
+          done++;
+          continue;
         }
         hash = createHash('sha256').update(buf).digest('hex');
       }
@@ -376,8 +424,23 @@ export class RagIndex {
         if (known && (known.mtimeMs !== file.mtimeMs || known.size !== file.size)) this.lexical.replaceStat(file.path, file.size, file.mtimeMs);
         summary.filesUnchanged++;
       } else {
-        buf ??= await fs.readFile(file.absPath);
+        buf ??= await read();
+        if (!buf) {
+          await vanished();
+          done++;
+          continue;
+        }
+        const skip = looksBinary(buf.subarray(0, 8000)) ? 'binary' : buf.length > HARD_MAX_FILE_BYTES ? 'tooLarge' : this.opts.evaluation?.keepGenerated ? undefined : generatedReason(buf);
+        if (skip) {
+          // Kept as an entry without chunks, so the next run skips it without reading it.
+          this.lexical.replace(file.path, { hash, size: file.size, mtimeMs: file.mtimeMs, skipped: skip }, []);
+          if (vectorEntry) await this.purge([file.path]).catch(() => undefined);
+          countSkip(summary, skip);
+          done++;
+          continue;
+        }
         const chunks = await this.chunker.chunk(file.path, buf.toString('utf8'));
+        buf = undefined;
         this.lexical.replace(file.path, { hash, size: file.size, mtimeMs: file.mtimeMs }, chunks);
         summary.filesIndexed++;
         summary.chunksIndexed += chunks.length;
@@ -396,7 +459,7 @@ export class RagIndex {
       onProgress?.({ phase: 'index', done, total: files.length, path: file.path });
       if (done % 25 === 0 || done === files.length) this.setState({ kind: 'indexing', done, total: files.length });
       if (this.now() - lastCheckpoint > (this.opts.checkpointMs ?? 10_000)) {
-        await this.lexical.save(this.lexicalFile);
+        await this.lexical.save(this.lexicalDir);
         lastCheckpoint = this.now();
       }
     }
@@ -405,15 +468,15 @@ export class RagIndex {
 
   /** Hybrid search: BM25 and vector candidates fused by RRF; lexical-only when vectors are unavailable. */
   async search(query: string, opts: SearchOptions = {}): Promise<SearchResponse> {
-    const span = opts.parentSpan?.child('retrieval', { 'switchyard.rag.k': opts.k ?? 10, 'switchyard.rag.retrievers': opts.retrievers ?? 'hybrid' });
+    const span = opts.parentSpan?.child('retrieval', { [ATTR_SWITCHYARD_RAG_K]: opts.k ?? 10, [ATTR_SWITCHYARD_RAG_RETRIEVERS]: opts.retrievers ?? 'hybrid' });
     try {
       const res = await this.searchInner(query, opts, span);
       span?.setAttributes({
-        'switchyard.rag.mode': res.mode,
-        'switchyard.rag.hit_count': res.hits.length,
-        'switchyard.rag.hits': res.hits.map((h) => `${h.chunk.path}:${h.chunk.startLine}-${h.chunk.endLine}`),
+        [ATTR_SWITCHYARD_RAG_MODE]: res.mode,
+        [ATTR_SWITCHYARD_RAG_HIT_COUNT]: res.hits.length,
+        [ATTR_SWITCHYARD_RAG_HITS]: res.hits.map((h) => `${h.chunk.path}:${h.chunk.startLine}-${h.chunk.endLine}`),
       });
-      if (res.warning) span?.setAttribute('switchyard.rag.warning', res.warning);
+      if (res.warning) span?.setAttribute(ATTR_SWITCHYARD_RAG_WARNING, res.warning);
       span?.setStatus('ok');
       return res;
     } catch (err) {
@@ -448,13 +511,15 @@ export class RagIndex {
     } else {
       warning = this.lexicalOnlyReason ? `lexical-only: ${this.lexicalOnlyReason}` : undefined;
     }
-    const fused = reciprocalRankFusion(lexical, vector).slice(0, k * 2);
+    const refs = weightedFusion(lexical, vector)
+      .map((f) => ({ f, ref: this.lexical.ref(f.id) }))
+      .filter((r): r is { f: typeof r.f; ref: NonNullable<typeof r.ref> } => !!r.ref); // a vector whose file has since changed or gone
+    const maxPerFile = opts.maxPerFile ?? 2;
+    const ordered = maxPerFile > 0 ? capPerFile(refs, (r) => r.ref.path, maxPerFile) : refs;
     const hits: SearchHit[] = [];
     const fileCache = new Map<string, string[] | null>();
-    for (const f of fused) {
+    for (const { f, ref } of ordered) {
       if (hits.length >= k) break;
-      const ref = this.lexical.ref(f.id);
-      if (!ref) continue; // a vector whose file has since changed or gone
       let lines = fileCache.get(ref.path);
       if (lines === undefined) {
         lines = await fs.readFile(path.join(this.opts.root, ref.path), 'utf8').then((t) => t.split(/\r?\n/), () => null);
@@ -487,6 +552,40 @@ export class RagIndex {
   dispose(): void {
     this.chunker.dispose();
     this.listeners.clear();
+  }
+}
+
+/** Files read ahead of the one being chunked. */
+const READ_AHEAD = 8;
+
+function emptySkipped(): IndexSummary['skipped'] {
+  return { ...emptyWalkReport(), vanished: 0 };
+}
+
+function countSkip(summary: IndexSummary, reason: string): void {
+  const key = reason as keyof IndexSummary['skipped'];
+  if (key in summary.skipped) summary.skipped[key]++;
+}
+
+/** The file's bytes, at most HARD_MAX_FILE_BYTES + 1 of them (enough to know it is too large); undefined when it is gone or unreadable. */
+async function readBounded(absPath: string): Promise<Buffer | undefined> {
+  let handle: fs.FileHandle | undefined;
+  try {
+    handle = await fs.open(absPath, 'r');
+    const st = await handle.stat();
+    const size = Math.min(st.size, HARD_MAX_FILE_BYTES + 1);
+    const buf = Buffer.alloc(size);
+    let read = 0;
+    while (read < size) {
+      const { bytesRead } = await handle.read(buf, read, size - read, read);
+      if (bytesRead === 0) break;
+      read += bytesRead;
+    }
+    return read < size ? buf.subarray(0, read) : buf;
+  } catch {
+    return undefined;
+  } finally {
+    await handle?.close().catch(() => undefined);
   }
 }
 

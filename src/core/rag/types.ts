@@ -94,4 +94,16 @@ export interface IndexSummary {
   totalChunks: number;
   cancelled: boolean;
   durationMs: number;
+  /** Files left out, by reason (ignore rules and excludes are expected and not counted). */
+  skipped: {
+    symlinks: number;
+    unreadableDirs: number;
+    nonUtf8Names: number;
+    tooLarge: number;
+    binary: number;
+    /** `linguist-generated` in .gitattributes, or content that looks generated (very long lines, mostly one line). */
+    generated: number;
+    /** Deleted or made unreadable while the run went on. */
+    vanished: number;
+  };
 }

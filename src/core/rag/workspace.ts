@@ -10,7 +10,7 @@ import type { Logger } from '../logger';
 import type { Router } from '../router/types';
 import { locateRagAssets, type RagAssets } from './assets';
 import { embeddingModel, NO_EMBEDDING_MODEL, routerEmbedder } from './embed/embedder';
-import { RagIndex } from './indexer';
+import { RagIndex, type RagIndexOptions } from './indexer';
 import { CHUNKER_VERSION } from './chunk/chunker';
 import { ChromaStore, collectionName, type ChromaEndpoint } from './store/chromaStore';
 import { ChromaSupervisor } from './store/chromaSupervisor';
@@ -39,6 +39,8 @@ export interface WorkspaceRagOptions {
   embedBatch?: number;
   /** Per-request Chroma timeout (default 30 s). */
   chromaTimeoutMs?: number;
+  /** Evaluation switches (see RagIndexOptions.evaluation). */
+  evaluation?: RagIndexOptions['evaluation'];
 }
 
 export interface WorkspaceRag {
@@ -110,6 +112,7 @@ export function openWorkspaceRag(opts: WorkspaceRagOptions): WorkspaceRag {
     collection,
     lexicalOnlyReason,
     embedBatch: opts.embedBatch,
+    evaluation: opts.evaluation,
   });
   return {
     index,

@@ -10,6 +10,7 @@ import type { Logger } from '../logger';
 import { ModelError } from '../models/errors';
 import type { FinishReason, ModelAdapter, ModelEvent, ModelRequest, ResolvedModel, ToolCall, Usage } from '../models/types';
 import { emptyUsage } from '../models/types';
+import { estimateUsage, settleUsage, worseSource, type UsageReport, type UsageSource } from '../models/usage';
 import type { Clock } from '../services';
 import { systemClock } from '../services';
 import {
@@ -26,6 +27,7 @@ import {
   ATTR_GEN_AI_USAGE_INPUT_TOKENS,
   ATTR_GEN_AI_USAGE_OUTPUT_TOKENS,
   ATTR_SWITCHYARD_ATTEMPT,
+  ATTR_SWITCHYARD_ATTEMPTS,
   ATTR_SWITCHYARD_BUDGET_LEVEL,
   ATTR_SWITCHYARD_CACHE_HIT_RATE,
   ATTR_SWITCHYARD_CACHE_SAVINGS_USD,
@@ -44,7 +46,9 @@ import {
   ATTR_SWITCHYARD_ROUTE,
   ATTR_SWITCHYARD_STATUS,
   ATTR_SWITCHYARD_TASK,
+  ATTR_SWITCHYARD_TOOL_CALLS,
   ATTR_SWITCHYARD_TTFT_MS,
+  ATTR_SWITCHYARD_USAGE_SOURCE,
 } from '../trace/attributes';
 import type { Span, Tracer } from '../trace/types';
 import { AsyncQueue, abortableSleep } from '../util/asyncQueue';
@@ -63,6 +67,8 @@ export interface PriceLookup {
 export interface BudgetGate {
   state(): { level: 'ok' | 'warning' | 'exceeded'; onExceed: 'warn' | 'block' | 'cheapest'; message?: string };
   add(costUsd: number | null, atMs?: number): void;
+  /** Resolves once the spend so far is known (read lazily, on the first call). */
+  ready?(): Promise<void>;
 }
 
 export interface RouterDeps {
@@ -91,6 +97,8 @@ interface AttemptOutcome {
   record: AttemptRecord;
   usage: Usage;
   providerCostUsd?: number;
+  /** Where the usage came from; undefined when the attempt used nothing (failed before any output). */
+  usageSource?: UsageSource;
   error?: ModelError;
   deliveredOutput: boolean;
   finishReason?: FinishReason;
@@ -107,6 +115,7 @@ interface CallState {
   costUsd: number | null;
   cacheSavingsUsd: number | null;
   providerCostUsd?: number;
+  usageSource?: UsageSource;
   ttftMs?: number;
 }
 
@@ -176,7 +185,12 @@ export function createRouter(deps: RouterDeps): ManagedRouter {
       if (request.maxTokens !== undefined) span.setAttribute(ATTR_GEN_AI_REQUEST_MAX_TOKENS, request.maxTokens);
       if (request.temperature !== undefined) span.setAttribute(ATTR_GEN_AI_REQUEST_TEMPERATURE, request.temperature);
     }
-    const usage = emptyUsage();
+    const reportedUsage = emptyUsage();
+    let usageReport: UsageReport = 'none';
+    let invalidUsage: string | undefined;
+    // This attempt's own output, for a local usage count when the provider reports none.
+    let attemptText = '';
+    const attemptCalls = new Map<number, ToolCall>();
     let providerCostUsd: number | undefined;
     let deliveredOutput = false;
     let finishReason: FinishReason | undefined;
@@ -215,9 +229,20 @@ export function createRouter(deps: RouterDeps): ManagedRouter {
             if (ttftTimer) clearTimeout(ttftTimer);
           }
           deliveredOutput = true;
+          if (event.type === 'text') attemptText += event.text;
+          else {
+            const call = attemptCalls.get(event.index) ?? { id: '', name: '', arguments: '' };
+            call.name += event.name ?? '';
+            call.arguments += event.argumentsDelta;
+            attemptCalls.set(event.index, call);
+          }
           emit(event);
         } else if (event.type === 'usage') {
-          addUsage(usage, event.usage);
+          addUsage(reportedUsage, event.usage);
+          if (usageReport !== 'invalid') usageReport = event.partial ? 'partial' : 'reported';
+        } else if (event.type === 'usage_invalid') {
+          usageReport = 'invalid';
+          invalidUsage = event.reason;
         } else if (event.type === 'provider_cost') {
           providerCostUsd = (providerCostUsd ?? 0) + event.costUsd;
         } else if (event.type === 'finish') {
@@ -249,6 +274,10 @@ export function createRouter(deps: RouterDeps): ManagedRouter {
         : new ModelError({ kind: 'timeout', message: `${model.name} did not finish within ${settings.requestTimeoutMs} ms.`, model: model.name, provider: model.providerName });
     }
 
+    const { usage, source: usageSource } = settleUsage(usageReport, reportedUsage, !error || deliveredOutput, () => estimateUsage(request, attemptText, [...attemptCalls.values()]));
+    if (invalidUsage !== undefined) {
+      deps.logger.warn(`${model.name} (${model.providerName}) sent usage that cannot be right: ${invalidUsage}. The call's cost is recorded as unknown.`);
+    }
     const latencyMs = clock.now() - startMs;
     const record: AttemptRecord = {
       model: model.name,
@@ -262,6 +291,7 @@ export function createRouter(deps: RouterDeps): ManagedRouter {
     span.setAttributes(usageAttributes(usage));
     if (providerCostUsd !== undefined) span.setAttribute(ATTR_SWITCHYARD_PROVIDER_COST_USD, providerCostUsd);
     if (!isEmbed && request.promptCache) span.setAttribute(ATTR_SWITCHYARD_PROMPT_CACHE, true);
+    if (usageSource) span.setAttribute(ATTR_SWITCHYARD_USAGE_SOURCE, usageSource);
     if (ttftMs !== undefined) span.setAttribute(ATTR_SWITCHYARD_TTFT_MS, ttftMs);
     if (finishReason) span.setAttribute(ATTR_GEN_AI_RESPONSE_FINISH_REASONS, [finishReason]);
     if (error) {
@@ -274,7 +304,7 @@ export function createRouter(deps: RouterDeps): ManagedRouter {
       span.setStatus('ok');
     }
     span.setAttribute(ATTR_SWITCHYARD_LATENCY_MS, latencyMs);
-    return { record, usage, providerCostUsd, error, deliveredOutput, finishReason, vectors, span };
+    return { record, usage, usageSource, providerCostUsd, error, deliveredOutput, finishReason, vectors, span };
   }
 
   /** The shared attempt loop for streams and embeddings. */
@@ -319,6 +349,7 @@ export function createRouter(deps: RouterDeps): ManagedRouter {
     try {
       candidates = resolveCandidates(task, route.model);
       span.setAttribute(ATTR_SWITCHYARD_ROUTE, candidates.map((c) => c.name));
+      await deps.budget.ready?.();
       const gate = gateByBudget(candidates, span);
       for (const refused of gate.refused) {
         state.attempts.push({ model: refused.name, modelId: refused.id, provider: refused.providerName, status: 'skipped', errorClass: 'budget', reason: gate.message, latencyMs: 0 });
@@ -355,7 +386,8 @@ export function createRouter(deps: RouterDeps): ManagedRouter {
           emit({ type: 'attempt', model: model.name, provider: model.providerName, attempt: attemptNo });
           const outcome = await runAttempt(model, request, route, task, attemptNo, span, collect);
           addUsage(state.usage, outcome.usage);
-          addCost(state, outcome.usage, priceOf(model));
+          addCost(state, outcome.usage, priceOf(model), outcome.usageSource);
+          state.usageSource = worseSource(state.usageSource, outcome.usageSource);
           if (outcome.providerCostUsd !== undefined) state.providerCostUsd = (state.providerCostUsd ?? 0) + outcome.providerCostUsd;
           if (outcome.record.ttftMs !== undefined && state.ttftMs === undefined) {
             state.ttftMs = clock.now() - startMs - outcome.record.latencyMs + outcome.record.ttftMs;
@@ -422,21 +454,23 @@ export function createRouter(deps: RouterDeps): ManagedRouter {
       usage: state.usage,
       costUsd: state.costUsd,
       ...(state.providerCostUsd !== undefined ? { providerCostUsd: state.providerCostUsd } : {}),
+      ...(state.usageSource ? { usageSource: state.usageSource } : {}),
       latencyMs,
       ...(state.ttftMs !== undefined ? { ttftMs: state.ttftMs } : {}),
       ...(finalError && status !== 'ok' ? { error: finalError } : {}),
       ...(vectors ? { vectors } : {}),
     };
 
-    span.setAttributes({ ...usageAttributes(state.usage), [ATTR_SWITCHYARD_STATUS]: status, 'switchyard.attempts': state.attempts.length, [ATTR_SWITCHYARD_LATENCY_MS]: latencyMs });
+    span.setAttributes({ ...usageAttributes(state.usage), [ATTR_SWITCHYARD_STATUS]: status, [ATTR_SWITCHYARD_ATTEMPTS]: state.attempts.length, [ATTR_SWITCHYARD_LATENCY_MS]: latencyMs });
     if (state.cacheSavingsUsd !== null && state.cacheSavingsUsd > 0) span.setAttribute(ATTR_SWITCHYARD_CACHE_SAVINGS_USD, state.cacheSavingsUsd);
     if (finalModel) span.setAttributes({ [ATTR_GEN_AI_REQUEST_MODEL]: finalModel.id, [ATTR_SWITCHYARD_MODEL]: finalModel.name, [ATTR_SWITCHYARD_PROVIDER]: finalModel.providerName });
     if (state.costUsd !== null) span.setAttribute(ATTR_SWITCHYARD_COST_USD, state.costUsd);
     if (state.providerCostUsd !== undefined) span.setAttribute(ATTR_SWITCHYARD_PROVIDER_COST_USD, state.providerCostUsd);
     if (state.usage.inputTokens > 0) span.setAttribute(ATTR_SWITCHYARD_CACHE_HIT_RATE, state.usage.cacheReadTokens / state.usage.inputTokens);
+    if (state.usageSource) span.setAttribute(ATTR_SWITCHYARD_USAGE_SOURCE, state.usageSource);
     if (state.ttftMs !== undefined) span.setAttribute(ATTR_SWITCHYARD_TTFT_MS, state.ttftMs);
     if (state.text) span.setAttribute(ATTR_SWITCHYARD_RESPONSE, state.text);
-    if (toolCalls.length) span.setAttribute('switchyard.tool_calls', JSON.stringify(toolCalls));
+    if (toolCalls.length) span.setAttribute(ATTR_SWITCHYARD_TOOL_CALLS, JSON.stringify(toolCalls));
     span.setStatus(status === 'error' ? 'error' : 'ok', finalError?.message);
     span.end();
 
@@ -454,6 +488,7 @@ export function createRouter(deps: RouterDeps): ManagedRouter {
       costUsd: state.costUsd,
       cacheSavingsUsd: state.cacheSavingsUsd,
       ...(state.providerCostUsd !== undefined ? { providerCostUsd: state.providerCostUsd } : {}),
+      ...(state.usageSource ? { usageSource: state.usageSource } : {}),
       status,
       latencyMs,
       ...(state.ttftMs !== undefined ? { ttftMs: state.ttftMs } : {}),
@@ -518,9 +553,10 @@ async function* embedAsEvents(
   onVectors: (vectors: number[][]) => void,
 ): AsyncIterable<ModelEvent> {
   try {
-    const { vectors, usage } = await adapter.embed(model, inputs, signal);
+    const { vectors, usage, invalidUsage, usageMissing } = await adapter.embed(model, inputs, signal);
     onVectors(vectors);
-    yield { type: 'usage', usage };
+    if (invalidUsage !== undefined) yield { type: 'usage_invalid', reason: invalidUsage };
+    else if (!usageMissing) yield { type: 'usage', usage };
     yield { type: 'finish', reason: 'stop' };
   } catch (err) {
     yield {
@@ -537,8 +573,16 @@ function addUsage(into: Usage, add: Usage): void {
   into.cacheWriteTokens += add.cacheWriteTokens;
 }
 
-/** Adds one attempt's cost; an attempt that used tokens at an unknown price makes the total unknown. */
-function addCost(state: CallState, usage: Usage, price: Price | undefined): void {
+/**
+ * Adds one attempt's cost; an attempt that used tokens at an unknown price, or whose usage could
+ * not be believed, makes the total unknown (null), never $0.
+ */
+function addCost(state: CallState, usage: Usage, price: Price | undefined, source: UsageSource | undefined): void {
+  if (source === 'unknown') {
+    state.costUsd = null;
+    state.cacheSavingsUsd = null;
+    return;
+  }
   const used = usage.inputTokens + usage.outputTokens > 0;
   if (!used) return;
   const { costUsd, cacheSavingsUsd } = computeCost(usage, price);

@@ -1,6 +1,7 @@
 /** The router's public contract: every model call in Switchyard goes through `Router`. */
 import type { ErrorClass, ModelError } from '../models/errors';
 import type { FinishReason, ModelEvent, ModelRequest, ResolvedModel, ToolCall, Usage } from '../models/types';
+import type { UsageSource } from '../models/usage';
 import type { Span } from '../trace/types';
 
 export interface RouteRequest {
@@ -52,10 +53,12 @@ export interface RouterResult {
   provider?: string;
   attempts: AttemptRecord[];
   usage: Usage;
-  /** null when the price of the model is unknown: never reported as $0. */
+  /** null when the price of the model or the usage is unknown: never reported as $0. */
   costUsd: number | null;
   /** What the provider reported the call cost, when it did (summed over attempts that reported). */
   providerCostUsd?: number;
+  /** "estimated": the provider reported no (or partial) usage and it was counted locally. */
+  usageSource?: UsageSource;
   latencyMs: number;
   ttftMs?: number;
   error?: ModelError;

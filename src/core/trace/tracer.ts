@@ -1,13 +1,14 @@
 /**
  * The tracer: spans with W3C-sized ids (32-hex trace, 16-hex span); when a root span ends, its
  * whole tree becomes one TraceRecord handed to the store and the optional exporter. String
- * attributes pass through redact(); body attributes are dropped when recordBodies is false.
+ * attributes pass through redact() (bodies through redactBody(), JSON value by value); body
+ * attributes are dropped when recordBodies is false.
  */
 import { randomBytes } from 'node:crypto';
 import { silentLogger, type Logger } from '../logger';
 import { systemClock, type Clock } from '../services';
 import { BODY_ATTRIBUTES } from './attributes';
-import { redact } from './redact';
+import { redact, redactBody } from './redact';
 import type { AttributeValue, Attributes, Span, SpanRecord, TraceRecord, TraceStore, Tracer } from './types';
 
 /** Receives every finished trace (e.g. OTLP export). Failures must not reach the caller. */
@@ -58,11 +59,12 @@ function cleanValue(settings: Settings, key: string, value: AttributeValue): Att
   const isBody = BODY_ATTRIBUTES.has(key);
   if (isBody && !settings.recordBodies) return undefined;
   if (typeof value === 'string') {
-    let text = value;
-    if (isBody && text.length > settings.maxBodyChars) {
-      text = `${text.slice(0, settings.maxBodyChars)}… [truncated ${text.length - settings.maxBodyChars} chars]`;
-    }
-    return redact(text);
+    if (!isBody) return redact(value);
+    // Redacted whole (JSON value by value) before it is cut, so a cut never splits a secret's context.
+    const text = redactBody(value);
+    return text.length > settings.maxBodyChars
+      ? `${text.slice(0, settings.maxBodyChars)}… [truncated ${text.length - settings.maxBodyChars} chars]`
+      : text;
   }
   if (Array.isArray(value) && value.every((v) => typeof v === 'string')) return (value as string[]).map(redact);
   if (typeof value === 'number' && !Number.isFinite(value)) return String(value);

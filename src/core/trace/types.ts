@@ -57,8 +57,11 @@ export interface Tracer {
 /** Bounded store of finished traces (by count and bytes), newest first. */
 export interface TraceStore {
   add(trace: TraceRecord): void;
-  list(): TraceRecord[];
-  get(traceId: string): TraceRecord | undefined;
+  /** Up to `limit` traces, newest first, after the `offset` newest: the store is never read whole. */
+  page(offset: number, limit: number): Promise<TraceRecord[]>;
+  find(traceId: string): Promise<TraceRecord | undefined>;
   /** Called with every trace added; returns an unsubscribe function. */
   onDidAdd(listener: (trace: TraceRecord) => void): () => void;
+  /** Resolves when every pending file write has finished. */
+  flush(): Promise<void>;
 }

@@ -22,7 +22,7 @@ import type { CapDecision, CapPrompt } from '../../core/chat/spendCap';
 import { formatUsd } from '../../core/cost/money';
 import { renderPanelHtml } from './html';
 import { modelIdsOf, summarizeTrace } from './traceView';
-import { buildUsageView, inRange } from './usageView';
+import { buildUsageView, inRange, rangeDays } from './usageView';
 
 export const VIEW_ID = 'switchyard.panel';
 export const EDITOR_PANEL_TYPE = 'switchyard.panelEditor';
@@ -55,6 +55,9 @@ interface Connection {
   /** The page sent 'ready' and was not hidden since (a hidden view's page is discarded). */
   ready: boolean;
 }
+
+/** Traces listed when the Traces tab opens: a page from the store, read from its file. */
+const TRACE_PAGE = 200;
 
 class PanelController implements vscode.WebviewViewProvider, vscode.WebviewPanelSerializer {
   readonly chat: ChatService;
@@ -100,7 +103,10 @@ class PanelController implements vscode.WebviewViewProvider, vscode.WebviewPanel
     this.view = view;
     const conn: Connection = { webview: view.webview, visible: () => view.visible, ready: false };
     view.onDidChangeVisibility(() => {
-      if (!view.visible) conn.ready = false;
+      if (view.visible) return;
+      // The hidden page is discarded; shown again, it asks for what it draws.
+      conn.ready = false;
+      this.usageRange.delete(conn);
     });
     this.attach(conn, () => view.onDidDispose);
   }
@@ -118,7 +124,9 @@ class PanelController implements vscode.WebviewViewProvider, vscode.WebviewPanel
     panel.iconPath = vscode.Uri.joinPath(this.services.context.extensionUri, 'media', 'icon.png');
     const conn: Connection = { webview: panel.webview, visible: () => panel.visible, ready: false };
     panel.onDidChangeViewState(() => {
-      if (!panel.visible) conn.ready = false;
+      if (panel.visible) return;
+      conn.ready = false;
+      this.usageRange.delete(conn);
     });
     this.attach(conn, () => panel.onDidDispose);
   }
@@ -196,7 +204,8 @@ class PanelController implements vscode.WebviewViewProvider, vscode.WebviewPanel
     if (this.usageRange.size === 0) return;
     clearTimeout(this.usageTimer);
     this.usageTimer = setTimeout(() => {
-      for (const [conn, days] of this.usageRange) void this.sendUsage(conn, days);
+      // Only pages on screen: a hidden one asks again when shown.
+      for (const [conn, days] of this.usageRange) if (conn.visible()) void this.sendUsage(conn, days);
     }, 1000);
   }
 
@@ -421,27 +430,30 @@ class PanelController implements vscode.WebviewViewProvider, vscode.WebviewPanel
       case 'usage/request':
         this.usageRange.set(conn, msg.rangeDays);
         return this.sendUsage(conn, msg.rangeDays);
+      case 'usage/close':
+        this.usageRange.delete(conn);
+        return;
       case 'usage/export':
         return this.exportUsage(msg.format, msg.rangeDays);
       case 'traces/request': {
-        const traces = this.services.core.traceStore.list().slice(0, 500).map(summarizeTrace);
+        const traces = (await this.services.core.traceStore.page(0, TRACE_PAGE)).map(summarizeTrace);
         this.post(conn, { type: 'traces/list', traces });
         return;
       }
       case 'traces/get': {
-        const trace = this.services.core.traceStore.get(msg.traceId);
+        const trace = await this.services.core.traceStore.find(msg.traceId);
         this.post(conn, { type: 'traces/detail', traceId: msg.traceId, trace: trace ?? null, prices: trace ? this.pricesOf(trace) : undefined });
         return;
       }
       case 'traces/copy': {
-        const trace = this.services.core.traceStore.get(msg.traceId);
+        const trace = await this.services.core.traceStore.find(msg.traceId);
         if (!trace) throw new Error(`Trace ${msg.traceId} is no longer in the store.`);
         await vscode.env.clipboard.writeText(JSON.stringify(trace, null, 2));
         this.post(conn, { type: 'toast', level: 'info', text: 'Trace copied as JSON.' });
         return;
       }
       case 'traces/openRaw': {
-        const trace = this.services.core.traceStore.get(msg.traceId);
+        const trace = await this.services.core.traceStore.find(msg.traceId);
         if (!trace) throw new Error(`Trace ${msg.traceId} is no longer in the store.`);
         const doc = await vscode.workspace.openTextDocument({ language: 'json', content: JSON.stringify(trace, null, 2) });
         await vscode.window.showTextDocument(doc, { preview: true, viewColumn: vscode.ViewColumn.Active });
@@ -463,19 +475,22 @@ class PanelController implements vscode.WebviewViewProvider, vscode.WebviewPanel
     return out;
   }
 
+  /** From the ledger's per-day totals: each refresh reads only what was appended since the last one. */
   private async sendUsage(conn: Connection, rangeDays: number): Promise<void> {
     const core = this.services.core;
     const nowMs = core.clock.now();
-    const records = await core.ledger.read({ sinceMs: nowMs - (rangeDays + 1) * 86_400_000 });
-    this.post(conn, { type: 'usage/data', usage: buildUsageView(records, { nowMs, rangeDays, budget: core.budget.state(), prices: { asOf: core.catalog.version, source: core.catalog.source }, caps: { maxTurnUsd: core.config.cost?.maxTurnUsd, maxConversationUsd: core.config.cost?.maxConversationUsd } }) });
+    const totals = await core.ledger.totals();
+    await core.budget.ready();
+    this.post(conn, { type: 'usage/data', usage: buildUsageView(totals, { nowMs, rangeDays, budget: core.budget.state(), prices: { asOf: core.catalog.version, source: core.catalog.source }, caps: { maxTurnUsd: core.config.cost?.maxTurnUsd, maxConversationUsd: core.config.cost?.maxConversationUsd } }) });
   }
 
-  private async exportUsage(format: 'csv' | 'markdown', rangeDays: number): Promise<void> {
+  private async exportUsage(format: 'csv' | 'markdown', rangeDayCount: number): Promise<void> {
     const core = this.services.core;
     const nowMs = core.clock.now();
-    const records = inRange(await core.ledger.read({ sinceMs: nowMs - (rangeDays + 1) * 86_400_000 }), nowMs, rangeDays);
     if (format === 'markdown') {
-      const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content: markdownSummary(records, core.budget.state()) });
+      const days = new Set(rangeDays(nowMs, rangeDayCount));
+      await core.budget.ready();
+      const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content: markdownSummary((await core.ledger.totals()).within({ days }), core.budget.state()) });
       await vscode.window.showTextDocument(doc, { preview: true, viewColumn: vscode.ViewColumn.Active });
       return;
     }
@@ -486,6 +501,7 @@ class PanelController implements vscode.WebviewViewProvider, vscode.WebviewPanel
       filters: { CSV: ['csv'] },
     });
     if (!uri) return;
+    const records = inRange(await core.ledger.read({ sinceMs: nowMs - (rangeDayCount + 1) * 86_400_000 }), nowMs, rangeDayCount);
     await vscode.workspace.fs.writeFile(uri, Buffer.from(toCsv(records), 'utf8'));
     void vscode.window.showInformationMessage(`Switchyard: exported ${records.length} calls to ${uri.fsPath}.`);
   }

@@ -1,21 +1,32 @@
 /** One Traces-tab row from a stored trace. Pure: no vscode import. */
 import type { TraceRecord, SpanRecord } from '../../core/trace/types';
 import type { TraceSummary } from '../../protocol/messages';
+import {
+  ATTR_GEN_AI_REQUEST_MODEL,
+  ATTR_GEN_AI_USAGE_INPUT_TOKENS,
+  ATTR_GEN_AI_USAGE_OUTPUT_TOKENS,
+  ATTR_SWITCHYARD_ATTEMPTS,
+  ATTR_SWITCHYARD_COST_USD,
+  ATTR_SWITCHYARD_FEATURE,
+  ATTR_SWITCHYARD_MODEL,
+  ATTR_SWITCHYARD_STATUS,
+  ATTR_SWITCHYARD_TTFT_MS,
+} from '../../core/trace/attributes';
 
 const num = (v: unknown): number | undefined => (typeof v === 'number' ? v : undefined);
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 
 /** Router operation spans (one per router call) carry `switchyard.status`. */
 export function operationSpans(trace: TraceRecord): SpanRecord[] {
-  return trace.spans.filter((s) => s.attributes['switchyard.status'] !== undefined).sort((a, b) => a.startMs - b.startMs);
+  return trace.spans.filter((s) => s.attributes[ATTR_SWITCHYARD_STATUS] !== undefined).sort((a, b) => a.startMs - b.startMs);
 }
 
 export function summarizeTrace(trace: TraceRecord): TraceSummary {
   const root = trace.spans.find((s) => !s.parentSpanId) ?? trace.spans[0];
   const ops = operationSpans(trace);
   const last = ops.at(-1);
-  const rootStatus = str(root?.attributes['switchyard.status']);
-  const lastStatus = str(last?.attributes['switchyard.status']);
+  const rootStatus = str(root?.attributes[ATTR_SWITCHYARD_STATUS]);
+  const lastStatus = str(last?.attributes[ATTR_SWITCHYARD_STATUS]);
   const rawStatus = rootStatus ?? lastStatus ?? root?.status ?? 'unset';
   const status: TraceSummary['status'] = rawStatus === 'ok' || rawStatus === 'error' || rawStatus === 'cancelled' ? rawStatus : 'unset';
   let inputTokens: number | undefined;
@@ -24,10 +35,10 @@ export function summarizeTrace(trace: TraceRecord): TraceSummary {
   let attempts = 0;
   for (const op of ops) {
     const a = op.attributes;
-    inputTokens = (inputTokens ?? 0) + (num(a['gen_ai.usage.input_tokens']) ?? 0);
-    outputTokens = (outputTokens ?? 0) + (num(a['gen_ai.usage.output_tokens']) ?? 0);
-    attempts += num(a['switchyard.attempts']) ?? 0;
-    const c = num(a['switchyard.cost_usd']);
+    inputTokens = (inputTokens ?? 0) + (num(a[ATTR_GEN_AI_USAGE_INPUT_TOKENS]) ?? 0);
+    outputTokens = (outputTokens ?? 0) + (num(a[ATTR_GEN_AI_USAGE_OUTPUT_TOKENS]) ?? 0);
+    attempts += num(a[ATTR_SWITCHYARD_ATTEMPTS]) ?? 0;
+    const c = num(a[ATTR_SWITCHYARD_COST_USD]);
     // An operation without a cost had an unknown price: the total is unknown too, never $0.
     cost = cost === null || c === undefined ? null : (cost ?? 0) + c;
   }
@@ -35,12 +46,12 @@ export function summarizeTrace(trace: TraceRecord): TraceSummary {
     traceId: trace.traceId,
     name: trace.name,
     startMs: trace.startMs,
-    feature: str(root?.attributes['switchyard.feature']) ?? str(last?.attributes['switchyard.feature']) ?? trace.name,
-    model: str(last?.attributes['switchyard.model']) ?? str(last?.attributes['gen_ai.request.model']),
+    feature: str(root?.attributes[ATTR_SWITCHYARD_FEATURE]) ?? str(last?.attributes[ATTR_SWITCHYARD_FEATURE]) ?? trace.name,
+    model: str(last?.attributes[ATTR_SWITCHYARD_MODEL]) ?? str(last?.attributes[ATTR_GEN_AI_REQUEST_MODEL]),
     status,
     latencyMs: trace.endMs - trace.startMs,
     // The first streamed token of the turn (an embedding call for @workspace has none).
-    ttftMs: ops.map((o) => num(o.attributes['switchyard.ttft_ms'])).find((t) => t !== undefined),
+    ttftMs: ops.map((o) => num(o.attributes[ATTR_SWITCHYARD_TTFT_MS])).find((t) => t !== undefined),
     inputTokens,
     outputTokens,
     costUsd: ops.length ? cost : undefined,
@@ -52,7 +63,7 @@ export function summarizeTrace(trace: TraceRecord): TraceSummary {
 export function modelIdsOf(trace: TraceRecord): string[] {
   const ids = new Set<string>();
   for (const s of trace.spans) {
-    const id = s.attributes['gen_ai.request.model'];
+    const id = s.attributes[ATTR_GEN_AI_REQUEST_MODEL];
     if (typeof id === 'string') ids.add(id);
   }
   return [...ids];

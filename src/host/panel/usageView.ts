@@ -1,10 +1,11 @@
 /**
- * The Usage tab's data, computed from ledger records with the shared report functions
- * (src/core/cost/report.ts). Pure: no vscode import, unit-tested against a ledger fixture.
+ * The Usage tab's data, computed from the ledger's per-day totals (or records, folded into
+ * totals) with the shared report functions (src/core/cost/report.ts). Pure: no vscode import.
  */
 import type { BudgetState } from '../../core/cost/budget';
 import { localDayKey } from '../../core/cost/budget';
-import { acceptRate, aggregate, dailyByModel, type AggregateRow } from '../../core/cost/report';
+import { acceptRate, aggregate, aggregateRows, dailyByModel, type AggregateRow, type ReportSource } from '../../core/cost/report';
+import { UsageTotals } from '../../core/cost/totals';
 import type { LedgerRecord } from '../../core/cost/types';
 import { cacheByDay, cacheByModel, providerDrift } from '../../core/cost/costControlReport';
 import type { KeyedTotals, UsageView } from '../../protocol/messages';
@@ -64,9 +65,9 @@ export interface UsageViewOptions {
   caps?: { maxTurnUsd?: number; maxConversationUsd?: number };
 }
 
-export function buildUsageView(all: readonly LedgerRecord[], opts: UsageViewOptions): UsageView {
-  const records = inRange(all, opts.nowMs, opts.rangeDays);
+export function buildUsageView(all: ReportSource, opts: UsageViewOptions): UsageView {
   const days = rangeDays(opts.nowMs, opts.rangeDays);
+  const records = (all instanceof UsageTotals ? all : UsageTotals.of(all)).within({ days: new Set(days) });
   const daily = dailyByModel(records);
   const index = new Map(daily.days.map((d, i) => [d, i]));
   const dailyByModelFull = daily.series.map((s) => ({
@@ -74,7 +75,7 @@ export function buildUsageView(all: readonly LedgerRecord[], opts: UsageViewOpti
     costUsd: days.map((d) => (index.has(d) ? s.costUsd[index.get(d)!] : 0)),
     tokens: days.map((d) => (index.has(d) ? s.tokens[index.get(d)!] : 0)),
   }));
-  const total = aggregate(records.map((r) => ({ ...r, feature: 'all' })), 'feature')[0];
+  const total = aggregateRows(records.rows().map((r) => ({ ...r, feature: 'all' })), 'feature')[0];
   const empty: KeyedTotals = { key: 'all', calls: 0, costUsd: 0, unknownCostCalls: 0, inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheSavingsUsd: 0 };
   return {
     rangeDays: opts.rangeDays,

@@ -1,17 +1,19 @@
 /** Plugs the other areas into the panel: @workspace retrieval, the MCP tool loop, resources, prompts and approvals. */
 import { workspaceResolver } from '../../core/chat/workspaceContext';
+import { createChatTurnRunner } from '../chatTurnRunner';
+import type { HostServices } from '../hostServices';
 import type { McpHostHandle } from '../mcp/index';
 import type { WorkspaceSearch } from '../rag/register';
 import type { PanelApi } from './panelHost';
 
-export function connectPanel(panel: PanelApi, parts: { workspaceSearch?: WorkspaceSearch; mcp?: McpHostHandle }): void {
+export function connectPanel(services: HostServices, panel: PanelApi, parts: { workspaceSearch?: WorkspaceSearch; mcp?: McpHostHandle }): void {
+  panel.setTurnRunner(createChatTurnRunner(services, { mcp: parts.mcp, search: parts.workspaceSearch }));
   if (parts.workspaceSearch) {
     const ws = parts.workspaceSearch;
-    panel.setContextResolver('workspace', workspaceResolver((q, o) => ws.search(q, o)));
+    panel.setContextResolver('workspace', workspaceResolver((q, o) => ws.search(q, o), { rewrite: (q, signal, span) => ws.rewrite(q, signal, span) }));
   }
   if (parts.mcp) {
     const mcp = parts.mcp;
-    panel.setTurnRunner(mcp.turnRunner());
     panel.setContextResolver('mcp-resource', mcp.resourceResolver);
     panel.setMcpResourcePicker(() => mcp.pickResource());
     mcp.setApprovalPrompt(panel.approvalPrompt);

@@ -14,6 +14,9 @@ import type { HostServices } from '../hostServices';
 import { createOutputLogger } from '../logger';
 import { ragStatusView, relativeInside } from './statusView';
 import { completionSnippets } from '../../core/rag/retrieve/snippets';
+import { describeSkipped } from '../../core/rag/skippedText';
+import { QueryRewriter } from '../../core/rag/retrieve/queryRewrite';
+import type { Span } from '../../core/trace/types';
 import type { Snippet } from '../../core/completion/context/snippets';
 
 export const CHROMA_TOKEN_SECRET = 'switchyard.rag.chromaToken';
@@ -25,6 +28,8 @@ export interface WorkspaceSearch {
   search(query: string, opts?: SearchOptions): Promise<SearchResponse>;
   /** Index snippets for inline completion (lexical-only, fast; skips the current file). */
   snippets(query: { filepath: string; prefix: string }, signal: AbortSignal): Promise<Snippet[]>;
+  /** An @workspace question as the query to search (rewritten by the chat model when rag.queryRewrite allows). */
+  rewrite(question: string, signal: AbortSignal, span?: Span): Promise<string>;
   /** Current state of the first folder's index. */
   readonly state: IndexState;
 }
@@ -135,6 +140,8 @@ export function registerRag(services: HostServices): WorkspaceSearch {
               },
             });
             services.logger.info(`RAG: ${folder.name}: ${JSON.stringify(summary)}`);
+            const skipped = describeSkipped(summary.skipped);
+            if (skipped) services.logger.info(`RAG: ${folder.name}: not indexed: ${skipped}`);
             if (summary.cancelled) {
               void vscode.window.showInformationMessage(`Switchyard: indexing cancelled; ${summary.filesIndexed} files were indexed and are kept.`);
               return;
@@ -233,10 +240,12 @@ export function registerRag(services: HostServices): WorkspaceSearch {
   void reopenExisting();
   render(lastState);
 
+  const rewriter = new QueryRewriter({ core: () => services.core, logger: services.logger });
   const api: WorkspaceSearch = {
     get state() {
       return lastState;
     },
+    rewrite: (question, signal, span) => rewriter.rewrite(question, { signal, parentSpan: span }),
     snippets: (query, signal) => completionSnippets((q, o) => api.search(q, o), query, signal),
     async search(query, opts) {
       const folders = vscode.workspace.workspaceFolders ?? [];

@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { e2e } from '../hooks';
 import { repoRoot } from '../harness';
+import { panelFrame } from '../panel';
 
 interface ManifestCommand {
   command: string;
@@ -20,6 +21,18 @@ describe('e2e: install and activate', () => {
     const shot = await session.screenshot('activated');
     const errors = (await session.notifications()).filter((n) => n.severity === 'error' || /switchyard/i.test(n.text));
     assert.deepEqual(errors, [], `unexpected notifications (screenshot ${shot})`);
+  });
+
+  it('opens the Usage tab (from the ledger the data folder holds; SWITCHYARD_E2E_SEED_DATA can seed a big one)', async () => {
+    const { session } = e2e();
+    await session.runCommandById('switchyard.showUsage');
+    const frame = panelFrame(session);
+    // Either the drawn report or its empty state, never the loading placeholder.
+    const drawn = frame.locator('#panel-usage .cards, #panel-usage .empty:text("No model calls")');
+    await drawn.first().waitFor({ timeout: 60_000 });
+    await session.screenshot('usage-tab');
+    const seeded = process.env.SWITCHYARD_E2E_SEED_DATA;
+    if (seeded) assert.ok((await frame.locator('#panel-usage .cards').count()) > 0, 'the seeded ledger shows as usage cards');
   });
 
   it('lists every command of the manifest in the command palette', async () => {

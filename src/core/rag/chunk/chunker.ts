@@ -9,6 +9,9 @@ import type { Logger } from '../../logger';
 import type { Chunk } from '../types';
 import { languageOf, type GrammarName } from './languages';
 
+/** Above this many characters a file is cut into line windows without tree-sitter (its tree costs ~10× the text). */
+export const TREE_SITTER_MAX_CHARS = 1024 * 1024;
+
 /** Bumped when chunk boundaries or ids change: vectors of another version live in another collection. */
 export const CHUNKER_VERSION = 1;
 
@@ -102,7 +105,7 @@ export class Chunker {
     const { language, grammar } = languageOf(filePath);
     const lines = text.split(/\r?\n/);
     let spans: Span[] | undefined;
-    const lang = grammar ? await this.language(grammar) : null;
+    const lang = grammar && text.length <= TREE_SITTER_MAX_CHARS ? await this.language(grammar) : null;
     if (lang && this.parser) {
       this.parser.setLanguage(lang);
       const tree = this.parser.parse(text);

@@ -38,17 +38,55 @@ export interface ChromaSupervisorOptions {
 }
 
 // Runs the binding's `cli` in a worker so the main thread stays free to notice a dead parent.
+// The launcher is the watchdog: its stdin is a pipe from the owner, which the OS closes however the
+// owner ends (exit, signal, crash, kill -9); it also polls the parent pid. It then SIGKILLs itself:
+// process.exit() would wait for the worker, which is blocked in the server's native call forever.
 const LAUNCHER = `
 const { Worker } = require('node:worker_threads');
 const [binding, ...args] = process.argv.slice(1);
+const die = (code) => { try { process.kill(process.pid, 'SIGKILL'); } catch {} process.exit(code); };
 const w = new Worker('require(' + JSON.stringify(binding) + ').cli(' + JSON.stringify(['chroma', ...args]) + ')', { eval: true });
-w.on('error', (e) => { console.error(String((e && e.stack) || e)); process.exit(1); });
-w.on('exit', (code) => process.exit(code));
+w.on('error', (e) => { console.error(String((e && e.stack) || e)); die(1); });
+w.on('exit', (code) => die(code));
 const parent = process.ppid;
-process.stdin.on('end', () => process.exit(0));
+process.stdin.on('end', () => die(0));
+process.stdin.on('close', () => die(0));
+process.stdin.on('error', () => die(0));
 process.stdin.resume();
-setInterval(() => { try { process.kill(parent, 0); } catch { process.exit(0); } }, 2000).unref();
+setInterval(() => {
+  if (process.ppid !== parent) return die(0);
+  try { process.kill(parent, 0); } catch (e) { if (e.code !== 'EPERM') die(0); }
+}, 500);
 `;
+
+/** Every server this process started, killed synchronously when the process exits (process.exit skips async disposal, e.g. on EPIPE). */
+const running = new Set<ChildProcess>();
+let exitHookInstalled = false;
+function trackChild(child: ChildProcess): void {
+  running.add(child);
+  child.once('exit', () => running.delete(child));
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  process.on('exit', () => {
+    for (const c of running) {
+      try {
+        c.kill('SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
+  });
+}
+
+/** Whether `pid` is a Chroma launcher serving `dataDir` (Linux: its command line; elsewhere: its URL answers). */
+async function isServerFor(pid: number, dataDir: string, url: string | undefined): Promise<boolean> {
+  if (!alive(pid)) return false;
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').includes(dataDir);
+  } catch {
+    return url ? heartbeat(url, 1500) : false;
+  }
+}
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -88,6 +126,8 @@ export async function heartbeat(url: string, timeoutMs = 2000): Promise<boolean>
  */
 interface LockInfo {
   ownerPid: number;
+  /** The server launcher's pid, so an orphaned server (owner gone) is stopped before another starts. */
+  serverPid?: number;
   /** The owning supervisor instance (several may live in one process, e.g. tests). */
   ownerId: string;
   url?: string;
@@ -106,7 +146,7 @@ function alive(pid: number): boolean {
 function readLock(file: string): LockInfo | undefined {
   try {
     const v = JSON.parse(readFileSync(file, 'utf8')) as Partial<LockInfo>;
-    return typeof v.ownerPid === 'number' ? { ownerPid: v.ownerPid, ownerId: String(v.ownerId ?? ''), url: typeof v.url === 'string' ? v.url : undefined, startedMs: Number(v.startedMs) || statSync(file).mtimeMs } : undefined;
+    return typeof v.ownerPid === 'number' ? { ownerPid: v.ownerPid, serverPid: typeof v.serverPid === 'number' ? v.serverPid : undefined, ownerId: String(v.ownerId ?? ''), url: typeof v.url === 'string' ? v.url : undefined, startedMs: Number(v.startedMs) || statSync(file).mtimeMs } : undefined;
   } catch {
     return undefined;
   }
@@ -191,7 +231,17 @@ export class ChromaSupervisor {
         await delay(200); // the owner is still starting its server
         continue;
       }
-      // stale: the owner is gone, its server does not answer, or it is our own leftover
+      // stale: the owner is gone, its server does not answer, or it is our own leftover. A server
+      // still running on this folder is stopped first: two servers on one folder corrupt it.
+      if (lock?.serverPid && lock.ownerId !== this.id && (await isServerFor(lock.serverPid, this.opts.dataDir, lock.url))) {
+        this.opts.logger.warn(`Chroma: stopping an orphaned server (pid ${lock.serverPid}) on ${this.opts.dataDir}; its owner (pid ${lock.ownerPid}) is gone`);
+        try {
+          process.kill(lock.serverPid, 'SIGKILL');
+        } catch {
+          // exited meanwhile
+        }
+        for (let i = 0; i < 50 && alive(lock.serverPid); i++) await delay(100);
+      }
       try {
         unlinkSync(this.lockFile);
       } catch {
@@ -238,6 +288,8 @@ export class ChromaSupervisor {
       windowsHide: true,
     });
     this.child = child;
+    trackChild(child);
+    if (child.pid) writeFileSync(this.lockFile, JSON.stringify({ ownerPid: process.pid, serverPid: child.pid, ownerId: this.id, startedMs: Date.now() } satisfies LockInfo));
     // Chroma logs everything to stderr; only lines that look like trouble are warnings.
     const onData = (buf: Buffer) => {
       for (const raw of buf.toString('utf8').split(/\r?\n/)) {
@@ -265,7 +317,7 @@ export class ChromaSupervisor {
       if (spawnError || exited) break;
       if (await heartbeat(url, 1000)) {
         this.missedBeats = 0;
-        writeFileSync(this.lockFile, JSON.stringify({ ownerPid: process.pid, ownerId: this.id, url, startedMs: Date.now() } satisfies LockInfo));
+        writeFileSync(this.lockFile, JSON.stringify({ ownerPid: process.pid, serverPid: child.pid, ownerId: this.id, url, startedMs: Date.now() } satisfies LockInfo));
         this.setState({ kind: 'ready', url, pid: child.pid ?? -1 });
         this.startHeartbeat(url);
         this.opts.logger.info(`Chroma: ready at ${url}`);

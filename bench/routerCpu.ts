@@ -1,0 +1,96 @@
+/**
+ * Router CPU per call vs the raw SDK: the same streamed call made directly through the adapter
+ * (the openai SDK) and through the router as the app builds it (route, breaker, budget gate,
+ * trace spans with bodies recorded and redacted, cost, ledger append, persisted trace store).
+ * The fake wire server runs in its own process, so this process's CPU is the client side only.
+ * Blocks of calls alternate (direct, routed, direct, …) so both see the same machine load; the
+ * figure is routed CPU / direct CPU over all blocks, with the per-block ratios as a distribution.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import type { ModelAdapter, ModelRequest } from '../src/core/models/types';
+import { resolveModel } from '../src/core/router/candidates';
+import { createTestCore } from '../test/support/testCore';
+import { summarize } from './stats';
+
+const root = resolve(__dirname, '..');
+
+async function startServerProcess(scriptFile: string): Promise<{ child: ChildProcess; openaiBaseUrl: string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'test/support/fakeServerMain.ts'), '--script', scriptFile], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const lines = createInterface({ input: child.stdout! });
+  for await (const line of lines) {
+    const info = JSON.parse(line) as { openaiBaseUrl: string };
+    return { child, openaiBaseUrl: info.openaiBaseUrl };
+  }
+  throw new Error('the fake server process exited before it listened');
+}
+
+const cpuUs = (since: NodeJS.CpuUsage) => {
+  const d = process.cpuUsage(since);
+  return d.user + d.system;
+};
+
+export async function benchRouterCpu(blocks = 12, callsPerBlock = 40): Promise<Record<string, unknown>> {
+  const dir = mkdtempSync(join(tmpdir(), 'switchyard-bench-cpu-'));
+  const scriptFile = join(dir, 'script.json');
+  // A realistic small answer: several chunks, usage at the end.
+  writeFileSync(scriptFile, JSON.stringify({ defaults: { '*': { type: 'text', chunks: ['Hello', ' there', ', here is', ' the answer', ' you asked', ' for.'], usage: { inputTokens: 420, outputTokens: 12 } } } }));
+  const server = await startServerProcess(scriptFile);
+  let dispose = async () => {};
+  try {
+    const core = await createTestCore({
+      providers: { oa: { kind: 'openai', baseUrl: server.openaiBaseUrl } },
+      models: { mini: { provider: 'oa', id: 'gpt-4.1-mini' } },
+      routes: { chat: ['mini'] },
+    }, dir, 'sk-bench');
+    dispose = () => core.dispose();
+    const adapter: ModelAdapter = await core.adapterFor('oa');
+    const model = resolveModel(core.config, 'mini', (id) => core.catalog.lookup(id));
+    const request: ModelRequest = { messages: [{ role: 'system', content: 'You are a helpful coding assistant.' }, { role: 'user', content: 'Explain what this function does: function add(a, b) { return a + b; } — contact me at dev@example.com.' }], maxTokens: 64 };
+    const direct = async () => {
+      for await (const _e of adapter.stream(model, request, new AbortController().signal)) {
+        // drain
+      }
+    };
+    const routed = async () => {
+      await core.router.complete({ task: 'chat', request });
+    };
+    for (let i = 0; i < 30; i++) {
+      await direct();
+      await routed();
+    }
+    await core.ledger.flush?.();
+    let directTotal = 0;
+    let routedTotal = 0;
+    const blockRatios: number[] = [];
+    for (let b = 0; b < blocks; b++) {
+      let start = process.cpuUsage();
+      for (let i = 0; i < callsPerBlock; i++) await direct();
+      const d = cpuUs(start);
+      start = process.cpuUsage();
+      for (let i = 0; i < callsPerBlock; i++) await routed();
+      // The ledger and trace writes the router queued belong to its calls.
+      await core.ledger.flush?.();
+      await core.traceStore.flush();
+      const r = cpuUs(start);
+      directTotal += d;
+      routedTotal += r;
+      blockRatios.push(r / d);
+    }
+    const calls = blocks * callsPerBlock;
+    return {
+      method: `CPU (user+sys) of this process only (fake server in its own process); ${blocks} alternating blocks of ${callsPerBlock} calls; trace bodies recorded (the default)`,
+      directCpuUsPerCall: Math.round(directTotal / calls),
+      routedCpuUsPerCall: Math.round(routedTotal / calls),
+      ratio: Number((routedTotal / directTotal).toFixed(2)),
+      blockRatios: summarize(blockRatios, 2),
+    };
+  } finally {
+    await dispose();
+    server.child.kill('SIGTERM');
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
