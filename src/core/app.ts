@@ -64,16 +64,17 @@ export function keyEnvName(provider: ProviderConfig): string | undefined {
   return undefined; // local OpenAI-compatible servers usually need no key
 }
 
-/** Settings `prices`: the overrides, or those of the file it names (an unreadable file is reported, never fatal). */
-export function priceOverrides(prices: SwitchyardConfig['prices'], logger: Logger): Record<string, Price> {
-  if (typeof prices !== 'string') return prices;
+/** The price overrides: `cost.pricesFile`'s prices, then `prices` over them (an unreadable file is reported, never fatal). */
+export function priceOverrides(config: Pick<SwitchyardConfig, 'prices' | 'cost'>, logger: Logger): Record<string, Price> {
+  const file = config.cost?.pricesFile;
+  if (!file) return config.prices;
   try {
-    const imported = loadPriceFile(prices);
-    logger.info(`Prices: ${Object.keys(imported.prices).length} model(s) from ${prices} (${imported.format} format${imported.skipped.length ? `, ${imported.skipped.length} entries without token prices skipped` : ''}).`);
-    return imported.prices;
+    const imported = loadPriceFile(file);
+    logger.info(`Prices: ${Object.keys(imported.prices).length} model(s) from ${file} (${imported.format} format${imported.skipped.length ? `, ${imported.skipped.length} entries without token prices skipped` : ''}).`);
+    return { ...imported.prices, ...config.prices };
   } catch (err) {
     logger.error(`${err instanceof Error ? err.message : String(err)} Using the built-in price catalog.`);
-    return {};
+    return config.prices;
   }
 }
 
@@ -84,7 +85,7 @@ export async function createCoreServices(opts: CreateCoreOptions): Promise<AppSe
   const { config, secrets, dataDir, logger } = opts;
   const clock = opts.clock ?? systemClock;
 
-  const catalog = new PriceCatalog(undefined, priceOverrides(config.prices, logger));
+  const catalog = new PriceCatalog(undefined, priceOverrides(config, logger));
   const tokens = new TokenCounter();
   const ledger = new JsonlLedger(join(dataDir, LEDGER_FILE), logger);
   // Nothing is read here: the store indexes its file when the Traces tab first asks.

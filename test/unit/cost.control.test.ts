@@ -65,11 +65,11 @@ describe('price import (LiteLLM model-prices JSON)', () => {
   });
 
   it('a missing or malformed file is a clear error naming the file and the fix', () => {
-    assert.throws(() => loadPriceFile('/nonexistent/prices.json'), /Cannot read the price file \/nonexistent\/prices\.json \(switchyard\.prices\): the file does not exist\. Point switchyard\.prices at/);
+    assert.throws(() => loadPriceFile('/nonexistent/prices.json'), /Cannot read the price file \/nonexistent\/prices\.json \(switchyard\.cost\.pricesFile\): the file does not exist\. Point switchyard\.cost\.pricesFile at/);
   });
 });
 
-describe('switchyard.prices as a path', () => {
+describe('switchyard.cost.pricesFile', () => {
   it('the core prices calls from the file; an unreadable file is logged and the built-in catalog stays', () => {
     /* eslint-disable @typescript-eslint/no-require-imports */
     const { priceOverrides } = require('../../src/core/app') as typeof import('../../src/core/app');
@@ -78,12 +78,12 @@ describe('switchyard.prices as a path', () => {
     const fixture = require('node:path').join(__dirname, '..', 'fixtures', 'prices', 'litellm-sample.json') as string;
     const logged: string[] = [];
     const logger = { debug() {}, info: (m: string) => void logged.push(m), warn() {}, error: (m: string) => void logged.push(`ERROR ${m}`) };
-    const config = parseConfig({ prices: fixture });
-    assert.equal(config.prices, fixture);
-    const catalog = new PriceCatalog(undefined, priceOverrides(config.prices, logger));
-    assert.equal(catalog.priceFor('gpt-4.1-mini')?.inputPerMTok, 0.5);
+    const config = parseConfig({ cost: { pricesFile: fixture }, prices: { 'claude-sonnet-4-5': { inputPerMTok: 2, outputPerMTok: 10 } } });
+    const catalog = new PriceCatalog(undefined, priceOverrides(config, logger));
+    assert.equal(catalog.priceFor('gpt-4.1-mini')?.inputPerMTok, 0.5, 'from the file');
+    assert.equal(catalog.priceFor('claude-sonnet-4-5')?.inputPerMTok, 2, 'switchyard.prices wins over the file');
     assert.match(logged[0]!, /3 model\(s\) from .*litellm-sample\.json \(litellm format, 2 entries without token prices skipped\)/);
-    assert.deepEqual(priceOverrides('/nonexistent.json', logger), {});
+    assert.deepEqual(priceOverrides(parseConfig({ cost: { pricesFile: '/nonexistent.json' } }), logger), {});
     assert.match(logged[1]!, /^ERROR Cannot read the price file \/nonexistent\.json .* Using the built-in price catalog\.$/);
   });
 });

@@ -47,7 +47,7 @@ describe('manifest: package.json matches the code', () => {
 
   it('gives every setting a type and a description', () => {
     for (const [key, p] of Object.entries(props)) {
-      assert.ok(typeof p.type === 'string' || (Array.isArray(p.type) && p.type.every((t) => typeof t === 'string')), `${key}: no type`);
+      assert.ok(typeof p.type === 'string', `${key}: no type`);
       assert.ok(typeof (p.markdownDescription ?? p.description) === 'string', `${key}: no description`);
     }
   });

@@ -35,6 +35,9 @@ import {
   ATTR_GEN_AI_TOOL_TYPE,
   ATTR_SWITCHYARD_MCP_SERVER,
   ATTR_SWITCHYARD_MCP_TOOL,
+  ATTR_SWITCHYARD_MODEL,
+  ATTR_SWITCHYARD_SPEND_CAP_DECISION,
+  ATTR_SWITCHYARD_SPEND_CAP_SPENT_USD,
   ATTR_SWITCHYARD_TASK,
   ATTR_SWITCHYARD_TOOL_APPROVAL,
   ATTR_SWITCHYARD_TOOL_APPROVAL_WAIT_MS,
@@ -160,11 +163,11 @@ export async function runToolLoop(input: ToolLoopInput): Promise<ToolLoopOutput>
         if (outcome.action === 'stop') {
           stopReason = 'capped';
           capReason = outcome.reason;
-          parent?.addEvent('chat.spend_cap', { decision: 'stop', spent_usd: spent });
+          parent?.addEvent('chat.spend_cap', { [ATTR_SWITCHYARD_SPEND_CAP_DECISION]: 'stop', [ATTR_SWITCHYARD_SPEND_CAP_SPENT_USD]: spent });
           break;
         }
         if (outcome.model && outcome.model !== model) {
-          parent?.addEvent('chat.spend_cap', { decision: 'switch', model: outcome.model, spent_usd: spent });
+          parent?.addEvent('chat.spend_cap', { [ATTR_SWITCHYARD_SPEND_CAP_DECISION]: 'switch', [ATTR_SWITCHYARD_MODEL]: outcome.model, [ATTR_SWITCHYARD_SPEND_CAP_SPENT_USD]: spent });
           model = outcome.model;
         }
       }

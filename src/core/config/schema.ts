@@ -68,6 +68,8 @@ export const costSettingsSchema = z.strictObject({
   maxTurnUsd: z.number().positive().optional(),
   /** Pause a conversation once it has cost this much in total, and ask. */
   maxConversationUsd: z.number().positive().optional(),
+  /** A price file (LiteLLM's model-prices JSON, or {"model-id": price}) applied over the built-in catalog. */
+  pricesFile: z.string().min(1).optional(),
 });
 export type CostSettings = z.infer<typeof costSettingsSchema>;
 
@@ -145,8 +147,8 @@ export const configSchema = z.strictObject({
   pinned: z.record(name, name).default({}),
   budget: budgetSchema.default({ onExceed: 'warn' }),
   router: routerSettingsSchema.default(routerSettingsSchema.parse({})),
-  /** Price overrides by provider model id, or the path of a price file (LiteLLM's model-prices JSON or this shape). */
-  prices: z.union([z.record(z.string(), priceSchema), z.string().min(1)]).default({}),
+  /** Price overrides by provider model id (over the catalog and cost.pricesFile). */
+  prices: z.record(z.string(), priceSchema).default({}),
   trace: traceSettingsSchema.default(traceSettingsSchema.parse({})),
   completion: completionSettingsSchema.default(completionSettingsSchema.parse({})),
   rag: ragSettingsSchema.default(ragSettingsSchema.parse({})),

@@ -1,7 +1,7 @@
 /**
  * Prices from a file: LiteLLM's model-prices JSON (model_prices_and_context_window.json: USD per
  * token, per model key) or Switchyard's own override shape (USD per 1M tokens, per model id).
- * `switchyard.prices` may name such a file; `switchyard models --catalog --import FILE` shows it.
+ * `switchyard.cost.pricesFile` may name such a file; `switchyard models --catalog --import FILE` shows it.
  */
 import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
@@ -72,7 +72,7 @@ export function loadPriceFile(path: string, base?: string): ImportedPrices {
     data = JSON.parse(readFileSync(file, 'utf8'));
   } catch (err) {
     const why = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'the file does not exist' : (err as Error).message;
-    throw new CatalogError(`Cannot read the price file ${file} (switchyard.prices): ${why}. Point switchyard.prices at a JSON file in LiteLLM's model-prices shape or {"model-id": {"inputPerMTok": …, "outputPerMTok": …}}.`);
+    throw new CatalogError(`Cannot read the price file ${file} (switchyard.cost.pricesFile): ${why}. Point switchyard.cost.pricesFile at a JSON file in LiteLLM's model-prices shape or {"model-id": {"inputPerMTok": …, "outputPerMTok": …}}.`);
   }
   if (isLiteLlmShape(data)) return pricesFromLiteLlm(data as Record<string, unknown>);
   const own = z.record(z.string(), priceSchema).safeParse(data);

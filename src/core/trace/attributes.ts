@@ -65,6 +65,9 @@ export const ATTR_SWITCHYARD_CACHE_SAVINGS_USD = 'switchyard.cache_savings_usd';
 export const ATTR_SWITCHYARD_CACHE_HIT_RATE = 'switchyard.cache_hit_rate';
 /** The cost the provider / gateway reported for the call (OpenRouter usage.cost, LiteLLM's header), USD. */
 export const ATTR_SWITCHYARD_PROVIDER_COST_USD = 'switchyard.provider_cost_usd';
+/** A spend cap's outcome on a turn ("stop" or "switch") and the turn's spend when it was checked (USD). */
+export const ATTR_SWITCHYARD_SPEND_CAP_DECISION = 'switchyard.spend_cap.decision';
+export const ATTR_SWITCHYARD_SPEND_CAP_SPENT_USD = 'switchyard.spend_cap.spent_usd';
 /** Whether prompt caching was asked for on the call (setting cost.promptCache). */
 export const ATTR_SWITCHYARD_PROMPT_CACHE = 'switchyard.prompt_cache';
 /** Number of attempts an operation made (set on operation spans only: the Traces tab keys on it). */
