@@ -3,10 +3,12 @@
  * place, for both front doors: the VS Code host and the CLI.
  */
 import { join } from 'node:path';
-import type { ProviderConfig, SwitchyardConfig } from './config/schema';
+import type { Price, ProviderConfig, SwitchyardConfig } from './config/schema';
+import { loadPriceFile } from './cost/priceImport';
 import { BudgetTracker } from './cost/budget';
 import { PriceCatalog } from './cost/catalog';
 import { JsonlLedger } from './cost/ledger';
+import { TokenCounter } from './cost/tokens';
 import type { Logger } from './logger';
 import { ModelError } from './models/errors';
 import { createAdapter } from './models/registry';
@@ -56,6 +58,8 @@ export interface AppServices {
   readonly clock: Clock;
   readonly catalog: PriceCatalog;
   readonly budget: BudgetTracker;
+  /** Local token counts (cached), for cache breakpoints, the next-turn estimate and the context meter. */
+  readonly tokens: TokenCounter;
   /** The adapter for a provider (cached; rebuilt when its key or settings change). */
   adapterFor(providerName: string): Promise<ModelAdapter>;
   /** Settings changed: every part takes the new settings in place (caches, breaker, spend kept). */
@@ -80,6 +84,20 @@ export function keyEnvName(provider: ProviderConfig): string | undefined {
   return undefined; // local OpenAI-compatible servers usually need no key
 }
 
+/** The price overrides: `cost.pricesFile`'s prices, then `prices` over them (an unreadable file is reported, never fatal). */
+export function priceOverrides(config: Pick<SwitchyardConfig, 'prices' | 'cost'>, logger: Logger): Record<string, Price> {
+  const file = config.cost?.pricesFile;
+  if (!file) return config.prices;
+  try {
+    const imported = loadPriceFile(file);
+    logger.info(`Prices: ${Object.keys(imported.prices).length} model(s) from ${file} (${imported.format} format${imported.skipped.length ? `, ${imported.skipped.length} entries without token prices skipped` : ''}).`);
+    return { ...imported.prices, ...config.prices };
+  } catch (err) {
+    logger.error(`${err instanceof Error ? err.message : String(err)} Using the built-in price catalog.`);
+    return config.prices;
+  }
+}
+
 export const LEDGER_FILE = 'ledger.jsonl';
 export const TRACES_FILE = 'traces.jsonl';
 
@@ -90,7 +108,8 @@ export async function createCoreServices(opts: CreateCoreOptions): Promise<AppSe
   // swaps it and tells the parts with derived state. The graph itself is never rebuilt.
   let config = opts.config;
 
-  let catalog = new PriceCatalog(undefined, config.prices);
+  let catalog = new PriceCatalog(undefined, priceOverrides(config, logger));
+  const tokens = new TokenCounter();
   const ledger = new JsonlLedger(join(dataDir, LEDGER_FILE), logger);
   // Nothing is read here: the store indexes its file when the Traces tab first asks.
   const traceStore = new FileTraceStore({
@@ -127,7 +146,7 @@ export async function createCoreServices(opts: CreateCoreOptions): Promise<AppSe
       // The fix is part of the message so attempt lists (which show messages) say what to do.
       throw new ModelError({ kind: 'config', provider: providerName, message: `No API key for provider "${providerName}" (${provider.kind}). ${fix}`, fix });
     }
-    const adapter = createAdapter(providerName, provider, key, logger);
+    const adapter = createAdapter(providerName, provider, key, logger, tokens);
     adapters.set(providerName, { key, settings, adapter });
     return adapter;
   }
@@ -153,11 +172,13 @@ export async function createCoreServices(opts: CreateCoreOptions): Promise<AppSe
       return catalog;
     },
     budget,
+    tokens,
     adapterFor,
     updateConfig(next: SwitchyardConfig) {
       const previous = config;
       // Build what can fail first, so an invalid price table leaves everything as it was.
-      const nextCatalog = JSON.stringify(next.prices) === JSON.stringify(previous.prices) ? catalog : new PriceCatalog(undefined, next.prices);
+      const samePrices = JSON.stringify(next.prices) === JSON.stringify(previous.prices) && JSON.stringify(next.cost) === JSON.stringify(previous.cost);
+      const nextCatalog = samePrices ? catalog : new PriceCatalog(undefined, priceOverrides(next, logger));
       config = next;
       catalog = nextCatalog;
       router.updateConfig(next);

@@ -49,6 +49,35 @@ const budgetLine = z.object({
   state: z.enum(['ok', 'warn', 'exceeded']),
 });
 
+const cacheRow = z.object({
+  key: z.string().check(z.maxLength(256)),
+  inputTokens: z.number(),
+  cacheReadTokens: z.number(),
+  cacheWriteTokens: z.number(),
+  hitRate: z.nullable(z.number()),
+  savingsUsd: z.number(),
+});
+
+/** Cost control in the Usage tab: prompt-cache hits and savings, provider drift, price catalog date. */
+export const costControlViewSchema = z.object({
+  cacheByModel: z.array(cacheRow).check(z.maxLength(500)),
+  cacheByDay: z.array(cacheRow).check(z.maxLength(400)),
+  drift: z.array(z.object({
+    model: z.string().check(z.maxLength(256)),
+    calls: z.number(),
+    ourUsd: z.number(),
+    providerUsd: z.number(),
+    drift: z.nullable(z.number()),
+    flagged: z.boolean(),
+  })).check(z.maxLength(500)),
+  /** The built-in price catalog's date and source ("prices as of …"). */
+  pricesAsOf: z.optional(z.string().check(z.maxLength(32))),
+  pricesSource: z.optional(z.string().check(z.maxLength(2000))),
+  /** The spend caps in force (settings cost.maxTurnUsd / cost.maxConversationUsd), editable in the tab. */
+  caps: z.optional(z.object({ maxTurnUsd: z.optional(z.number()), maxConversationUsd: z.optional(z.number()) })),
+});
+export type CostControlView = z.infer<typeof costControlViewSchema>;
+
 /** Everything the Usage tab draws, computed on the host from the ledger. */
 export const usageViewSchema = z.object({
   rangeDays: z.int().check(z.positive()),
@@ -63,6 +92,7 @@ export const usageViewSchema = z.object({
   byModel: z.array(keyedTotals),
   budget: z.object({ onExceed: z.string(), lines: z.array(budgetLine) }),
   acceptRate: z.array(z.object({ model: z.string(), shown: z.number(), accepted: z.number(), rate: z.nullable(z.number()) })),
+  costControl: z.optional(costControlViewSchema),
 });
 export type UsageView = z.infer<typeof usageViewSchema>;
 
@@ -112,6 +142,20 @@ export const priceViewSchema = z.object({
 });
 export type PriceView = z.infer<typeof priceViewSchema>;
 
+/** The next turn's estimated cost and the context meter, shown under the chat input before sending. */
+export const turnEstimateSchema = z.object({
+  model: z.string().check(z.maxLength(128)),
+  modelId: z.string().check(z.maxLength(256)),
+  inputTokens: z.number(),
+  cachedTokens: z.number(),
+  outputTokens: z.number(),
+  outputFromHistory: z.boolean(),
+  costUsd: z.nullable(z.number()),
+  contextWindow: z.number(),
+  uncountedChips: z.number(),
+});
+export type TurnEstimate = z.infer<typeof turnEstimateSchema>;
+
 // ---------------------------------------------------------------- webview → host
 
 export const webviewMessageSchema = z.discriminatedUnion('type', [
@@ -119,6 +163,12 @@ export const webviewMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('ready') }),
   z.object({ type: z.literal('chat/send'), conversationId: z.optional(id), text: z.string().check(z.minLength(1), z.maxLength(100_000)), chips: z.array(contextChipSchema).check(z.maxLength(50)), model: z.optional(z.string().check(z.maxLength(128))) }),
   z.object({ type: z.literal('chat/stop'), conversationId: id }),
+  /** Summarise the conversation's older messages now (the summarize route). */
+  z.object({ type: z.literal('chat/compact'), conversationId: id }),
+  /** The answer to a spend-cap prompt. */
+  z.object({ type: z.literal('chat/capDecide'), conversationId: id, decision: z.enum(['continue', 'switch', 'stop']) }),
+  /** The draft changed (text, chips or model): the host answers with `chat/estimate` for `seq`. */
+  z.object({ type: z.literal('chat/estimate'), seq: z.int().check(z.nonnegative()), conversationId: z.optional(id), text: z.string().check(z.maxLength(100_000)), chips: z.array(contextChipSchema).check(z.maxLength(50)), model: z.optional(z.string().check(z.maxLength(128))) }),
   z.object({ type: z.literal('chat/retry'), conversationId: id, messageId: id, model: z.optional(z.string().check(z.maxLength(128))) }),
   z.object({ type: z.literal('chat/new') }),
   z.object({ type: z.literal('chat/select'), conversationId: id }),
@@ -138,6 +188,12 @@ export const webviewMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('link/open'), href: z.string().check(z.minLength(1), z.maxLength(8192)) }),
   z.object({ type: z.literal('action/run'), fix: fixActionSchema, conversationId: z.optional(id), messageId: z.optional(id) }),
   z.object({ type: z.literal('tool/decide'), callId: id, decision: z.enum(['once', 'session', 'always', 'deny']) }),
+  /** Writes the spend caps (null: no cap) to the settings. */
+  z.object({
+    type: z.literal('cost/setCaps'),
+    maxTurnUsd: z.nullable(z.number().check(z.positive(), z.maximum(1_000_000))),
+    maxConversationUsd: z.nullable(z.number().check(z.positive(), z.maximum(1_000_000))),
+  }),
   z.object({ type: z.literal('usage/request'), rangeDays: z.int().check(z.minimum(1), z.maximum(366)) }),
   /** The Usage tab left the screen: stop refreshing it. */
   z.object({ type: z.literal('usage/close') }),
@@ -176,6 +232,19 @@ export const hostMessageSchema = z.discriminatedUnion('type', [
       arguments: z.array(z.object({ name: z.string().check(z.maxLength(100)), description: z.optional(z.string().check(z.maxLength(1000))), required: z.boolean() })).check(z.maxLength(50)),
     })).check(z.maxLength(500)),
   }),
+  /** A spend cap was crossed: the turn waits for chat/capDecide. */
+  z.object({
+    type: z.literal('chat/capPrompt'),
+    conversationId: id,
+    scope: z.enum(['turn', 'conversation']),
+    spentUsd: z.number(),
+    capUsd: z.number(),
+    extraUsd: z.number(),
+    cheaperModel: z.optional(z.string().check(z.maxLength(128))),
+    message: z.string().check(z.maxLength(1000)),
+  }),
+  /** The estimate for the draft the webview numbered `seq` (null: no model / no price data). */
+  z.object({ type: z.literal('chat/estimate'), seq: z.int().check(z.nonnegative()), estimate: z.nullable(turnEstimateSchema) }),
   z.object({ type: z.literal('chat/delta'), conversationId: id, messageId: id, text: z.string() }),
   z.object({ type: z.literal('chat/notice'), conversationId: id, messageId: id, text: z.string().check(z.maxLength(1000)) }),
   z.object({ type: z.literal('chat/toolCall'), conversationId: id, messageId: id, call: toolCallViewSchema }),

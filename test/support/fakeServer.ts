@@ -53,6 +53,7 @@
  *         prompt_cache_hit_tokens; for Anthropic it is merged into message_start's usage). `omitUsage`
  *         sends no usage at all (OpenAI: no usage chunk although asked; Anthropic: none in any event).
  *     finish: 'stop' | 'length' | 'tool_calls' | 'content_filter' (default: stop, or tool_calls with calls).
+ *     headers: extra response headers on a streamed reply (e.g. LiteLLM's x-litellm-response-cost).
  *   Timing (reply steps): delayMs (before the status line), firstChunkDelayMs (after headers, before the
  *     first chunk: time to first token), chunkDelayMs (between chunks).
  *   Faults inside a streamed reply (N = number of content chunks written first):
@@ -134,6 +135,8 @@ export interface ReplyOptions {
   endAfterChunks?: number;
   malformedAfterChunks?: number;
   errorEventAfterChunks?: number;
+  /** Extra response headers (e.g. LiteLLM's `x-litellm-response-cost`). */
+  headers?: Record<string, string>;
 }
 
 export type CompatibleErrorVariant = keyof typeof errorBodies.compatible;
@@ -646,7 +649,7 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
     if (ctx.rec.endpoint === 'embeddings') return sendEmbeddings(ctx, step);
     const p = plan(ctx.rec, step);
     if (!ctx.rec.stream) return sendWhole(ctx, step, p);
-    ctx.res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive', ...requestIdHeader(ctx.rec) });
+    ctx.res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive', ...requestIdHeader(ctx.rec), ...(step.headers ?? {}) });
     ctx.res.flushHeaders();
     if (ctx.rec.provider === 'anthropic') await streamAnthropic(ctx, step, p);
     else await streamOpenAI(ctx, step, p);

@@ -4,6 +4,7 @@
  * router, tracer and ledger to the webview, traces and usage reach their tabs, links and fix
  * actions go through VS Code, and malformed messages are dropped.
  */
+import { priceOverrides } from '../../src/core/app';
 import * as fakeVs from '../support/fakeVscode';
 import { clipboard, opened, providers } from '../webview/fakeVscodeWebview';
 import assert from 'node:assert/strict';
@@ -69,7 +70,7 @@ describe('chat: panel host message routing (fake vscode, real router/tracer/ledg
     traceStore = new MemoryTraceStore({ maxTraces: 50, maxBytes: 1_000_000 });
     const tracer = createTracer({ store: traceStore });
     const budget = new BudgetTracker(config.budget, ledger);
-    const catalog = new PriceCatalog(undefined, config.prices);
+    const catalog = new PriceCatalog(undefined, priceOverrides(config, silentLogger));
     script = () => [{ type: 'text', text: 'Hello ' }, { type: 'text', text: '`world`' }, { type: 'usage', usage: { inputTokens: 100, outputTokens: 20, cacheReadTokens: 0, cacheWriteTokens: 0 } }, { type: 'finish', reason: 'stop' }];
     const router = createRouter({ config, adapterFor: async () => adapter(() => script()), catalog, ledger, tracer, budget, logger: silentLogger });
     const core = { config, router, ledger, tracer, traceStore, logger: silentLogger, dataDir: dir, clock: { now: () => Date.now() }, catalog, budget };

@@ -147,7 +147,7 @@ describe('cli: config file and environment', () => {
 describe('cli: ask output and exit codes', () => {
   it('prints the documented --json shape', () => {
     const out = jsonResult(result({ costUsd: 0.25 }));
-    assert.deepEqual(Object.keys(out), ['text', 'model', 'provider', 'attempts', 'usage', 'costUsd', 'traceId']);
+    assert.deepEqual(Object.keys(out), ['text', 'model', 'provider', 'attempts', 'usage', 'costUsd', 'providerCostUsd', 'traceId']);
     assert.deepEqual(out.attempts, [{ model: 'm', status: 'ok', errorClass: null, latencyMs: 12 }]);
     const failed = jsonResult(result({ status: 'error', error: new ModelError({ kind: 'auth', message: 'rejected', fix: 'set key' }) }));
     assert.deepEqual(failed.error, { kind: 'auth', message: 'rejected', fix: 'set key' });

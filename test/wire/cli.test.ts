@@ -128,6 +128,48 @@ describe('wire: switchyard CLI (child process against the fake server)', functio
     assert.match(run.stderr, /Spending could not be recorded in .*ledger\.jsonl/);
   });
 
+  it('--json shows providerCostUsd equal to the usage.cost the server reported, beside our costUsd', async () => {
+    fake.script('first-model', [{ type: 'text', text: 'billed', wireUsage: { prompt_tokens: 1000, completion_tokens: 500, total_tokens: 1500, cost: 0.00231 } }]);
+    const run = await runCli(['ask', '--json', 'hi'], env);
+    assert.equal(run.code, 0, run.stderr);
+    const out = JSON.parse(run.stdout);
+    assert.equal(out.providerCostUsd, 0.00231);
+    assert.ok(Math.abs(out.costUsd - 0.002) < 1e-12, `costUsd ${out.costUsd}`);
+  });
+
+  it('--max-cost stops the answer when its spend reaches the limit: partial answer on stdout, the spend on stderr, exit 1', async () => {
+    const words = Array.from({ length: 60 }, (_, i) => `word${i} `);
+    fake.script('first-model', [{ type: 'text', chunks: words, chunkDelayMs: 15 }]);
+    // first-model: $1 in / $2 out per 1M tokens; the question is a few tokens, each word ~2 more.
+    const run = await runCli(['ask', '--max-cost', '0.00002', 'hi'], env);
+    assert.equal(run.code, 1, run.stderr);
+    assert.ok(run.stdout.startsWith('word0 word1 '), run.stdout);
+    assert.ok(run.stdout.trim().length < words.join('').trim().length, 'stopped before the end of the answer');
+    const m = /switchyard ask: stopped at --max-cost \$0\.000020: spent \$(0\.0000\d+)/.exec(run.stderr);
+    assert.ok(m, run.stderr);
+    assert.ok(Number(m[1]) >= 0.00002 && Number(m[1]) < 0.00003, `spent ${m[1]}`);
+
+    const bad = await runCli(['ask', '--max-cost', 'lots', 'hi'], env);
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /--max-cost must be a positive amount in USD, got "lots"/);
+  });
+
+  it('models --catalog --import FILE applies a LiteLLM model-prices file over the built-in catalog and says where each price comes from', async () => {
+    const file = resolve(__dirname, '../fixtures/prices/litellm-sample.json');
+    const run = await runCli(['models', '--catalog', '--import', file, '--json'], env);
+    assert.equal(run.code, 0, run.stderr);
+    const out = JSON.parse(run.stdout) as { version: string; imported: { models: number; skipped: number }; models: Array<{ id: string; inputPerMTok: number; source: string; asOf: string | null }> };
+    assert.deepEqual(out.imported, { file, format: 'litellm', models: 3, skipped: 2 });
+    const mini = out.models.find((m) => m.id === 'gpt-4.1-mini')!;
+    assert.equal(mini.inputPerMTok, 0.5, 'the file wins over the built-in $0.40');
+    assert.equal(mini.source, `import ${file}`);
+    assert.ok(out.models.some((m) => m.id === 'openrouter/acme/new-model'), 'ids only in the file are added');
+    const builtIn = out.models.find((m) => m.id === 'gpt-5-mini')!;
+    assert.deepEqual([builtIn.source, builtIn.asOf], ['built-in', out.version]);
+    const text = await runCli(['models', '--catalog', '--import', file], env);
+    assert.match(text.stderr, /3 price\(s\) from .*litellm-sample\.json \(litellm format; 2 entries without token prices skipped\)/);
+  });
+
   it('reads the question from stdin when none is given', async () => {
     fake.script('first-model', [{ type: 'text', text: 'piped ok' }]);
     const run = await runCli(['ask'], env, 'question from a pipe\n');
@@ -144,7 +186,8 @@ describe('wire: switchyard CLI (child process against the fake server)', functio
     assert.equal(lines.length, 1, 'one line of JSON');
     const out = JSON.parse(lines[0]);
     // The fake listens on loopback, so the provider is local ("local": true); the configured price still applies.
-    assert.deepEqual(Object.keys(out).sort(), ['attempts', 'costUsd', 'local', 'model', 'provider', 'text', 'traceId', 'usage']);
+    assert.deepEqual(Object.keys(out).sort(), ['attempts', 'costUsd', 'local', 'model', 'provider', 'providerCostUsd', 'text', 'traceId', 'usage']);
+    assert.equal(out.providerCostUsd, null, 'the fake reported no cost of its own');
     assert.equal(out.text, 'json answer');
     assert.equal(out.model, 'first');
     assert.equal(out.provider, 'fake');

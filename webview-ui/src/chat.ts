@@ -6,6 +6,9 @@ import { ApprovalDock } from './approvalDock';
 import { button, clear, formatMs, formatTokens, formatUsd, h, prettyJson, select } from './dom';
 import type { CodeActions } from './markdown';
 import type { AppContext, AppState } from './state';
+import { TurnEstimateBar } from './estimate';
+import { CapDialog } from './capDialog';
+import { summaryMessage } from './summary';
 
 export class ChatView {
   readonly root = h('section', { class: 'tab-panel chat', attrs: { id: 'panel-chat', role: 'tabpanel' } });
@@ -27,14 +30,21 @@ export class ChatView {
   private readonly bodies = new Map<string, HTMLElement>();
   private readonly answers = new AnswerRenderer();
   private readonly approvals = new ApprovalDock((callId, decision) => this.app.post({ type: 'tool/decide', callId, decision }));
+  private readonly estimate: TurnEstimateBar;
+  private readonly capDialog = new CapDialog((conversationId, decision) => this.app.post({ type: 'chat/capDecide', conversationId, decision }));
 
   constructor(private readonly app: AppContext) {
     this.sendBtn = button('Send', () => this.send(), { title: 'Send (Enter)' });
     this.stopBtn = button('Stop', () => this.stop(), { title: 'Stop the answer (Escape)', class: 'danger' });
     this.input.value = app.state.draft;
+    this.estimate = new TurnEstimateBar({
+      draft: () => ({ conversationId: this.app.state.conversation?.id, text: this.input.value, chips: this.app.state.chips, model: this.app.state.conversation?.model }),
+      post: (m) => this.app.post(m),
+    });
     this.input.addEventListener('input', () => {
       this.app.state.draft = this.input.value;
       this.app.save();
+      this.estimate.schedule();
       const upto = this.input.value.slice(0, this.input.selectionStart ?? this.input.value.length);
       if (/(^|\s)@$/.test(upto)) this.openMentions('mention');
       else if (/^\/[\w.:-]*$/.test(upto)) this.openMentions('slash');
@@ -77,9 +87,10 @@ export class ChatView {
       button('@workspace', () => this.addChip({ kind: 'workspace', id: `ws-${Date.now()}` }), { secondary: true, title: 'Retrieve relevant code from the workspace index' }),
       button('MCP resource', () => this.app.post({ type: 'chat/pickContext', kind: 'mcp-resource' }), { secondary: true, title: 'Attach a resource from an MCP server' }),
     );
-    const composer = h('div', { class: 'composer' }, this.mentionMenu, this.chipsRow, this.input, h('div', { class: 'composer-actions' }, contextButtons, h('div', { class: 'spacer' }), this.stopBtn, this.sendBtn));
-    this.root.append(this.toolbar, this.banner, this.list, this.approvals.root, composer);
+    const composer = h('div', { class: 'composer' }, this.mentionMenu, this.chipsRow, this.input, this.estimate.root, h('div', { class: 'composer-actions' }, contextButtons, h('div', { class: 'spacer' }), this.stopBtn, this.sendBtn));
+    this.root.append(this.toolbar, this.banner, this.list, this.approvals.root, this.capDialog.root, composer);
     this.render();
+    this.estimate.schedule();
   }
 
   private mentionItems(): Array<{ label: string; detail: string; run: () => void }> {
@@ -164,6 +175,7 @@ export class ChatView {
     s.chips = [...s.chips.filter((c) => c.id !== chip.id), chip];
     this.app.save();
     this.renderChips();
+    this.estimate.schedule();
   }
 
   private send(): void {
@@ -197,7 +209,14 @@ export class ChatView {
         s.conversation = msg.conversation;
         s.running = msg.running;
         this.render();
+        this.estimate.schedule();
         break;
+      case 'chat/estimate':
+        this.estimate.handle(msg);
+        return;
+      case 'chat/capPrompt':
+        if (s.conversation?.id === msg.conversationId) this.capDialog.show(msg);
+        return;
       case 'chat/addChip':
         this.addChip(msg.chip);
         this.input.focus();
@@ -225,10 +244,12 @@ export class ChatView {
         this.renderMessages();
         break;
       case 'chat/done':
+        this.capDialog.hide(msg.conversationId);
         if (s.conversation?.id === msg.conversationId) {
           s.running = false;
           this.withMessage(msg.conversationId, msg.message.id, () => msg.message);
           this.render();
+          this.estimate.schedule();
         }
         break;
       case 'chat/error':
@@ -338,14 +359,15 @@ export class ChatView {
 
   /** Rename / Delete of the current conversation, as a native select that acts and resets. */
   private moreMenu(conv: AppState['conversation']): HTMLSelectElement {
-    const menu = select([{ value: '', label: '…' }, { value: 'rename', label: 'Rename' }, { value: 'delete', label: 'Delete' }], '', (v) => {
+    const menu = select([{ value: '', label: '…' }, { value: 'rename', label: 'Rename' }, { value: 'delete', label: 'Delete' }, { value: 'compact', label: 'Compact (summarise earlier messages)' }], '', (v) => {
       menu.value = '';
       if (!conv) return;
       if (v === 'rename') {
         this.renaming = true;
         this.renderToolbar();
       } else if (v === 'delete') this.app.post({ type: 'chat/delete', conversationId: conv.id });
-    }, { title: 'More conversation actions', class: 'more' });
+      else if (v === 'compact' && !this.app.state.running) this.app.post({ type: 'chat/compact', conversationId: conv.id });
+    }, { title: 'More conversation actions (Compact summarises earlier messages with the summarize route)', class: 'more' });
     menu.disabled = !conv;
     return menu;
   }
@@ -368,6 +390,7 @@ export class ChatView {
                 this.app.state.chips = this.app.state.chips.filter((c) => c.id !== chip.id);
                 this.app.save();
                 this.renderChips();
+                this.estimate.schedule();
               },
             },
           }),
@@ -400,7 +423,12 @@ export class ChatView {
       );
       return;
     }
-    for (const m of conv.messages) this.list.append(m.role === 'user' ? this.userMessage(m) : this.assistantMessage(conv, m));
+    const compacted = conv.messages.filter((m) => m.compacted && m.summaryOf === undefined);
+    for (const m of conv.messages) {
+      if (m.compacted) continue; // shown inside the summary that replaced it
+      if (m.summaryOf !== undefined) this.list.append(summaryMessage(m, compacted, this.codeActions, this.answers));
+      else this.list.append(m.role === 'user' ? this.userMessage(m) : this.assistantMessage(conv, m));
+    }
     this.list.scrollTop = this.list.scrollHeight;
   }
 

@@ -15,6 +15,7 @@ import type { HostMessage, KeyedTotals, UsageView } from '../../src/protocol/mes
 import { button, clear, formatTokens, formatUsd, h, select } from './dom';
 import type { AppContext } from './state';
 import { revealInvisibles } from './visible';
+import { costControlSection } from './costControl';
 
 Chart.register(BarController, BarElement, CategoryScale, LinearScale, DoughnutController, ArcElement, Tooltip, Legend);
 
@@ -114,7 +115,7 @@ export class UsageTab {
       this.budget(u),
     );
     if (t.calls === 0) {
-      this.body.append(h('div', { class: 'empty', text: 'No model calls in this range yet.' }));
+      this.body.append(h('div', { class: 'empty', text: 'No model calls in this range yet.' }), costControlSection(u.costControl, (m) => this.app.post(m)));
       return;
     }
     const daily = this.metric === 'cost' ? 'Spend per day by model (USD)' : 'Tokens per day by model';
@@ -151,7 +152,7 @@ export class UsageTab {
         options: { indexAxis: 'y', responsive: true, maintainAspectRatio: false, scales: { x: { min: 0, max: 100 } }, plugins: { legend: { display: false } } },
       });
     }
-    this.body.append(table(u.byModel));
+    this.body.append(table(u.byModel), costControlSection(u.costControl, (m) => this.app.post(m)));
   }
 
   private budget(u: UsageView): HTMLElement {

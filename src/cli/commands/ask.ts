@@ -7,8 +7,9 @@ import type { RouterStream } from '../../core/router/types';
 import type { CliCommand, CliIO } from '../types';
 import { openCliTools, type CliToolSession } from './mcp';
 import { parseCommandArgs, readAll, UsageError, usd, write } from '../util';
+import { MaxCostWatch } from './maxCost';
 
-export const usage = 'ask [--task chat] [--model M] [--system TEXT] [--max-tokens N] [--config F] [--json] [--tools [--approve server/tool,…] [--workspace-servers]] "question"   (or pipe the question on stdin)';
+export const usage = 'ask [--task chat] [--model M] [--system TEXT] [--max-tokens N] [--config F] [--json] [--max-cost USD] [--tools [--approve server/tool,…] [--workspace-servers]] "question"   (or pipe the question on stdin)';
 
 /** The --json shape: stable, documented in README. `ledgerError`: the call's spend could not be recorded. */
 export function jsonResult(result: RouterResult, ledgerFailure?: LedgerWriteFailure) {
@@ -25,6 +26,8 @@ export function jsonResult(result: RouterResult, ledgerFailure?: LedgerWriteFail
     },
     costUsd: result.costUsd,
     ...(result.local ? { local: true } : {}),
+    /** What the provider reported the call cost (OpenRouter usage.cost, LiteLLM header); null when it did not. */
+    providerCostUsd: result.providerCostUsd ?? null,
     ...(result.usageSource && result.usageSource !== 'reported' ? { usageSource: result.usageSource } : {}),
     traceId: result.traceId,
     ...(result.status !== 'ok' && result.error ? { error: { kind: result.error.kind, message: result.error.message, ...(result.error.fix ? { fix: result.error.fix } : {}) } } : {}),
@@ -70,7 +73,10 @@ export const command: CliCommand = {
       tools: { type: 'boolean', default: false },
       approve: { type: 'string' },
       'workspace-servers': { type: 'boolean', default: false },
+      'max-cost': { type: 'string' },
     });
+    const maxCost = values['max-cost'] === undefined ? undefined : Number(values['max-cost']);
+    if (maxCost !== undefined && !(Number.isFinite(maxCost) && maxCost > 0)) throw new UsageError(`ask: --max-cost must be a positive amount in USD, got "${values['max-cost']}".`);
     if (!values.tools && (values.approve !== undefined || values['workspace-servers'])) {
       throw new UsageError('ask: --approve and --workspace-servers only apply with --tools.');
     }
@@ -105,12 +111,14 @@ export const command: CliCommand = {
         ...(values.system ? [{ role: 'system' as const, content: values.system }] : []),
         { role: 'user' as const, content: prompt },
       ];
+      const watch = maxCost === undefined ? undefined : new MaxCostWatch(maxCost, core, messages, () => controller.abort());
       const stream: RouterStream = tools
-        ? tools.stream({ messages, task, model: values.model, maxTokens, signal: controller.signal })
+        ? tools.stream({ messages, task, model: values.model, maxTokens, signal: controller.signal, beforeModelCall: watch?.beforeModelCall })
         : core.router.stream({ task, model: values.model, feature: 'cli', request: { messages, maxTokens }, signal: controller.signal });
       let wroteText = false;
       let endsWithNewline = true;
       for await (const event of stream) {
+        if (!tools) watch?.observe(event);
         if (values.json) continue;
         if (event.type === 'text' && event.text) {
           await write(io.stdout, event.text);
@@ -125,10 +133,16 @@ export const command: CliCommand = {
       await core.ledger.flush?.();
       const ledgerFailure = core.ledger.writeFailure?.();
       if (ledgerFailure) io.stderr.write(`switchyard ask: ${ledgerFailure.message} ${ledgerFailure.fix}\n`);
+      const capped = watch?.reached ? { maxCostUsd: watch.maxUsd, spentUsd: watch.spentUsd(result) } : undefined;
       if (values.json) {
-        await write(io.stdout, `${JSON.stringify(jsonResult(result, ledgerFailure))}\n`);
+        await write(io.stdout, `${JSON.stringify({ ...jsonResult(result, ledgerFailure), ...(capped ? { stoppedAtMaxCost: capped } : {}) })}\n`);
       } else if (wroteText && !endsWithNewline) {
         await write(io.stdout, '\n');
+      }
+      if (capped) {
+        // The partial answer is on stdout; the spend and why it stopped on stderr; exit 1.
+        io.stderr.write(`switchyard ask: stopped at --max-cost ${usd(capped.maxCostUsd)}: spent ${usd(capped.spentUsd)} (trace ${result.traceId}).\n`);
+        return 1;
       }
       if (result.status === 'ok' && result.stoppedEarly) {
         io.stderr.write(`switchyard ask: ${result.stoppedEarly}; the answer is incomplete. Raise mcp.maxToolRounds in the config, or ask a narrower question. (trace ${result.traceId})\n`);

@@ -2,6 +2,7 @@
  * `switchyard mcp list | call`: the MCP hub from a terminal, and `openCliTools`, the helper that
  * gives `switchyard ask --tools --approve a,b` its tools (unapproved tool calls are refused).
  */
+import type { BeforeModelCall } from '../../core/chat/spendCap';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { mcpSettingsSchema } from '../../core/config/schema';
@@ -244,7 +245,7 @@ export interface CliToolSession {
   /** Allows only tools named by --approve (and the config's mcp.alwaysAllow); refuses the rest. */
   approve: ApproveFn;
   /** One chat turn with tools, as a RouterStream (text events, then `result` for the whole turn). */
-  stream(request: { messages: ChatMessage[]; task?: string; model?: string; maxTokens?: number; signal?: AbortSignal; parentSpan?: Span }): RouterStream;
+  stream(request: { messages: ChatMessage[]; task?: string; model?: string; maxTokens?: number; signal?: AbortSignal; parentSpan?: Span; beforeModelCall?: BeforeModelCall }): RouterStream;
   dispose(): Promise<void>;
 }
 
@@ -301,6 +302,7 @@ export async function openCliTools(opts: {
         parentSpan: request.parentSpan,
         attributes: {},
         onToolCall: () => {},
+        beforeModelCall: request.beforeModelCall,
       });
     },
     dispose: () => hub.dispose(),

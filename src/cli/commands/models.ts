@@ -3,7 +3,8 @@ import type { PriceCatalog } from '../../core/cost/catalog';
 import { isLocalModel, priceOfModel } from '../../core/cost/local';
 import type { SwitchyardConfig } from '../../core/config/schema';
 import type { CliCommand } from '../types';
-import { parseCommandArgs, table, write } from '../util';
+import { parseCommandArgs, table, UsageError, write } from '../util';
+import { loadPriceFile } from '../../core/cost/priceImport';
 
 export interface ModelRow {
   name: string;
@@ -53,22 +54,35 @@ const tokens = (v: number | null) => (v === null ? '?' : v >= 1000 && v % 1000 =
 
 export const command: CliCommand = {
   name: 'models',
-  usage: 'models [--config F] [--json] [--catalog]   configured models (or the built-in price catalog) with prices per 1M tokens and routes',
+  usage: 'models [--config F] [--json] [--catalog [--import FILE]]   configured models (or the built-in price catalog, with a LiteLLM model-prices file applied) with prices per 1M tokens and routes',
   async run(argv, io, loadCore) {
     const { values } = parseCommandArgs('models', argv, {
       config: { type: 'string' },
       json: { type: 'boolean', default: false },
       catalog: { type: 'boolean', default: false },
+      import: { type: 'string' },
     });
+    if (values.import !== undefined && !values.catalog) throw new UsageError('models: --import FILE applies to --catalog (switchyard models --catalog --import FILE).');
     const core = await loadCore(values.config);
     if (values.catalog) {
-      const entries = core.catalog.list();
+      // The imported file's prices win over the built-in entry of the same id; its other ids are added.
+      const imported = values.import === undefined ? undefined : loadPriceFile(values.import, io.cwd);
+      const fromFile = new Map(Object.entries(imported?.prices ?? {}).map(([id, p]) => [id.toLowerCase(), { id, p }]));
+      const builtIn = core.catalog.list().map(([id, e]) => {
+        const own = fromFile.get(id.toLowerCase());
+        fromFile.delete(id.toLowerCase());
+        const prov = core.catalog.provenance(id);
+        return { id, provider: e.provider, contextWindow: e.contextWindow as number | null, fim: e.fim, ...(own ? { ...own.p, source: `import ${values.import}`, asOf: null } : { inputPerMTok: e.inputPerMTok, outputPerMTok: e.outputPerMTok, cacheReadPerMTok: e.cacheReadPerMTok, cacheWritePerMTok: e.cacheWritePerMTok, source: 'built-in', asOf: prov.asOf as string | null }) };
+      });
+      const added = [...fromFile.values()].map(({ id, p }) => ({ id, provider: '', contextWindow: null, fim: false, ...p, source: `import ${values.import}`, asOf: null }));
+      const all = [...builtIn, ...added];
       if (values.json) {
-        await write(io.stdout, `${JSON.stringify({ version: core.catalog.version, models: Object.fromEntries(entries) })}\n`);
+        await write(io.stdout, `${JSON.stringify({ version: core.catalog.version, source: core.catalog.source, ...(imported ? { imported: { file: values.import, format: imported.format, models: Object.keys(imported.prices).length, skipped: imported.skipped.length } } : {}), models: all })}\n`);
         return 0;
       }
-      const rows = entries.map(([id, e]) => [id, e.provider, tokens(e.contextWindow), money(e.inputPerMTok), money(e.outputPerMTok), cacheMoney(true, e.cacheReadPerMTok ?? null), cacheMoney(true, e.cacheWritePerMTok ?? null), e.fim ? 'yes' : '']);
-      await write(io.stdout, `Price catalog ${core.catalog.version} (USD per 1M tokens)\n` + table(['ID', 'PROVIDER', 'CONTEXT', 'INPUT', 'OUTPUT', 'CACHE READ', 'CACHE WRITE', 'FIM'], rows, [2, 3, 4, 5, 6]));
+      const rows = all.map((e) => [e.id, e.provider || '-', tokens(e.contextWindow), money(e.inputPerMTok), money(e.outputPerMTok), cacheMoney(true, e.cacheReadPerMTok ?? null), cacheMoney(true, e.cacheWritePerMTok ?? null), e.fim ? 'yes' : '', e.asOf ? `built-in ${e.asOf}` : e.source]);
+      await write(io.stdout, `Price catalog ${core.catalog.version} (USD per 1M tokens)\n` + table(['ID', 'PROVIDER', 'CONTEXT', 'INPUT', 'OUTPUT', 'CACHE READ', 'CACHE WRITE', 'FIM', 'PRICES FROM'], rows, [2, 3, 4, 5, 6]));
+      if (imported) io.stderr.write(`${Object.keys(imported.prices).length} price(s) from ${values.import} (${imported.format} format; ${imported.skipped.length} entr${imported.skipped.length === 1 ? 'y' : 'ies'} without token prices skipped). Use them: set "prices" to this file's path.\n`);
       return 0;
     }
     const rows = modelRows(core.config, core.catalog);

@@ -2,9 +2,12 @@
  * Chat sessions: a conversation's turns from the question to the stored answer. It persists the
  * history, resolves context chips, trims the prompt to the model's window (recorded on the trace),
  * streams through the TurnRunner and turns failures into inline errors with a fixing action.
+ * (Over 450 lines on purpose: a turn's steps — context, compaction and trim, caps, the call —
+ * read best in one place; each step's logic lives in its own module.)
  */
 import { randomUUID } from 'node:crypto';
-import type { SwitchyardConfig } from '../config/schema';
+import type { Price, SwitchyardConfig } from '../config/schema';
+import type { TokenCounter } from '../cost/tokens';
 import type { Logger } from '../logger';
 import type { ModelError } from '../models/errors';
 import type { ChatMessage } from '../models/types';
@@ -15,6 +18,9 @@ import { ConversationHistory, titleFrom } from './history';
 import { withInstructions } from './instructions';
 import { DEFAULT_SYSTEM_PROMPT, outputReserve, renderUserPrompt, trimToContextWindow, type ResolvedContext } from './prompt';
 import { routerTurnRunner, type TurnRunner } from './turn';
+import { estimateNextTurn, type NextTurnEstimate } from './estimate';
+import { capGuardFor, type AskCap } from './spendCap';
+import { COMPACT_AT_FRACTION, compactConversation } from './compaction';
 import type { ChatError, ContextChip, Conversation, ConversationSummary, FixAction, StoredMessage, ToolCallView } from './types';
 import {
   ATTR_GEN_AI_CONVERSATION_ID,
@@ -46,6 +52,9 @@ export interface ChatCore {
   readonly router: Router;
   readonly tracer: Tracer;
   readonly clock: Clock;
+  /** For the next-turn estimate (absent: no estimate). */
+  readonly tokens?: TokenCounter;
+  readonly catalog?: { priceFor(modelId: string, modelOverride?: Price): Price | undefined };
 }
 
 export interface ChatServiceDeps {
@@ -61,6 +70,8 @@ export interface ChatServiceDeps {
   runTurn?: TurnRunner;
   systemPrompt?: string;
   newId?: () => string;
+  /** Asks the user what to do when a spend cap is crossed; without it a crossed cap stops the turn. */
+  askCap?: AskCap;
 }
 
 export interface SendInput {
@@ -70,6 +81,9 @@ export interface SendInput {
   /** Overrides the conversation's model for this turn (and becomes its model). */
   model?: string;
 }
+
+/** Ends a turn that a spend cap stopped before its first call. */
+class CapStop extends Error {}
 
 /** Used when neither config nor catalog knows a candidate's window. */
 export const FALLBACK_CONTEXT_WINDOW = 16_000;
@@ -234,18 +248,24 @@ export class ChatService {
         conv = { ...conv, messages: conv.messages.map((m) => (m.id === user.id ? withPrompt : m)) };
       }
 
-      // 2. History, trimmed to the smallest window on the route.
+      // 2. History, trimmed to the smallest window on the route; near the window, older turns are
+      // first summarised by the `summarize` route instead of being dropped.
       const limits = this.limitsFor(conv.model);
-      const all: ChatMessage[] = [{ role: 'system', content: withInstructions(this.deps.systemPrompt ?? DEFAULT_SYSTEM_PROMPT, instructions) }];
-      for (const m of conv.messages) {
-        if (m.id === answer.id) break;
-        if (m.role === 'user') all.push({ role: 'user', content: m.promptContent ?? m.content });
-        else if (m.status === 'ok' && m.content) all.push({ role: 'assistant', content: m.content });
+      const trimOptions = { contextWindow: limits.contextWindow, reserveForOutput: outputReserve(limits.contextWindow, limits.maxOutputTokens) };
+      let all = this.promptMessages(conv.messages, answer.id, instructions);
+      let trimmed = trimToContextWindow(all, trimOptions);
+      if (trimmed.droppedMessages > 0 || trimmed.estimatedTokens > trimmed.budgetTokens * COMPACT_AT_FRACTION) {
+        // A failed summary is not fatal: the turn falls back to trimming (and says so).
+        const compacted = await compactConversation(conv, { router: core.router, newId: this.newId, now: () => core.clock.now(), signal: ctl.signal, parentSpan: root })
+          .catch((err: unknown) => ({ summary: undefined, conversation: conv, reason: err instanceof Error ? err.message : String(err) }));
+        if (compacted.reason && !compacted.summary) this.deps.logger.warn(`Chat compaction skipped: ${compacted.reason}`);
+        if (compacted.summary) {
+          conv = compacted.conversation;
+          notice(`Summarised ${compacted.summary.summaryOf} earlier message(s) with the summarize route to stay within the ${limits.contextWindow.toLocaleString('en-US')}-token window.`);
+          all = this.promptMessages(conv.messages, answer.id, instructions);
+          trimmed = trimToContextWindow(all, trimOptions);
+        }
       }
-      const trimmed = trimToContextWindow(all, {
-        contextWindow: limits.contextWindow,
-        reserveForOutput: outputReserve(limits.contextWindow, limits.maxOutputTokens),
-      });
       const trimAttrs = {
         [ATTR_SWITCHYARD_CHAT_HISTORY_MESSAGES]: all.length - 1,
         [ATTR_SWITCHYARD_CHAT_TRIMMED_MESSAGES]: trimmed.droppedMessages,
@@ -260,13 +280,29 @@ export class ChatService {
       }
       answer = { ...answer, trimmedMessages: trimmed.droppedMessages };
 
-      // 3. The model call.
+      // 3. Spend caps: asked before the first call here, before later tool rounds by the turn runner.
+      const guard = capGuardFor(conv, core, this.deps.askCap, (model) => {
+        conv = { ...conv, model };
+        notice(`Switched to ${model} at the spend cap.`);
+      });
+      if (guard) {
+        const first = await guard.beforeModelCall(0, ctl.signal);
+        if (first.action === 'stop') {
+          notice(first.reason);
+          answer = { ...answer, status: 'cancelled', latencyMs: core.clock.now() - started, notices: [...notices] };
+          throw new CapStop();
+        }
+      }
+
+      // 4. The model call.
       const stream = this.runTurn({
         messages: trimmed.messages,
         model: conv.model,
+        beforeModelCall: guard?.beforeModelCall,
         signal: ctl.signal,
         parentSpan: root,
         attributes: trimAttrs,
+        cacheKey: conv.id,
         onToolCall: (call) => {
           toolCalls.set(call.id, call);
           emit({ type: 'toolCall', conversationId: conv.id, messageId: answer.id, call });
@@ -285,15 +321,18 @@ export class ChatService {
       const result = await stream.result;
       answer = this.finish(answer, result, text, notices, [...toolCalls.values()], conv.model);
     } catch (err) {
-      this.deps.logger.error(`Chat turn failed: ${err instanceof Error ? err.message : String(err)}`);
-      const aborted = ctl.signal.aborted;
-      answer = {
-        ...answer,
-        status: aborted ? 'cancelled' : 'error',
-        latencyMs: core.clock.now() - started,
-        notices: notices.length ? notices : undefined,
-        error: aborted ? undefined : { kind: 'internal', message: err instanceof Error ? err.message : String(err), actions: [] },
-      };
+      // A turn stopped at the spend cap before its first call already says so in its answer.
+      if (!(err instanceof CapStop)) {
+        this.deps.logger.error(`Chat turn failed: ${err instanceof Error ? err.message : String(err)}`);
+        const aborted = ctl.signal.aborted;
+        answer = {
+          ...answer,
+          status: aborted ? 'cancelled' : 'error',
+          latencyMs: core.clock.now() - started,
+          notices: notices.length ? notices : undefined,
+          error: aborted ? undefined : { kind: 'internal', message: err instanceof Error ? err.message : String(err), actions: [] },
+        };
+      }
     } finally {
       this.active.delete(conv.id);
       this.partial.delete(conv.id);
@@ -308,6 +347,65 @@ export class ChatService {
     }
     emit({ type: 'done', conversationId: conv.id, message: answer });
     return answer;
+  }
+
+  /** The system prompt and the turns before `stopAt` as the model sees them. */
+  private promptMessages(messages: StoredMessage[], stopAt?: string, instructions: ResolvedContext[] = []): ChatMessage[] {
+    const all: ChatMessage[] = [{ role: 'system', content: withInstructions(this.deps.systemPrompt ?? DEFAULT_SYSTEM_PROMPT, instructions) }];
+    for (const m of messages) {
+      if (m.id === stopAt) break;
+      if (m.compacted) continue;
+      if (m.summaryOf !== undefined) all.push({ role: 'user', content: `Summary of the ${m.summaryOf} earlier messages of this conversation:\n${m.content}` });
+      else if (m.role === 'user') all.push({ role: 'user', content: m.promptContent ?? m.content });
+      else if (m.status === 'ok' && m.content) all.push({ role: 'assistant', content: m.content });
+    }
+    return all;
+  }
+
+  /** Summarises the older messages of a conversation now (the user asked); returns it, and why not when nothing changed. */
+  async compact(conversationId: string): Promise<{ conversation?: Conversation; reason?: string }> {
+    const conv = this.get(conversationId);
+    if (!conv) return { reason: `Unknown conversation ${conversationId}.` };
+    if (this.active.has(conv.id)) return { conversation: conv, reason: 'A request is running in this conversation: wait for it or stop it first.' };
+    const core = this.deps.core();
+    const out = await compactConversation(conv, { router: core.router, newId: this.newId, now: () => core.clock.now() });
+    if (out.summary) await this.deps.history.save(out.conversation);
+    return { conversation: out.conversation, reason: out.reason };
+  }
+
+  /**
+   * What sending `input` would cost, before it is sent (see estimate.ts). Selection and file chips
+   * are counted; retrieval and MCP resource chips only once sent. Undefined without a model or counter.
+   */
+  async estimate(input: SendInput, signal: AbortSignal = new AbortController().signal): Promise<NextTurnEstimate | undefined> {
+    const core = this.deps.core();
+    if (!core.tokens) return undefined;
+    const conv = input.conversationId ? this.get(input.conversationId) : undefined;
+    const modelName = this.candidates(core.config, input.model ?? conv?.model)[0];
+    const modelConfig = modelName ? core.config.models[modelName] : undefined;
+    if (!modelName || !modelConfig) return undefined;
+    const contexts: ResolvedContext[] = [];
+    let uncountedChips = 0;
+    for (const chip of input.chips) {
+      if (chip.kind === 'selection') contexts.push({ kind: 'selection', title: `${chip.path}:${chip.startLine}-${chip.endLine}`, language: chip.language, content: chip.text });
+      else if (chip.kind === 'file' && this.deps.resolvers?.file) contexts.push(...(await this.deps.resolvers.file(chip, input.text, signal).catch(() => [])));
+      else uncountedChips++;
+    }
+    const limits = this.limitsFor(input.model ?? conv?.model);
+    const all = [...this.promptMessages(conv?.messages ?? []), { role: 'user' as const, content: renderUserPrompt(input.text, contexts) }];
+    const trimmed = trimToContextWindow(all, { contextWindow: limits.contextWindow, reserveForOutput: outputReserve(limits.contextWindow, limits.maxOutputTokens) });
+    return estimateNextTurn({
+      tokens: core.tokens,
+      modelName,
+      modelId: modelConfig.id,
+      providerKind: core.config.providers[modelConfig.provider]?.kind ?? 'openai-compatible',
+      price: core.catalog?.priceFor(modelConfig.id, modelConfig.price),
+      contextWindow: limits.contextWindow,
+      messages: trimmed.messages,
+      conversation: conv,
+      promptCache: core.config.cost?.promptCache !== false,
+      uncountedChips,
+    });
   }
 
   private finish(answer: StoredMessage, r: RouterResult, text: string, notices: string[], toolCalls: ToolCallView[], requested?: string): StoredMessage {

@@ -6,6 +6,7 @@ import type { ChatMessage } from '../models/types';
 import type { Router, RouterStream } from '../router/types';
 import type { Span } from '../trace/types';
 import type { ToolCallView } from './types';
+import type { BeforeModelCall } from './spendCap';
 
 export interface TurnInput {
   messages: ChatMessage[];
@@ -17,6 +18,10 @@ export interface TurnInput {
   attributes: Record<string, string | number | boolean>;
   /** A tool call changed state (requested, approved, denied, running, done, error). */
   onToolCall: (call: ToolCallView) => void;
+  /** Groups the turn's calls for the provider's prompt cache (the conversation id). */
+  cacheKey?: string;
+  /** Spend caps: asked before each model call after the first (the chat service checks the first). */
+  beforeModelCall?: BeforeModelCall;
 }
 
 /**
@@ -36,5 +41,6 @@ export function routerTurnRunner(router: () => Router): TurnRunner {
       model: input.model,
       parentSpan: input.parentSpan,
       attributes: input.attributes,
+      cacheKey: input.cacheKey,
     });
 }

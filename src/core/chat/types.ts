@@ -94,6 +94,10 @@ export const storedMessageSchema = z.object({
   error: z.optional(chatErrorSchema),
   toolCalls: z.optional(z.array(toolCallViewSchema).check(z.maxLength(200))),
   notices: z.optional(z.array(z.string().check(z.maxLength(1000))).check(z.maxLength(50))),
+  /** A summary (by the `summarize` route) standing in for this many earlier messages in later prompts. */
+  summaryOf: z.optional(z.int().check(z.positive())),
+  /** Replaced in prompts by a later summary message; kept for the record and shown collapsed. */
+  compacted: z.optional(z.boolean()),
 });
 export type StoredMessage = z.infer<typeof storedMessageSchema>;
 

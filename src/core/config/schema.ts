@@ -26,6 +26,8 @@ export const providerSchema = z.strictObject({
   headers: z.record(z.string(), z.string()).optional(),
   /** Runs on this machine (free): costs $0 unless priced, budgets never block it. Implied by a loopback baseUrl. */
   local: z.boolean().optional(),
+  /** An OpenAI-compatible gateway that forwards Anthropic `cache_control` markers (OpenRouter, LiteLLM). */
+  cacheControl: z.boolean().optional(),
 });
 export type ProviderConfig = z.infer<typeof providerSchema>;
 
@@ -59,6 +61,19 @@ export const budgetSchema = z.strictObject({
   onExceed: z.enum(['warn', 'block', 'cheapest']).default('warn'),
 });
 export type BudgetConfig = z.infer<typeof budgetSchema>;
+
+/** Cost guardrails: prompt caching asked for by default, and spend caps that pause a chat turn. */
+export const costSettingsSchema = z.strictObject({
+  /** Ask providers to cache the stable prompt prefix (Anthropic cache_control, OpenAI prompt_cache_key). */
+  promptCache: z.boolean().default(true),
+  /** Pause a chat turn (tool loops included) once it has cost this much, and ask. */
+  maxTurnUsd: z.number().positive().optional(),
+  /** Pause a conversation once it has cost this much in total, and ask. */
+  maxConversationUsd: z.number().positive().optional(),
+  /** A price file (LiteLLM's model-prices JSON, or {"model-id": price}) applied over the built-in catalog. */
+  pricesFile: z.string().min(1).optional(),
+});
+export type CostSettings = z.infer<typeof costSettingsSchema>;
 
 export const routerSettingsSchema = z.strictObject({
   /** Retries of the same model for retryable errors (429 with short Retry-After, 5xx, network). */
@@ -134,7 +149,7 @@ export const configSchema = z.strictObject({
   pinned: z.record(name, name).default({}),
   budget: budgetSchema.default({ onExceed: 'warn' }),
   router: routerSettingsSchema.default(routerSettingsSchema.parse({})),
-  /** Price overrides by provider model id. */
+  /** Price overrides by provider model id (over the catalog and cost.pricesFile). */
   prices: z.record(z.string(), priceSchema).default({}),
   trace: traceSettingsSchema.default(traceSettingsSchema.parse({})),
   completion: completionSettingsSchema.default(completionSettingsSchema.parse({})),
@@ -145,6 +160,7 @@ export const configSchema = z.strictObject({
    */
   mcpServers: z.record(z.string(), z.unknown()).default({}),
   mcp: mcpSettingsSchema.default(mcpSettingsSchema.parse({})),
+  cost: costSettingsSchema.default(costSettingsSchema.parse({})),
 }).superRefine((cfg, ctx) => {
   for (const [modelName, m] of Object.entries(cfg.models)) {
     if (!cfg.providers[m.provider]) {

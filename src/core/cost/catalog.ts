@@ -153,6 +153,12 @@ export class PriceCatalog {
     return out;
   }
 
+  /** Where a catalog id's prices come from and their date: the entry's own, else the file's. */
+  provenance(id: string): { source: string; asOf: string } {
+    const entry = this.entries.get(id.toLowerCase());
+    return { source: entry?.source ?? this.source, asOf: entry?.asOf ?? this.version };
+  }
+
   /** The catalog id a model id resolves to, or undefined. */
   resolveId(modelId: string): string | undefined {
     const key = this.resolveKey(modelId);

@@ -46,3 +46,9 @@ function divMillion(x: Femto): number {
   const r = x % 1_000_000n;
   return femtoToUsd(r * 2n >= 1_000_000n ? q + 1n : q);
 }
+
+/** The spend budgets and caps count: the higher of our figure and the provider's (unknown stays unknown unless the provider said). */
+export function budgetCost(costUsd: number | null, providerCostUsd: number | undefined): number | null {
+  if (providerCostUsd === undefined) return costUsd;
+  return costUsd === null ? providerCostUsd : Math.max(costUsd, providerCostUsd);
+}

@@ -43,10 +43,14 @@ export interface TotalsRow {
   accepted: number;
   cacheHits: number;
   cancelled: number;
+  /** Calls whose provider reported its own cost, that cost, and our cost of the same calls (drift). */
+  providerCostCalls?: number;
+  providerCost?: Femto;
+  providerCostOurs?: Femto;
 }
 
 /** Serialised row: the bigint sums as decimal strings. */
-export type TotalsRowJson = Omit<TotalsRow, 'cost' | 'savings'> & { cost: string; savings: string };
+export type TotalsRowJson = Omit<TotalsRow, 'cost' | 'savings' | 'providerCost' | 'providerCostOurs'> & { cost: string; savings: string; providerCost?: string; providerCostOurs?: string };
 
 export class UsageTotals {
   private readonly byKey = new Map<string, TotalsRow>();
@@ -64,14 +68,20 @@ export class UsageTotals {
   static fromJSON(rows: readonly TotalsRowJson[]): UsageTotals {
     const totals = new UsageTotals();
     for (const row of rows) {
-      const full: TotalsRow = { ...row, cost: BigInt(row.cost), savings: BigInt(row.savings) };
+      const full: TotalsRow = {
+        ...row, cost: BigInt(row.cost), savings: BigInt(row.savings),
+        ...(row.providerCost !== undefined ? { providerCost: BigInt(row.providerCost), providerCostOurs: BigInt(row.providerCostOurs ?? '0') } : {}),
+      } as TotalsRow;
       totals.byKey.set(keyOf(full.day, full.model, full.provider, full.feature), full);
     }
     return totals;
   }
 
   toJSON(): TotalsRowJson[] {
-    return [...this.byKey.values()].map((r) => ({ ...r, cost: r.cost.toString(), savings: r.savings.toString() }));
+    return [...this.byKey.values()].map(({ providerCost, providerCostOurs, ...r }) => ({
+      ...r, cost: r.cost.toString(), savings: r.savings.toString(),
+      ...(providerCost !== undefined ? { providerCost: providerCost.toString(), providerCostOurs: (providerCostOurs ?? 0n).toString() } : {}),
+    }));
   }
 
   get size(): number {
@@ -101,6 +111,11 @@ export class UsageTotals {
       row.outputTokens += r.usage.outputTokens;
       row.cacheReadTokens += r.usage.cacheReadTokens;
       row.cacheWriteTokens += r.usage.cacheWriteTokens;
+      if (r.providerCostUsd !== undefined && r.costUsd !== null) {
+        row.providerCostCalls = (row.providerCostCalls ?? 0) + 1;
+        row.providerCost = (row.providerCost ?? 0n) + usdToFemto(r.providerCostUsd);
+        row.providerCostOurs = (row.providerCostOurs ?? 0n) + usdToFemto(r.costUsd);
+      }
     }
     if (outcome) {
       row.outcomes++;

@@ -14,6 +14,9 @@ export const catalogEntrySchema = z.object({
   fim: z.boolean().default(false),
   /** Embedding models have no output price. */
   kind: z.enum(['chat', 'completion', 'embedding']).default('chat'),
+  /** Where this entry's prices come from and when they were checked; absent: the catalog file's. */
+  source: z.string().min(1).optional(),
+  asOf: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'use a date like "2026-11-01"').optional(),
 });
 export type CatalogEntry = z.infer<typeof catalogEntrySchema>;
 
@@ -55,6 +58,8 @@ export const ledgerRecordSchema = z.object({
   costUsd: z.number().nullable(),
   /** What the cache reads saved against the full input price (null when unknown). */
   cacheSavingsUsd: z.number().nullable().optional(),
+  /** What the provider itself reported the call cost (OpenRouter usage.cost, LiteLLM header); absent when it did not. */
+  providerCostUsd: z.number().nonnegative().optional(),
   /** Where the token counts came from; "estimated" = counted locally, "unknown" = the provider's were refused. */
   usageSource: z.enum(['reported', 'estimated', 'unknown']).optional(),
   status: z.enum(['ok', 'error', 'cancelled']),

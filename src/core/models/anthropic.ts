@@ -6,6 +6,8 @@ import { ModelError } from './errors';
 import type { ChatMessage, EmbeddingResult, FinishReason, ModelAdapter, ModelEvent, ModelRequest, ResolvedModel, ToolDefinition, Usage } from './types';
 import { SDK_TIMEOUT_MS } from './openai';
 import { htmlGuardingFetch } from './responseGuard';
+import { applyAnthropicBreakpoints } from './promptCache';
+import { TokenCounter } from '../cost/tokens';
 import { anthropicWireUsageSchema, parseWireUsage } from './usage';
 
 export interface AnthropicAdapterOptions {
@@ -15,6 +17,8 @@ export interface AnthropicAdapterOptions {
   apiKeyEnv?: string;
   headers?: Record<string, string>;
   logger: Logger;
+  /** Counts the prefix before placing a cache breakpoint (shared with the composition root's counter). */
+  tokenCounter?: TokenCounter;
 }
 
 /** Anthropic requires max_tokens; used when neither the request nor the model config sets one. */
@@ -129,9 +133,11 @@ export class AnthropicAdapter implements ModelAdapter {
   readonly kind = 'anthropic' as const;
   private readonly client: Anthropic;
   private readonly opts: AnthropicAdapterOptions;
+  private readonly tokens: TokenCounter;
 
   constructor(opts: AnthropicAdapterOptions) {
     this.opts = opts;
+    this.tokens = opts.tokenCounter ?? new TokenCounter();
     this.providerName = opts.providerName;
     const log = opts.logger;
     this.client = new Anthropic({
@@ -197,6 +203,7 @@ export class AnthropicAdapter implements ModelAdapter {
       }
       // The Messages API of this SDK generation has no `temperature` parameter: it is not sent.
       if (request.stop?.length) body.stop_sequences = request.stop;
+      if (request.promptCache) applyAnthropicBreakpoints(body, model.id, this.tokens);
 
       const stream = await this.client.messages.create(body, { signal });
       let stop: string | null | undefined;

@@ -11,6 +11,9 @@ import type {
 } from './types';
 import { emptyUsage } from './types';
 import { htmlGuardingFetch } from './responseGuard';
+import { applyGatewayBreakpoints } from './promptCache';
+import { TokenCounter } from '../cost/tokens';
+import { providerCostFrom } from './providerCost';
 import { openaiWireUsageSchema, parseWireUsage } from './usage';
 
 export interface OpenAIAdapterOptions {
@@ -24,6 +27,10 @@ export interface OpenAIAdapterOptions {
   logger: Logger;
   /** For tests: a fetch to use instead of the global one. */
   fetch?: FetchLike;
+  /** The endpoint is a gateway that forwards Anthropic `cache_control` markers (provider setting `cacheControl`). */
+  cacheControl?: boolean;
+  /** Counts the prefix before placing a cache breakpoint. */
+  tokenCounter?: TokenCounter;
 }
 
 type FetchLike = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
@@ -155,7 +162,7 @@ export function normaliseOpenAIUsage(u: WireUsage | null | undefined): Usage {
 }
 
 /** Optional request parameters some models or servers refuse; dropped (or swapped) and the call re-sent. */
-const DROPPABLE = ['temperature', 'stream_options', 'max_completion_tokens', 'max_tokens'] as const;
+const DROPPABLE = ['temperature', 'stream_options', 'max_completion_tokens', 'max_tokens', 'prompt_cache_key'] as const;
 type Droppable = (typeof DROPPABLE)[number];
 
 /**
@@ -183,9 +190,11 @@ export class OpenAIAdapter implements ModelAdapter {
   private readonly opts: OpenAIAdapterOptions;
   /** Parameters a model refused once (model id → names): not sent to it again by this adapter. */
   private readonly refused = new Map<string, Set<Droppable>>();
+  private readonly tokens: TokenCounter;
 
   constructor(opts: OpenAIAdapterOptions) {
     this.opts = opts;
+    this.tokens = opts.tokenCounter ?? new TokenCounter();
     this.providerName = opts.providerName;
     this.kind = opts.kind;
     const log = opts.logger;
@@ -244,11 +253,17 @@ export class OpenAIAdapter implements ModelAdapter {
       }
       if (request.temperature !== undefined) body.temperature = request.temperature;
       if (request.stop?.length) body.stop = request.stop;
+      if (request.promptCache) {
+        // OpenAI routes requests with one key to the same cache; gateways to Claude take markers instead.
+        if (this.kind === 'openai' && request.promptCache.key) body.prompt_cache_key = request.promptCache.key;
+        if (this.opts.cacheControl) applyGatewayBreakpoints(body.messages, model.id, this.tokens);
+      }
 
-      const stream = await this.createWithFallback(model, body as unknown as Record<string, unknown>, (b) =>
-        this.client.chat.completions.create(b as unknown as OpenAI.Chat.ChatCompletionCreateParamsStreaming, { signal }));
+      const { data: stream, response } = await this.createWithFallback(model, body as unknown as Record<string, unknown>, (b) =>
+        this.client.chat.completions.create(b as unknown as OpenAI.Chat.ChatCompletionCreateParamsStreaming, { signal }).withResponse());
       let finish: string | null | undefined;
       let usage: Usage | undefined;
+      let providerCost = providerCostFrom(response.headers, undefined);
       let invalidUsage: string | undefined;
       let sawToolCalls = false;
       for await (const chunk of stream) {
@@ -256,6 +271,7 @@ export class OpenAIAdapter implements ModelAdapter {
           const reading = parseWireUsage(openaiWireUsageSchema, chunk.usage);
           if (reading.ok) usage = normaliseOpenAIUsage(reading.value as WireUsage);
           else invalidUsage = reading.reason;
+          providerCost = providerCostFrom(response.headers, chunk.usage) ?? providerCost;
         }
         const choice = chunk.choices?.[0];
         if (!choice) continue;
@@ -277,6 +293,7 @@ export class OpenAIAdapter implements ModelAdapter {
         }
         if (choice.finish_reason) finish = choice.finish_reason;
       }
+      if (providerCost !== undefined && !signal.aborted && finish) yield { type: 'provider_cost', costUsd: providerCost };
       yield* this.end(model, signal, delivered, finish, usage, sawToolCalls, invalidUsage);
     } catch (err) {
       yield { type: 'error', error: classifyError(err, this.ctx(model, signal, delivered)) };

@@ -42,6 +42,11 @@ export interface ModelRequest {
   maxTokens?: number;
   temperature?: number;
   stop?: string[];
+  /**
+   * Prompt caching, set by the router when the `promptCache` setting is on: Anthropic gets
+   * cache_control breakpoints, OpenAI a `prompt_cache_key` (`key`, e.g. the conversation id).
+   */
+  promptCache?: { key?: string };
 }
 
 /**
@@ -67,6 +72,8 @@ export type FinishReason = 'stop' | 'length' | 'tool_calls' | 'content_filter' |
 export type ModelEvent =
   | { type: 'text'; text: string }
   | { type: 'tool_call_delta'; index: number; id?: string; name?: string; argumentsDelta: string }
+  /** What the provider itself billed for the call (OpenRouter `usage.cost`, LiteLLM's cost header), USD. */
+  | { type: 'provider_cost'; costUsd: number }
   /** `partial`: what the provider had reported when the stream broke off (e.g. Anthropic's message_start). */
   | { type: 'usage'; usage: Usage; partial?: boolean }
   /** The provider sent usage that cannot be believed (negative, absurd, not a number): the cost is unknown. */

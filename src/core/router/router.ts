@@ -5,7 +5,7 @@
  */
 import type { Price, SwitchyardConfig } from '../config/schema';
 import type { LedgerRecord, Ledger } from '../cost/types';
-import { computeCost } from '../cost/pricing';
+import { budgetCost, computeCost } from '../cost/pricing';
 import { isLocalModel, priceOfModel } from '../cost/local';
 import type { Logger } from '../logger';
 import { ModelError } from '../models/errors';
@@ -30,7 +30,10 @@ import {
   ATTR_SWITCHYARD_ATTEMPT,
   ATTR_SWITCHYARD_ATTEMPTS,
   ATTR_SWITCHYARD_BUDGET_LEVEL,
+  ATTR_SWITCHYARD_CACHE_HIT_RATE,
   ATTR_SWITCHYARD_CACHE_SAVINGS_USD,
+  ATTR_SWITCHYARD_PROMPT_CACHE,
+  ATTR_SWITCHYARD_PROVIDER_COST_USD,
   ATTR_SWITCHYARD_COST_USD,
   ATTR_SWITCHYARD_ERROR_CLASS,
   ATTR_SWITCHYARD_FALLBACK_REASON,
@@ -99,6 +102,7 @@ const OPERATION_BY_TASK: Record<string, string> = { completion: 'text_completion
 interface AttemptOutcome {
   record: AttemptRecord;
   usage: Usage;
+  providerCostUsd?: number;
   /** Where the usage came from; undefined when the attempt used nothing (failed before any output). */
   usageSource?: UsageSource;
   error?: ModelError;
@@ -116,6 +120,7 @@ interface CallState {
   usage: Usage;
   costUsd: number | null;
   cacheSavingsUsd: number | null;
+  providerCostUsd?: number;
   usageSource?: UsageSource;
   ttftMs?: number;
 }
@@ -135,7 +140,7 @@ export function createRouter(deps: RouterDeps): ManagedRouter {
   const factsFor = (modelId: string) => deps.catalog.lookup(modelId);
 
   function priceOf(model: ResolvedModel): Price | undefined {
-    return priceOfModel(deps.config, deps.catalog, model.name, model.id);
+    return priceOfModel(config, deps.catalog, model.name, model.id);
   }
 
   function resolveCandidates(task: string, explicitModel?: string): ResolvedModel[] {
@@ -197,6 +202,7 @@ export function createRouter(deps: RouterDeps): ManagedRouter {
     // This attempt's own output, for a local usage count when the provider reports none.
     let attemptText = '';
     const attemptCalls = new Map<number, ToolCall>();
+    let providerCostUsd: number | undefined;
     let deliveredOutput = false;
     let finishReason: FinishReason | undefined;
     let vectors: number[][] | undefined;
@@ -248,6 +254,8 @@ export function createRouter(deps: RouterDeps): ManagedRouter {
         } else if (event.type === 'usage_invalid') {
           usageReport = 'invalid';
           invalidUsage = event.reason;
+        } else if (event.type === 'provider_cost') {
+          providerCostUsd = (providerCostUsd ?? 0) + event.costUsd;
         } else if (event.type === 'finish') {
           finishReason = event.reason;
         } else if (event.type === 'error') {
@@ -292,6 +300,8 @@ export function createRouter(deps: RouterDeps): ManagedRouter {
       ...(error ? { errorClass: error.kind, reason: error.message, ...(error.status ? { httpStatus: error.status } : {}) } : {}),
     };
     span.setAttributes(usageAttributes(usage));
+    if (providerCostUsd !== undefined) span.setAttribute(ATTR_SWITCHYARD_PROVIDER_COST_USD, providerCostUsd);
+    if (!isEmbed && request.promptCache) span.setAttribute(ATTR_SWITCHYARD_PROMPT_CACHE, true);
     if (usageSource) span.setAttribute(ATTR_SWITCHYARD_USAGE_SOURCE, usageSource);
     if (ttftMs !== undefined) span.setAttribute(ATTR_SWITCHYARD_TTFT_MS, ttftMs);
     if (finishReason) span.setAttribute(ATTR_GEN_AI_RESPONSE_FINISH_REASONS, [finishReason]);
@@ -305,7 +315,7 @@ export function createRouter(deps: RouterDeps): ManagedRouter {
       span.setStatus('ok');
     }
     span.setAttribute(ATTR_SWITCHYARD_LATENCY_MS, latencyMs);
-    return { record, usage, usageSource, error, deliveredOutput, finishReason, vectors, span };
+    return { record, usage, usageSource, providerCostUsd, error, deliveredOutput, finishReason, vectors, span };
   }
 
   /** The shared attempt loop for streams and embeddings. */
@@ -372,7 +382,7 @@ export function createRouter(deps: RouterDeps): ManagedRouter {
           skip('context_window', `context window ${model.contextWindow} is not larger than ${contextLimit}`);
           continue;
         }
-        const origin = providerOrigin(deps.config, model.providerName);
+        const origin = providerOrigin(config, model.providerName);
         if (origin !== undefined && unreachableHosts.has(origin)) {
           skip('network', `${origin} accepted no connection earlier in this call.`);
           continue;
@@ -396,6 +406,7 @@ export function createRouter(deps: RouterDeps): ManagedRouter {
           addUsage(state.usage, outcome.usage);
           addCost(state, outcome.usage, priceOf(model), outcome.usageSource);
           state.usageSource = worseSource(state.usageSource, outcome.usageSource);
+          if (outcome.providerCostUsd !== undefined) state.providerCostUsd = (state.providerCostUsd ?? 0) + outcome.providerCostUsd;
           if (outcome.record.ttftMs !== undefined && state.ttftMs === undefined) {
             state.ttftMs = clock.now() - startMs - outcome.record.latencyMs + outcome.record.ttftMs;
           }
@@ -461,7 +472,8 @@ export function createRouter(deps: RouterDeps): ManagedRouter {
       attempts: state.attempts,
       usage: state.usage,
       costUsd: state.costUsd,
-      ...(finalModel && isLocalModel(deps.config, finalModel.name) ? { local: true } : {}),
+      ...(finalModel && isLocalModel(config, finalModel.name) ? { local: true } : {}),
+      ...(state.providerCostUsd !== undefined ? { providerCostUsd: state.providerCostUsd } : {}),
       ...(state.usageSource ? { usageSource: state.usageSource } : {}),
       latencyMs,
       ...(state.ttftMs !== undefined ? { ttftMs: state.ttftMs } : {}),
@@ -473,6 +485,8 @@ export function createRouter(deps: RouterDeps): ManagedRouter {
     if (state.cacheSavingsUsd !== null && state.cacheSavingsUsd > 0) span.setAttribute(ATTR_SWITCHYARD_CACHE_SAVINGS_USD, state.cacheSavingsUsd);
     if (finalModel) span.setAttributes({ [ATTR_GEN_AI_REQUEST_MODEL]: finalModel.id, [ATTR_SWITCHYARD_MODEL]: finalModel.name, [ATTR_SWITCHYARD_PROVIDER]: finalModel.providerName });
     if (state.costUsd !== null) span.setAttribute(ATTR_SWITCHYARD_COST_USD, state.costUsd);
+    if (state.providerCostUsd !== undefined) span.setAttribute(ATTR_SWITCHYARD_PROVIDER_COST_USD, state.providerCostUsd);
+    if (state.usage.inputTokens > 0) span.setAttribute(ATTR_SWITCHYARD_CACHE_HIT_RATE, state.usage.cacheReadTokens / state.usage.inputTokens);
     if (state.usageSource) span.setAttribute(ATTR_SWITCHYARD_USAGE_SOURCE, state.usageSource);
     if (state.ttftMs !== undefined) span.setAttribute(ATTR_SWITCHYARD_TTFT_MS, state.ttftMs);
     if (state.text) span.setAttribute(ATTR_SWITCHYARD_RESPONSE, state.text);
@@ -493,13 +507,15 @@ export function createRouter(deps: RouterDeps): ManagedRouter {
       usage: state.usage,
       costUsd: state.costUsd,
       cacheSavingsUsd: state.cacheSavingsUsd,
+      ...(state.providerCostUsd !== undefined ? { providerCostUsd: state.providerCostUsd } : {}),
       ...(state.usageSource ? { usageSource: state.usageSource } : {}),
       status,
       latencyMs,
       ...(state.ttftMs !== undefined ? { ttftMs: state.ttftMs } : {}),
       ...('attributes' in route && typeof route.attributes?.outcome === 'string' ? { outcome: route.attributes.outcome } : {}),
     };
-    deps.budget.add(state.costUsd, startMs);
+    // Where the provider billed more than we computed, the budget counts what the bill will say.
+    deps.budget.add(budgetCost(state.costUsd, state.providerCostUsd), startMs);
     // The caller does not wait for the disk: the ledger serialises its appends, its reads wait for
     // them, and dispose() flushes them before the process ends.
     deps.ledger.append(record).catch((err: unknown) => {
@@ -508,10 +524,16 @@ export function createRouter(deps: RouterDeps): ManagedRouter {
     return result;
   }
 
+  /** Adds the prompt-cache request when the setting is on (chat-shaped calls; never per-keystroke FIM). */
+  function withPromptCache(route: RouteRequest, request: ModelRequest): ModelRequest {
+    if (config.cost?.promptCache === false || route.task === 'completion' || !request.messages?.length || request.promptCache) return request;
+    return { ...request, promptCache: route.cacheKey ? { key: route.cacheKey } : {} };
+  }
+
   function stream(route: RouteRequest): RouterStream {
     const queue = new AsyncQueue<RouterEvent>();
     const prompt = config.trace.recordBodies ? promptText(route.request) : undefined;
-    const result = run(route.task, route, (model) => (route.requestFor ? route.requestFor(model) : route.request), (e) => queue.push(e), { prompt })
+    const result = run(route.task, route, (model) => withPromptCache(route, route.requestFor ? route.requestFor(model) : route.request), (e) => queue.push(e), { prompt })
       .then((r) => {
         if (r.usage.inputTokens || r.usage.outputTokens) queue.push({ type: 'usage', usage: r.usage });
         if (r.status === 'ok') queue.push({ type: 'finish', reason: r.finishReason ?? 'stop' });

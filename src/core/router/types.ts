@@ -24,6 +24,8 @@ export interface RouteRequest {
   ttftTimeoutMs?: number;
   /** Extra attributes on the operation span (e.g. completion outcome). */
   attributes?: Record<string, string | number | boolean>;
+  /** Groups calls that share a prompt prefix (a conversation id): OpenAI's prompt_cache_key. */
+  cacheKey?: string;
 }
 
 export interface AttemptRecord {
@@ -57,6 +59,8 @@ export interface RouterResult {
   stoppedEarly?: string;
   /** The answering model runs locally (its $0 is shown as "$0 (local)"). */
   local?: boolean;
+  /** What the provider reported the call cost, when it did (summed over attempts that reported). */
+  providerCostUsd?: number;
   /** "estimated": the provider reported no (or partial) usage and it was counted locally. */
   usageSource?: UsageSource;
   latencyMs: number;

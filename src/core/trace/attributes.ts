@@ -61,6 +61,15 @@ export const ATTR_SWITCHYARD_COST_USD = 'switchyard.cost_usd';
 /** "reported" (the provider's usage), "estimated" (counted locally) or "unknown". */
 export const ATTR_SWITCHYARD_USAGE_SOURCE = 'switchyard.usage.source';
 export const ATTR_SWITCHYARD_CACHE_SAVINGS_USD = 'switchyard.cache_savings_usd';
+/** Share of the call's input tokens read from the provider's prompt cache (0–1). */
+export const ATTR_SWITCHYARD_CACHE_HIT_RATE = 'switchyard.cache_hit_rate';
+/** The cost the provider / gateway reported for the call (OpenRouter usage.cost, LiteLLM's header), USD. */
+export const ATTR_SWITCHYARD_PROVIDER_COST_USD = 'switchyard.provider_cost_usd';
+/** A spend cap's outcome on a turn ("stop" or "switch") and the turn's spend when it was checked (USD). */
+export const ATTR_SWITCHYARD_SPEND_CAP_DECISION = 'switchyard.spend_cap.decision';
+export const ATTR_SWITCHYARD_SPEND_CAP_SPENT_USD = 'switchyard.spend_cap.spent_usd';
+/** Whether prompt caching was asked for on the call (setting cost.promptCache). */
+export const ATTR_SWITCHYARD_PROMPT_CACHE = 'switchyard.prompt_cache';
 /** Number of attempts an operation made (set on operation spans only: the Traces tab keys on it). */
 export const ATTR_SWITCHYARD_ATTEMPTS = 'switchyard.attempts';
 /** 1-based attempt number on an attempt span. */

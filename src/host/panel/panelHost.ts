@@ -15,7 +15,11 @@ import type { ApprovalChoice, ToolApprovalRequest } from '../../core/mcp/approva
 import type { TraceRecord } from '../../core/trace/types';
 import { isSafeExternalLink, parseWebviewMessage, type HostMessage, type ModelOption, type PriceView, type Tab, type WebviewMessage } from '../../protocol/messages';
 import { registerSafeCommand, type HostServices } from '../hostServices';
+import { targetFor, valueAt } from '../settings';
 import { ApprovalBroker } from './approvals';
+import { CapBroker } from './capPrompts';
+import type { CapDecision, CapPrompt } from '../../core/chat/spendCap';
+import { formatUsd } from '../../core/cost/money';
 import { renderPanelHtml } from './html';
 import { modelIdsOf, summarizeTrace } from './traceView';
 import { textToInsert } from './insertText';
@@ -61,6 +65,7 @@ const TRACE_PAGE = 200;
 class PanelController implements vscode.WebviewViewProvider, vscode.WebviewPanelSerializer {
   readonly chat: ChatService;
   readonly broker: ApprovalBroker;
+  readonly caps: CapBroker;
   private readonly connections = new Set<Connection>();
   private view: vscode.WebviewView | undefined;
   private pendingTab: Tab | undefined;
@@ -89,7 +94,9 @@ class PanelController implements vscode.WebviewViewProvider, vscode.WebviewPanel
         return entry ? { contextWindow: entry.contextWindow, maxOutputTokens: entry.maxOutputTokens } : undefined;
       },
       resolvers: { file: (chip, _q, signal) => this.readFileChip(chip, signal) },
+      askCap: (prompt, signal) => this.caps.ask(prompt, signal),
     });
+    this.caps = new CapBroker((prompt) => this.broadcast({ type: 'chat/capPrompt', ...prompt }), (prompt) => this.modalCap(prompt), () => [...this.connections].some((c) => c.visible()));
     this.broker = new ApprovalBroker((req, signal) => this.modalApproval(req, signal), () => [...this.connections].some((c) => c.visible()));
     this.lastEditor = vscode.window.activeTextEditor;
   }
@@ -325,6 +332,25 @@ class PanelController implements vscode.WebviewViewProvider, vscode.WebviewPanel
           this.post(conn, { type: 'chat/error', error: { kind: 'internal', message: err instanceof Error ? err.message : String(err), actions: [] } });
         }
         return;
+      case 'chat/estimate': {
+        const estimate = await this.chat.estimate({ conversationId: msg.conversationId, text: msg.text, chips: msg.chips, model: msg.model });
+        this.post(conn, { type: 'chat/estimate', seq: msg.seq, estimate: estimate ?? null });
+        break;
+      }
+      case 'cost/setCaps': {
+        const target = targetFor('cost');
+        const current: Record<string, unknown> = { ...(valueAt<Record<string, unknown>>('cost', target) ?? {}) };
+        for (const key of ['maxTurnUsd', 'maxConversationUsd'] as const) {
+          if (msg[key] === null) delete current[key];
+          else current[key] = msg[key];
+        }
+        await vscode.workspace.getConfiguration('switchyard').update('cost', Object.keys(current).length ? current : undefined, target);
+        this.post(conn, { type: 'toast', level: 'info', text: 'Spend caps saved (switchyard.cost).' });
+        break;
+      }
+      case 'chat/capDecide':
+        if (!this.caps.decide(msg.conversationId, msg.decision)) this.post(conn, { type: 'toast', level: 'warn', text: 'That conversation is no longer waiting at a spend cap.' });
+        break;
       case 'chat/stop':
         this.chat.stop(msg.conversationId);
         return;
@@ -357,6 +383,12 @@ class PanelController implements vscode.WebviewViewProvider, vscode.WebviewPanel
         const conv = next ? this.chat.get(next.id) ?? null : null;
         await this.setActive(conv?.id);
         this.sendConversation(conv);
+        return;
+      }
+      case 'chat/compact': {
+        const out = await this.chat.compact(msg.conversationId);
+        if (out.conversation) this.sendConversation(out.conversation);
+        if (out.reason) this.post(conn, { type: 'toast', level: 'info', text: out.reason });
         return;
       }
       case 'chat/rename': {
@@ -455,7 +487,7 @@ class PanelController implements vscode.WebviewViewProvider, vscode.WebviewPanel
     const nowMs = core.clock.now();
     const totals = await core.ledger.totals();
     await core.budget.ready();
-    this.post(conn, { type: 'usage/data', usage: buildUsageView(totals, { nowMs, rangeDays, budget: core.budget.state() }) });
+    this.post(conn, { type: 'usage/data', usage: buildUsageView(totals, { nowMs, rangeDays, budget: core.budget.state(), prices: { asOf: core.catalog.version, source: core.catalog.source }, caps: { maxTurnUsd: core.config.cost?.maxTurnUsd, maxConversationUsd: core.config.cost?.maxConversationUsd } }) });
   }
 
   private async exportUsage(format: 'csv' | 'markdown', rangeDayCount: number): Promise<void> {
@@ -534,6 +566,14 @@ class PanelController implements vscode.WebviewViewProvider, vscode.WebviewPanel
 
   setMcpPicker(picker: McpResourcePicker | undefined): void {
     this.mcpPicker = picker;
+  }
+
+  /** The spend-cap question when no panel is visible. */
+  private async modalCap(prompt: CapPrompt): Promise<CapDecision> {
+    const more = `Continue for about ${formatUsd(prompt.extraUsd)} more`;
+    const cheaper = prompt.cheaperModel ? `Switch to ${prompt.cheaperModel}` : undefined;
+    const picked = await vscode.window.showWarningMessage(prompt.message, { modal: true }, more, ...(cheaper ? [cheaper] : []), 'Stop');
+    return picked === more ? 'continue' : picked !== undefined && picked === cheaper ? 'switch' : 'stop';
   }
 
   private async readFileChip(chip: ContextChip, signal: AbortSignal): Promise<Array<{ kind: 'file'; title: string; language?: string; content: string }>> {

@@ -7,6 +7,7 @@ import { localDayKey } from '../../core/cost/budget';
 import { acceptRate, aggregate, aggregateRows, dailyByModel, type AggregateRow, type ReportSource } from '../../core/cost/report';
 import { UsageTotals } from '../../core/cost/totals';
 import type { LedgerRecord } from '../../core/cost/types';
+import { cacheByDay, cacheByModel, providerDrift } from '../../core/cost/costControlReport';
 import type { KeyedTotals, UsageView } from '../../protocol/messages';
 
 const DAY_MS = 86_400_000;
@@ -59,6 +60,9 @@ export interface UsageViewOptions {
   nowMs: number;
   rangeDays: number;
   budget?: BudgetState;
+  /** The price catalog's version date and source, shown as "prices as of …". */
+  prices?: { asOf: string; source: string };
+  caps?: { maxTurnUsd?: number; maxConversationUsd?: number };
 }
 
 export function buildUsageView(all: ReportSource, opts: UsageViewOptions): UsageView {
@@ -84,5 +88,12 @@ export function buildUsageView(all: ReportSource, opts: UsageViewOptions): Usage
     byModel: aggregate(records, 'model').map(keyed),
     budget: { onExceed: opts.budget?.onExceed ?? 'warn', lines: budgetLines(opts.budget) },
     acceptRate: acceptRate(records).map((r) => ({ model: r.model, shown: r.shown, accepted: r.accepted, rate: r.rate })),
+    costControl: {
+      cacheByModel: cacheByModel(records),
+      cacheByDay: cacheByDay(records),
+      drift: providerDrift(records),
+      ...(opts.prices ? { pricesAsOf: opts.prices.asOf, pricesSource: opts.prices.source.slice(0, 2000) } : {}),
+      ...(opts.caps ? { caps: opts.caps } : {}),
+    },
   };
 }
