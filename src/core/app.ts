@@ -152,7 +152,12 @@ export async function createCoreServices(opts: CreateCoreOptions): Promise<AppSe
   }
 
   // The router sees the current catalog through this lookup (the catalog is rebuilt when prices change).
-  const prices = { lookup: (id: string) => catalog.lookup(id), priceFor: (id: string, override?: Parameters<PriceCatalog['priceFor']>[1]) => catalog.priceFor(id, override) };
+  // The router reads the current catalog through this (updateConfig swaps the catalog in place).
+  const prices = {
+    lookup: (id: string) => catalog.lookup(id),
+    priceFor: (id: string, override?: Parameters<PriceCatalog['priceFor']>[1]) => catalog.priceFor(id, override),
+    explicitPriceFor: (id: string, override?: Parameters<PriceCatalog['priceFor']>[1]) => catalog.explicitPriceFor(id, override),
+  };
   const managed = createRouter({ config, adapterFor, catalog: prices, ledger, tracer, budget, logger, clock, workspace: opts.workspace });
   const router = opts.onCallFinished ? tapRouter(managed, opts.onCallFinished) : managed;
 
