@@ -8,7 +8,7 @@ import { loadPriceFile } from './cost/priceImport';
 import { BudgetTracker } from './cost/budget';
 import { PriceCatalog } from './cost/catalog';
 import { JsonlLedger } from './cost/ledger';
-import { TokenCounter } from './cost/tokens';
+import { TokenCounter } from './models/tokens';
 import type { Logger } from './logger';
 import { ModelError } from './models/errors';
 import { createAdapter } from './models/registry';

@@ -5,8 +5,9 @@ import { parseConfig, type Price } from '../../src/core/config/schema';
 import { cacheByDay, cacheByModel, providerDrift } from '../../src/core/cost/costControlReport';
 import type { LedgerRecord } from '../../src/core/cost/types';
 
+// Reports name models by their config name (as Chat and Traces do).
 const rec = (over: Partial<LedgerRecord>): LedgerRecord => ({
-  v: 1, traceId: 't', time: '2026-11-24T10:00:00.000Z', feature: 'chat', task: 'chat', route: [], model: 'm', modelId: 'model-a', attempts: [],
+  v: 1, traceId: 't', time: '2026-11-24T10:00:00.000Z', feature: 'chat', task: 'chat', route: [], model: 'a', modelId: 'model-a', attempts: [],
   usage: { inputTokens: 1000, outputTokens: 10, cacheReadTokens: 0, cacheWriteTokens: 0 }, costUsd: 0.01, status: 'ok', latencyMs: 1, ...over,
 });
 
@@ -15,9 +16,9 @@ describe('cost control report', () => {
     const rows = [
       rec({ usage: { inputTokens: 1000, outputTokens: 1, cacheReadTokens: 900, cacheWriteTokens: 0 }, cacheSavingsUsd: 0.1 }),
       rec({ usage: { inputTokens: 1000, outputTokens: 1, cacheReadTokens: 100, cacheWriteTokens: 50 }, cacheSavingsUsd: 0.2, time: '2026-11-25T10:00:00.000Z' }),
-      rec({ modelId: 'model-b', usage: { inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0 } }),
+      rec({ model: 'b', modelId: 'model-b', usage: { inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0 } }),
     ];
-    assert.deepEqual(cacheByModel(rows), [{ key: 'model-a', inputTokens: 2000, cacheReadTokens: 1000, cacheWriteTokens: 50, hitRate: 0.5, savingsUsd: 0.3 }]);
+    assert.deepEqual(cacheByModel(rows), [{ key: 'a', inputTokens: 2000, cacheReadTokens: 1000, cacheWriteTokens: 50, hitRate: 0.5, savingsUsd: 0.3 }]);
     assert.deepEqual(cacheByDay(rows).map((r) => [r.hitRate, r.savingsUsd]), [[0.9, 0.1], [0.1, 0.2]]);
   });
 
@@ -25,11 +26,11 @@ describe('cost control report', () => {
     const rows = [
       rec({ costUsd: 0.01, providerCostUsd: 0.0102 }),
       rec({ costUsd: 0.01 }),
-      rec({ modelId: 'model-b', costUsd: 0.01, providerCostUsd: 0.0103 }),
-      rec({ modelId: 'model-c', costUsd: null, providerCostUsd: 0.5 }),
+      rec({ model: 'b', modelId: 'model-b', costUsd: 0.01, providerCostUsd: 0.0103 }),
+      rec({ model: 'c', modelId: 'model-c', costUsd: null, providerCostUsd: 0.5 }),
     ];
     const d = providerDrift(rows);
-    assert.deepEqual(d.map((r) => [r.model, r.calls, r.flagged]), [['model-b', 1, true], ['model-a', 1, false]]);
+    assert.deepEqual(d.map((r) => [r.model, r.calls, r.flagged]), [['b', 1, true], ['a', 1, false]]);
     assert.ok(Math.abs(d[0]!.drift! - 0.03) < 1e-9);
   });
 });

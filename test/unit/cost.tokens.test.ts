@@ -1,6 +1,6 @@
 /** Local token counting (gpt-tokenizer) and the prompt-cache minimum per Claude model. */
 import assert from 'node:assert/strict';
-import { encodingFor, TokenCounter } from '../../src/core/cost/tokens';
+import { encodingFor, TokenCounter } from '../../src/core/models/tokens';
 import { minCacheableTokens } from '../../src/core/models/promptCache';
 import { providerCostFrom } from '../../src/core/models/providerCost';
 

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { parseConfig } from '../../src/core/config/schema';
 import { PriceCatalog } from '../../src/core/cost/catalog';
-import { TokenCounter } from '../../src/core/cost/tokens';
+import { TokenCounter } from '../../src/core/models/tokens';
 import { ASSUMED_CONTEXT_WINDOW, findLmModel, listLmModels } from '../../src/host/lmChat/models';
 import { costLabel, costReport, participantMessages } from '../../src/host/lmChat/participantPrompt';
 import { LM_ROLE, toNeutralMessages, ToolNames } from '../../src/host/lmChat/messages';

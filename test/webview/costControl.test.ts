@@ -11,7 +11,7 @@ import { ChatService, type ChatCore } from '../../src/core/chat/service';
 import type { Conversation } from '../../src/core/chat/types';
 import { parseConfig } from '../../src/core/config/schema';
 import { PriceCatalog } from '../../src/core/cost/catalog';
-import { TokenCounter } from '../../src/core/cost/tokens';
+import { TokenCounter } from '../../src/core/models/tokens';
 import { silentLogger } from '../../src/core/logger';
 import type { PanelPage } from './harness';
 import { mkdtempSync, rmSync } from 'node:fs';

@@ -6,7 +6,7 @@
  */
 import type { Price } from '../config/schema';
 import { computeCost } from '../cost/pricing';
-import type { TokenCounter } from '../cost/tokens';
+import type { TokenCounter } from '../models/tokens';
 import type { ChatMessage } from '../models/types';
 import { minCacheableTokens } from '../models/promptCache';
 import type { Conversation } from './types';

@@ -7,7 +7,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Price, SwitchyardConfig } from '../config/schema';
-import type { TokenCounter } from '../cost/tokens';
+import type { TokenCounter } from '../models/tokens';
 import type { Logger } from '../logger';
 import type { ModelError } from '../models/errors';
 import type { ChatMessage } from '../models/types';

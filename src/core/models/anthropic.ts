@@ -7,7 +7,7 @@ import type { ChatMessage, EmbeddingResult, FinishReason, ModelAdapter, ModelEve
 import { SDK_TIMEOUT_MS } from './openai';
 import { htmlGuardingFetch } from './responseGuard';
 import { applyAnthropicBreakpoints } from './promptCache';
-import { TokenCounter } from '../cost/tokens';
+import { TokenCounter } from './tokens';
 import { anthropicWireUsageSchema, parseWireUsage } from './usage';
 
 export interface AnthropicAdapterOptions {

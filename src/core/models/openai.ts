@@ -12,7 +12,7 @@ import type {
 import { emptyUsage } from './types';
 import { htmlGuardingFetch } from './responseGuard';
 import { applyGatewayBreakpoints } from './promptCache';
-import { TokenCounter } from '../cost/tokens';
+import { TokenCounter } from './tokens';
 import { providerCostFrom } from './providerCost';
 import { openaiWireUsageSchema, parseWireUsage } from './usage';
 

@@ -8,7 +8,7 @@
  */
 import type Anthropic from '@anthropic-ai/sdk';
 import type OpenAI from 'openai';
-import type { TokenCounter } from '../cost/tokens';
+import type { TokenCounter } from './tokens';
 
 /** Anthropic accepts at most this many cache_control markers per request. */
 export const MAX_BREAKPOINTS = 4;

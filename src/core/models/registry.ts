@@ -7,7 +7,7 @@ import { serviceName, setKeyFix } from './classify';
 import { ModelError } from './errors';
 import { OpenAIAdapter } from './openai';
 import type { ModelAdapter } from './types';
-import type { TokenCounter } from '../cost/tokens';
+import type { TokenCounter } from './tokens';
 
 /**
  * The adapter for provider `providerName`. Throws ModelError kind 'config' (with a fix) when the

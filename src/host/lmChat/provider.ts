@@ -3,7 +3,7 @@
  * whose picker entries are Switchyard's routes and models, answered through the router.
  */
 import * as vscode from 'vscode';
-import { MESSAGE_OVERHEAD_TOKENS, type TokenCounter } from '../../core/cost/tokens';
+import { MESSAGE_OVERHEAD_TOKENS, type TokenCounter } from '../../core/models/tokens';
 import type { HostServices } from '../hostServices';
 import { toNeutralMessages, ToolNames, type LmMessageShape } from './messages';
 import { findLmModel, listLmModels, type LmModelEntry } from './models';

@@ -1,5 +1,5 @@
 /** Registers Switchyard inside VS Code's own Chat: the model provider, @switchyard and the enable command. */
-import { TokenCounter } from '../../core/cost/tokens';
+import { TokenCounter } from '../../core/models/tokens';
 import { registerSafeCommand, type HostServices } from '../hostServices';
 import { registerParticipant, type ParticipantDeps } from './participant';
 import { registerLmChatProvider } from './provider';

@@ -4,7 +4,7 @@
  * open-weight models (Anthropic publishes no tokenizer for Claude 3+). Encoders load on first use
  * (about 0.2 s each), and counts are cached by text, so a caller may ask thousands of times a turn.
  */
-import type { ChatMessage, ToolDefinition } from '../models/types';
+import type { ChatMessage, ToolDefinition } from './types';
 
 export type TokenizerEncoding = 'o200k_base' | 'cl100k_base';
 
