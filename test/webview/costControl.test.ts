@@ -99,12 +99,12 @@ describe('webview: cost control (headless Chromium)', function () {
     await p.send([{ type: 'init', models: [], conversations: [], active: null, running: false, tab: 'usage' }, { type: 'usage/data', usage }]);
     const flagged = p.page.locator('.drift tr.drift-flagged');
     assert.equal(await flagged.count(), 1, 'one model drifts over 2%');
-    assert.equal(await flagged.getAttribute('data-model'), 'openai/gpt-5-mini');
-    assert.match(await flagged.innerText(), /^openai\/gpt-5-mini\s+2\s+\$0\.02\s+\$0\.02\s+\+5\.0%\s+over 2%$/);
-    assert.match(await p.page.locator('.drift tr[data-model="gpt-5"]').innerText(), /\+0\.5%[\s\S]*ok/);
-    const sonnet = p.page.locator('.cache-by-model tbody tr', { hasText: 'claude-sonnet-4-5' });
+    assert.equal(await flagged.getAttribute('data-model'), 'routed', 'models are named by their config name, as in Chat and Traces');
+    assert.match(await flagged.innerText(), /^routed\s+2\s+\$0\.02\s+\$0\.021\s+\+5\.0%\s+over 2%$/);
+    assert.match(await p.page.locator('.drift tr[data-model="litellm"]').innerText(), /\+0\.5%[\s\S]*ok/);
+    const sonnet = p.page.locator('.cache-by-model tbody tr', { hasText: 'sonnet' });
     assert.equal(await sonnet.locator('.cache-hit-rate').innerText(), '80.0%');
-    assert.equal(await sonnet.locator('.cache-saved').innerText(), '$0.02');
+    assert.equal(await sonnet.locator('.cache-saved').innerText(), '$0.0216');
     assert.equal(await p.page.locator('.cache-by-day tbody tr').count(), 1);
     assert.equal(await p.page.locator('.prices-as-of').innerText(), 'Prices as of 2026-11-01');
     // The caps are editable here: empty = no cap; a bad value is refused with the reason.

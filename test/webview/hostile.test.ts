@@ -308,7 +308,8 @@ describe('webview under hostile model and server output (headless Chromium)', fu
   it('Escape in the rename field cancels without an error, Enter renames', async () => {
     const p = await openPanel(browser);
     await p.send([init(conversation('c-rn', [user('u1', 'q')], 'Old title'))]);
-    await p.page.locator('button:has-text("Rename")').click();
+    // Rename lives in the conversation's "…" menu (the header fits the narrow side bar).
+    await p.page.locator('#panel-chat select.more').selectOption('rename');
     const field = p.page.locator('input.rename');
     await field.fill('Discarded title');
     await field.press('Escape');
@@ -316,7 +317,7 @@ describe('webview under hostile model and server output (headless Chromium)', fu
     assert.equal(await field.count(), 0, 'the field is gone');
     assert.deepEqual(p.errors, []);
     assert.equal((await p.posted()).filter((m) => m.type === 'chat/rename').length, 0, 'Escape does not rename');
-    await p.page.locator('button:has-text("Rename")').click();
+    await p.page.locator('#panel-chat select.more').selectOption('rename');
     await field.fill('New title');
     await field.press('Enter');
     await p.page.waitForTimeout(50);
