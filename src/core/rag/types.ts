@@ -97,15 +97,21 @@ export interface IndexSummary {
   cancelled: boolean;
   durationMs: number;
   /** Files left out, by reason (ignore rules and excludes are expected and not counted). */
-  skipped: {
-    symlinks: number;
-    unreadableDirs: number;
-    nonUtf8Names: number;
-    tooLarge: number;
-    binary: number;
-    /** `linguist-generated` in .gitattributes, or content that looks generated (very long lines, mostly one line). */
-    generated: number;
+  skipped: WalkReport & {
     /** Deleted or made unreadable while the run went on. */
     vanished: number;
   };
+}
+
+/** Files the walker left out for reasons a user may not expect (ignore rules are expected, so not counted). */
+export interface WalkReport {
+  /** Symbolic links are not followed (cycles, files outside the workspace, duplicates). */
+  symlinks: number;
+  unreadableDirs: number;
+  /** Names that are not valid UTF-8 (they cannot be read back by name). */
+  nonUtf8Names: number;
+  tooLarge: number;
+  binary: number;
+  /** Marked `linguist-generated` in .gitattributes. */
+  generated: number;
 }

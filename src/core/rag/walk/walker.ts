@@ -2,7 +2,7 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import ignore, { type Ignore } from 'ignore';
-import type { WalkedFile } from '../types';
+import type { WalkedFile, WalkReport } from '../types';
 
 /** Always skipped, whatever .gitignore says (VCS data, dependency trees, our own data). */
 export const DEFAULT_EXCLUDES = [
@@ -26,18 +26,7 @@ export interface WalkOptions {
   report?: WalkReport;
 }
 
-/** Files the walker left out for reasons a user may not expect (ignore rules are expected, so not counted). */
-export interface WalkReport {
-  /** Symbolic links are not followed (cycles, files outside the workspace, duplicates). */
-  symlinks: number;
-  unreadableDirs: number;
-  /** Names that are not valid UTF-8 (they cannot be read back by name). */
-  nonUtf8Names: number;
-  tooLarge: number;
-  binary: number;
-  /** Marked `linguist-generated` in .gitattributes. */
-  generated: number;
-}
+export type { WalkReport } from '../types';
 
 export function emptyWalkReport(): WalkReport {
   return { symlinks: 0, unreadableDirs: 0, nonUtf8Names: 0, tooLarge: 0, binary: 0, generated: 0 };
