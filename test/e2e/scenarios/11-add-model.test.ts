@@ -33,7 +33,7 @@ describe('e2e: Add Model (a new user with a local server)', () => {
     await session.clearNotifications();
 
     const frame = await showTab(session, 'chat'); // earlier scenarios may have left another tab open
-    await frame.getByRole('button', { name: 'New', exact: true }).click(); // earlier scenarios left a conversation open
+    await frame.locator('#panel-chat button[title="New conversation"]').click(); // earlier scenarios left a conversation open
     const empty = frame.locator('#panel-chat .empty.not-set-up');
     await empty.waitFor({ timeout: 30_000 });
     assert.match(await empty.innerText(), /no model yet/i);

@@ -18,7 +18,7 @@ describe('e2e: spend cap', () => {
     await fake.setDefault(models.paid, { type: 'text', text: 'First answer.', usage: { inputTokens: 20_000, outputTokens: 50 } });
 
     const frame = await showTab(session, 'chat');
-    await frame.locator('#panel-chat button', { hasText: /^New$/ }).click();
+    await frame.locator('#panel-chat button[title="New conversation"]').click();
     const first = await askInPanel(session, 'What does clamp do?');
     assert.match(first.text, /First answer\./);
     const sent = (await fake.requests()).filter((r) => r.endpoint === 'chat').length;
