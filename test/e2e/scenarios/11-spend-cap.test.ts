@@ -36,7 +36,7 @@ describe('e2e: spend cap', () => {
     const dialog = panelFrame(session).locator('#panel-chat .cap-dialog');
     await dialog.waitFor({ state: 'visible', timeout: 30_000 });
     assert.match(await dialog.innerText(), /This conversation has cost \$0\.06\d*, reaching its cap of \$0\.05\. The turn is paused\./);
-    assert.deepEqual(await dialog.locator('button').allInnerTexts(), ['Continue for about $0.0125 more', 'Switch to local', 'Stop'] // a quarter of the $0.05 cap, at the panel's one precision);
+    assert.deepEqual(await dialog.locator('button').allInnerTexts(), ['Continue for about $0.0125 more', 'Switch to local', 'Stop']); // a quarter of the $0.05 cap, at the panel's one precision
     assert.equal((await fake.requests()).filter((r) => r.endpoint === 'chat').length, sent, 'no model call while paused');
     await session.screenshot('spend-cap-paused');
 
