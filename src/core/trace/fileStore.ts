@@ -51,6 +51,7 @@ export class FileTraceStore implements TraceStore {
   private fileBytes = 0;
   private fileLines = 0;
   private writes: Promise<void> = Promise.resolve();
+  private readonly lastByte = Buffer.alloc(1);
   /** Tasks in `writes` not finished yet: while any is, appends queue behind them to keep file order. */
   private queued = 0;
 
@@ -167,6 +168,7 @@ export class FileTraceStore implements TraceStore {
   private async closeHandle(): Promise<void> {
     const handle = this.handle;
     this.handle = undefined;
+    this.knownEnd = -1; // a file opened later at the path is not known to end in our "\n"
     await handle?.close().catch(() => undefined);
   }
 
@@ -205,23 +207,21 @@ export class FileTraceStore implements TraceStore {
   private writeLine(fd: number, traceId: string, line: string): boolean {
     const { size, nlink } = fstatSync(fd);
     if (nlink === 0) return false;
+    // Unchanged since our last write or index: it ends in our "\n", and the index (if any) is complete.
+    const ours = size === this.knownEnd;
     let prefix = '';
-    if (size > 0 && size !== this.knownEnd) {
-      const last = Buffer.alloc(1);
-      readSync(fd, last, 0, 1, size - 1);
-      if (last[0] !== NEWLINE) prefix = '\n';
+    if (size > 0 && !ours) {
+      readSync(fd, this.lastByte, 0, 1, size - 1);
+      if (this.lastByte[0] !== NEWLINE) prefix = '\n';
     }
     const data = Buffer.from(`${prefix}${line}\n`, 'utf8');
     const bytesWritten = writeSync(fd, data, 0, data.length);
     if (bytesWritten < data.length) writeSync(fd, data, bytesWritten, data.length - bytesWritten);
     this.fileBytes = size + data.length;
     this.fileLines++;
-    if (this.entries && size === this.knownEnd) {
-      this.push({ traceId, offset: size + prefix.length, bytes: data.length - prefix.length - 1 });
-      this.knownEnd = size + data.length;
-    } else {
-      this.entries = undefined; // someone else wrote too: index again when asked
-    }
+    if (this.entries && ours) this.push({ traceId, offset: size + prefix.length, bytes: data.length - prefix.length - 1 });
+    else this.entries = undefined; // someone else wrote too (or never indexed): index again when asked
+    this.knownEnd = size + data.length;
     return true;
   }
 
