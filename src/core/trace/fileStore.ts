@@ -18,7 +18,12 @@ import type { TraceRecord, TraceStore } from './types';
 
 const NEWLINE = 0x0a;
 const CHUNK_BYTES = 1 << 20;
-/** Traces kept parsed in memory (the newest): the Traces tab usually asks for what just happened. */
+/**
+ * The newest traces kept in memory, as their JSON lines: the Traces tab usually asks for what just
+ * happened. Kept as text, not parsed: a record graph that lives for the next 20 calls is what a
+ * generational GC handles worst (copied, promoted, then collected from the old space), and the
+ * router pays for it on every call; a string is one flat object, parsed only when asked for.
+ */
 const RECENT = 20;
 /** The trace id at the head of a line (the record's first key; spans repeat the same id). */
 const TRACE_ID = /"traceId":"([^"\\]+)"/;
@@ -42,7 +47,7 @@ export class FileTraceStore implements TraceStore {
   /** The trace ids in `entries` (kept with them: compaction keeps the same ids). */
   private readonly entryIds = new Set<string>();
   private totalBytes = 0;
-  private readonly recent = new Map<string, TraceRecord>();
+  private readonly recent = new Map<string, string>();
   private readonly listeners = new Set<(trace: TraceRecord) => void>();
   private readonly logger: Logger;
   private handle: FileHandle | undefined;
@@ -69,7 +74,7 @@ export class FileTraceStore implements TraceStore {
   add(trace: TraceRecord): void {
     const line = JSON.stringify(trace);
     this.recent.delete(trace.traceId);
-    this.recent.set(trace.traceId, trace);
+    this.recent.set(trace.traceId, line);
     if (this.recent.size > RECENT) this.recent.delete(this.recent.keys().next().value!);
     if (!(this.queued === 0 && this.handle && this.appendNow(trace.traceId, line))) {
       void this.enqueue(() => this.append(trace.traceId, line));
@@ -100,7 +105,7 @@ export class FileTraceStore implements TraceStore {
   }
 
   async find(traceId: string): Promise<TraceRecord | undefined> {
-    const cached = this.recent.get(traceId);
+    const cached = this.recentTrace(traceId);
     if (cached) return cached;
     const entries = await this.indexed();
     for (let i = entries.length - 1; i >= 0; i--) if (entries[i].traceId === traceId) return this.read(entries[i]);
@@ -300,9 +305,14 @@ export class FileTraceStore implements TraceStore {
     if (this.outgrown()) await this.compact();
   }
 
+  private recentTrace(traceId: string): TraceRecord | undefined {
+    const line = this.recent.get(traceId);
+    return line === undefined ? undefined : (JSON.parse(line) as TraceRecord);
+  }
+
   /** Parses one stored trace; a torn, invalid or moved line is skipped (and the index redone later). */
   private async read(entry: Entry): Promise<TraceRecord | undefined> {
-    const cached = this.recent.get(entry.traceId);
+    const cached = this.recentTrace(entry.traceId);
     if (cached) return cached;
     const handle = await this.openHandle();
     const buf = Buffer.alloc(entry.bytes);
