@@ -45,7 +45,7 @@ const ANY_HINT = new RegExp(HINT_NAMES.map((h) => HINTS[h]).join('|'), 'i');
  * same position, and each test stops at its first match (measured cheaper than one zero-width
  * scan that tries every anchor at every position of the text).
  */
-const HINT_TESTS: ReadonlyArray<readonly [Hint, RegExp]> = HINT_NAMES.map((h) => [h, new RegExp(HINTS[h], 'i')]);
+const HINT_TESTS: readonly RegExp[] = HINT_NAMES.map((h) => new RegExp(HINTS[h], 'i'));
 
 // Order matters: specific token shapes first, then generic assignments, then e-mails.
 // Every repetition that can start at many positions is bounded, so no input makes a rule quadratic.
@@ -125,10 +125,13 @@ const RULES: readonly Rule[] = [
   { kind: 'azure-key', hint: 'hex', re: /(?<![0-9A-Za-z_-])(?=[0-9a-f]{0,31}[a-f])(?=[0-9a-f]{0,31}[0-9])[0-9a-f]{32}(?![0-9A-Za-z_-])/g },
 ];
 
-/** The anchor groups present in `text`. */
-function hintsIn(text: string): Set<Hint> {
-  const found = new Set<Hint>();
-  for (const [hint, test] of HINT_TESTS) if (test.test(text)) found.add(hint);
+/** Each rule's anchor-group bit in a hintsIn() mask, computed once (every traced string runs this loop). */
+const RULE_BITS: readonly number[] = RULES.map((rule) => 1 << HINT_NAMES.indexOf(rule.hint));
+
+/** The anchor groups present in `text`, as a bit mask (no allocation per string). */
+function hintsIn(text: string): number {
+  let found = 0;
+  for (let i = 0; i < HINT_TESTS.length; i++) if (HINT_TESTS[i].test(text)) found |= 1 << i;
   return found;
 }
 
@@ -136,10 +139,11 @@ function hintsIn(text: string): Set<Hint> {
 export function redact(text: string): string {
   if (text.length < 3 || !ANY_HINT.test(text)) return text;
   const hints = hintsIn(text);
-  if (hints.size === 0) return text;
+  if (hints === 0) return text;
   let out = text;
-  for (const rule of RULES) {
-    if (!hints.has(rule.hint)) continue;
+  for (let r = 0; r < RULES.length; r++) {
+    if ((hints & RULE_BITS[r]) === 0) continue;
+    const rule = RULES[r];
     rule.re.lastIndex = 0;
     out = rule.replace
       ? out.replace(rule.re, rule.replace as (substring: string, ...args: string[]) => string)
@@ -159,7 +163,7 @@ function redactValue(value: unknown, key?: string): unknown {
   if (Array.isArray(value)) return value.map((v) => redactValue(v));
   if (value && typeof value === 'object') {
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[k] = redactValue(v, k);
+    for (const k in value) out[k] = redactValue((value as Record<string, unknown>)[k], k);
     return out;
   }
   return value;

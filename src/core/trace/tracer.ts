@@ -122,7 +122,7 @@ class LiveSpan implements Span {
   }
 
   setAttributes(attributes: Attributes): this {
-    for (const [k, v] of Object.entries(attributes)) this.setAttribute(k, v);
+    for (const k in attributes) this.setAttribute(k, attributes[k]);
     return this;
   }
 
