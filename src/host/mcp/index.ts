@@ -4,8 +4,6 @@
  * approval it is given, writes server stderr to an Output channel, and offers "Switchyard: MCP Servers".
  */
 import * as vscode from 'vscode';
-import { toolLoopTurnRunner } from '../../core/chat/toolLoop';
-import type { TurnRunner } from '../../core/chat/turn';
 import type { ApprovalPolicy } from '../../core/mcp/approval';
 import {
   connectionKey,
@@ -36,8 +34,6 @@ export interface McpHostHandle {
   toolSource(): ToolSource;
   /** The extension's tool approval (host/toolApproval.ts), passed in by the composition root. */
   readonly approval: ApprovalPolicy;
-  /** The chat session's TurnRunner with MCP tools (`chatService.setTurnRunner(handle.turnRunner())`). */
-  turnRunner(): TurnRunner;
   /** ChatServiceDeps.resolvers['mcp-resource']: reads a resource chip as untrusted context. */
   readonly resourceResolver: ContextResolver;
   /** The Chat tab's "attach MCP resource" picker ('chat/pickContext' kind 'mcp-resource'). */
@@ -195,15 +191,6 @@ export function registerMcp(services: HostServices, { approval }: McpAreaInputs)
     promptCommands: () => mcpPromptCommands(hub),
     expandPrompt: async (server, prompt, args) => promptToMessages(await hub.getPrompt(server, prompt, args)),
     toolSource: () => hubToolSource(hub),
-    turnRunner: () =>
-      toolLoopTurnRunner({
-        router: () => services.core.router,
-        tools: () => hubToolSource(hub),
-        approve: (req, signal) => approval.approve(req, signal),
-        maxRounds: () => services.core.config.mcp.maxToolRounds,
-        tracer: () => services.core.tracer,
-        logger,
-      }),
   };
 }
 
