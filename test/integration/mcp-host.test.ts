@@ -13,6 +13,7 @@ import { silentLogger } from '../../src/core/logger';
 import { createHostServices } from '../../src/host/hostServices';
 import { registerMcp, type McpHostHandle } from '../../src/host/mcp';
 import { createHostSecrets } from '../../src/host/secrets';
+import { askToolApprovalModal, createToolApprovalPolicy } from '../../src/host/toolApproval';
 import { fixture } from '../fixtures/mcp/testUtils';
 
 // What this area needs beyond the shared stand-in.
@@ -59,7 +60,7 @@ describe('host: MCP area (fake vscode, real servers)', function () {
     context.workspaceState = { get: (k: string, d?: unknown) => (state.has(k) ? state.get(k) : d), update: async (k: string, v: unknown) => void state.set(k, v), keys: () => [...state.keys()] };
     const ctx = context as unknown as vscode.ExtensionContext;
     const services = await createHostServices(ctx, output, silentLogger, createHostSecrets(ctx.secrets));
-    handle = registerMcp(services);
+    handle = registerMcp(services, { approval: createToolApprovalPolicy(askToolApprovalModal, () => services.core.config.mcp.alwaysAllow) });
   });
   after(async () => {
     for (const d of context?.subscriptions ?? []) d.dispose();
@@ -89,7 +90,7 @@ describe('host: MCP area (fake vscode, real servers)', function () {
   });
 
   it('approval prompt: "Always allow" is stored in settings and not asked again', async () => {
-    fake.answer = (s) => (s.items.includes('Always allow this tool') ? 'Always allow this tool' : undefined);
+    fake.answer = (s) => (/allow the tool "ok" from MCP server "mine"/.test(s.message) && s.items.includes('Always allow') ? 'Always allow' : undefined);
     const req = { toolName: 'mine__ok', server: 'mine', tool: 'ok', arguments: { text: 'x' } };
     assert.deepEqual(await handle.approval.approve(req), { allowed: true, scope: 'always' });
     assert.deepEqual((fake.settings.mcp as { alwaysAllow: string[] }).alwaysAllow, ['mine/ok']);

@@ -5,21 +5,23 @@
  */
 import * as vscode from 'vscode';
 import { findInstructionFiles, readInstructionFiles } from '../../core/chat/instructions';
-import type { PanelApi } from './panelHost';
+import type { ContextResolver } from '../../core/chat/service';
+import type { ContextChip } from '../../core/chat/types';
 
 const root = (): string | undefined => vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
 
-export function connectInstructions(panel: PanelApi): void {
-  panel.setStandingChips(async () => {
-    const dir = root();
-    if (!dir || !vscode.workspace.isTrusted) return [];
-    const paths = await findInstructionFiles(dir);
-    return paths.length ? [{ kind: 'instructions', id: 'instructions', paths }] : [];
-  });
-  panel.setContextResolver('instructions', async (chip) => {
-    const dir = root();
-    if (chip.kind !== 'instructions' || !dir) return [];
-    if (!vscode.workspace.isTrusted) throw new Error('instruction files are only sent in a trusted workspace');
-    return readInstructionFiles(dir, chip.paths);
-  });
+/** The chip offered each time the chat page loads (none in an untrusted or empty workspace). */
+export async function instructionChips(): Promise<ContextChip[]> {
+  const dir = root();
+  if (!dir || !vscode.workspace.isTrusted) return [];
+  const paths = await findInstructionFiles(dir);
+  return paths.length ? [{ kind: 'instructions', id: 'instructions', paths }] : [];
 }
+
+/** ChatServiceDeps.resolvers.instructions: the files' text, only in a trusted workspace. */
+export const instructionsResolver: ContextResolver = async (chip) => {
+  const dir = root();
+  if (chip.kind !== 'instructions' || !dir) return [];
+  if (!vscode.workspace.isTrusted) throw new Error('instruction files are only sent in a trusted workspace');
+  return readInstructionFiles(dir, chip.paths);
+};
