@@ -5,6 +5,7 @@
  */
 import type { SwitchyardConfig } from '../../core/config/schema';
 import type { PriceCatalog } from '../../core/cost/catalog';
+import { isLocalModel, priceOfModel } from '../../core/cost/local';
 
 /** Where a picker entry sends its requests: a task's route, or one model (still falling back along the chat route). */
 export interface LmTarget {
@@ -73,9 +74,9 @@ function isChatModel(config: SwitchyardConfig, catalog: PriceCatalog, name: stri
 
 function priceLabel(config: SwitchyardConfig, catalog: PriceCatalog, name: string): string {
   const model = config.models[name];
-  const price = model ? catalog.priceFor(model.id, model.price) : undefined;
+  const price = model ? priceOfModel(config, catalog, name, model.id) : undefined;
   if (!price) return 'price unknown';
-  if (price.inputPerMTok === 0 && price.outputPerMTok === 0) return '$0';
+  if (price.inputPerMTok === 0 && price.outputPerMTok === 0) return isLocalModel(config, name) ? '$0 (local)' : '$0';
   return `$${price.inputPerMTok}/$${price.outputPerMTok} per 1M tokens`;
 }
 
