@@ -12,7 +12,6 @@ import {
   fixActionSchema,
   storedMessageSchema,
   toolCallViewSchema,
-  usageSchema,
 } from '../core/chat/types';
 
 const id = z.string().check(z.minLength(1), z.maxLength(128));
@@ -259,8 +258,6 @@ export const hostMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('toast'), level: z.enum(['info', 'warn', 'error']), text: z.string().check(z.maxLength(2000)) }),
 ]);
 export type HostMessage = z.infer<typeof hostMessageSchema>;
-
-export { usageSchema };
 
 export type ParseResult<T> = { ok: true; message: T } | { ok: false; error: string };
 

@@ -73,7 +73,6 @@ export const costSettingsSchema = z.strictObject({
   /** A price file (LiteLLM's model-prices JSON, or {"model-id": price}) applied over the built-in catalog. */
   pricesFile: z.string().min(1).optional(),
 });
-export type CostSettings = z.infer<typeof costSettingsSchema>;
 
 export const routerSettingsSchema = z.strictObject({
   /** Retries of the same model for retryable errors (429 with short Retry-After, 5xx, network). */

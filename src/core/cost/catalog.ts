@@ -25,7 +25,6 @@ export const catalogFileSchema = z.object({
     if (!file.models[target]) ctx.addIssue({ code: 'custom', path: ['aliases', alias], message: `points to "${target}", which is not in models` });
   }
 });
-export type CatalogFile = z.infer<typeof catalogFileSchema>;
 
 export class CatalogError extends Error {
   constructor(message: string) {

@@ -5,7 +5,7 @@
 import type { BudgetState } from './budget';
 import { localDayKey } from './budget';
 import { femtoToUsd, formatUsd, usdToFemto, type Femto } from './money';
-import { isModelCall, modelKey, UsageTotals, type TotalsRow } from './totals';
+import { isModelCall, UsageTotals, type TotalsRow } from './totals';
 import type { LedgerRecord } from './types';
 
 export type GroupBy = 'day' | 'model' | 'provider' | 'feature';
@@ -25,9 +25,7 @@ export interface AggregateRow {
   cacheSavingsUsd: number;
 }
 
-/** Local calendar day of a record's start time, "YYYY-MM-DD". */
-export const dayKey = (r: LedgerRecord): string => localDayKey(Date.parse(r.time));
-export { isModelCall, modelKey };
+export { isModelCall };
 
 const KEYS: Record<GroupBy, (r: TotalsRow) => string> = {
   day: (r) => r.day,

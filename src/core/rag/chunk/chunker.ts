@@ -243,9 +243,3 @@ export function chunkId(filePath: string, index: number, text: string): string {
   const h = createHash('sha1').update(filePath).update('\0').update(text).digest('hex').slice(0, 12);
   return `${filePath}#${index}:${h}`;
 }
-
-export async function chunkFile(chunker: Chunker, absPath: string, relPath: string): Promise<{ chunks: Chunk[]; hash: string }> {
-  const buf = await readFile(absPath);
-  const hash = createHash('sha256').update(buf).digest('hex');
-  return { chunks: await chunker.chunk(relPath, buf.toString('utf8')), hash };
-}
