@@ -30,7 +30,7 @@ export const contextChipSchema = z.discriminatedUnion('kind', [
 ]);
 export type ContextChip = z.infer<typeof contextChipSchema>;
 
-export const usageSchema = z.object({
+const usageSchema = z.object({
   inputTokens: z.int().check(z.nonnegative()),
   outputTokens: z.int().check(z.nonnegative()),
   cacheReadTokens: z.int().check(z.nonnegative()),

@@ -101,7 +101,7 @@ export function dailyByModel(source: ReportSource): DailySeries {
   return dailyByModelRows(rowsOf(source));
 }
 
-export function dailyByModelRows(allRows: readonly TotalsRow[]): DailySeries {
+function dailyByModelRows(allRows: readonly TotalsRow[]): DailySeries {
   const rows = allRows.filter((r) => r.calls > 0);
   if (rows.length === 0) return { days: [], series: [] };
   const present = [...new Set(rows.map((r) => r.day))].sort();
@@ -147,7 +147,7 @@ export function acceptRate(source: ReportSource): AcceptRateRow[] {
   return acceptRateRows(rowsOf(source));
 }
 
-export function acceptRateRows(totals: readonly TotalsRow[]): AcceptRateRow[] {
+function acceptRateRows(totals: readonly TotalsRow[]): AcceptRateRow[] {
   const rows = new Map<string, AcceptRateRow>();
   for (const t of totals) {
     if (t.outcomes === 0) continue;
@@ -178,7 +178,7 @@ function csvField(value: string | number | undefined | null): string {
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
-export const CSV_COLUMNS = [
+const CSV_COLUMNS = [
   'time', 'trace_id', 'feature', 'task', 'status', 'outcome', 'workspace', 'provider', 'model', 'model_id', 'route', 'attempts',
   'error_class', 'input_tokens', 'uncached_input_tokens', 'cache_read_tokens', 'cache_write_tokens', 'output_tokens',
   'cost_usd', 'cache_savings_usd', 'latency_ms', 'ttft_ms',

@@ -26,7 +26,7 @@ import { textToInsert } from './insertText';
 import { buildUsageView, inRange, rangeDays } from './usageView';
 
 export const VIEW_ID = 'switchyard.panel';
-export const EDITOR_PANEL_TYPE = 'switchyard.panelEditor';
+const EDITOR_PANEL_TYPE = 'switchyard.panelEditor';
 const ACTIVE_KEY = 'switchyard.chat.activeConversation';
 const PROPOSED_SCHEME = 'switchyard-proposed';
 

@@ -20,7 +20,7 @@ import { QueryRewriter } from '../../core/rag/retrieve/queryRewrite';
 import type { Span } from '../../core/trace/types';
 import type { Snippet } from '../../core/completion/context/snippets';
 
-export const CHROMA_TOKEN_SECRET = 'switchyard.rag.chromaToken';
+const CHROMA_TOKEN_SECRET = 'switchyard.rag.chromaToken';
 const WATCH_DEBOUNCE_MS = 1500;
 
 /** What other areas (chat's @workspace, completion context) use. */

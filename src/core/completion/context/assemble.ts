@@ -31,7 +31,7 @@ export interface AssembleOptions {
   windowIndex?: WindowIndex;
 }
 
-export function displayPath(filepath: string, workspaceRoot?: string): string {
+function displayPath(filepath: string, workspaceRoot?: string): string {
   const normalized = filepath.replace(/\\/g, '/');
   if (workspaceRoot) {
     const root = workspaceRoot.replace(/\\/g, '/').replace(/\/$/, '') + '/';

@@ -35,7 +35,7 @@ export function inComment(prefix: string, lang: LanguageInfo): boolean {
 }
 
 /** True when the cursor's line has a line comment that starts before the cursor. */
-export function inLineComment(prefix: string, lang: LanguageInfo): boolean {
+function inLineComment(prefix: string, lang: LanguageInfo): boolean {
   return commentStart(linePrefix(prefix), lang.lineComment) !== -1;
 }
 

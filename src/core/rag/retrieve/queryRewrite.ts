@@ -23,7 +23,7 @@ const CACHE_SIZE = 200;
 const MAX_REWRITE_CHARS = 400;
 
 /** Whether the host of a base URL is this machine. */
-export function isLoopbackUrl(url: string | undefined): boolean {
+function isLoopbackUrl(url: string | undefined): boolean {
   if (!url) return false;
   try {
     const host = new URL(url).hostname.replace(/^\[|\]$/g, '');

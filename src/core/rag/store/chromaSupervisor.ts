@@ -92,7 +92,7 @@ async function isServerFor(pid: number, dataDir: string, url: string | undefined
   }
 }
 
-export async function freePort(): Promise<number> {
+async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = createServer();
     srv.unref();
@@ -114,7 +114,7 @@ async function portIsFree(port: number): Promise<boolean> {
 }
 
 /** GET /api/v2/heartbeat; true when the server answers 200 within `timeoutMs`. */
-export async function heartbeat(url: string, timeoutMs = 2000): Promise<boolean> {
+async function heartbeat(url: string, timeoutMs = 2000): Promise<boolean> {
   try {
     const res = await fetch(`${url}/api/v2/heartbeat`, { signal: AbortSignal.timeout(timeoutMs) });
     await res.arrayBuffer();
