@@ -41,7 +41,7 @@ function help(commands: CliCommand[]): string {
 const LEVELS = ['debug', 'info', 'warn', 'error'] as const;
 
 /** Logs to stderr at or above SWITCHYARD_LOG (default warn), so stdout stays the answer. */
-export function stderrLogger(io: CliIO): Logger {
+function stderrLogger(io: CliIO): Logger {
   const wanted = LEVELS.indexOf((io.env.SWITCHYARD_LOG ?? 'warn') as (typeof LEVELS)[number]);
   const min = wanted < 0 ? 2 : wanted;
   const at = (level: number, name: string) => (message: string) => {
@@ -104,7 +104,7 @@ export async function main(argv: string[], io: CliIO, commands: CliCommand[] = r
   }
 }
 
-export const processIO = (): CliIO => ({
+const processIO = (): CliIO => ({
   stdout: process.stdout,
   stderr: process.stderr,
   stdin: process.stdin,

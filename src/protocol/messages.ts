@@ -12,7 +12,6 @@ import {
   fixActionSchema,
   storedMessageSchema,
   toolCallViewSchema,
-  usageSchema,
 } from '../core/chat/types';
 
 const id = z.string().check(z.minLength(1), z.maxLength(128));
@@ -59,7 +58,7 @@ const cacheRow = z.object({
 });
 
 /** Cost control in the Usage tab: prompt-cache hits and savings, provider drift, price catalog date. */
-export const costControlViewSchema = z.object({
+const costControlViewSchema = z.object({
   cacheByModel: z.array(cacheRow).check(z.maxLength(500)),
   cacheByDay: z.array(cacheRow).check(z.maxLength(400)),
   drift: z.array(z.object({
@@ -97,7 +96,7 @@ export const usageViewSchema = z.object({
 export type UsageView = z.infer<typeof usageViewSchema>;
 
 /** One row of the Traces tab list. */
-export const traceSummarySchema = z.object({
+const traceSummarySchema = z.object({
   traceId: z.string().check(z.maxLength(128)),
   name: z.string().check(z.maxLength(256)),
   startMs: z.number(),
@@ -114,7 +113,7 @@ export const traceSummarySchema = z.object({
 export type TraceSummary = z.infer<typeof traceSummarySchema>;
 
 const attributeValue = z.union([z.string(), z.number(), z.boolean(), z.array(z.string()), z.array(z.number())]);
-export const spanRecordSchema = z.object({
+const spanRecordSchema = z.object({
   traceId: z.string(),
   spanId: z.string(),
   parentSpanId: z.optional(z.string()),
@@ -134,7 +133,7 @@ export const traceRecordSchema = z.object({
   spans: z.array(spanRecordSchema).check(z.maxLength(5000)),
 });
 
-export const priceViewSchema = z.object({
+const priceViewSchema = z.object({
   inputPerMTok: z.number(),
   outputPerMTok: z.number(),
   cacheReadPerMTok: z.optional(z.number()),
@@ -143,7 +142,7 @@ export const priceViewSchema = z.object({
 export type PriceView = z.infer<typeof priceViewSchema>;
 
 /** The next turn's estimated cost and the context meter, shown under the chat input before sending. */
-export const turnEstimateSchema = z.object({
+const turnEstimateSchema = z.object({
   model: z.string().check(z.maxLength(128)),
   modelId: z.string().check(z.maxLength(256)),
   inputTokens: z.number(),
@@ -207,7 +206,7 @@ export type WebviewMessage = z.infer<typeof webviewMessageSchema>;
 
 // ---------------------------------------------------------------- host → webview
 
-export const hostMessageSchema = z.discriminatedUnion('type', [
+const hostMessageSchema = z.discriminatedUnion('type', [
   z.object({
     type: z.literal('init'),
     models: z.array(modelOptionSchema),
@@ -259,8 +258,6 @@ export const hostMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('toast'), level: z.enum(['info', 'warn', 'error']), text: z.string().check(z.maxLength(2000)) }),
 ]);
 export type HostMessage = z.infer<typeof hostMessageSchema>;
-
-export { usageSchema };
 
 export type ParseResult<T> = { ok: true; message: T } | { ok: false; error: string };
 

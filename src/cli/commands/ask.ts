@@ -9,7 +9,7 @@ import { openCliTools, type CliToolSession } from './mcp';
 import { parseCommandArgs, readAll, UsageError, usd, write } from '../util';
 import { MaxCostWatch } from './maxCost';
 
-export const usage = 'ask [--task chat] [--model M] [--system TEXT] [--max-tokens N] [--config F] [--json] [--max-cost USD] [--tools [--approve server/tool,…] [--workspace-servers]] "question"   (or pipe the question on stdin)';
+const usage = 'ask [--task chat] [--model M] [--system TEXT] [--max-tokens N] [--config F] [--json] [--max-cost USD] [--tools [--approve server/tool,…] [--workspace-servers]] "question"   (or pipe the question on stdin)';
 
 /** The --json shape: stable, documented in README. `ledgerError`: the call's spend could not be recorded. */
 export function jsonResult(result: RouterResult, ledgerFailure?: LedgerWriteFailure) {

@@ -16,10 +16,10 @@ import { candidateNames, noRouteError } from '../../core/router/candidates';
 import type { CliCommand } from '../types';
 import { parseCommandArgs, UsageError, write } from '../util';
 
-export const usage = 'complete --file F --offset N [--language ID] [--context F]... [--then-type TEXT] [--config F] [--json]';
+const usage = 'complete --file F --offset N [--language ID] [--context F]... [--then-type TEXT] [--config F] [--json]';
 
 /** The cursor's line after accepting a completion: what the editor shows once Tab is pressed. */
-export function finalLine(text: string, offset: number, result: Pick<CompletionResult, 'text' | 'replaceLength'>): string {
+function finalLine(text: string, offset: number, result: Pick<CompletionResult, 'text' | 'replaceLength'>): string {
   const lineStart = text.lastIndexOf('\n', offset - 1) + 1;
   const nl = text.indexOf('\n', offset);
   const lineEnd = nl === -1 ? text.length : nl;
@@ -28,7 +28,7 @@ export function finalLine(text: string, offset: number, result: Pick<CompletionR
 }
 
 /** The --json shape (one line per completion); `document` adds the replace range and the final line. */
-export function jsonCompletion(result: CompletionResult, document?: { text: string; offset: number }) {
+function jsonCompletion(result: CompletionResult, document?: { text: string; offset: number }) {
   return {
     status: result.status,
     text: result.text,

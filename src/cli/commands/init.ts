@@ -22,7 +22,7 @@ import { dataDirFrom, envSecrets, missingKeyFix } from '../config';
 import type { CliCommand, CliIO } from '../types';
 import { parseCommandArgs, UsageError, write } from '../util';
 
-export const usage = 'init [--base-url URL]… [--openai] [--anthropic] [--from-continue FILE] [--out F] [--yes] [--no-check]   find models (local servers, accounts) or import Continue, pick roles, write the config';
+const usage = 'init [--base-url URL]… [--openai] [--anthropic] [--from-continue FILE] [--out F] [--yes] [--no-check]   find models (local servers, accounts) or import Continue, pick roles, write the config';
 
 /** Reads one line from stdin (a TTY or a pipe); undefined when stdin ends without one. */
 function askLine(io: CliIO, prompt: string): Promise<string | undefined> {

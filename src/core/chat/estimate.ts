@@ -12,7 +12,7 @@ import { minCacheableTokens } from '../models/promptCache';
 import type { Conversation } from './types';
 
 /** Output assumed before a conversation has any answer to average. */
-export const DEFAULT_OUTPUT_ESTIMATE = 500;
+const DEFAULT_OUTPUT_ESTIMATE = 500;
 /** OpenAI and most gateways cache automatically from this many prompt tokens. */
 const OPENAI_MIN_CACHED_PREFIX = 1024;
 

@@ -86,7 +86,7 @@ export interface SendInput {
 class CapStop extends Error {}
 
 /** Used when neither config nor catalog knows a candidate's window. */
-export const FALLBACK_CONTEXT_WINDOW = 16_000;
+const FALLBACK_CONTEXT_WINDOW = 16_000;
 
 export class ChatService {
   private readonly active = new Map<string, AbortController>();

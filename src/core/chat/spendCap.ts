@@ -66,7 +66,7 @@ export function cheaperModel(config: SwitchyardConfig, current: string | undefin
   return best?.name;
 }
 
-export class SpendCapGuard {
+class SpendCapGuard {
   private turnLimit: number | undefined;
   private conversationLimit: number | undefined;
   private model: string | undefined;

@@ -29,9 +29,8 @@ export const contextChipSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('instructions'), id, paths: z.array(relPath).check(z.minLength(1), z.maxLength(20)) }),
 ]);
 export type ContextChip = z.infer<typeof contextChipSchema>;
-export type ContextChipKind = ContextChip['kind'];
 
-export const usageSchema = z.object({
+const usageSchema = z.object({
   inputTokens: z.int().check(z.nonnegative()),
   outputTokens: z.int().check(z.nonnegative()),
   cacheReadTokens: z.int().check(z.nonnegative()),

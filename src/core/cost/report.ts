@@ -5,7 +5,7 @@
 import type { BudgetState } from './budget';
 import { localDayKey } from './budget';
 import { femtoToUsd, formatUsd, usdToFemto, type Femto } from './money';
-import { isModelCall, modelKey, UsageTotals, type TotalsRow } from './totals';
+import { isModelCall, UsageTotals, type TotalsRow } from './totals';
 import type { LedgerRecord } from './types';
 
 export type GroupBy = 'day' | 'model' | 'provider' | 'feature';
@@ -25,9 +25,7 @@ export interface AggregateRow {
   cacheSavingsUsd: number;
 }
 
-/** Local calendar day of a record's start time, "YYYY-MM-DD". */
-export const dayKey = (r: LedgerRecord): string => localDayKey(Date.parse(r.time));
-export { isModelCall, modelKey };
+export { isModelCall };
 
 const KEYS: Record<GroupBy, (r: TotalsRow) => string> = {
   day: (r) => r.day,
@@ -103,7 +101,7 @@ export function dailyByModel(source: ReportSource): DailySeries {
   return dailyByModelRows(rowsOf(source));
 }
 
-export function dailyByModelRows(allRows: readonly TotalsRow[]): DailySeries {
+function dailyByModelRows(allRows: readonly TotalsRow[]): DailySeries {
   const rows = allRows.filter((r) => r.calls > 0);
   if (rows.length === 0) return { days: [], series: [] };
   const present = [...new Set(rows.map((r) => r.day))].sort();
@@ -149,7 +147,7 @@ export function acceptRate(source: ReportSource): AcceptRateRow[] {
   return acceptRateRows(rowsOf(source));
 }
 
-export function acceptRateRows(totals: readonly TotalsRow[]): AcceptRateRow[] {
+function acceptRateRows(totals: readonly TotalsRow[]): AcceptRateRow[] {
   const rows = new Map<string, AcceptRateRow>();
   for (const t of totals) {
     if (t.outcomes === 0) continue;
@@ -180,7 +178,7 @@ function csvField(value: string | number | undefined | null): string {
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
-export const CSV_COLUMNS = [
+const CSV_COLUMNS = [
   'time', 'trace_id', 'feature', 'task', 'status', 'outcome', 'workspace', 'provider', 'model', 'model_id', 'route', 'attempts',
   'error_class', 'input_tokens', 'uncached_input_tokens', 'cache_read_tokens', 'cache_write_tokens', 'output_tokens',
   'cost_usd', 'cache_savings_usd', 'latency_ms', 'ttft_ms',

@@ -27,7 +27,7 @@ const usageSchema = z.object({
   cacheWriteTokens: z.number().int().nonnegative(),
 });
 
-export const attemptRecordSchema = z.object({
+const attemptRecordSchema = z.object({
   model: z.string(),
   modelId: z.string(),
   provider: z.string(),

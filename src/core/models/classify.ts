@@ -32,7 +32,7 @@ export function serviceName(kind: ProviderKind, baseUrl: string): string {
   return `The server at ${baseUrl}`;
 }
 
-export function defaultKeyEnv(kind: ProviderKind): string | undefined {
+function defaultKeyEnv(kind: ProviderKind): string | undefined {
   return kind === 'openai' ? 'OPENAI_API_KEY' : kind === 'anthropic' ? 'ANTHROPIC_API_KEY' : undefined;
 }
 

@@ -34,12 +34,12 @@ const NON_CHAT_TASKS = new Set(['completion', 'embedding']);
 
 /** Used when neither config nor catalog knows a model's window (typical of local servers). */
 export const ASSUMED_CONTEXT_WINDOW = 32_768;
-export const ASSUMED_MAX_OUTPUT = 4_096;
+const ASSUMED_MAX_OUTPUT = 4_096;
 
 /** Model families that take images, by provider model id (the catalog has no such column). */
 const VISION = /(claude-(3|sonnet|opus|haiku)|gpt-4o|gpt-4\.1|gpt-5|gpt-6|\bo[34]\b|gemini|llava|pixtral|-vl\b|vision|llama-?3\.2.*vision|gemma-?3)/i;
 
-export function acceptsImages(modelId: string): boolean {
+function acceptsImages(modelId: string): boolean {
   return VISION.test(modelId);
 }
 

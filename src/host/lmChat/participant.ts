@@ -16,7 +16,7 @@ import { LM_VENDOR } from './provider';
 import { costLabel, costReport, isParticipantCommand, participantMessages, type ParticipantTurn } from './participantPrompt';
 import { FEATURE_VSCODE_CHAT } from './respond';
 
-export const PARTICIPANT_ID = 'switchyard.participant';
+const PARTICIPANT_ID = 'switchyard.participant';
 
 /** What an answer stores for later turns (/cost sums it). */
 interface AnswerMetadata {

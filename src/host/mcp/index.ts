@@ -23,7 +23,6 @@ import type { ChatMessage } from '../../core/models/types';
 import { registerSafeCommand, type HostServices } from '../hostServices';
 import { SETTINGS_SECTION } from '../settings';
 
-export const MCP_SERVERS_COMMAND = 'switchyard.mcpServers';
 const CONFIRMED_KEY = 'switchyard.mcp.confirmedServers';
 const INPUT_SECRET_PREFIX = 'switchyard.mcp.input.';
 

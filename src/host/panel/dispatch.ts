@@ -40,7 +40,7 @@ export const MESSAGE_HANDLERS: HandlerTable = {
 };
 
 /** Runs the handler of a validated message. */
-export function dispatch(panel: PanelContext, conn: Connection, msg: WebviewMessage): Promise<void> {
+function dispatch(panel: PanelContext, conn: Connection, msg: WebviewMessage): Promise<void> {
   const handler = MESSAGE_HANDLERS[msg.type] as Handler<WebviewMessage['type']>;
   return Promise.resolve(handler(panel, conn, msg));
 }

@@ -3,7 +3,7 @@ import type { SwitchyardConfig } from '../../core/config/schema';
 import type { ModelOption } from '../../protocol/messages';
 
 /** The model the chat route starts with: the pinned chat model, else the route's first entry. */
-export function chatRouteHead(config: SwitchyardConfig): string | undefined {
+function chatRouteHead(config: SwitchyardConfig): string | undefined {
   return config.pinned.chat ?? config.routes.chat?.[0];
 }
 

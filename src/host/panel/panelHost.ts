@@ -19,10 +19,10 @@ import { renderPanelHtml } from './html';
 import { panelModels } from './models';
 import type { PanelQuestions } from './questions';
 
-export type { McpResourcePicker, PanelSources } from './handlers/types';
+export type { PanelSources } from './handlers/types';
 
 export const VIEW_ID = 'switchyard.panel';
-export const EDITOR_PANEL_TYPE = 'switchyard.panelEditor';
+const EDITOR_PANEL_TYPE = 'switchyard.panelEditor';
 
 /** What the composition root builds and hands to the panel. */
 export interface PanelInputs {

@@ -17,7 +17,7 @@ const num = (v: unknown): number | undefined => (typeof v === 'number' ? v : und
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 
 /** Router operation spans (one per router call) carry `switchyard.status`. */
-export function operationSpans(trace: TraceRecord): SpanRecord[] {
+function operationSpans(trace: TraceRecord): SpanRecord[] {
   return trace.spans.filter((s) => s.attributes[ATTR_SWITCHYARD_STATUS] !== undefined).sort((a, b) => a.startMs - b.startMs);
 }
 

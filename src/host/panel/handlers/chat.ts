@@ -10,7 +10,7 @@ import { sendConversation, setActiveConversation } from './conversations';
 import type { AreaHandlers, PanelContext } from './types';
 
 /** Where a running turn's events go: every page, and tool calls also to the approval broker. */
-export function chatEventSink(panel: PanelContext): (ev: ChatEvent) => void {
+function chatEventSink(panel: PanelContext): (ev: ChatEvent) => void {
   const { chat, connections, questions } = panel;
   return (ev) => {
     switch (ev.type) {
