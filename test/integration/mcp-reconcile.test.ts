@@ -12,7 +12,7 @@ import path from 'node:path';
 import type { McpServerSpec } from '../../src/core/mcp/config';
 import { McpHub, type McpServerState } from '../../src/core/mcp/hub';
 import { silentLogger } from '../../src/core/logger';
-import { everythingBin, filesystemBin, fixture, nodeSpec } from '../fixtures/mcp/testUtils';
+import { everythingBin, filesystemBin, fixture, nodeSpec, until } from '../fixtures/mcp/testUtils';
 
 const textOf = (r: { content: Array<{ type: string; text?: string }> }) => r.content.filter((c) => c.type === 'text').map((c) => c.text).join('\n');
 
@@ -36,15 +36,6 @@ function childrenWith(marker: string): string[] {
     out = (err as { stdout?: string }).stdout ?? ''; // ps exits 1 when there is no child at all
   }
   return out.split('\n').filter((line) => line.includes(marker));
-}
-
-/** Polls `predicate` (for what no hub event announces, like a process appearing). */
-async function until(predicate: () => boolean, what: string, limitMs = 15_000): Promise<void> {
-  const end = Date.now() + limitMs;
-  while (!predicate()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 function withEnv(spec: McpServerSpec, env: Record<string, string>): McpServerSpec {
