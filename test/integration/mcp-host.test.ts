@@ -14,7 +14,7 @@ import { createHostServices } from '../../src/host/hostServices';
 import { registerMcp, type McpHostHandle } from '../../src/host/mcp';
 import { createHostSecrets } from '../../src/host/secrets';
 import { askToolApprovalModal, createToolApprovalPolicy } from '../../src/host/toolApproval';
-import { fixture } from '../fixtures/mcp/testUtils';
+import { fixture, until } from '../fixtures/mcp/testUtils';
 
 // What this area needs beyond the shared stand-in.
 const trust = new EventEmitter<void>();
@@ -28,14 +28,6 @@ const stderrLines: string[] = [];
 (window as unknown as Record<string, unknown>).createOutputChannel = () => ({ info: (l: string) => stderrLines.push(l), warn() {}, error() {}, debug() {}, trace() {}, show() {}, append() {}, appendLine() {}, dispose() {} });
 
 const output = { info() {}, warn() {}, error() {}, debug() {}, trace() {}, show() {}, append() {}, appendLine() {} } as unknown as vscode.LogOutputChannel;
-
-async function until(pred: () => boolean, what: string, ms = 20_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!pred()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 describe('host: MCP area (fake vscode, real servers)', function () {
   this.timeout(40_000);
