@@ -20,12 +20,15 @@ import { fixture, until } from '../fixtures/mcp/testUtils';
 const trust = new EventEmitter<void>();
 const folders = new EventEmitter<unknown>();
 const ws = workspace as unknown as Record<string, unknown>;
-ws.isTrusted = false;
-ws.onDidGrantWorkspaceTrust = trust.event;
-ws.onDidChangeWorkspaceFolders = folders.event;
-ws.createFileSystemWatcher = () => ({ onDidChange: () => ({ dispose() {} }), onDidCreate: () => ({ dispose() {} }), onDidDelete: () => ({ dispose() {} }), dispose() {} });
 const stderrLines: string[] = [];
-(window as unknown as Record<string, unknown>).createOutputChannel = () => ({ info: (l: string) => stderrLines.push(l), warn() {}, error() {}, debug() {}, trace() {}, show() {}, append() {}, appendLine() {}, dispose() {} });
+/** Set in `before`, not at load: other suites in the same run share the fake vscode module. */
+function stubWorkspace(): void {
+  ws.isTrusted = false;
+  ws.onDidGrantWorkspaceTrust = trust.event;
+  ws.onDidChangeWorkspaceFolders = folders.event;
+  ws.createFileSystemWatcher = () => ({ onDidChange: () => ({ dispose() {} }), onDidCreate: () => ({ dispose() {} }), onDidDelete: () => ({ dispose() {} }), dispose() {} });
+  (window as unknown as Record<string, unknown>).createOutputChannel = () => ({ info: (l: string) => stderrLines.push(l), warn() {}, error() {}, debug() {}, trace() {}, show() {}, append() {}, appendLine() {}, dispose() {} });
+}
 
 const output = { info() {}, warn() {}, error() {}, debug() {}, trace() {}, show() {}, append() {}, appendLine() {} } as unknown as vscode.LogOutputChannel;
 
@@ -45,6 +48,7 @@ describe('host: MCP area (fake vscode, real servers)', function () {
       },
     }));
     fake.reset();
+    stubWorkspace();
     fake.settings.mcpServers = { mine: { command: process.execPath, args: [fixture('flaky-server.mjs')] } };
     workspace.workspaceFolders = [{ uri: Uri.file(dir), name: 'repo' }];
     context = fakeContext(join(dir, 'global'));
