@@ -10,6 +10,7 @@ import { ModelError } from '../../src/core/models/errors';
 import type { ChatMessage } from '../../src/core/models/types';
 import type { RouterEvent, RouterResult, RouterStream } from '../../src/core/router/types';
 import type { Attributes, Span, Tracer } from '../../src/core/trace/types';
+import { resolvingRouter } from '../support/resolvingRouter';
 
 class MapStore implements KeyValueStore {
   readonly data = new Map<string, unknown>();
@@ -81,7 +82,7 @@ function setup(run: (input: TurnInput) => RouterStream) {
   const service = new ChatService({
     history,
     logger: silentLogger,
-    core: () => ({ config, tracer, clock: { now: () => (t += 10) }, router: undefined as never }),
+    core: () => ({ config, tracer, clock: { now: () => (t += 10) }, router: resolvingRouter(config) }),
     runTurn: (input) => { inputs.push(input); return run(input); },
     newId: () => `id${++n}`,
   });

@@ -2,6 +2,7 @@
  * Cost control in the built webview (headless Chromium): the Usage tab's prompt-cache and
  * provider-drift tables, the next-turn estimate with its context meter, and the spend-cap dialog.
  */
+import { resolveRoute } from '../../src/core/router/resolve';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import type { Browser } from 'playwright-core';
@@ -57,8 +58,9 @@ async function chatServiceWith(conv: Conversation): Promise<ChatService> {
   await history.save(conv);
   const config = parseConfig({ providers: { an: { kind: 'anthropic' } }, models: { sonnet: { provider: 'an', id: 'claude-sonnet-4-5' } }, routes: { chat: ['sonnet'] } });
   const catalog = new PriceCatalog();
-  const core = { config, clock: { now: () => NOW }, tokens: new TokenCounter(), catalog } as unknown as ChatCore;
-  return new ChatService({ history, core: () => core, logger: silentLogger, modelLimits: (name) => catalog.lookup(config.models[name]!.id) });
+  const router = { resolve: (task: string, pinned?: string) => resolveRoute({ config, task, pinned, factsFor: (id) => catalog.lookup(id) }) };
+  const core = { config, router, clock: { now: () => NOW }, tokens: new TokenCounter(), catalog } as unknown as ChatCore;
+  return new ChatService({ history, core: () => core, logger: silentLogger });
 }
 
 /** Waits for a chat/estimate request for `text` with `chips` chips, answers the newest with the service's estimate. */

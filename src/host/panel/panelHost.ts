@@ -87,12 +87,6 @@ class PanelController implements vscode.WebviewViewProvider, vscode.WebviewPanel
       history: new ConversationHistory(ctx.workspaceState, services.logger),
       core: () => services.core,
       logger: services.logger,
-      modelLimits: (name) => {
-        const core = services.core;
-        const m = core.config.models[name];
-        const entry = m ? core.catalog.lookup(m.id) : undefined;
-        return entry ? { contextWindow: entry.contextWindow, maxOutputTokens: entry.maxOutputTokens } : undefined;
-      },
       resolvers: { file: (chip, _q, signal) => this.readFileChip(chip, signal) },
       askCap: (prompt, signal) => this.caps.ask(prompt, signal),
     });
@@ -269,7 +263,7 @@ class PanelController implements vscode.WebviewViewProvider, vscode.WebviewPanel
   private models(): { models: ModelOption[]; routeModel?: string } {
     const config = this.services.core.config;
     const models = Object.entries(config.models).map(([name, m]) => ({ name, provider: m.provider, id: m.id, contextWindow: m.contextWindow }));
-    return { models, routeModel: config.pinned.chat ?? config.routes.chat?.[0] };
+    return { models, routeModel: this.services.core.router.resolve('chat').candidates[0]?.name };
   }
 
   private activeId(): string | undefined {
