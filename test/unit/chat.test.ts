@@ -196,7 +196,7 @@ describe('chat: service turn', () => {
   });
 
   it('shows a fix once when the message already ends with it', () => {
-    const fix = 'Run Switchyard: Set API Key, or set OPENAI_API_KEY for the CLI.';
+    const fix = 'Run Switchyard: Set API Key (VS Code) or set OPENAI_API_KEY in the environment (CLI) for provider "oa".';
     const e = chatErrorFrom(new ModelError({ kind: 'config', provider: 'oa', message: `No API key for provider "oa" (openai). ${fix}`, fix }));
     assert.equal(e.message, 'No API key for provider "oa" (openai).');
     assert.equal(e.fix, fix);
