@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { ConversationHistory, type KeyValueStore } from '../../src/core/chat/history';
 import { estimateMessageTokens, renderUserPrompt, trimToContextWindow } from '../../src/core/chat/prompt';
-import { ChatService, chatErrorFrom, type ChatEvent } from '../../src/core/chat/service';
+import { ChatService, type ChatEvent } from '../../src/core/chat/service';
+import { chatErrorFrom } from '../../src/core/chat/chatError';
 import type { TurnInput } from '../../src/core/chat/turn';
 import { workspaceResolver } from '../../src/core/chat/workspaceContext';
 import { parseConfig } from '../../src/core/config/schema';

@@ -9,7 +9,6 @@ import { randomUUID } from 'node:crypto';
 import type { Price, SwitchyardConfig } from '../config/schema';
 import type { TokenCounter } from '../models/tokens';
 import type { Logger } from '../logger';
-import type { ModelError } from '../models/errors';
 import type { ChatMessage } from '../models/types';
 import type { RouteCandidate } from '../router/resolve';
 import type { Router, RouterResult } from '../router/types';
@@ -22,7 +21,8 @@ import { routerTurnRunner, type TurnRunner } from './turn';
 import { estimateNextTurn, type NextTurnEstimate } from './estimate';
 import { capGuardFor, type AskCap } from './spendCap';
 import { COMPACT_AT_FRACTION, compactConversation } from './compaction';
-import type { ChatError, ContextChip, Conversation, ConversationSummary, FixAction, StoredMessage, ToolCallView } from './types';
+import type { ContextChip, Conversation, ConversationSummary, StoredMessage, ToolCallView } from './types';
+import { chatErrorFrom } from './chatError';
 import {
   ATTR_GEN_AI_CONVERSATION_ID,
   ATTR_SWITCHYARD_CHAT_CONTEXT_WINDOW,
@@ -451,34 +451,4 @@ export class ChatService {
     }
     return out;
   }
-}
-
-/** The inline error of a failed answer, with the actions that fix it. */
-export function chatErrorFrom(error: ModelError | undefined): ChatError {
-  if (!error) return { kind: 'unknown', message: 'The request failed without an error message.', actions: [{ action: 'retry', label: 'Retry' }] };
-  const actions: FixAction[] = [];
-  switch (error.kind) {
-    case 'auth':
-    case 'config':
-      // A provider's key problem is fixed by its key; "not set up" (no model, no route) by Add Model.
-      if (error.provider) actions.push({ action: 'setKey', label: `Set ${error.provider} API key`, provider: error.provider });
-      else actions.push({ action: 'addModel', label: 'Add Model' });
-      actions.push({ action: 'openSettings', label: 'Open settings' });
-      break;
-    case 'budget':
-      actions.push({ action: 'openSettings', label: 'Budget settings' }, { action: 'switchModel', label: 'Switch model' });
-      break;
-    case 'context_window':
-    case 'not_found':
-      actions.push({ action: 'switchModel', label: 'Switch model' }, { action: 'openSettings', label: 'Open settings' });
-      break;
-    case 'invalid_request':
-      actions.push({ action: 'switchModel', label: 'Switch model' });
-      break;
-    default:
-      actions.push({ action: 'retry', label: 'Retry' }, { action: 'switchModel', label: 'Switch model' });
-  }
-  // Messages may already end with the fix (so attempt lists say what to do); show it once.
-  const message = error.fix && error.message.endsWith(error.fix) ? error.message.slice(0, -error.fix.length).trimEnd() : error.message;
-  return { kind: error.kind, message, fix: error.fix, actions };
 }
