@@ -2,7 +2,6 @@
  * Cost control in the built webview (headless Chromium): the Usage tab's prompt-cache and
  * provider-drift tables, the next-turn estimate with its context meter, and the spend-cap dialog.
  */
-import { resolveRoute } from '../../src/core/router/resolve';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import type { Browser } from 'playwright-core';
@@ -10,6 +9,7 @@ import type { LedgerRecord } from '../../src/core/cost/types';
 import { ConversationHistory } from '../../src/core/chat/history';
 import { ChatService, type ChatCore } from '../../src/core/chat/service';
 import type { Conversation } from '../../src/core/chat/types';
+import { resolveRoute } from '../../src/core/router/resolve';
 import { parseConfig } from '../../src/core/config/schema';
 import { PriceCatalog } from '../../src/core/cost/catalog';
 import { TokenCounter } from '../../src/core/models/tokens';
