@@ -8,7 +8,7 @@ import { createCoreServices, type AppServices } from '../core/app';
 import { ConfigError } from '../core/config/schema';
 import type { Logger } from '../core/logger';
 import { commands as registry } from './commands/index';
-import { dataDirFrom, envSecrets, loadConfigFile, missingKeyFix } from './config';
+import { dataDirFrom, envSecrets, loadConfigFile } from './config';
 import type { CliCommand, CliIO } from './types';
 import { UsageError } from './util';
 
@@ -84,7 +84,7 @@ export async function main(argv: string[], io: CliIO, commands: CliCommand[] = r
       logger,
       workspace: io.cwd,
       version,
-      missingKeyFix: (providerName) => missingKeyFix(config, providerName),
+      keyFixForm: 'cli',
     });
     built.push(core);
     return core;

@@ -11,10 +11,8 @@ import { resolve } from 'node:path';
 import { CompletionEngine } from '../../core/completion/engine';
 import { languageIdForPath } from '../../core/completion/context/languages';
 import type { CompletionResult, ContextFile } from '../../core/completion/types';
-import { ConfigError } from '../../core/config/schema';
-import { candidateNames, noRouteError } from '../../core/router/candidates';
 import type { CliCommand } from '../types';
-import { parseCommandArgs, UsageError, write } from '../util';
+import { parseCommandArgs, routeConfigError, UsageError, write } from '../util';
 
 const usage = 'complete --file F --offset N [--language ID] [--context F]... [--then-type TEXT] [--config F] [--json]';
 
@@ -86,10 +84,8 @@ export const command: CliCommand = {
     }
 
     const core = await loadCore(values.config);
-    if (candidateNames(core.config, 'completion').length === 0) {
-      const err = noRouteError(core.config, 'completion');
-      throw new ConfigError(`${err.message}${err.fix ? ` ${err.fix}` : ''}`, 'routes.completion: missing');
-    }
+    const routeError = routeConfigError(core.router.resolve('completion'));
+    if (routeError) throw routeError;
     const engine = new CompletionEngine({ router: core.router, config: core.config, logger: core.logger, ledger: core.ledger, tracer: core.tracer, clock: core.clock, workspaceRoot: io.cwd });
     const languageId = values.language ?? languageIdForPath(path);
     const controller = new AbortController();

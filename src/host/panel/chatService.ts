@@ -33,12 +33,6 @@ export function createPanelChat(services: HostServices, inputs: PanelChatInputs)
     history: new ConversationHistory(services.context.workspaceState, services.logger),
     core: () => services.core,
     logger: services.logger,
-    modelLimits: (name) => {
-      const core = services.core;
-      const m = core.config.models[name];
-      const entry = m ? core.catalog.lookup(m.id) : undefined;
-      return entry ? { contextWindow: entry.contextWindow, maxOutputTokens: entry.maxOutputTokens } : undefined;
-    },
     resolvers: contextResolvers(services, inputs),
     runTurn: createChatTurnRunner(services, { approve: inputs.approve, mcp: inputs.mcp, search: inputs.search }),
     askCap: inputs.askCap,

@@ -1,14 +1,9 @@
 /** The model list the panel offers, and the model a new chat turn goes to when none is chosen. */
-import type { SwitchyardConfig } from '../../core/config/schema';
+import type { AppServices } from '../../core/app';
 import type { ModelOption } from '../../protocol/messages';
 
-/** The model the chat route starts with: the pinned chat model, else the route's first entry. */
-function chatRouteHead(config: SwitchyardConfig): string | undefined {
-  return config.pinned.chat ?? config.routes.chat?.[0];
-}
-
-/** The 'models' message body (also part of 'init'). */
-export function panelModels(config: SwitchyardConfig): { models: ModelOption[]; routeModel?: string } {
-  const models = Object.entries(config.models).map(([name, m]) => ({ name, provider: m.provider, id: m.id, contextWindow: m.contextWindow }));
-  return { models, routeModel: chatRouteHead(config) };
+/** The 'models' message body (also part of 'init'): the route's head as the router resolves it. */
+export function panelModels(core: Pick<AppServices, 'config' | 'router'>): { models: ModelOption[]; routeModel?: string } {
+  const models = Object.entries(core.config.models).map(([name, m]) => ({ name, provider: m.provider, id: m.id, contextWindow: m.contextWindow }));
+  return { models, routeModel: core.router.resolve('chat').candidates[0]?.name };
 }

@@ -124,7 +124,7 @@ class PanelController implements vscode.WebviewViewProvider, vscode.WebviewPanel
       this.services.onDidChangeCore(() => {
         unwatchTraces();
         unwatchTraces = watchTraces(this.services, connections);
-        connections.broadcast({ type: 'models', ...panelModels(this.services.core.config) });
+        connections.broadcast({ type: 'models', ...panelModels(this.services.core) });
       }),
       this.services.onDidFinishCall(() => usage.callFinished()),
       { dispose: () => unwatchTraces() },

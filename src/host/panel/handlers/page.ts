@@ -9,7 +9,7 @@ export const pageHandlers = {
     conn.ready = true;
     const id = activeConversationId(panel);
     const active = (id && chat.get(id)) || null;
-    connections.post(conn, { type: 'init', ...panelModels(services.core.config), conversations: chat.list(), active: forView(active), running: active ? chat.isRunning(active.id) : false, tab: connections.takePendingTab() });
+    connections.post(conn, { type: 'init', ...panelModels(services.core), conversations: chat.list(), active: forView(active), running: active ? chat.isRunning(active.id) : false, tab: connections.takePendingTab() });
     connections.flushChips();
     void panel.sources.standingChips?.().then(
       (chips) => chips.forEach((chip) => connections.post(conn, { type: 'chat/addChip', chip })),
