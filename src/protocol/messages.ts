@@ -39,6 +39,8 @@ const keyedTotals = z.object({
   outputTokens: z.number(),
   cacheReadTokens: z.number(),
   cacheSavingsUsd: z.number(),
+  /** Every call in the row ran on a local model (its $0 reads "$0 (local)"). */
+  local: z.optional(z.boolean()),
 });
 export type KeyedTotals = z.infer<typeof keyedTotals>;
 
@@ -109,6 +111,8 @@ export const traceSummarySchema = z.object({
   inputTokens: z.optional(z.number()),
   outputTokens: z.optional(z.number()),
   costUsd: z.optional(z.nullable(z.number())),
+  /** Every model call of the trace ran on a local model. */
+  local: z.optional(z.boolean()),
   attempts: z.optional(z.number()),
 });
 export type TraceSummary = z.infer<typeof traceSummarySchema>;

@@ -481,7 +481,7 @@ export class ChatView {
     const facts: string[] = [];
     if (m.model) facts.push(m.model);
     if (u) facts.push(`${formatTokens(u.inputTokens)} in${u.cacheReadTokens ? ` (${formatTokens(u.cacheReadTokens)} cached)` : ''} · ${formatTokens(u.outputTokens)} out`);
-    if (m.status !== 'cancelled' || m.costUsd !== undefined) facts.push(m.local && m.costUsd === 0 ? '$0 (local)' : formatUsd(m.costUsd));
+    if (m.status !== 'cancelled' || m.costUsd !== undefined) facts.push(formatUsd(m.costUsd, { local: m.local }));
     if (m.latencyMs !== undefined) facts.push(formatMs(m.latencyMs));
     const retry = select([{ value: '', label: 'Retry with…' }, ...this.modelOptions(false)], '', (v) => {
       if (v) this.app.post({ type: 'chat/retry', conversationId: conv.id, messageId: m.id, model: v });

@@ -35,6 +35,7 @@ import {
   ATTR_SWITCHYARD_PROMPT_CACHE,
   ATTR_SWITCHYARD_PROVIDER_COST_USD,
   ATTR_SWITCHYARD_COST_USD,
+  ATTR_SWITCHYARD_LOCAL,
   ATTR_SWITCHYARD_ERROR_CLASS,
   ATTR_SWITCHYARD_FALLBACK_REASON,
   ATTR_SWITCHYARD_FEATURE,
@@ -485,6 +486,7 @@ export function createRouter(deps: RouterDeps): ManagedRouter {
     if (state.cacheSavingsUsd !== null && state.cacheSavingsUsd > 0) span.setAttribute(ATTR_SWITCHYARD_CACHE_SAVINGS_USD, state.cacheSavingsUsd);
     if (finalModel) span.setAttributes({ [ATTR_GEN_AI_REQUEST_MODEL]: finalModel.id, [ATTR_SWITCHYARD_MODEL]: finalModel.name, [ATTR_SWITCHYARD_PROVIDER]: finalModel.providerName });
     if (state.costUsd !== null) span.setAttribute(ATTR_SWITCHYARD_COST_USD, state.costUsd);
+    if (result.local) span.setAttribute(ATTR_SWITCHYARD_LOCAL, true);
     if (state.providerCostUsd !== undefined) span.setAttribute(ATTR_SWITCHYARD_PROVIDER_COST_USD, state.providerCostUsd);
     if (state.usage.inputTokens > 0) span.setAttribute(ATTR_SWITCHYARD_CACHE_HIT_RATE, state.usage.cacheReadTokens / state.usage.inputTokens);
     if (state.usageSource) span.setAttribute(ATTR_SWITCHYARD_USAGE_SOURCE, state.usageSource);
@@ -506,6 +508,7 @@ export function createRouter(deps: RouterDeps): ManagedRouter {
       attempts: state.attempts,
       usage: state.usage,
       costUsd: state.costUsd,
+      ...(result.local ? { local: true as const } : {}),
       cacheSavingsUsd: state.cacheSavingsUsd,
       ...(state.providerCostUsd !== undefined ? { providerCostUsd: state.providerCostUsd } : {}),
       ...(state.usageSource ? { usageSource: state.usageSource } : {}),
