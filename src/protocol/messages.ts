@@ -182,6 +182,8 @@ export const webviewMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('chat/setModel'), conversationId: z.optional(id), model: z.nullable(z.string().check(z.maxLength(128))) }),
   /** Ask the host for a chip: a file picker, or an MCP resource picker. */
   z.object({ type: z.literal('chat/pickContext'), kind: z.enum(['file', 'mcp-resource']) }),
+  /** The user turned the workspace's instruction files off (removed their chip) or back on; kept per workspace. */
+  z.object({ type: z.literal('chat/instructions'), include: z.boolean() }),
   /** The user typed "/" at the start of the input: the host answers with `chat/slashCommands`. */
   z.object({ type: z.literal('chat/listSlashCommands') }),
   z.object({ type: z.literal('code/copy'), code: z.string().check(z.maxLength(2_000_000)) }),

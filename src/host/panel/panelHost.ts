@@ -320,6 +320,8 @@ class PanelController implements vscode.WebviewViewProvider, vscode.WebviewPanel
         void this.standingChips?.().then((chips) => chips.forEach((chip) => this.post(conn, { type: 'chat/addChip', chip })), (err: unknown) => this.services.logger.warn(`Instruction files not offered: ${String(err)}`));
         return;
       }
+      case 'chat/instructions':
+        return void (await vscode.commands.executeCommand('switchyard.chat.includeInstructions', msg.include));
       case 'chat/listSlashCommands':
         this.post(conn, { type: 'chat/slashCommands', commands: this.slashCommands?.list() ?? [] });
         return;

@@ -9,7 +9,7 @@ import type { PanelApi } from './panelHost';
 
 export function connectPanel(services: HostServices, panel: PanelApi, parts: { workspaceSearch?: WorkspaceSearch; mcp?: McpHostHandle }): void {
   panel.setTurnRunner(createChatTurnRunner(services, { mcp: parts.mcp, search: parts.workspaceSearch }));
-  connectInstructions(panel);
+  connectInstructions(services, panel);
   if (parts.workspaceSearch) {
     const ws = parts.workspaceSearch;
     panel.setContextResolver('workspace', workspaceResolver((q, o) => ws.search(q, o), { rewrite: (q, signal, span) => ws.rewrite(q, signal, span) }));
