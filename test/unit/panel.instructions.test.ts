@@ -39,7 +39,9 @@ describe('panel: the instructions chip keeps its on/off choice per workspace', (
     writeFileSync(join(dir, 'AGENTS.md'), 'Always answer in haiku.\n');
     workspaceState = new Map();
   });
-  const workspaceBefore = { workspaceFolders: fakeVs.workspace.workspaceFolders, isTrusted: (fakeVs.workspace as { isTrusted?: boolean }).isTrusted };
+  // Other files set the shared fake workspace when they load: put back what was there when this ran.
+  let workspaceBefore: Record<string, unknown>;
+  before(() => (workspaceBefore = { workspaceFolders: fakeVs.workspace.workspaceFolders, isTrusted: (fakeVs.workspace as { isTrusted?: boolean }).isTrusted }));
   after(() => {
     Object.assign(fakeVs.workspace, workspaceBefore);
     rmSync(dir, { recursive: true, force: true });
