@@ -7,9 +7,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { main } from '../../src/cli/main';
-import type { CliIO } from '../../src/cli/types';
 import { parseConfig } from '../../src/core/config/schema';
 import { BudgetTracker } from '../../src/core/cost/budget';
 import { PriceCatalog } from '../../src/core/cost/catalog';
@@ -27,6 +25,7 @@ import { createTracer } from '../../src/core/trace/tracer';
 import { summarizeTrace } from '../../src/host/panel/traceView';
 import { buildUsageView } from '../../src/host/panel/usageView';
 import { formatUsd as panelFormatUsd } from '../../webview-ui/src/dom';
+import { recordingIO } from '../support/cliIo';
 import { MemoryLedger } from '../support/memoryLedger';
 
 const usage = (n: number) => ({ inputTokens: n, outputTokens: n, cacheReadTokens: 0, cacheWriteTokens: 0 });
@@ -162,17 +161,7 @@ describe('cost: "$0 (local)" in the ledger, the panel and the CLI', () => {
     beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'switchyard-local-spend-'))));
     afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-    function io(env: NodeJS.ProcessEnv): CliIO & { out: () => string; err: () => string } {
-      const stdout = new PassThrough();
-      const stderr = new PassThrough();
-      const stdin = new PassThrough();
-      let out = '';
-      let err = '';
-      stdout.on('data', (d) => (out += d));
-      stderr.on('data', (d) => (err += d));
-      stdin.end('');
-      return { stdout, stderr, stdin, env, cwd: dir, out: () => out, err: () => err };
-    }
+    const io = (env: NodeJS.ProcessEnv) => recordingIO({ env, cwd: dir });
 
     const line = (text: string, key: string) => text.split('\n').find((l) => l.startsWith(`${key} `)) ?? '';
 
