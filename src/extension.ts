@@ -14,7 +14,7 @@ import { createOutputLogger } from './host/logger';
 import { registerMcp, type McpHostHandle } from './host/mcp/index';
 import { createPanelChat, mcpSlashCommands } from './host/panel/chatService';
 import { PanelConnections } from './host/panel/connections';
-import { instructionChips } from './host/panel/instructions';
+import { instructionFiles } from './host/panel/instructions';
 import { registerPanel, type PanelApi } from './host/panel/panelHost';
 import { createPanelQuestions } from './host/panel/questions';
 import { registerRag, type WorkspaceSearch } from './host/rag/register';
@@ -62,7 +62,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<Switch
   const approval = createToolApprovalPolicy(questions.approvals.prompt, () => services.core.config.mcp.alwaysAllow);
   const mcp = area('MCP', () => registerMcp(services, { approval }));
   const chat = area('chat', () => createPanelChat(services, { approve: approval.approve, askCap: questions.caps.ask, search, mcp }));
-  const sources = { slashCommands: mcp && mcpSlashCommands(mcp), pickMcpResource: mcp && (() => mcp.pickResource()), standingChips: instructionChips };
+  const instructions = instructionFiles(context.workspaceState);
+  const sources = { slashCommands: mcp && mcpSlashCommands(mcp), pickMcpResource: mcp && (() => mcp.pickResource()), standingChips: instructions.chips, includeInstructions: instructions.include };
   const panel = chat && area('panel', () => registerPanel(services, { chat, connections, questions, sources }));
   area('cost report', () => registerCostReport(services, panel ? { showUsage: () => panel.showTab('usage') } : {}));
   area('VS Code Chat', () => registerVsCodeChat(services, { approve: approval.approve, search, mcp }));

@@ -38,6 +38,8 @@ const keyedTotals = z.object({
   outputTokens: z.number(),
   cacheReadTokens: z.number(),
   cacheSavingsUsd: z.number(),
+  /** Every call in the row ran on a local model (its $0 reads "$0 (local)"). */
+  local: z.optional(z.boolean()),
 });
 export type KeyedTotals = z.infer<typeof keyedTotals>;
 
@@ -108,6 +110,8 @@ const traceSummarySchema = z.object({
   inputTokens: z.optional(z.number()),
   outputTokens: z.optional(z.number()),
   costUsd: z.optional(z.nullable(z.number())),
+  /** Every model call of the trace ran on a local model. */
+  local: z.optional(z.boolean()),
   attempts: z.optional(z.number()),
 });
 export type TraceSummary = z.infer<typeof traceSummarySchema>;
@@ -177,6 +181,8 @@ export const webviewMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('chat/setModel'), conversationId: z.optional(id), model: z.nullable(z.string().check(z.maxLength(128))) }),
   /** Ask the host for a chip: a file picker, or an MCP resource picker. */
   z.object({ type: z.literal('chat/pickContext'), kind: z.enum(['file', 'mcp-resource']) }),
+  /** The user turned the workspace's instruction files off (removed their chip) or back on; kept per workspace. */
+  z.object({ type: z.literal('chat/instructions'), include: z.boolean() }),
   /** The user typed "/" at the start of the input: the host answers with `chat/slashCommands`. */
   z.object({ type: z.literal('chat/listSlashCommands') }),
   z.object({ type: z.literal('code/copy'), code: z.string().check(z.maxLength(2_000_000)) }),

@@ -43,6 +43,8 @@ export interface TotalsRow {
   accepted: number;
   cacheHits: number;
   cancelled: number;
+  /** Calls answered by a local model (records flagged `local`; older records never are). */
+  localCalls?: number;
   /** Calls whose provider reported its own cost, that cost, and our cost of the same calls (drift). */
   providerCostCalls?: number;
   providerCost?: Femto;
@@ -104,6 +106,7 @@ export class UsageTotals {
     if (modelCall) {
       row.calls++;
       if (r.status === 'error') row.errors++;
+      if (r.local) row.localCalls = (row.localCalls ?? 0) + 1;
       if (r.costUsd === null) row.unknownCostCalls++;
       else if (r.costUsd !== 0) row.cost += usdToFemto(r.costUsd);
       if (r.cacheSavingsUsd != null && r.cacheSavingsUsd !== 0) row.savings += usdToFemto(r.cacheSavingsUsd);

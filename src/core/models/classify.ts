@@ -27,7 +27,7 @@ export interface ErrorContext {
 }
 
 /** The user-facing name of the service behind a provider. */
-export function serviceName(kind: ProviderKind, baseUrl: string): string {
+function serviceName(kind: ProviderKind, baseUrl: string): string {
   if (kind === 'anthropic') return 'Anthropic';
   if (kind === 'openai') return 'OpenAI';
   return `The server at ${baseUrl}`;

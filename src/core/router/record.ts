@@ -19,6 +19,7 @@ import {
   ATTR_SWITCHYARD_CACHE_HIT_RATE,
   ATTR_SWITCHYARD_CACHE_SAVINGS_USD,
   ATTR_SWITCHYARD_COST_USD,
+  ATTR_SWITCHYARD_LOCAL,
   ATTR_SWITCHYARD_LATENCY_MS,
   ATTR_SWITCHYARD_MODEL,
   ATTR_SWITCHYARD_PROVIDER,
@@ -93,6 +94,7 @@ export function recordCall(rt: RouterRuntime, state: CallState, end: CallEnd): R
   if (state.cacheSavingsUsd !== null && state.cacheSavingsUsd > 0) span.setAttribute(ATTR_SWITCHYARD_CACHE_SAVINGS_USD, state.cacheSavingsUsd);
   if (finalModel) span.setAttributes({ [ATTR_GEN_AI_REQUEST_MODEL]: finalModel.id, [ATTR_SWITCHYARD_MODEL]: finalModel.name, [ATTR_SWITCHYARD_PROVIDER]: finalModel.providerName });
   if (state.costUsd !== null) span.setAttribute(ATTR_SWITCHYARD_COST_USD, state.costUsd);
+  if (result.local) span.setAttribute(ATTR_SWITCHYARD_LOCAL, true);
   if (state.providerCostUsd !== undefined) span.setAttribute(ATTR_SWITCHYARD_PROVIDER_COST_USD, state.providerCostUsd);
   if (state.usage.inputTokens > 0) span.setAttribute(ATTR_SWITCHYARD_CACHE_HIT_RATE, state.usage.cacheReadTokens / state.usage.inputTokens);
   if (state.usageSource) span.setAttribute(ATTR_SWITCHYARD_USAGE_SOURCE, state.usageSource);
@@ -115,6 +117,7 @@ export function recordCall(rt: RouterRuntime, state: CallState, end: CallEnd): R
     attempts: state.attempts,
     usage: state.usage,
     costUsd: state.costUsd,
+    ...(result.local ? { local: true as const } : {}),
     cacheSavingsUsd: state.cacheSavingsUsd,
     ...(state.providerCostUsd !== undefined ? { providerCostUsd: state.providerCostUsd } : {}),
     ...(state.usageSource ? { usageSource: state.usageSource } : {}),

@@ -109,8 +109,3 @@ function refusedByBudget(candidates: RouteCandidate[], budget: BudgetView, price
   const kept = budget.onExceed === 'block' || free.length ? free : [[...candidates].sort((a, b) => costOf(a) - costOf(b))[0]];
   return candidates.filter((m) => !kept.includes(m));
 }
-
-/** The candidates a call will try now, in order. */
-export function triable(route: ResolvedRoute): RouteCandidate[] {
-  return route.candidates.filter((c) => !c.skipped);
-}

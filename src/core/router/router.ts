@@ -17,7 +17,7 @@ import { resolveRoute } from './resolve';
 import { RejectedKeys, type RouterDeps, type RouterRuntime } from './runtime';
 import type { RouteRequest, Router, RouterEvent, RouterStream } from './types';
 
-export type { BudgetGate, PriceLookup, RouterDeps } from './runtime';
+export type { BudgetGate, RouterDeps } from './runtime';
 
 /** The router as the composition root sees it: the public Router plus health introspection. */
 export interface ManagedRouter extends Router {

@@ -55,6 +55,8 @@ export const ATTR_SWITCHYARD_MODEL = 'switchyard.model';
 export const ATTR_SWITCHYARD_PROVIDER = 'switchyard.provider';
 /** Absent when the cost is unknown (never written as 0 for an unknown cost). */
 export const ATTR_SWITCHYARD_COST_USD = 'switchyard.cost_usd';
+/** true when the answering model runs on this machine (its $0 is shown as "$0 (local)"); absent otherwise. */
+export const ATTR_SWITCHYARD_LOCAL = 'switchyard.local';
 /** "reported" (the provider's usage), "estimated" (counted locally) or "unknown". */
 export const ATTR_SWITCHYARD_USAGE_SOURCE = 'switchyard.usage.source';
 export const ATTR_SWITCHYARD_CACHE_SAVINGS_USD = 'switchyard.cache_savings_usd';

@@ -8,6 +8,7 @@ import {
   ATTR_SWITCHYARD_ATTEMPTS,
   ATTR_SWITCHYARD_COST_USD,
   ATTR_SWITCHYARD_FEATURE,
+  ATTR_SWITCHYARD_LOCAL,
   ATTR_SWITCHYARD_MODEL,
   ATTR_SWITCHYARD_STATUS,
   ATTR_SWITCHYARD_TTFT_MS,
@@ -55,6 +56,8 @@ export function summarizeTrace(trace: TraceRecord): TraceSummary {
     inputTokens,
     outputTokens,
     costUsd: ops.length ? cost : undefined,
+    // "$0 (local)" only when no call of the turn went to a billed model.
+    ...(ops.length && ops.every((op) => op.attributes[ATTR_SWITCHYARD_LOCAL] === true) ? { local: true } : {}),
     attempts: ops.length ? attempts : undefined,
   };
 }

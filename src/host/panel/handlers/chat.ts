@@ -54,6 +54,8 @@ export const chatHandlers = {
       await panel.chat.send({ conversationId: msg.conversationId, text, chips: msg.chips, model: msg.model }, chatEventSink(panel));
     }),
 
+  'chat/instructions': (panel, _conn, msg) => panel.sources.includeInstructions?.(msg.include),
+
   'chat/retry': (panel, conn, msg) => runTurn(panel, conn, () => panel.chat.retry(msg.conversationId, msg.messageId, msg.model, chatEventSink(panel))),
 
   'chat/stop': (panel, _conn, msg) => {

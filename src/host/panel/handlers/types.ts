@@ -24,6 +24,8 @@ export interface PanelSources {
   pickMcpResource?: McpResourcePicker;
   /** Chips offered each time the chat page loads (the workspace's instruction files). */
   standingChips?: () => Promise<ContextChip[]>;
+  /** The user's choice to send the workspace's instruction files (kept per workspace). */
+  includeInstructions?: (on: boolean) => Promise<void>;
 }
 
 export interface PanelContext {
