@@ -154,6 +154,7 @@ const turnEstimateSchema = z.object({
   outputTokens: z.number(),
   outputFromHistory: z.boolean(),
   costUsd: z.nullable(z.number()),
+  local: z.optional(z.boolean()),
   contextWindow: z.number(),
   uncountedChips: z.number(),
 });

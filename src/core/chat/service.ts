@@ -23,6 +23,7 @@ import { capGuardFor, type AskCap } from './spendCap';
 import { COMPACT_AT_FRACTION, compactConversation } from './compaction';
 import type { ContextChip, Conversation, ConversationSummary, StoredMessage, ToolCallView } from './types';
 import { chatErrorFrom } from './chatError';
+import { isLocalModel, priceOfModel, type PriceSource } from '../cost/local';
 import {
   ATTR_GEN_AI_CONVERSATION_ID,
   ATTR_SWITCHYARD_CHAT_CONTEXT_WINDOW,
@@ -55,7 +56,7 @@ export interface ChatCore {
   readonly clock: Clock;
   /** For the next-turn estimate (absent: no estimate). */
   readonly tokens?: TokenCounter;
-  readonly catalog?: { priceFor(modelId: string, modelOverride?: Price): Price | undefined };
+  readonly catalog?: PriceSource;
 }
 
 export interface ChatServiceDeps {
@@ -395,7 +396,8 @@ export class ChatService {
       modelName: head.name,
       modelId: head.id,
       providerKind: head.providerKind,
-      price: core.catalog?.priceFor(modelConfig.id, modelConfig.price),
+      price: core.catalog ? priceOfModel(core.config, core.catalog, head.name, modelConfig.id) : undefined,
+      local: isLocalModel(core.config, head.name),
       contextWindow: limits.contextWindow,
       messages: trimmed.messages,
       conversation: conv,
