@@ -10,7 +10,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type * as vscode from 'vscode';
-import { chatErrorFrom } from '../../src/core/chat/service';
+import { chatErrorFrom } from '../../src/core/chat/chatError';
 import { silentLogger } from '../../src/core/logger';
 import { noRouteError } from '../../src/core/router/candidates';
 import { parseConfig } from '../../src/core/config/schema';

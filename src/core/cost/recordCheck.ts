@@ -43,6 +43,7 @@ export function looksLikeLedgerRecord(value: unknown): value is LedgerRecord {
   const u = r.usage as Record<string, unknown> | null;
   if (typeof u !== 'object' || u === null || !onlyKeys(u, USAGE_KEYS) || !isInt(u.inputTokens) || !isInt(u.outputTokens) || !isInt(u.cacheReadTokens) || !isInt(u.cacheWriteTokens)) return false;
   if (r.costUsd !== null && !isFiniteNumber(r.costUsd)) return false;
+  if (r.local !== undefined && r.local !== true) return false;
   if (r.cacheSavingsUsd !== undefined && r.cacheSavingsUsd !== null && !isFiniteNumber(r.cacheSavingsUsd)) return false;
   if (r.providerCostUsd !== undefined && !(isFiniteNumber(r.providerCostUsd) && r.providerCostUsd >= 0)) return false;
   if (r.usageSource !== undefined && !(typeof r.usageSource === 'string' && USAGE_SOURCES.has(r.usageSource))) return false;
