@@ -5,7 +5,7 @@
  * decides everything else (a record the hand check rejects is still accepted when zod accepts it).
  * The ledger's append uses the same check before it writes (./ledger.ts).
  */
-import { attemptRecordSchema, ledgerRecordSchema, type LedgerRecord } from './types';
+import { ledgerRecordSchema, type LedgerRecord } from './types';
 
 const isInt = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
 const optString = (v: unknown) => v === undefined || typeof v === 'string';
@@ -15,7 +15,7 @@ const STATUSES = new Set(['ok', 'error', 'cancelled']);
 const ATTEMPT_STATUSES = new Set(['ok', 'error', 'skipped']);
 const USAGE_SOURCES = new Set(['reported', 'estimated', 'unknown']);
 const RECORD_KEYS: ReadonlySet<string> = new Set(Object.keys(ledgerRecordSchema.shape));
-const ATTEMPT_KEYS: ReadonlySet<string> = new Set(Object.keys(attemptRecordSchema.shape));
+const ATTEMPT_KEYS: ReadonlySet<string> = new Set(Object.keys(ledgerRecordSchema.shape.attempts.element.shape));
 const USAGE_KEYS: ReadonlySet<string> = new Set(Object.keys(ledgerRecordSchema.shape.usage.shape));
 
 /** Zod drops keys its schema does not name: a value holding one is not accepted "as it is". */
