@@ -11,7 +11,7 @@ import { main } from '../../src/cli/main';
 import { parseConfig } from '../../src/core/config/schema';
 import { BudgetTracker } from '../../src/core/cost/budget';
 import { PriceCatalog } from '../../src/core/cost/catalog';
-import { formatUsd } from '../../src/core/cost/money';
+import { formatPrice, formatUsd } from '../../src/core/cost/money';
 import { parseLedgerLine } from '../../src/core/cost/recordCheck';
 import { aggregate, allLocal, markdownSummary } from '../../src/core/cost/report';
 import { UsageTotals } from '../../src/core/cost/totals';
@@ -45,6 +45,13 @@ describe('cost: "$0 (local)" in the ledger, the panel and the CLI', () => {
       assert.equal(formatUsd(0), '$0.00', 'a billed $0 (e.g. a free hosted tier) is not called local');
       assert.equal(formatUsd(0.0042, { local: true }), '$0.0042', 'a local model the user priced shows its price');
       assert.equal(formatUsd(null, { local: true }), 'unknown');
+    });
+
+    it('a price per 1M tokens says "(local)" by the same rule, and otherwise keeps the catalog\'s digits', () => {
+      assert.equal(formatPrice(0, { local: true }), '$0 (local)');
+      assert.equal(formatPrice(0), '$0', 'a billed model priced at $0 is not called local');
+      assert.equal(formatPrice(0.4, { local: true }), '$0.4', 'a local model the user priced shows its price');
+      assert.equal(formatPrice(15), '$15');
     });
 
     it('the panel formats through it (same text, its own word for unknown)', () => {

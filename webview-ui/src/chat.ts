@@ -5,26 +5,24 @@ import { AnswerRenderer, plainBlock } from './answerRenderer';
 import { ApprovalDock } from './approvalDock';
 import { button, clear, formatMs, formatTokens, formatUsd, h, prettyJson, select } from './dom';
 import type { CodeActions } from './markdown';
-import type { AppContext, AppState } from './state';
+import type { AppContext } from './state';
 import { TurnEstimateBar } from './estimate';
 import { CapDialog } from './capDialog';
+import { chipLabel, chipsToSend, chipTitle, ChipsRow } from './chips';
+import { ConversationToolbar, modelOptions } from './conversationToolbar';
+import { MentionMenu } from './mentions';
 import { summaryMessage } from './summary';
 
 export class ChatView {
   readonly root = h('section', { class: 'tab-panel chat', attrs: { id: 'panel-chat', role: 'tabpanel' } });
-  private readonly toolbar = h('div', { class: 'toolbar' });
+  private readonly toolbar: ConversationToolbar;
   private readonly list = h('div', { class: 'messages', attrs: { 'aria-live': 'polite' } });
-  private readonly chipsRow = h('div', { class: 'chips' });
   private readonly input = h('textarea', { class: 'input', attrs: { rows: '3', placeholder: 'Ask about your code… (Enter to send, Shift+Enter for a new line)', 'aria-label': 'Message' } });
   private readonly sendBtn: HTMLButtonElement;
   private readonly stopBtn: HTMLButtonElement;
   private readonly banner = h('div', { class: 'banner hidden', attrs: { role: 'alert' } });
-  private renaming = false;
-  private readonly mentionMenu = h('div', { class: 'mention-menu hidden', attrs: { role: 'listbox', 'aria-label': 'Add context' } });
-  private mentionIndex = 0;
-  /** What the open menu offers: "@" context mentions, or "/" MCP prompts (slash commands). */
-  private menuMode: 'mention' | 'slash' = 'mention';
-  private slashCommands: Array<{ command: string; description?: string; arguments: Array<{ name: string; required: boolean }> }> = [];
+  private readonly chips: ChipsRow;
+  private readonly mentions: MentionMenu;
   private pendingFrame = 0;
   private lastStreamSave = 0;
   private readonly bodies = new Map<string, HTMLElement>();
@@ -37,6 +35,9 @@ export class ChatView {
     this.sendBtn = button('Send', () => this.send(), { title: 'Send (Enter)' });
     this.stopBtn = button('Stop', () => this.stop(), { title: 'Stop the answer (Escape)', class: 'danger' });
     this.input.value = app.state.draft;
+    this.toolbar = new ConversationToolbar(app);
+    this.chips = new ChipsRow(app, () => this.estimate.schedule());
+    this.mentions = new MentionMenu(app, this.input, (chip) => this.addChip(chip));
     this.estimate = new TurnEstimateBar({
       draft: () => ({ conversationId: this.app.state.conversation?.id, text: this.input.value, chips: chipsToSend(this.app.state.chips), model: this.app.state.conversation?.model }),
       post: (m) => this.app.post(m),
@@ -45,33 +46,10 @@ export class ChatView {
       this.app.state.draft = this.input.value;
       this.app.save();
       this.estimate.schedule();
-      const upto = this.input.value.slice(0, this.input.selectionStart ?? this.input.value.length);
-      if (/(^|\s)@$/.test(upto)) this.openMentions('mention');
-      else if (/^\/[\w.:-]*$/.test(upto)) this.openMentions('slash');
-      else this.closeMentions();
+      this.mentions.inputChanged();
     });
     this.input.addEventListener('keydown', (e) => {
-      if (!this.mentionMenu.classList.contains('hidden')) {
-        const items = this.mentionItems();
-        if (items.length === 0) {
-          this.closeMentions();
-        } else if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
-          e.preventDefault();
-          this.mentionIndex = (this.mentionIndex + (e.key === 'ArrowDown' ? 1 : items.length - 1)) % items.length;
-          this.renderMentions();
-          return;
-        }
-        if (e.key === 'Enter' || e.key === 'Tab') {
-          e.preventDefault();
-          this.pickMention(this.mentionIndex);
-          return;
-        }
-        if (e.key === 'Escape') {
-          e.preventDefault();
-          this.closeMentions();
-          return;
-        }
-      }
+      if (this.mentions.keydown(e)) return;
       if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
         e.preventDefault();
         this.send();
@@ -87,72 +65,10 @@ export class ChatView {
       button('@workspace', () => this.addChip({ kind: 'workspace', id: `ws-${Date.now()}` }), { secondary: true, title: 'Retrieve relevant code from the workspace index' }),
       button('MCP resource', () => this.app.post({ type: 'chat/pickContext', kind: 'mcp-resource' }), { secondary: true, title: 'Attach a resource from an MCP server' }),
     );
-    const composer = h('div', { class: 'composer' }, this.mentionMenu, this.chipsRow, this.input, this.estimate.root, h('div', { class: 'composer-actions' }, contextButtons, h('div', { class: 'spacer' }), this.stopBtn, this.sendBtn));
-    this.root.append(this.toolbar, this.banner, this.list, this.approvals.root, this.capDialog.root, composer);
+    const composer = h('div', { class: 'composer' }, this.mentions.root, this.chips.root, this.input, this.estimate.root, h('div', { class: 'composer-actions' }, contextButtons, h('div', { class: 'spacer' }), this.stopBtn, this.sendBtn));
+    this.root.append(this.toolbar.root, this.banner, this.list, this.approvals.root, this.capDialog.root, composer);
     this.render();
     this.estimate.schedule();
-  }
-
-  private mentionItems(): Array<{ label: string; detail: string; run: () => void }> {
-    if (this.menuMode === 'slash') {
-      const typed = this.input.value.trim();
-      return this.slashCommands
-        .filter((c) => c.command.startsWith(typed))
-        .map((c) => ({
-          label: c.command,
-          detail: [c.description ?? '', ...c.arguments.map((a) => (a.required ? `${a.name}=…` : `[${a.name}=…]`))].filter(Boolean).join('  '),
-          run: () => {
-            this.input.value = `${c.command}${c.arguments.length ? ' ' : ''}`;
-            this.app.state.draft = this.input.value;
-            this.input.focus();
-          },
-        }));
-    }
-    return [
-      { label: '@file', detail: 'Attach a file', run: () => this.app.post({ type: 'chat/pickContext', kind: 'file' }) },
-      { label: '@workspace', detail: 'Retrieve relevant code from the index', run: () => this.addChip({ kind: 'workspace', id: `ws-${Date.now()}` }) },
-      { label: '@mcp', detail: 'Attach an MCP resource', run: () => this.app.post({ type: 'chat/pickContext', kind: 'mcp-resource' }) },
-    ];
-  }
-
-  private openMentions(mode: 'mention' | 'slash'): void {
-    if (mode === 'slash' && this.menuMode !== 'slash') this.app.post({ type: 'chat/listSlashCommands' });
-    this.menuMode = mode;
-    this.mentionIndex = 0;
-    this.mentionMenu.setAttribute('aria-label', mode === 'slash' ? 'MCP prompts' : 'Add context');
-    this.mentionMenu.classList.toggle('hidden', this.mentionItems().length === 0);
-    this.renderMentions();
-  }
-
-  private closeMentions(): void {
-    this.mentionMenu.classList.add('hidden');
-    this.menuMode = 'mention';
-  }
-
-  private renderMentions(): void {
-    this.mentionMenu.replaceChildren(
-      ...this.mentionItems().map((item, i) =>
-        h('div', {
-          class: `mention-item${i === this.mentionIndex ? ' active' : ''}`,
-          attrs: { role: 'option', 'aria-selected': String(i === this.mentionIndex) },
-          on: { mousedown: (e) => { e.preventDefault(); this.pickMention(i); } },
-        }, h('span', { class: 'mention-label', text: item.label }), h('span', { class: 'muted', text: item.detail })),
-      ),
-    );
-  }
-
-  /** Removes the typed "@" and runs the picked mention (or fills in the picked slash command). */
-  private pickMention(i: number): void {
-    const pos = this.input.selectionStart ?? this.input.value.length;
-    if (this.menuMode === 'mention' && this.input.value[pos - 1] === '@') {
-      this.input.value = this.input.value.slice(0, pos - 1) + this.input.value.slice(pos);
-      this.input.selectionStart = this.input.selectionEnd = pos - 1;
-      this.app.state.draft = this.input.value;
-    }
-    const item = this.mentionItems()[i];
-    this.closeMentions();
-    item?.run();
-    this.app.save();
   }
 
   private get codeActions(): CodeActions {
@@ -170,12 +86,7 @@ export class ChatView {
   }
 
   addChip(chip: ContextChip): void {
-    const s = this.app.state;
-    if (chip.kind === 'workspace' && s.chips.some((c) => c.kind === 'workspace')) return;
-    s.chips = [...s.chips.filter((c) => c.id !== chip.id), chip];
-    this.app.save();
-    this.renderChips();
-    this.estimate.schedule();
+    this.chips.add(chip);
   }
 
   private send(): void {
@@ -203,7 +114,7 @@ export class ChatView {
     switch (msg.type) {
       case 'chat/conversations':
         s.conversations = msg.conversations;
-        this.renderToolbar();
+        this.toolbar.render();
         break;
       case 'chat/conversation':
         s.conversation = msg.conversation;
@@ -222,8 +133,7 @@ export class ChatView {
         this.input.focus();
         break;
       case 'chat/slashCommands':
-        this.slashCommands = msg.commands;
-        if (this.menuMode === 'slash') this.openMentions('slash');
+        this.mentions.setSlashCommands(msg.commands);
         break;
       case 'chat/delta':
         this.withMessage(msg.conversationId, msg.messageId, (m) => ({ ...m, content: m.content + msg.text }));
@@ -301,126 +211,11 @@ export class ChatView {
   }
 
   render(): void {
-    this.renderToolbar();
+    this.toolbar.render();
     this.renderMessages();
-    this.renderChips();
+    this.chips.render();
     this.sendBtn.disabled = this.app.state.running;
     this.stopBtn.classList.toggle('hidden', !this.app.state.running);
-  }
-
-  private modelOptions(routeLabel: boolean): Array<{ value: string; label: string }> {
-    const s = this.app.state;
-    const opts = s.models.map((m) => ({ value: m.name, label: `${m.name} · ${m.provider}` }));
-    return routeLabel ? [{ value: '', label: `Route${s.routeModel ? ` (${s.routeModel})` : ''}` }, ...opts] : opts;
-  }
-
-  private renderToolbar(): void {
-    const s = this.app.state;
-    const conv = s.conversation;
-    clear(this.toolbar);
-    if (this.renaming && conv) {
-      const field = h('input', { class: 'rename', attrs: { type: 'text', value: conv.title, 'aria-label': 'Conversation title' } });
-      // Removing the focused field fires blur: `done` makes Enter, Escape and blur finish once.
-      let done = false;
-      const finish = (save: boolean) => {
-        if (done) return;
-        done = true;
-        this.renaming = false;
-        const title = field.value.trim();
-        if (save && title && title !== conv.title) this.app.post({ type: 'chat/rename', conversationId: conv.id, title });
-        this.renderToolbar();
-      };
-      field.addEventListener('keydown', (e) => {
-        if (e.key === 'Enter' || e.key === 'Escape') {
-          e.preventDefault();
-          finish(e.key === 'Enter');
-        }
-      });
-      field.addEventListener('blur', () => finish(true));
-      this.toolbar.append(field);
-      queueMicrotask(() => field.select());
-      return;
-    }
-    const convOptions = s.conversations.map((c) => ({ value: c.id, label: c.title }));
-    if (conv && !convOptions.some((o) => o.value === conv.id)) convOptions.unshift({ value: conv.id, label: conv.title });
-    if (convOptions.length === 0) convOptions.push({ value: '', label: 'New chat' });
-    this.toolbar.append(
-      select(convOptions, conv?.id ?? '', (v) => v && this.app.post({ type: 'chat/select', conversationId: v }), { title: 'Conversation', class: 'grow' }),
-      // Compact so the row fits the 300 px side bar: "+" and a "…" menu, with full titles.
-      button('+', () => this.app.post({ type: 'chat/new' }), { secondary: true, title: 'New conversation', class: 'icon' }),
-      this.moreMenu(conv),
-      select(this.modelOptions(true), conv?.model ?? '', (v) => {
-        this.app.post({ type: 'chat/setModel', conversationId: conv?.id, model: v || null });
-        if (conv) this.app.state.conversation = { ...conv, model: v || undefined };
-        this.app.save();
-      }, { title: 'Model for this conversation', class: 'model-picker' }),
-    );
-  }
-
-  /** Rename / Delete of the current conversation, as a native select that acts and resets. */
-  private moreMenu(conv: AppState['conversation']): HTMLSelectElement {
-    const menu = select([{ value: '', label: '…' }, { value: 'rename', label: 'Rename' }, { value: 'delete', label: 'Delete' }, { value: 'compact', label: 'Compact (summarise earlier messages)' }], '', (v) => {
-      menu.value = '';
-      if (!conv) return;
-      if (v === 'rename') {
-        this.renaming = true;
-        this.renderToolbar();
-      } else if (v === 'delete') this.app.post({ type: 'chat/delete', conversationId: conv.id });
-      else if (v === 'compact' && !this.app.state.running) this.app.post({ type: 'chat/compact', conversationId: conv.id });
-    }, { title: 'More conversation actions (Compact summarises earlier messages with the summarize route)', class: 'more' });
-    menu.disabled = !conv;
-    return menu;
-  }
-
-  private renderChips(): void {
-    clear(this.chipsRow);
-    for (const chip of this.app.state.chips) {
-      const off = chip.kind === 'instructions' && chip.off === true;
-      this.chipsRow.append(
-        h(
-          'span',
-          { class: `chip chip-${chip.kind}${off ? ' off' : ''}`, title: chipTitle(chip), data: { kind: chip.kind } },
-          h('span', { class: 'chip-label', text: off ? `${chipLabel(chip)} · off` : chipLabel(chip) }),
-          off
-            ? h('button', {
-              class: 'chip-include',
-              text: 'include',
-              title: 'Send the workspace instructions again',
-              attrs: { type: 'button', 'aria-label': `Include ${chipLabel(chip)}` },
-              on: { click: () => this.setInstructions(true) },
-            })
-            : h('button', {
-              class: 'chip-remove',
-              text: '×',
-              title: chip.kind === 'instructions' ? 'Stop sending them in this workspace' : 'Remove',
-              attrs: { type: 'button', 'aria-label': `Remove ${chipLabel(chip)}` },
-              on: { click: () => (chip.kind === 'instructions' ? this.setInstructions(false) : this.removeChip(chip.id)) },
-            }),
-        ),
-      );
-    }
-  }
-
-  private removeChip(id: string): void {
-    this.app.state.chips = this.app.state.chips.filter((c) => c.id !== id);
-    this.chipsChanged();
-  }
-
-  /** Instruction files are a workspace choice: the chip stays, off or on, and the host keeps the choice. */
-  private setInstructions(include: boolean): void {
-    this.app.state.chips = this.app.state.chips.map((c) => {
-      if (c.kind !== 'instructions') return c;
-      const { off: _was, ...on } = c;
-      return include ? on : { ...on, off: true as const };
-    });
-    this.app.post({ type: 'chat/instructions', include });
-    this.chipsChanged();
-  }
-
-  private chipsChanged(): void {
-    this.app.save();
-    this.renderChips();
-    this.estimate.schedule();
   }
 
   private renderMessages(): void {
@@ -507,7 +302,7 @@ export class ChatView {
     if (u) facts.push(`${formatTokens(u.inputTokens)} in${u.cacheReadTokens ? ` (${formatTokens(u.cacheReadTokens)} cached)` : ''} · ${formatTokens(u.outputTokens)} out`);
     if (m.status !== 'cancelled' || m.costUsd !== undefined) facts.push(formatUsd(m.costUsd, { local: m.local }));
     if (m.latencyMs !== undefined) facts.push(formatMs(m.latencyMs));
-    const retry = select([{ value: '', label: 'Retry with…' }, ...this.modelOptions(false)], '', (v) => {
+    const retry = select([{ value: '', label: 'Retry with…' }, ...modelOptions(this.app.state, false)], '', (v) => {
       if (v) this.app.post({ type: 'chat/retry', conversationId: conv.id, messageId: m.id, model: v });
     }, { title: 'Retry this answer with another model', class: 'retry' });
     retry.disabled = this.app.state.running;
@@ -538,47 +333,6 @@ export class ChatView {
     }
     return details;
   }
-}
-
-export function chipLabel(c: ContextChip): string {
-  switch (c.kind) {
-    case 'selection':
-      return `${basename(c.path)}:${c.startLine}-${c.endLine}`;
-    case 'file':
-      return basename(c.path);
-    case 'workspace':
-      return '@workspace';
-    case 'mcp-resource':
-      return `${c.server}: ${c.name ?? c.uri}`;
-    case 'instructions':
-      return c.paths.length === 1 ? basename(c.paths[0]!) : `${basename(c.paths[0]!)} +${c.paths.length - 1}`;
-  }
-}
-
-function chipTitle(c: ContextChip): string {
-  switch (c.kind) {
-    case 'selection':
-      return `Selection in ${c.path}, lines ${c.startLine}–${c.endLine}`;
-    case 'file':
-      return `File ${c.path}`;
-    case 'workspace':
-      return 'Code retrieved from the workspace index';
-    case 'mcp-resource':
-      return `MCP resource ${c.uri} from ${c.server}`;
-    case 'instructions':
-      return c.off
-        ? `Workspace instructions not sent in this workspace: ${c.paths.join(', ')}. Include to send them in the system prompt again.`
-        : `Workspace instructions sent in the system prompt: ${c.paths.join(', ')}. Remove to leave them out in this workspace.`;
-  }
-}
-
-/** What a question sends: every chip except instruction files the user turned off. */
-export function chipsToSend(chips: readonly ContextChip[]): ContextChip[] {
-  return chips.filter((c) => !(c.kind === 'instructions' && c.off));
-}
-
-function basename(p: string): string {
-  return p.split(/[\\/]/).pop() || p;
 }
 
 function errorTitle(kind: string): string {

@@ -8,6 +8,7 @@ import type { CliCommand, CliIO } from '../types';
 import { openCliTools, type CliToolSession } from './mcp';
 import { parseCommandArgs, routeConfigError, readAll, UsageError, usd, write } from '../util';
 import { MaxCostWatch } from './maxCost';
+import { formatUsd } from '../../core/cost/money';
 
 const usage = 'ask [--task chat] [--model M] [--system TEXT] [--max-tokens N] [--config F] [--json] [--max-cost USD] [--tools [--approve server/tool,…] [--workspace-servers]] "question"   (or pipe the question on stdin)';
 
@@ -153,7 +154,7 @@ export const command: CliCommand = {
       if (result.status === 'ok') {
         if ((io.stderr as { isTTY?: boolean }).isTTY && !values.json) {
           const u = result.usage;
-          io.stderr.write(`— ${result.model} [${result.provider}] · ${u.inputTokens} in / ${u.outputTokens} out · ${result.local && result.costUsd === 0 ? '$0 (local)' : usd(result.costUsd)} · trace ${traceId}\n`);
+          io.stderr.write(`— ${result.model} [${result.provider}] · ${u.inputTokens} in / ${u.outputTokens} out · ${formatUsd(result.costUsd, { local: result.local })} · trace ${traceId}\n`);
         }
         return 0;
       }

@@ -5,6 +5,7 @@ import type { SwitchyardConfig } from '../../core/config/schema';
 import type { CliCommand } from '../types';
 import { parseCommandArgs, table, UsageError, write } from '../util';
 import { loadPriceFile } from '../../core/cost/priceImport';
+import { formatPrice, type SpendFacts } from '../../core/cost/money';
 
 export interface ModelRow {
   name: string;
@@ -47,9 +48,9 @@ export function modelRows(config: SwitchyardConfig, catalog: PriceCatalog): Mode
   });
 }
 
-const money = (v: number | null) => (v === null ? '?' : `$${v}`);
+const money = (v: number | null, facts: SpendFacts = {}) => (v === null ? '?' : formatPrice(v, facts));
 /** Cache prices: no separate price is "-" (not applicable), unlike an unknown model price ("?"). */
-const cacheMoney = (known: boolean, v: number | null) => (!known ? '?' : v === null ? '-' : `$${v}`);
+const cacheMoney = (known: boolean, v: number | null) => (!known ? '?' : v === null ? '-' : formatPrice(v));
 const tokens = (v: number | null) => (v === null ? '?' : v >= 1000 && v % 1000 === 0 ? `${v / 1000}k` : String(v));
 
 export const command: CliCommand = {
@@ -94,7 +95,7 @@ export const command: CliCommand = {
       io.stderr.write('No models are configured. Pass --config F (or set SWITCHYARD_CONFIG) with "providers", "models" and "routes"; see README.md. `switchyard models --catalog` lists known prices.\n');
       return 0;
     }
-    const cells = rows.map((r) => [r.name, `${r.provider} (${r.kind})`, r.id, tokens(r.contextWindow), r.local && r.inputPerMTok === 0 ? '$0 (local)' : money(r.inputPerMTok), r.local && r.outputPerMTok === 0 ? '$0 (local)' : money(r.outputPerMTok), cacheMoney(r.inputPerMTok !== null, r.cacheReadPerMTok), cacheMoney(r.inputPerMTok !== null, r.cacheWritePerMTok), r.routes.join(' ') || '-']);
+    const cells = rows.map((r) => [r.name, `${r.provider} (${r.kind})`, r.id, tokens(r.contextWindow), money(r.inputPerMTok, { local: r.local }), money(r.outputPerMTok, { local: r.local }), cacheMoney(r.inputPerMTok !== null, r.cacheReadPerMTok), cacheMoney(r.inputPerMTok !== null, r.cacheWritePerMTok), r.routes.join(' ') || '-']);
     await write(io.stdout, table(['NAME', 'PROVIDER', 'ID', 'CONTEXT', 'INPUT/1M', 'OUTPUT/1M', 'CACHE READ', 'CACHE WRITE', 'ROUTES'], cells, [3, 4, 5, 6, 7]));
     if (rows.some((r) => r.inputPerMTok === null)) io.stderr.write('? = unknown price: add it under "prices" (by model id) or the model\'s "price"; costs of these models are reported as unknown.\n');
     return 0;

@@ -69,15 +69,34 @@ export interface SpendFacts {
 }
 
 /**
+ * The one rule for saying "(local)": an amount of exactly $0 where every call (or the priced model)
+ * ran on this machine, so it is not taken for a missing price.
+ */
+function isLocalZero(usd: number, facts: SpendFacts): boolean {
+  return usd === 0 && facts.local === true;
+}
+
+const LOCAL_ZERO = '$0 (local)';
+
+/**
  * Display form: "$0.0123" — at least 2 decimals, up to 4 significant decimals for small amounts.
- * A $0 that only local calls made reads "$0 (local)", so it is not taken for a missing price.
+ * A $0 that only local calls made reads "$0 (local)".
  */
 export function formatUsd(usd: number | null | undefined, facts: SpendFacts = {}): string {
   if (usd == null) return 'unknown';
-  if (usd === 0 && facts.local) return '$0 (local)';
+  if (isLocalZero(usd, facts)) return LOCAL_ZERO;
   const abs = Math.abs(usd);
   let decimals = 2;
   if (abs > 0 && abs < 1) decimals = Math.min(8, Math.max(2, 3 - Math.floor(Math.log10(abs))));
   const text = abs.toFixed(decimals).replace(/(\.\d\d\d*?)0+$/, '$1');
   return `${usd < 0 ? '-' : ''}$${text}`;
+}
+
+/**
+ * A price per 1M tokens as the catalog states it, unrounded: "$0.4", "$15", "$0". A local model's
+ * $0 reads "$0 (local)", by the same rule as spend.
+ */
+export function formatPrice(usdPerMTok: number, facts: SpendFacts = {}): string {
+  if (isLocalZero(usdPerMTok, facts)) return LOCAL_ZERO;
+  return `$${usdPerMTok}`;
 }

@@ -8,6 +8,7 @@ import type { CompletionContext } from '../completion/context/assemble';
 import { buildPrompt, promptModeFor } from '../completion/templating/templates';
 import type { SwitchyardConfig } from '../config/schema';
 import type { Router } from '../router/types';
+import { formatUsd } from '../cost/money';
 import type { Role } from './types';
 
 export interface RoleCheck {
@@ -33,8 +34,7 @@ const CHECK_CONTEXT: CompletionContext = {
 
 function costText(costUsd: number | null, local?: boolean): string {
   if (costUsd === null) return 'cost unknown';
-  if (costUsd === 0) return local ? '$0 (local)' : '$0';
-  return `$${costUsd.toFixed(6)}`;
+  return formatUsd(costUsd, { local });
 }
 
 /** Runs the check of each role's head model (in `routes`), one after another (local servers load models serially). */

@@ -2,7 +2,7 @@
 import * as vscode from 'vscode';
 import type { AppServices } from '../../core/app';
 import { isLocalModel, priceOfModel } from '../../core/cost/local';
-import { formatUsd } from '../../core/cost/money';
+import { formatPrice, formatUsd } from '../../core/cost/money';
 import { registerSafeCommand, type HostServices } from '../hostServices';
 import { openSettings, targetFor, valueAt } from '../settings';
 
@@ -16,7 +16,7 @@ function priceLabel(core: AppServices, modelName: string): string {
   if (!m) return '';
   const price = priceOfModel(core.config, core.catalog, modelName, m.id);
   if (!price) return 'price unknown';
-  if (price.inputPerMTok === 0 && price.outputPerMTok === 0) return isLocalModel(core.config, modelName) ? '$0 (local)' : 'free';
+  if (price.inputPerMTok === 0 && price.outputPerMTok === 0) return formatPrice(0, { local: isLocalModel(core.config, modelName) });
   return `${formatUsd(price.inputPerMTok)} in / ${formatUsd(price.outputPerMTok)} out per 1M tokens`;
 }
 

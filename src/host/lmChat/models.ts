@@ -6,6 +6,7 @@
 import type { SwitchyardConfig } from '../../core/config/schema';
 import type { PriceCatalog } from '../../core/cost/catalog';
 import { isLocalModel, priceOfModel } from '../../core/cost/local';
+import { formatPrice } from '../../core/cost/money';
 
 /** Where a picker entry sends its requests: a task's route, or one model (still falling back along the chat route). */
 export interface LmTarget {
@@ -76,8 +77,8 @@ function priceLabel(config: SwitchyardConfig, catalog: PriceCatalog, name: strin
   const model = config.models[name];
   const price = model ? priceOfModel(config, catalog, name, model.id) : undefined;
   if (!price) return 'price unknown';
-  if (price.inputPerMTok === 0 && price.outputPerMTok === 0) return isLocalModel(config, name) ? '$0 (local)' : '$0';
-  return `$${price.inputPerMTok}/$${price.outputPerMTok} per 1M tokens`;
+  if (price.inputPerMTok === 0 && price.outputPerMTok === 0) return formatPrice(0, { local: isLocalModel(config, name) });
+  return `${formatPrice(price.inputPerMTok)}/${formatPrice(price.outputPerMTok)} per 1M tokens`;
 }
 
 /** The picker entries for the current settings: routes first (they carry fallback), then models. */

@@ -59,8 +59,7 @@ export function participantMessages(input: ParticipantPromptInput): ChatMessage[
 /** The cost shown under an answer: "$0.0012", "$0 (local)", or "cost unknown" (never $0 for unknown). */
 export function costLabel(costUsd: number | null, local: boolean): string {
   if (costUsd === null) return 'cost unknown';
-  if (costUsd === 0 && local) return '$0 (local)';
-  return formatUsd(costUsd);
+  return formatUsd(costUsd, { local });
 }
 
 /** The /cost answer: today's and this month's spend (every feature), and this conversation's. */
