@@ -5,17 +5,8 @@
  * candidate fails reports one short line per attempt.
  */
 import assert from 'node:assert/strict';
-import { createServer } from 'node:net';
 import { useWireFixture } from '../support/wireFixture';
-
-/** A loopback port that was free a moment ago and has no listener now: connecting is refused. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as { port: number }).port;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
+import { closedPort } from '../support/ports';
 
 describe('router: an unreachable provider (real SDKs, a refused loopback port)', function () {
   this.timeout(30_000);
