@@ -31,6 +31,8 @@ export class JsonlLedger implements Ledger {
   private handle: FileHandle | undefined;
   /** File size right after this instance's last write: if unchanged, the file ends in our "\n". */
   private knownEnd = -1;
+  /** close() was called: a late append (a call that finished after dispose) closes the file again. */
+  private closed = false;
   private readonly index: LedgerTotalsIndex;
 
   constructor(
@@ -109,6 +111,7 @@ export class JsonlLedger implements Ledger {
       // A short write (disk full, signal) would leave a torn line; finish it so at worst that one record is lost.
       if (bytesWritten < data.length) await handle.write(data, bytesWritten, data.length - bytesWritten);
       this.knownEnd = stat.size + data.length;
+      if (this.closed) await this.closeHandle();
     } catch (err) {
       await this.closeHandle();
       throw err;
@@ -137,6 +140,7 @@ export class JsonlLedger implements Ledger {
 
   /** Writes out what is pending, saves the totals index and closes the append handle. */
   async close(): Promise<void> {
+    this.closed = true;
     await this.queue;
     await this.closeHandle();
     await this.index.save();

@@ -44,6 +44,8 @@ export class FileTraceStore implements TraceStore {
   private fileBytes = 0;
   private fileLines = 0;
   private writes: Promise<void> = Promise.resolve();
+  /** close() was called: a late trace (a call that finished after dispose) closes the file again. */
+  private closed = false;
 
   constructor(private readonly opts: FileTraceStoreOptions) {
     if (!(opts.maxTraces > 0) || !(opts.maxBytes > 0)) throw new Error('FileTraceStore: maxTraces and maxBytes must be positive (settings switchyard.trace.maxTraces / maxBytes).');
@@ -107,6 +109,7 @@ export class FileTraceStore implements TraceStore {
 
   /** Finishes pending writes and closes the file. */
   async close(): Promise<void> {
+    this.closed = true;
     await this.writes;
     await this.handle?.close().catch(() => undefined);
     this.handle = undefined;
@@ -297,9 +300,12 @@ export class FileTraceStore implements TraceStore {
   }
 
   private enqueue(task: () => Promise<void>): Promise<void> {
-    const run = this.writes.then(task).catch((e: unknown) => {
-      this.logger.error(`Trace file ${this.opts.filePath}: ${(e as Error)?.message ?? String(e)}`);
-    });
+    const run = this.writes
+      .then(task)
+      .catch((e: unknown) => {
+        this.logger.error(`Trace file ${this.opts.filePath}: ${(e as Error)?.message ?? String(e)}`);
+      })
+      .then(() => (this.closed ? this.closeHandle() : undefined));
     this.writes = run;
     return run;
   }
