@@ -33,7 +33,8 @@ mkdir -p "$demo_dir"
 export SWITCHYARD_DATA_DIR="${SWITCHYARD_DATA_DIR:-$demo_dir/data}"
 
 if [ -z "${SWITCHYARD_CONFIG:-}" ]; then
-  # A config for what this machine has (hosted keys, a local server's chat and coder models):
+  # A config for what this machine has (hosted keys; a local server's chat, completion and embedding
+  # models as Add Model and `switchyard init` choose them):
   # scripts/demo/configure.ts, unit-tested in test/unit/demo.configure.test.ts.
   OLLAMA_BASE_URL="${OLLAMA_BASE_URL:-http://127.0.0.1:11434/v1}" node --import tsx scripts/demo/configure.ts cli-config "$demo_dir/config.json"
   if [ ! -f "$demo_dir/config.json" ]; then

@@ -12,12 +12,16 @@ import { createHostServices, type HostServices } from './host/hostServices';
 import { registerVsCodeChat } from './host/lmChat/register';
 import { createOutputLogger } from './host/logger';
 import { registerMcp, type McpHostHandle } from './host/mcp/index';
+import { createPanelChat, mcpSlashCommands } from './host/panel/chatService';
+import { PanelConnections } from './host/panel/connections';
+import { instructionFiles } from './host/panel/instructions';
 import { registerPanel, type PanelApi } from './host/panel/panelHost';
-import { connectPanel } from './host/panel/wire';
+import { createPanelQuestions } from './host/panel/questions';
 import { registerRag, type WorkspaceSearch } from './host/rag/register';
 import { createHostSecrets } from './host/secrets';
 import { registerStatusBar } from './host/statusBar';
 import { registerLedgerAlerts } from './host/ledgerAlerts';
+import { createToolApprovalPolicy } from './host/toolApproval';
 
 /** The extension's API (returned from activate): used by end-to-end tests and other extensions. */
 export interface SwitchyardApi {
@@ -50,13 +54,19 @@ export async function activate(context: vscode.ExtensionContext): Promise<Switch
   area('ledger alerts', () => registerLedgerAlerts(services));
   const search = area('workspace index', () => registerRag(services));
   area('inline completions', () => registerCompletion(services, { indexSnippets: search && ((query, signal) => search.snippets(query, signal)) }));
-  const panel = area('panel', () => registerPanel(services));
-  const mcp = area('MCP', () => registerMcp(services));
-  area('cost report', () => registerCostReport(services, panel ? { showUsage: () => panel.showTab('usage') } : {}));
 
-  // Seams between areas: @workspace retrieval, the MCP tool loop, MCP resources and approvals in chat.
-  if (panel) area('chat wiring', () => connectPanel(services, panel, { workspaceSearch: search, mcp }));
-  area('VS Code Chat', () => registerVsCodeChat(services, { search, mcp }));
+  // The questions a tool loop asks (tool approval, spend cap) are answered in the panel's Chat
+  // tab when a page is on screen, else in a modal; one approval policy serves every tool loop.
+  const connections = new PanelConnections();
+  const questions = createPanelQuestions(connections);
+  const approval = createToolApprovalPolicy(questions.approvals.prompt, () => services.core.config.mcp.alwaysAllow);
+  const mcp = area('MCP', () => registerMcp(services, { approval }));
+  const chat = area('chat', () => createPanelChat(services, { approve: approval.approve, askCap: questions.caps.ask, search, mcp }));
+  const instructions = instructionFiles(context.workspaceState);
+  const sources = { slashCommands: mcp && mcpSlashCommands(mcp), pickMcpResource: mcp && (() => mcp.pickResource()), standingChips: instructions.chips, includeInstructions: instructions.include };
+  const panel = chat && area('panel', () => registerPanel(services, { chat, connections, questions, sources }));
+  area('cost report', () => registerCostReport(services, panel ? { showUsage: () => panel.showTab('usage') } : {}));
+  area('VS Code Chat', () => registerVsCodeChat(services, { approve: approval.approve, search, mcp }));
 
   logger.info(`Switchyard ${String(context.extension.packageJSON.version ?? '')} activated; data in ${context.globalStorageUri.fsPath}`);
   return { services, panel, search, mcp };

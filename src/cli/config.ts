@@ -4,9 +4,7 @@ import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ConfigError, parseConfig, type SwitchyardConfig } from '../core/config/schema';
 import type { SecretSource } from '../core/basics';
-import { keyEnvName } from '../core/app';
-
-export { keyEnvName };
+import { keyEnvName } from '../core/models/apiKeys';
 
 export function envSecrets(config: SwitchyardConfig, env: NodeJS.ProcessEnv): SecretSource {
   return {
@@ -17,15 +15,6 @@ export function envSecrets(config: SwitchyardConfig, env: NodeJS.ProcessEnv): Se
       return value ? value : undefined;
     },
   };
-}
-
-/** The fix shown when a provider that needs a key has none. Names the variable, never a value. */
-export function missingKeyFix(config: SwitchyardConfig, providerName: string): string {
-  const provider = config.providers[providerName];
-  const name = provider && keyEnvName(provider);
-  return name
-    ? `Set ${name} in the environment (provider "${providerName}"), or point providers.${providerName}.apiKeyEnv at the variable that holds the key.`
-    : `Set providers.${providerName}.apiKeyEnv to the environment variable that holds the key.`;
 }
 
 /** SWITCHYARD_DATA_DIR, else ~/.switchyard. */

@@ -8,7 +8,7 @@ import { createCoreServices, type AppServices } from '../core/app';
 import { ConfigError } from '../core/config/schema';
 import type { Logger } from '../core/logger';
 import { commands as registry } from './commands/index';
-import { dataDirFrom, envSecrets, loadConfigFile, missingKeyFix } from './config';
+import { dataDirFrom, envSecrets, loadConfigFile } from './config';
 import type { CliCommand, CliIO } from './types';
 import { UsageError } from './util';
 
@@ -41,7 +41,7 @@ function help(commands: CliCommand[]): string {
 const LEVELS = ['debug', 'info', 'warn', 'error'] as const;
 
 /** Logs to stderr at or above SWITCHYARD_LOG (default warn), so stdout stays the answer. */
-export function stderrLogger(io: CliIO): Logger {
+function stderrLogger(io: CliIO): Logger {
   const wanted = LEVELS.indexOf((io.env.SWITCHYARD_LOG ?? 'warn') as (typeof LEVELS)[number]);
   const min = wanted < 0 ? 2 : wanted;
   const at = (level: number, name: string) => (message: string) => {
@@ -84,7 +84,7 @@ export async function main(argv: string[], io: CliIO, commands: CliCommand[] = r
       logger,
       workspace: io.cwd,
       version,
-      missingKeyFix: (providerName) => missingKeyFix(config, providerName),
+      keyFixForm: 'cli',
     });
     built.push(core);
     return core;
@@ -104,7 +104,7 @@ export async function main(argv: string[], io: CliIO, commands: CliCommand[] = r
   }
 }
 
-export const processIO = (): CliIO => ({
+const processIO = (): CliIO => ({
   stdout: process.stdout,
   stderr: process.stderr,
   stdin: process.stdin,

@@ -1,5 +1,7 @@
 /** Small helpers shared by the CLI's own commands: argument parsing and plain-text tables. */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { ConfigError } from '../core/config/schema';
+import type { ResolvedRoute } from '../core/router/resolve';
 
 /** Bad usage: the CLI prints the message and exits with 2. */
 export class UsageError extends Error {
@@ -7,6 +9,13 @@ export class UsageError extends Error {
     super(message);
     this.name = 'UsageError';
   }
+}
+
+/** A route that cannot run because of the settings (no route, an unknown model): exit 2 before any call. */
+export function routeConfigError(route: ResolvedRoute): ConfigError | undefined {
+  const error = route.error;
+  if (!error || error.kind !== 'config') return undefined;
+  return new ConfigError(`${error.message}${error.fix ? ` ${error.fix}` : ''}`, `routes.${route.task}: ${route.candidates.length ? 'unusable' : 'missing'}`);
 }
 
 export function parseCommandArgs<T extends NonNullable<ParseArgsConfig['options']>>(command: string, argv: string[], options: T) {

@@ -3,7 +3,7 @@
  * place, for both front doors: the VS Code host and the CLI.
  */
 import { join } from 'node:path';
-import type { Price, ProviderConfig, SwitchyardConfig } from './config/schema';
+import type { Price, SwitchyardConfig } from './config/schema';
 import { loadPriceFile } from './cost/priceImport';
 import { BudgetTracker } from './cost/budget';
 import { PriceCatalog } from './cost/catalog';
@@ -12,6 +12,7 @@ import { TokenCounter } from './models/tokens';
 import type { Logger } from './logger';
 import { ModelError } from './models/errors';
 import { createAdapter } from './models/registry';
+import type { KeyFixForm } from './models/apiKeys';
 import type { ModelAdapter } from './models/types';
 import { createRouter, type ManagedRouter } from './router/router';
 import { tapRouter } from './router/tap';
@@ -32,11 +33,8 @@ export interface CreateCoreOptions {
   workspace?: string;
   /** Reported as service.version on exported traces. */
   version?: string;
-  /**
-   * The fix shown when a provider that needs a key has none: each front door knows where keys
-   * live ("Run Switchyard: Set API Key" / "Set OPENAI_API_KEY").
-   */
-  missingKeyFix?: (providerName: string) => string;
+  /** Which front door's action the missing-key fix names (default: both). */
+  keyFixForm?: KeyFixForm;
   /** Told about every finished router call (the host's notifications and Usage refresh). */
   onCallFinished?: (result: RouterResult) => void;
 }
@@ -66,22 +64,6 @@ export interface AppServices {
   updateConfig(config: SwitchyardConfig): void;
   /** Flushes trace export and releases what the graph holds. Idempotent. */
   dispose(): Promise<void>;
-}
-
-/**
- * Whether a provider cannot work without a key: hosted OpenAI and Anthropic always need one; an
- * OpenAI-compatible server only when its config names a key variable (local servers need none).
- */
-export function needsApiKey(provider: ProviderConfig): boolean {
-  return provider.kind === 'openai' || provider.kind === 'anthropic' || provider.apiKeyEnv !== undefined;
-}
-
-/** The environment variable the CLI reads a provider's key from: `apiKeyEnv`, else the kind's usual one. */
-export function keyEnvName(provider: ProviderConfig): string | undefined {
-  if (provider.apiKeyEnv) return provider.apiKeyEnv;
-  if (provider.kind === 'openai') return 'OPENAI_API_KEY';
-  if (provider.kind === 'anthropic') return 'ANTHROPIC_API_KEY';
-  return undefined; // local OpenAI-compatible servers usually need no key
 }
 
 /** The price overrides: `cost.pricesFile`'s prices, then `prices` over them (an unreadable file is reported, never fatal). */
@@ -141,12 +123,7 @@ export async function createCoreServices(opts: CreateCoreOptions): Promise<AppSe
     const settings = JSON.stringify(provider);
     const cached = adapters.get(providerName);
     if (cached && cached.key === key && cached.settings === settings) return cached.adapter;
-    if (!key && needsApiKey(provider)) {
-      const fix = opts.missingKeyFix?.(providerName) ?? `Set an API key for provider "${providerName}".`;
-      // The fix is part of the message so attempt lists (which show messages) say what to do.
-      throw new ModelError({ kind: 'config', provider: providerName, message: `No API key for provider "${providerName}" (${provider.kind}). ${fix}`, fix });
-    }
-    const adapter = createAdapter(providerName, provider, key, logger, tokens);
+    const adapter = createAdapter(providerName, provider, key, logger, tokens, opts.keyFixForm);
     adapters.set(providerName, { key, settings, adapter });
     return adapter;
   }

@@ -17,6 +17,8 @@ import type { McpHostHandle } from './mcp/index';
 import type { WorkspaceSearch } from './rag/register';
 
 export interface ChatTurnRunnerDeps {
+  /** The extension's tool approval (host/toolApproval.ts): asked for every MCP tool call and for workspace tools outside the workspace. */
+  approve: ApproveFn;
   mcp?: McpHostHandle;
   search?: WorkspaceSearch;
   /** Ledger feature of the turn's calls (default: the task). */
@@ -25,12 +27,9 @@ export interface ChatTurnRunnerDeps {
 
 const NO_TOOLS: ToolSource = { definitions: () => [], resolve: () => undefined, call: () => Promise.reject(new Error('no tools')) };
 
-/** Asked when a call needs approval and no MCP area can ask (it failed to start). */
-const refuseUnapproved: ApproveFn = async () => ({ allowed: false, reason: 'no approval prompt is available' });
-
 export function createChatTurnRunner(services: HostServices, deps: ChatTurnRunnerDeps): TurnRunner {
   const root = () => vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
-  const approve = workspaceApproval(root, deps.mcp ? (req, signal) => deps.mcp!.approval.approve(req, signal) : refuseUnapproved);
+  const approve = workspaceApproval(root, deps.approve);
   return (turn) => {
     const config = services.core.config;
     // The model that will most likely answer: the conversation's, else the pin or the route's head.

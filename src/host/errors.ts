@@ -8,10 +8,10 @@ import { openSettings } from './settings';
 
 export const SET_API_KEY = 'Set API Key';
 export const OPEN_SETTINGS = 'Open Settings';
-export const SHOW_LOG = 'Show Log';
+const SHOW_LOG = 'Show Log';
 
 /** True for errors the user fixes by (re)entering a provider's key. */
-export function isKeyProblem(error: { kind?: string; message?: string } | undefined): boolean {
+function isKeyProblem(error: { kind?: string; message?: string } | undefined): boolean {
   if (!error) return false;
   return error.kind === 'auth' || (error.kind === 'config' && /API key/i.test(error.message ?? ''));
 }
@@ -21,7 +21,7 @@ export function keyProblemOfAttempt(a: AttemptRecord): boolean {
   return a.errorClass === 'auth' || (a.errorClass === 'config' && /API key/i.test(a.reason ?? ''));
 }
 
-export function errorText(error: unknown): string {
+function errorText(error: unknown): string {
   if (error instanceof ModelError) return error.fix && !error.message.includes(error.fix) ? `${error.message} ${error.fix}` : error.message;
   if (error instanceof Error) return error.message;
   return String(error);

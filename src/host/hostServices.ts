@@ -133,7 +133,7 @@ class HostServicesImpl implements HostServices {
       logger: this.logger,
       workspace: vscode.workspace.workspaceFolders?.[0]?.uri.fsPath,
       version: String(this.context.extension.packageJSON.version ?? ''),
-      missingKeyFix: (provider) => `Run "Switchyard: Set API Key" for provider "${provider}".`,
+      keyFixForm: 'vscode',
       onCallFinished: (result) => this.onCallFinished(result),
     });
   }

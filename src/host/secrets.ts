@@ -2,7 +2,7 @@
 import type * as vscode from 'vscode';
 import type { SecretSource } from '../core/basics';
 
-export const secretKeyName = (providerName: string): string => `switchyard.apiKey.${providerName}`;
+const secretKeyName = (providerName: string): string => `switchyard.apiKey.${providerName}`;
 
 export interface HostSecrets extends SecretSource {
   setApiKey(providerName: string, key: string): Promise<void>;

@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import { ConfigError, configSchema, parseConfig, type SwitchyardConfig } from '../core/config/schema';
 
 export const SETTINGS_SECTION = 'switchyard';
-export const settingKeys = (): string[] => Object.keys(configSchema.shape);
+const settingKeys = (): string[] => Object.keys(configSchema.shape);
 
 export function readRawSettings(): Record<string, unknown> {
   const section = vscode.workspace.getConfiguration(SETTINGS_SECTION);

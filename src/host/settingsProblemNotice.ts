@@ -7,10 +7,10 @@
 import * as vscode from 'vscode';
 import { SETTINGS_SECTION } from './settings';
 
-export const SETTINGS_PROBLEM_TITLE = 'Switchyard settings';
+const SETTINGS_PROBLEM_TITLE = 'Switchyard settings';
 
 /** A command link that opens the Settings UI on one switchyard.* key (or on the extension's settings). */
-export function openSettingsLink(firstKey: string | undefined): string {
+function openSettingsLink(firstKey: string | undefined): string {
   const query = firstKey ? `${SETTINGS_SECTION}.${firstKey}` : '@ext:switchyard-dev.switchyard';
   return `[Open Settings](command:workbench.action.openSettings?${encodeURIComponent(JSON.stringify([query]))})`;
 }

@@ -12,7 +12,6 @@ import {
   fixActionSchema,
   storedMessageSchema,
   toolCallViewSchema,
-  usageSchema,
 } from '../core/chat/types';
 
 const id = z.string().check(z.minLength(1), z.maxLength(128));
@@ -39,6 +38,8 @@ const keyedTotals = z.object({
   outputTokens: z.number(),
   cacheReadTokens: z.number(),
   cacheSavingsUsd: z.number(),
+  /** Every call in the row ran on a local model (its $0 reads "$0 (local)"). */
+  local: z.optional(z.boolean()),
 });
 export type KeyedTotals = z.infer<typeof keyedTotals>;
 
@@ -59,7 +60,7 @@ const cacheRow = z.object({
 });
 
 /** Cost control in the Usage tab: prompt-cache hits and savings, provider drift, price catalog date. */
-export const costControlViewSchema = z.object({
+const costControlViewSchema = z.object({
   cacheByModel: z.array(cacheRow).check(z.maxLength(500)),
   cacheByDay: z.array(cacheRow).check(z.maxLength(400)),
   drift: z.array(z.object({
@@ -97,7 +98,7 @@ export const usageViewSchema = z.object({
 export type UsageView = z.infer<typeof usageViewSchema>;
 
 /** One row of the Traces tab list. */
-export const traceSummarySchema = z.object({
+const traceSummarySchema = z.object({
   traceId: z.string().check(z.maxLength(128)),
   name: z.string().check(z.maxLength(256)),
   startMs: z.number(),
@@ -109,12 +110,14 @@ export const traceSummarySchema = z.object({
   inputTokens: z.optional(z.number()),
   outputTokens: z.optional(z.number()),
   costUsd: z.optional(z.nullable(z.number())),
+  /** Every model call of the trace ran on a local model. */
+  local: z.optional(z.boolean()),
   attempts: z.optional(z.number()),
 });
 export type TraceSummary = z.infer<typeof traceSummarySchema>;
 
 const attributeValue = z.union([z.string(), z.number(), z.boolean(), z.array(z.string()), z.array(z.number())]);
-export const spanRecordSchema = z.object({
+const spanRecordSchema = z.object({
   traceId: z.string(),
   spanId: z.string(),
   parentSpanId: z.optional(z.string()),
@@ -134,7 +137,7 @@ export const traceRecordSchema = z.object({
   spans: z.array(spanRecordSchema).check(z.maxLength(5000)),
 });
 
-export const priceViewSchema = z.object({
+const priceViewSchema = z.object({
   inputPerMTok: z.number(),
   outputPerMTok: z.number(),
   cacheReadPerMTok: z.optional(z.number()),
@@ -143,7 +146,7 @@ export const priceViewSchema = z.object({
 export type PriceView = z.infer<typeof priceViewSchema>;
 
 /** The next turn's estimated cost and the context meter, shown under the chat input before sending. */
-export const turnEstimateSchema = z.object({
+const turnEstimateSchema = z.object({
   model: z.string().check(z.maxLength(128)),
   modelId: z.string().check(z.maxLength(256)),
   inputTokens: z.number(),
@@ -151,6 +154,7 @@ export const turnEstimateSchema = z.object({
   outputTokens: z.number(),
   outputFromHistory: z.boolean(),
   costUsd: z.nullable(z.number()),
+  local: z.optional(z.boolean()),
   contextWindow: z.number(),
   uncountedChips: z.number(),
 });
@@ -178,6 +182,8 @@ export const webviewMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('chat/setModel'), conversationId: z.optional(id), model: z.nullable(z.string().check(z.maxLength(128))) }),
   /** Ask the host for a chip: a file picker, or an MCP resource picker. */
   z.object({ type: z.literal('chat/pickContext'), kind: z.enum(['file', 'mcp-resource']) }),
+  /** The user turned the workspace's instruction files off (removed their chip) or back on; kept per workspace. */
+  z.object({ type: z.literal('chat/instructions'), include: z.boolean() }),
   /** The user typed "/" at the start of the input: the host answers with `chat/slashCommands`. */
   z.object({ type: z.literal('chat/listSlashCommands') }),
   z.object({ type: z.literal('code/copy'), code: z.string().check(z.maxLength(2_000_000)) }),
@@ -207,7 +213,7 @@ export type WebviewMessage = z.infer<typeof webviewMessageSchema>;
 
 // ---------------------------------------------------------------- host → webview
 
-export const hostMessageSchema = z.discriminatedUnion('type', [
+const hostMessageSchema = z.discriminatedUnion('type', [
   z.object({
     type: z.literal('init'),
     models: z.array(modelOptionSchema),
@@ -259,8 +265,6 @@ export const hostMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('toast'), level: z.enum(['info', 'warn', 'error']), text: z.string().check(z.maxLength(2000)) }),
 ]);
 export type HostMessage = z.infer<typeof hostMessageSchema>;
-
-export { usageSchema };
 
 export type ParseResult<T> = { ok: true; message: T } | { ok: false; error: string };
 

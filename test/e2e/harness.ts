@@ -5,7 +5,7 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { chromium, type Browser, type FrameLocator, type Locator, type Page } from 'playwright-core';
 import type { FakeStep, RecordedRequest } from '../support/fakeServer';
@@ -218,6 +218,12 @@ export class Session {
   readonly userDataDir = join(runDir, 'user-data');
   readonly extensionsDir = join(runDir, 'extensions');
   readonly workspaceDir = join(runDir, 'workspace');
+  /**
+   * code-server's HOME (the extension host's os.homedir()): a fresh folder per run, so a scenario can
+   * give the user files such as ~/.continue/config.yaml, and the developer's own never leak in.
+   * code-server's data folders are passed explicitly (--user-data-dir, --extensions-dir).
+   */
+  readonly homeDir = join(runDir, 'home');
   readonly codeServerLog = join(runDir, 'code-server.log');
   url = '';
   page!: Page;
@@ -238,8 +244,9 @@ export class Session {
 
   private async boot(): Promise<void> {
     const { client } = this.opts;
-    for (const dir of [this.userDataDir, this.extensionsDir, this.workspaceDir]) rmSync(dir, { recursive: true, force: true });
+    for (const dir of [this.userDataDir, this.extensionsDir, this.workspaceDir, this.homeDir]) rmSync(dir, { recursive: true, force: true });
     mkdirSync(join(this.userDataDir, 'User'), { recursive: true });
+    mkdirSync(this.homeDir, { recursive: true });
     mkdirSync(this.extensionsDir, { recursive: true });
     mkdirSync(artifactsDir, { recursive: true });
     cpSync(join(__dirname, 'workspace'), this.workspaceDir, { recursive: true });
@@ -252,7 +259,7 @@ export class Session {
     const common = ['--user-data-dir', this.userDataDir, '--extensions-dir', this.extensionsDir];
     const install = spawnSync(client.node, [client.codeServer, ...common, '--install-extension', this.opts.vsix, '--force'], {
       encoding: 'utf8',
-      env: childEnv(),
+      env: childEnv({ HOME: this.homeDir }),
       timeout: 120_000,
     });
     writeFileSync(join(runDir, 'install-extension.log'), `${install.stdout}\n${install.stderr}`);
@@ -276,7 +283,7 @@ export class Session {
         '--ignore-last-opened',
         this.workspaceDir,
       ],
-      { env: childEnv(), stdio: ['ignore', 'pipe', 'pipe'] },
+      { env: childEnv({ HOME: this.homeDir }), stdio: ['ignore', 'pipe', 'pipe'] },
     );
     const logLines: string[] = [];
     const onData = (d: Buffer) => {
@@ -360,6 +367,19 @@ export class Session {
 
   readWorkspaceFile(rel: string): string {
     return readFileSync(join(this.workspaceDir, rel), 'utf8');
+  }
+
+  /** Writes a file under code-server's HOME (e.g. ".continue/config.yaml"), folders included. */
+  writeHomeFile(rel: string, text: string): string {
+    const file = join(this.homeDir, rel);
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, text);
+    return file;
+  }
+
+  /** Removes a file or folder under code-server's HOME (what a scenario gave the user). */
+  removeHomeFile(rel: string): void {
+    rmSync(join(this.homeDir, rel), { recursive: true, force: true });
   }
 
   /** The extension's global storage folder (ledger, traces). */

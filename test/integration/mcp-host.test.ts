@@ -13,28 +13,24 @@ import { silentLogger } from '../../src/core/logger';
 import { createHostServices } from '../../src/host/hostServices';
 import { registerMcp, type McpHostHandle } from '../../src/host/mcp';
 import { createHostSecrets } from '../../src/host/secrets';
-import { fixture } from '../fixtures/mcp/testUtils';
+import { askToolApprovalModal, createToolApprovalPolicy } from '../../src/host/toolApproval';
+import { fixture, until } from '../fixtures/mcp/testUtils';
 
 // What this area needs beyond the shared stand-in.
 const trust = new EventEmitter<void>();
 const folders = new EventEmitter<unknown>();
 const ws = workspace as unknown as Record<string, unknown>;
-ws.isTrusted = false;
-ws.onDidGrantWorkspaceTrust = trust.event;
-ws.onDidChangeWorkspaceFolders = folders.event;
-ws.createFileSystemWatcher = () => ({ onDidChange: () => ({ dispose() {} }), onDidCreate: () => ({ dispose() {} }), onDidDelete: () => ({ dispose() {} }), dispose() {} });
 const stderrLines: string[] = [];
-(window as unknown as Record<string, unknown>).createOutputChannel = () => ({ info: (l: string) => stderrLines.push(l), warn() {}, error() {}, debug() {}, trace() {}, show() {}, append() {}, appendLine() {}, dispose() {} });
+/** Set in `before`, not at load: other suites in the same run share the fake vscode module. */
+function stubWorkspace(): void {
+  ws.isTrusted = false;
+  ws.onDidGrantWorkspaceTrust = trust.event;
+  ws.onDidChangeWorkspaceFolders = folders.event;
+  ws.createFileSystemWatcher = () => ({ onDidChange: () => ({ dispose() {} }), onDidCreate: () => ({ dispose() {} }), onDidDelete: () => ({ dispose() {} }), dispose() {} });
+  (window as unknown as Record<string, unknown>).createOutputChannel = () => ({ info: (l: string) => stderrLines.push(l), warn() {}, error() {}, debug() {}, trace() {}, show() {}, append() {}, appendLine() {}, dispose() {} });
+}
 
 const output = { info() {}, warn() {}, error() {}, debug() {}, trace() {}, show() {}, append() {}, appendLine() {} } as unknown as vscode.LogOutputChannel;
-
-async function until(pred: () => boolean, what: string, ms = 20_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!pred()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 describe('host: MCP area (fake vscode, real servers)', function () {
   this.timeout(40_000);
@@ -52,6 +48,7 @@ describe('host: MCP area (fake vscode, real servers)', function () {
       },
     }));
     fake.reset();
+    stubWorkspace();
     fake.settings.mcpServers = { mine: { command: process.execPath, args: [fixture('flaky-server.mjs')] } };
     workspace.workspaceFolders = [{ uri: Uri.file(dir), name: 'repo' }];
     context = fakeContext(join(dir, 'global'));
@@ -59,7 +56,7 @@ describe('host: MCP area (fake vscode, real servers)', function () {
     context.workspaceState = { get: (k: string, d?: unknown) => (state.has(k) ? state.get(k) : d), update: async (k: string, v: unknown) => void state.set(k, v), keys: () => [...state.keys()] };
     const ctx = context as unknown as vscode.ExtensionContext;
     const services = await createHostServices(ctx, output, silentLogger, createHostSecrets(ctx.secrets));
-    handle = registerMcp(services);
+    handle = registerMcp(services, { approval: createToolApprovalPolicy(askToolApprovalModal, () => services.core.config.mcp.alwaysAllow) });
   });
   after(async () => {
     for (const d of context?.subscriptions ?? []) d.dispose();
@@ -89,7 +86,7 @@ describe('host: MCP area (fake vscode, real servers)', function () {
   });
 
   it('approval prompt: "Always allow" is stored in settings and not asked again', async () => {
-    fake.answer = (s) => (s.items.includes('Always allow this tool') ? 'Always allow this tool' : undefined);
+    fake.answer = (s) => (/allow the tool "ok" from MCP server "mine"/.test(s.message) && s.items.includes('Always allow') ? 'Always allow' : undefined);
     const req = { toolName: 'mine__ok', server: 'mine', tool: 'ok', arguments: { text: 'x' } };
     assert.deepEqual(await handle.approval.approve(req), { allowed: true, scope: 'always' });
     assert.deepEqual((fake.settings.mcp as { alwaysAllow: string[] }).alwaysAllow, ['mine/ok']);

@@ -10,8 +10,9 @@ import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { parseConfig } from '../../src/core/config/schema';
 import type { Logger } from '../../src/core/logger';
+import { routeScope } from '../../src/host/logger';
 import { openWorkspaceRag, type WorkspaceRag } from '../../src/core/rag/workspace';
-import { ChromaSupervisor } from '../../src/core/rag/store/chromaSupervisor';
+import { ChromaSupervisor, CHROMA_LOG_SCOPE } from '../../src/core/rag/store/chromaSupervisor';
 import type { Embedder } from '../../src/core/rag/types';
 import { embeddingFor } from '../support/fakeServer';
 
@@ -276,9 +277,13 @@ describe('rag when Chroma cannot start', function () {
     const root = mkdtempSync(join(tmpdir(), 'sy-rag-ws2-'));
     writeFileSync(join(root, 'a.ts'), 'export function parseWidgetConfig() { return 1; }\n');
     const logger = memoryLogger();
-    const sup = new ChromaSupervisor({ bindingPath: join(storage, 'missing-binding.node'), dataDir: join(storage, 'chroma'), logger, startTimeoutMs: 10_000 });
+    const chromaLines = memoryLogger();
+    const sup = new ChromaSupervisor({ bindingPath: join(storage, 'missing-binding.node'), dataDir: join(storage, 'chroma'), logger: routeScope(logger, CHROMA_LOG_SCOPE, chromaLines), startTimeoutMs: 10_000 });
     await assert.rejects(sup.start(), /local Chroma server could not start: it exited .*lexical index only.*chromaUrl/s);
     assert.equal(sup.state.kind, 'failed');
+    // the supervisor and the server's own output log under the Chroma scope, which the host routes to its channel
+    assert.ok(chromaLines.lines.some((l) => /^info starting local server on http:\/\/127\.0\.0\.1:\d+/.test(l)), chromaLines.lines.join('\n'));
+    assert.deepEqual(logger.lines, []);
     // the same failure inside a workspace index: lexical-only with the reason
     const rag = openWorkspaceRag({ root, storageDir: storage, config: parseConfig({ rag: { chromaUrl: 'http://127.0.0.1:9' } }), logger, embedder: countingEmbedder() });
     const s = await rag.index.index();

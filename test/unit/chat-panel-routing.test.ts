@@ -22,7 +22,11 @@ import { createRouter } from '../../src/core/router/router';
 import { MemoryTraceStore } from '../../src/core/trace/store';
 import { createTracer } from '../../src/core/trace/tracer';
 import type { HostServices } from '../../src/host/hostServices';
+import type { SlashCommandSource } from '../../src/core/chat/slashCommands';
+import { createPanelChat } from '../../src/host/panel/chatService';
+import { PanelConnections } from '../../src/host/panel/connections';
 import { registerPanel, VIEW_ID, type PanelApi } from '../../src/host/panel/panelHost';
+import { createPanelQuestions } from '../../src/host/panel/questions';
 import type { HostMessage } from '../../src/protocol/messages';
 import { MemoryLedger } from '../support/memoryLedger';
 
@@ -57,6 +61,7 @@ describe('chat: panel host message routing (fake vscode, real router/tracer/ledg
   let traceStore: MemoryTraceStore;
   let html: string;
   let panelApi: PanelApi;
+  let slash: SlashCommandSource | undefined;
 
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'switchyard-panel-'));
@@ -84,7 +89,12 @@ describe('chat: panel host message routing (fake vscode, real router/tracer/ledg
     };
     const noop = () => ({ dispose() {} });
     const services = { context, logger, core, onDidChangeCore: noop, onDidFinishCall: noop, showError: () => {} } as unknown as HostServices;
-    panelApi = registerPanel(services);
+    // Built as the composition root builds it: the chat and the questions first, then the panel.
+    const connections = new PanelConnections();
+    const questions = createPanelQuestions(connections);
+    const chat = createPanelChat(services, { approve: async () => ({ allowed: false, reason: 'no tools in this test' }), askCap: questions.caps.ask });
+    const slashCommands: SlashCommandSource = { list: () => slash?.list() ?? [], expand: (command, args) => slash!.expand(command, args) };
+    panelApi = registerPanel(services, { chat, connections, questions, sources: { slashCommands } });
     posted = [];
     const webview = {
       options: {},
@@ -223,13 +233,13 @@ describe('chat: panel host message routing (fake vscode, real router/tracer/ledg
 
   it('lists MCP prompts as slash commands and expands one into the question it sends', async () => {
     const expanded: Array<Record<string, string>> = [];
-    panelApi.setSlashCommands({
+    slash = {
       list: () => [{ command: '/git.review', description: 'Review a branch', arguments: [{ name: 'branch', required: true }] }],
       expand: async (_c, args) => {
         expanded.push(args);
         return [{ role: 'user', content: `Review the changes on ${args.branch}.` }];
       },
-    });
+    };
     posted.length = 0;
     receive({ type: 'chat/listSlashCommands' });
     await settle();
@@ -244,6 +254,6 @@ describe('chat: panel host message routing (fake vscode, real router/tracer/ledg
     receive({ type: 'chat/send', text: '/git.review', chips: [] });
     await settle(20);
     assert.match(of('chat/error')[0]!.error.message, /needs "branch"/);
-    panelApi.setSlashCommands(undefined);
+    slash = undefined;
   });
 });

@@ -12,6 +12,7 @@ import { parseConfig } from '../../src/core/config/schema';
 import { silentLogger } from '../../src/core/logger';
 import type { RouterResult, RouterStream } from '../../src/core/router/types';
 import type { Span, Tracer } from '../../src/core/trace/types';
+import { resolvingRouter } from '../support/resolvingRouter';
 
 class MapStore implements KeyValueStore {
   readonly data = new Map<string, unknown>();
@@ -80,7 +81,7 @@ describe('chat: workspace instruction files', () => {
     const service = new ChatService({
       history: new ConversationHistory(new MapStore(), silentLogger),
       logger: silentLogger,
-      core: () => ({ config: parseConfig({}), tracer, clock: { now: () => 1 }, router: undefined as never }),
+      core: () => ({ config: parseConfig({}), tracer, clock: { now: () => 1 }, router: resolvingRouter(parseConfig({})) }),
       runTurn: (input) => (inputs.push(input), okStream()),
       resolvers: { instructions: async (chip) => (chip.kind === 'instructions' ? readInstructionFiles(root, chip.paths) : []) },
       newId: () => `id${++n}`,

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { ConversationHistory, type KeyValueStore } from '../../src/core/chat/history';
 import { estimateMessageTokens, renderUserPrompt, trimToContextWindow } from '../../src/core/chat/prompt';
-import { ChatService, chatErrorFrom, type ChatEvent } from '../../src/core/chat/service';
+import { ChatService, type ChatEvent } from '../../src/core/chat/service';
+import { chatErrorFrom } from '../../src/core/chat/chatError';
 import type { TurnInput } from '../../src/core/chat/turn';
 import { workspaceResolver } from '../../src/core/chat/workspaceContext';
 import { parseConfig } from '../../src/core/config/schema';
@@ -10,6 +11,7 @@ import { ModelError } from '../../src/core/models/errors';
 import type { ChatMessage } from '../../src/core/models/types';
 import type { RouterEvent, RouterResult, RouterStream } from '../../src/core/router/types';
 import type { Attributes, Span, Tracer } from '../../src/core/trace/types';
+import { resolvingRouter } from '../support/resolvingRouter';
 
 class MapStore implements KeyValueStore {
   readonly data = new Map<string, unknown>();
@@ -81,7 +83,7 @@ function setup(run: (input: TurnInput) => RouterStream) {
   const service = new ChatService({
     history,
     logger: silentLogger,
-    core: () => ({ config, tracer, clock: { now: () => (t += 10) }, router: undefined as never }),
+    core: () => ({ config, tracer, clock: { now: () => (t += 10) }, router: resolvingRouter(config) }),
     runTurn: (input) => { inputs.push(input); return run(input); },
     newId: () => `id${++n}`,
   });
@@ -195,7 +197,7 @@ describe('chat: service turn', () => {
   });
 
   it('shows a fix once when the message already ends with it', () => {
-    const fix = 'Run Switchyard: Set API Key, or set OPENAI_API_KEY for the CLI.';
+    const fix = 'Run Switchyard: Set API Key (VS Code) or set OPENAI_API_KEY in the environment (CLI) for provider "oa".';
     const e = chatErrorFrom(new ModelError({ kind: 'config', provider: 'oa', message: `No API key for provider "oa" (openai). ${fix}`, fix }));
     assert.equal(e.message, 'No API key for provider "oa" (openai).');
     assert.equal(e.fix, fix);

@@ -3,22 +3,11 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { main } from '../../src/cli/main';
-import type { CliIO } from '../../src/cli/types';
+import { recordingIO } from '../support/cliIo';
 import { table } from '../../src/cli/util';
 
-function io(cwd: string, env: NodeJS.ProcessEnv = {}): CliIO & { out: () => string; err: () => string } {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  const stdin = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (d) => (out += d));
-  stderr.on('data', (d) => (err += d));
-  stdin.end('');
-  return { stdout, stderr, stdin, env, cwd, out: () => out, err: () => err };
-}
+const io = (cwd: string, env: NodeJS.ProcessEnv = {}) => recordingIO({ cwd, env });
 
 const count = (text: string, re: RegExp) => text.match(new RegExp(re.source, 'g'))?.length ?? 0;
 

@@ -8,7 +8,8 @@ import { attemptLine, exitCodeOf, jsonResult } from '../../src/cli/commands/ask'
 import { parseSince } from '../../src/cli/commands/cost';
 import { commands } from '../../src/cli/commands/index';
 import { modelRows } from '../../src/cli/commands/models';
-import { dataDirFrom, envSecrets, keyEnvName, loadConfigFile, missingKeyFix } from '../../src/cli/config';
+import { dataDirFrom, envSecrets, loadConfigFile } from '../../src/cli/config';
+import { keyEnvName, setKeyFix } from '../../src/core/models/apiKeys';
 import { main } from '../../src/cli/main';
 import type { CliIO } from '../../src/cli/types';
 import { table, UsageError } from '../../src/cli/util';
@@ -130,7 +131,7 @@ describe('cli: config file and environment', () => {
     assert.equal(await secrets.apiKey('local'), undefined);
     assert.equal(await secrets.apiKey('unknown'), undefined);
     assert.equal(keyEnvName(config.providers.an), 'ANTHROPIC_API_KEY');
-    assert.match(missingKeyFix(config, 'custom'), /Set MY_KEY in the environment/);
+    assert.equal(setKeyFix('custom', config.providers.custom!, 'cli'), 'Set MY_KEY in the environment for provider "custom".');
   });
 
   it('puts data under SWITCHYARD_DATA_DIR (relative to cwd) or ~/.switchyard', () => {

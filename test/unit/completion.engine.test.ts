@@ -316,6 +316,7 @@ describe('completion engine: robustness', () => {
       stream: () => Object.assign({ [Symbol.asyncIterator]: () => ({ next: () => Promise.reject(new Error('boom')) }) }, { result: new Promise<never>(() => {}) }),
       complete: () => Promise.reject(new Error('unused')),
       embed: () => Promise.reject(new Error('unused')),
+      resolve: (task: string) => base.router.resolve(task),
     };
     const engine = new CompletionEngine({ router: broken, config: base.config, logger: silentLogger });
     const r = await engine.complete(req('let z = |'));

@@ -1,6 +1,7 @@
 /** Cost-control figures from ledger records, and which model a spend cap switches to. */
 import assert from 'node:assert/strict';
-import { cheaperModel } from '../../src/core/chat/spendCap';
+import { capGuardFor, cheaperModel, type CapPrompt } from '../../src/core/chat/spendCap';
+import type { Conversation } from '../../src/core/chat/types';
 import { parseConfig, type Price } from '../../src/core/config/schema';
 import { cacheByDay, cacheByModel, providerDrift } from '../../src/core/cost/costControlReport';
 import type { LedgerRecord } from '../../src/core/cost/types';
@@ -47,6 +48,23 @@ describe('spend cap: the cheaper model', () => {
     assert.equal(cheaperModel(config, undefined, priceOf), 'small', 'the route head "big" → cheapest');
     assert.equal(cheaperModel(config, 'mid', priceOf), 'small');
     assert.equal(cheaperModel(config, 'small', priceOf), undefined);
+  });
+
+  it('a local copy of a hosted model is the cheaper one: it costs $0, not the catalog price of its id', async () => {
+    const withLocal = parseConfig({
+      providers: { oa: { kind: 'openai' }, box: { kind: 'openai-compatible', baseUrl: 'http://127.0.0.1:8000/v1' } },
+      models: { hosted: { provider: 'oa', id: 'gpt-4.1' }, copy: { provider: 'box', id: 'gpt-4.1' } },
+      routes: { chat: ['hosted'] },
+      cost: { maxTurnUsd: 0.01 },
+    });
+    const catalog = { priceFor: (id: string) => (id === 'gpt-4.1' ? { inputPerMTok: 2, outputPerMTok: 8 } : undefined) };
+    const asked: CapPrompt[] = [];
+    const guard = capGuardFor({ id: 'c1', title: 't', messages: [], createdAt: 0, updatedAt: 0 } as unknown as Conversation, { config: withLocal, catalog }, async (p) => {
+      asked.push(p);
+      return 'stop';
+    }, () => {});
+    await guard!.beforeModelCall(0.02, new AbortController().signal);
+    assert.equal(asked[0]?.cheaperModel, 'copy');
   });
 });
 

@@ -8,7 +8,7 @@ import type { LedgerRecord } from '../../src/core/cost/types';
 const FIXTURE = resolve(__dirname, '../fixtures/ledger-sample.jsonl');
 
 const row = (key: string, calls: number, errors: number, costUsd: number, unknownCostCalls: number, inputTokens: number, outputTokens: number, cacheReadTokens: number, cacheWriteTokens: number, cacheSavingsUsd: number) =>
-  ({ key, calls, errors, costUsd, unknownCostCalls, inputTokens, outputTokens, cacheReadTokens, cacheWriteTokens, cacheSavingsUsd });
+  ({ key, calls, errors, costUsd, unknownCostCalls, inputTokens, outputTokens, cacheReadTokens, cacheWriteTokens, cacheSavingsUsd, localCalls: 0 });
 
 describe('cost: reports over the sample ledger', () => {
   let records: LedgerRecord[];

@@ -80,14 +80,14 @@ describe('classifyError: real provider error bodies', () => {
 
   it('401 names the provider and the fix, and masks the key fragment OpenAI echoes', () => {
     const e = classifyError(openaiError(errorBodies.openai.auth), openaiCtx);
-    assert.match(e.message, /^OpenAI rejected the API key for provider "oa" \(401\)\. Run Switchyard: Set API Key, or set OPENAI_API_KEY for the CLI\./);
+    assert.match(e.message, /^OpenAI rejected the API key for provider "oa" \(401\)\. Run Switchyard: Set API Key \(VS Code\) or set OPENAI_API_KEY in the environment \(CLI\) for provider "oa"\./);
     assert.ok(!e.message.includes('sk-proj-abc1'), e.message);
     assert.ok(!e.message.includes('wxyz'), e.message);
-    assert.equal(e.fix, 'Run Switchyard: Set API Key, or set OPENAI_API_KEY for the CLI.');
+    assert.equal(e.fix, 'Run Switchyard: Set API Key (VS Code) or set OPENAI_API_KEY in the environment (CLI) for provider "oa".');
     const a = classifyError(anthropicError(errorBodies.anthropic.auth), anthropicCtx);
-    assert.match(a.message, /^Anthropic rejected the API key for provider "an" \(401\)\. Run Switchyard: Set API Key, or set ANTHROPIC_API_KEY for the CLI\./);
+    assert.match(a.message, /^Anthropic rejected the API key for provider "an" \(401\)\. Run Switchyard: Set API Key \(VS Code\) or set ANTHROPIC_API_KEY in the environment \(CLI\) for provider "an"\./);
     const custom = classifyError(anthropicError(errorBodies.anthropic.auth), { ...anthropicCtx, apiKeyEnv: 'MY_CLAUDE_KEY' });
-    assert.match(custom.message, /set MY_CLAUDE_KEY for the CLI/);
+    assert.match(custom.message, /set MY_CLAUDE_KEY in the environment \(CLI\)/);
   });
 
   it('404 says which base URL was used', () => {

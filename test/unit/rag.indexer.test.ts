@@ -106,6 +106,21 @@ describe('rag indexer: degrade and recover', () => {
     idx.dispose();
   });
 
+  it('drops the vectors of a file that turned binary, and leaves it out afterwards without reading it again', async () => {
+    const store = new MemoryStore();
+    const idx = open(store);
+    await idx.index();
+    assert.ok([...store.rows.values()].some((r) => r.path === 'mail.py'));
+    writeFileSync(join(root, 'mail.py'), Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0, 0, 0, 1, 2, 3]));
+    const turned = await idx.index();
+    assert.equal(turned.skipped.binary, 1);
+    assert.ok(![...store.rows.values()].some((r) => r.path === 'mail.py'), 'its vectors are deleted');
+    const next = await idx.index();
+    // counted as unchanged (same stat, left out last time): the index kept its entry, so no read
+    assert.deepEqual([next.filesUnchanged, next.filesIndexed, next.skipped.binary], [2, 0, 1]);
+    idx.dispose();
+  });
+
   it('rebuild clears both indexes and embeds everything again', async () => {
     const store = new MemoryStore();
     const idx = open(store);

@@ -38,6 +38,23 @@ describe('setup: model classes and roles', () => {
     assert.deepEqual(mixed.choices.map((c) => [c.role, c.model.id]), [['chat', 'llama3.2'], ['completion', 'qwen2.5-coder:7b'], ['embedding', 'nomic-embed-text']]);
   });
 
+  // Model lists as local servers return them (Ollama tags, LM Studio and Hugging Face ids).
+  const chatPicks: Array<[string[], string | undefined]> = [
+    [['nomic-embed-text:latest', 'llama3.2:3b', 'qwen2.5-coder:1.5b'], 'llama3.2:3b'],
+    [['nomic-embed-text:latest', 'qwen2.5-coder:7b', 'qwen2.5:7b-instruct'], 'qwen2.5:7b-instruct'],
+    [['mxbai-embed-large', 'bge-m3', 'all-minilm', 'all-mpnet-base-v2'], undefined],
+    [['qwen2.5-coder:1.5b'], 'qwen2.5-coder:1.5b'],
+    [['text-embedding-nomic-embed-text-v1.5', 'lmstudio-community/Meta-Llama-3.1-8B-Instruct-GGUF'], 'lmstudio-community/Meta-Llama-3.1-8B-Instruct-GGUF'],
+    [['Qwen/Qwen2.5-7B', 'Qwen/Qwen2.5-7B-Instruct', 'bigcode/starcoder2-3b'], 'Qwen/Qwen2.5-7B-Instruct'],
+    [['deepseek-coder-6.7b-base', 'gemma-3-4b-it', 'deepseek-coder-6.7b-instruct'], 'gemma-3-4b-it'],
+    [['deepseek-coder-6.7b-base', 'deepseek-coder-6.7b-instruct'], 'deepseek-coder-6.7b-instruct'],
+  ];
+  for (const [ids, chat] of chatPicks) {
+    it(`chat from [${ids.join(', ')}] → ${chat ?? 'none'} (instruction-tuned before base, never an embedder)`, () => {
+      assert.equal(proposeRoles([local(ids)]).choices.find((c) => c.role === 'chat')?.model.id, chat);
+    });
+  }
+
   it('without a coder, completion uses the chat model through the hole-filler prompt', () => {
     const { choices } = proposeRoles([local(['llama3.2'])]);
     assert.deepEqual(choices.map((c) => [c.role, c.model.id, c.config.fim]), [['chat', 'llama3.2', undefined], ['completion', 'llama3.2', 'chat']]);

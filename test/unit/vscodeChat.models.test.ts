@@ -52,7 +52,7 @@ describe('VS Code Chat: the model picker entries', () => {
     const local = listLmModels(parseConfig({ providers: { l: { kind: 'openai-compatible', baseUrl: 'http://127.0.0.1:1234/v1' } }, models: { m: { provider: 'l', id: 'my-finetune' } } }), catalog)[0];
     assert.ok(local.maxInputTokens < ASSUMED_CONTEXT_WINDOW);
     assert.match(local.tooltip, /contextWindow/);
-    assert.equal(local.detail, 'price unknown');
+    assert.equal(local.detail, '$0 (local)', 'a loopback server costs nothing unless priced');
   });
 
   it('declares images only where every model of the entry takes them', () => {

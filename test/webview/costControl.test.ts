@@ -9,6 +9,7 @@ import type { LedgerRecord } from '../../src/core/cost/types';
 import { ConversationHistory } from '../../src/core/chat/history';
 import { ChatService, type ChatCore } from '../../src/core/chat/service';
 import type { Conversation } from '../../src/core/chat/types';
+import { resolveRoute } from '../../src/core/router/resolve';
 import { parseConfig } from '../../src/core/config/schema';
 import { PriceCatalog } from '../../src/core/cost/catalog';
 import { TokenCounter } from '../../src/core/models/tokens';
@@ -57,8 +58,9 @@ async function chatServiceWith(conv: Conversation): Promise<ChatService> {
   await history.save(conv);
   const config = parseConfig({ providers: { an: { kind: 'anthropic' } }, models: { sonnet: { provider: 'an', id: 'claude-sonnet-4-5' } }, routes: { chat: ['sonnet'] } });
   const catalog = new PriceCatalog();
-  const core = { config, clock: { now: () => NOW }, tokens: new TokenCounter(), catalog } as unknown as ChatCore;
-  return new ChatService({ history, core: () => core, logger: silentLogger, modelLimits: (name) => catalog.lookup(config.models[name]!.id) });
+  const router = { resolve: (task: string, pinned?: string) => resolveRoute({ config, task, pinned, factsFor: (id) => catalog.lookup(id) }) };
+  const core = { config, router, clock: { now: () => NOW }, tokens: new TokenCounter(), catalog } as unknown as ChatCore;
+  return new ChatService({ history, core: () => core, logger: silentLogger });
 }
 
 /** Waits for a chat/estimate request for `text` with `chips` chips, answers the newest with the service's estimate. */

@@ -122,7 +122,7 @@ describe('Anthropic adapter over the wire', () => {
     { name: '500 api_error', step: { type: 'server_error' }, kind: 'server', status: 500 },
     { name: '503', step: { type: 'server_error', status: 503 }, kind: 'server', status: 503 },
     { name: '529 overloaded_error', step: { type: 'overloaded' }, kind: 'overloaded', status: 529 },
-    { name: '401', step: { type: 'auth' }, kind: 'auth', status: 401, message: /^Anthropic rejected the API key for provider "an" \(401\)\. Run Switchyard: Set API Key, or set ANTHROPIC_API_KEY for the CLI\./ },
+    { name: '401', step: { type: 'auth' }, kind: 'auth', status: 401, message: /^Anthropic rejected the API key for provider "an" \(401\)\. Run Switchyard: Set API Key \(VS Code\) or set ANTHROPIC_API_KEY in the environment \(CLI\) for provider "an"\./ },
     { name: '403 permission_error', step: { type: 'auth', status: 403 }, kind: 'auth', status: 403 },
     { name: '404 not_found_error', step: { type: 'not_found' }, kind: 'not_found', status: 404, message: /host root/ },
     { name: '400 prompt is too long', step: { type: 'context_length' }, kind: 'context_window', status: 400, message: /prompt is too long: 208310 tokens > 200000 maximum/ },
@@ -224,7 +224,7 @@ describe('Anthropic adapter over the wire', () => {
   it('a missing key is a config error naming the provider and how to set it', () => {
     assert.throws(() => createAdapter('an', { kind: 'anthropic' }, '  ', silentLogger), (e: unknown) => {
       assert.ok(e instanceof ModelError && e.kind === 'config');
-      assert.equal(e.message, 'No API key for provider "an" (Anthropic). Run Switchyard: Set API Key, or set ANTHROPIC_API_KEY for the CLI.');
+      assert.equal(e.message, 'No API key for provider "an" (Anthropic). Run Switchyard: Set API Key (VS Code) or set ANTHROPIC_API_KEY in the environment (CLI) for provider "an".');
       assert.equal(e.provider, 'an');
       return true;
     });

@@ -146,7 +146,7 @@ describe('OpenAI adapter over the wire', () => {
     { name: '500', step: { type: 'server_error' }, kind: 'server', status: 500 },
     { name: '503', step: { type: 'server_error', status: 503 }, kind: 'server', status: 503 },
     { name: '529', step: { type: 'overloaded' }, kind: 'overloaded', status: 529 },
-    { name: '401', step: { type: 'auth' }, kind: 'auth', status: 401, message: /^OpenAI rejected the API key for provider "oa" \(401\)\. Run Switchyard: Set API Key, or set OPENAI_API_KEY for the CLI\./ },
+    { name: '401', step: { type: 'auth' }, kind: 'auth', status: 401, message: /^OpenAI rejected the API key for provider "oa" \(401\)\. Run Switchyard: Set API Key \(VS Code\) or set OPENAI_API_KEY in the environment \(CLI\) for provider "oa"\./ },
     { name: '403', step: { type: 'auth', status: 403 }, kind: 'auth', status: 403 },
     { name: '404', step: { type: 'not_found' }, kind: 'not_found', status: 404, message: /127\.0\.0\.1:\d+\/v1/ },
     { name: '400 context_length_exceeded', step: { type: 'context_length' }, kind: 'context_window', status: 400 },
@@ -299,7 +299,7 @@ describe('OpenAI adapter over the wire', () => {
       assert.ok(e instanceof ModelError);
       assert.equal(e.kind, 'config');
       assert.match(e.message, /No API key for provider "oa" \(OpenAI\)/);
-      assert.equal(e.fix, 'Run Switchyard: Set API Key, or set OPENAI_API_KEY for the CLI.');
+      assert.equal(e.fix, 'Run Switchyard: Set API Key (VS Code) or set OPENAI_API_KEY in the environment (CLI) for provider "oa".');
       return true;
     });
   });

@@ -79,9 +79,9 @@ describe('wire: createCoreServices (the core both front doors build)', function 
       secrets: { apiKey: async () => undefined },
       dataDir: join(fx.testDir, 'three'),
       logger: silentLogger,
-      missingKeyFix: (p) => `Run the key command for ${p}.`,
+      keyFixForm: 'cli',
     }));
-    await assert.rejects(core.adapterFor('hosted'), (e: unknown) => e instanceof ModelError && e.kind === 'config' && e.fix === 'Run the key command for hosted.' && e.message.includes('No API key for provider "hosted"'));
+    await assert.rejects(core.adapterFor('hosted'), (e: unknown) => e instanceof ModelError && e.kind === 'config' && e.fix === 'Set OPENAI_API_KEY in the environment for provider "hosted".' && e.message.includes('No API key for provider "hosted"'));
     fx.fake.reset();
     const result = await core.router.complete({ task: 'other', request: { messages: [{ role: 'user', content: 'hi' }] } });
     assert.equal(result.status, 'error');

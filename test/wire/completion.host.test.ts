@@ -162,6 +162,15 @@ describe('host: inline completion provider (fake vscode, fake server)', function
     assert.equal((await provide(doc('y = \n'), new Position(0, 4)))?.[0].insertText, '1');
   });
 
+  it('snoozing again and again keeps one end-of-snooze timer: the extension subscriptions do not grow', async () => {
+    const snooze = fake.commands.get('switchyard.completion.snooze')!;
+    await snooze();
+    const held = context.subscriptions.length;
+    for (let i = 0; i < 5; i++) await snooze();
+    assert.equal(context.subscriptions.length, held);
+    assert.equal(await provide(doc('x = \n'), new Position(0, 4)), undefined, 'still snoozed');
+  });
+
   it('a settings change while running keeps the completion cache and a running snooze', async () => {
     fx.fake.setDefault(MODEL, { type: 'text', chunks: ['a + b'] });
     const d = doc('def add(a, b):\n    return \n');

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type * as vscode from 'vscode';
-import { chatErrorFrom } from '../../src/core/chat/service';
+import { chatErrorFrom } from '../../src/core/chat/chatError';
 import { silentLogger } from '../../src/core/logger';
 import { noRouteError } from '../../src/core/router/candidates';
 import { parseConfig } from '../../src/core/config/schema';

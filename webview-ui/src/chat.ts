@@ -38,7 +38,7 @@ export class ChatView {
     this.stopBtn = button('Stop', () => this.stop(), { title: 'Stop the answer (Escape)', class: 'danger' });
     this.input.value = app.state.draft;
     this.estimate = new TurnEstimateBar({
-      draft: () => ({ conversationId: this.app.state.conversation?.id, text: this.input.value, chips: this.app.state.chips, model: this.app.state.conversation?.model }),
+      draft: () => ({ conversationId: this.app.state.conversation?.id, text: this.input.value, chips: chipsToSend(this.app.state.chips), model: this.app.state.conversation?.model }),
       post: (m) => this.app.post(m),
     });
     this.input.addEventListener('input', () => {
@@ -182,9 +182,9 @@ export class ChatView {
     const s = this.app.state;
     const text = this.input.value.trim();
     if (!text || s.running) return;
-    this.app.post({ type: 'chat/send', conversationId: s.conversation?.id, text, chips: s.chips, model: s.conversation?.model });
+    this.app.post({ type: 'chat/send', conversationId: s.conversation?.id, text, chips: chipsToSend(s.chips), model: s.conversation?.model });
     s.draft = '';
-    // Instruction files stay attached (the user removes the chip to stop sending them); the rest was for this question.
+    // Instruction files stay (on or off, as the user set them); the rest was for this question.
     s.chips = s.chips.filter((c) => c.kind === 'instructions');
     s.running = true;
     this.input.value = '';
@@ -375,28 +375,52 @@ export class ChatView {
   private renderChips(): void {
     clear(this.chipsRow);
     for (const chip of this.app.state.chips) {
+      const off = chip.kind === 'instructions' && chip.off === true;
       this.chipsRow.append(
         h(
           'span',
-          { class: `chip chip-${chip.kind}`, title: chipTitle(chip), data: { kind: chip.kind } },
-          h('span', { class: 'chip-label', text: chipLabel(chip) }),
-          h('button', {
-            class: 'chip-remove',
-            text: '×',
-            title: 'Remove',
-            attrs: { type: 'button', 'aria-label': `Remove ${chipLabel(chip)}` },
-            on: {
-              click: () => {
-                this.app.state.chips = this.app.state.chips.filter((c) => c.id !== chip.id);
-                this.app.save();
-                this.renderChips();
-                this.estimate.schedule();
-              },
-            },
-          }),
+          { class: `chip chip-${chip.kind}${off ? ' off' : ''}`, title: chipTitle(chip), data: { kind: chip.kind } },
+          h('span', { class: 'chip-label', text: off ? `${chipLabel(chip)} · off` : chipLabel(chip) }),
+          off
+            ? h('button', {
+              class: 'chip-include',
+              text: 'include',
+              title: 'Send the workspace instructions again',
+              attrs: { type: 'button', 'aria-label': `Include ${chipLabel(chip)}` },
+              on: { click: () => this.setInstructions(true) },
+            })
+            : h('button', {
+              class: 'chip-remove',
+              text: '×',
+              title: chip.kind === 'instructions' ? 'Stop sending them in this workspace' : 'Remove',
+              attrs: { type: 'button', 'aria-label': `Remove ${chipLabel(chip)}` },
+              on: { click: () => (chip.kind === 'instructions' ? this.setInstructions(false) : this.removeChip(chip.id)) },
+            }),
         ),
       );
     }
+  }
+
+  private removeChip(id: string): void {
+    this.app.state.chips = this.app.state.chips.filter((c) => c.id !== id);
+    this.chipsChanged();
+  }
+
+  /** Instruction files are a workspace choice: the chip stays, off or on, and the host keeps the choice. */
+  private setInstructions(include: boolean): void {
+    this.app.state.chips = this.app.state.chips.map((c) => {
+      if (c.kind !== 'instructions') return c;
+      const { off: _was, ...on } = c;
+      return include ? on : { ...on, off: true as const };
+    });
+    this.app.post({ type: 'chat/instructions', include });
+    this.chipsChanged();
+  }
+
+  private chipsChanged(): void {
+    this.app.save();
+    this.renderChips();
+    this.estimate.schedule();
   }
 
   private renderMessages(): void {
@@ -481,7 +505,7 @@ export class ChatView {
     const facts: string[] = [];
     if (m.model) facts.push(m.model);
     if (u) facts.push(`${formatTokens(u.inputTokens)} in${u.cacheReadTokens ? ` (${formatTokens(u.cacheReadTokens)} cached)` : ''} · ${formatTokens(u.outputTokens)} out`);
-    if (m.status !== 'cancelled' || m.costUsd !== undefined) facts.push(m.local && m.costUsd === 0 ? '$0 (local)' : formatUsd(m.costUsd));
+    if (m.status !== 'cancelled' || m.costUsd !== undefined) facts.push(formatUsd(m.costUsd, { local: m.local }));
     if (m.latencyMs !== undefined) facts.push(formatMs(m.latencyMs));
     const retry = select([{ value: '', label: 'Retry with…' }, ...this.modelOptions(false)], '', (v) => {
       if (v) this.app.post({ type: 'chat/retry', conversationId: conv.id, messageId: m.id, model: v });
@@ -542,8 +566,15 @@ function chipTitle(c: ContextChip): string {
     case 'mcp-resource':
       return `MCP resource ${c.uri} from ${c.server}`;
     case 'instructions':
-      return `Workspace instructions sent in the system prompt: ${c.paths.join(', ')}. Remove to leave them out.`;
+      return c.off
+        ? `Workspace instructions not sent in this workspace: ${c.paths.join(', ')}. Include to send them in the system prompt again.`
+        : `Workspace instructions sent in the system prompt: ${c.paths.join(', ')}. Remove to leave them out in this workspace.`;
   }
+}
+
+/** What a question sends: every chip except instruction files the user turned off. */
+export function chipsToSend(chips: readonly ContextChip[]): ContextChip[] {
+  return chips.filter((c) => !(c.kind === 'instructions' && c.off));
 }
 
 function basename(p: string): string {

@@ -3,7 +3,7 @@
  * revealInvisibles, so no shown name or text can hide characters or reverse itself.
  */
 import { revealInvisibles } from './visible';
-import { formatUsd as formatUsdAmount } from '../../src/core/cost/money';
+import { formatUsd as formatUsdAmount, type SpendFacts } from '../../src/core/cost/money';
 
 type Child = Node | string | number | null | undefined | false;
 
@@ -85,9 +85,9 @@ export function clear(el: Element): void {
   while (el.firstChild) el.firstChild.remove();
 }
 
-/** Dollars as the status bar shows them: one rounding rule (src/core/cost/money.ts) everywhere. */
-export function formatUsd(v: number | null | undefined): string {
-  return v === null || v === undefined ? 'cost unknown' : formatUsdAmount(v);
+/** Dollars as the status bar shows them: one rounding rule (src/core/cost/money.ts) everywhere; "$0 (local)" for local calls. */
+export function formatUsd(v: number | null | undefined, facts: SpendFacts = {}): string {
+  return v === null || v === undefined ? 'cost unknown' : formatUsdAmount(v, facts);
 }
 
 export function formatTokens(n: number | undefined): string {

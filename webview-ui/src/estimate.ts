@@ -50,7 +50,7 @@ export class TurnEstimateBar {
     if (!e) return;
     const cached = e.cachedTokens ? ` (${formatTokens(e.cachedTokens)} cached)` : '';
     const extra = e.uncountedChips ? ` + ${e.uncountedChips} context item(s) counted when sent` : '';
-    this.costLine.textContent = `Next turn ≈ ${e.costUsd === null ? 'unknown price' : formatUsd(e.costUsd)} · ${formatTokens(e.inputTokens)} in${cached} · ~${formatTokens(e.outputTokens)} out${extra}`;
+    this.costLine.textContent = `Next turn ≈ ${e.costUsd === null ? 'unknown price' : formatUsd(e.costUsd, { local: e.local })} · ${formatTokens(e.inputTokens)} in${cached} · ~${formatTokens(e.outputTokens)} out${extra}`;
     this.costLine.title = `${e.model} (${e.modelId}). Output ${e.outputFromHistory ? "at this conversation's average" : 'assumed before the first answer'}; cached prefix priced as cache reads.`;
     const pct = e.contextWindow > 0 ? Math.min(100, (e.inputTokens / e.contextWindow) * 100) : 0;
     this.meterFill.style.width = `${pct.toFixed(1)}%`;

@@ -1,6 +1,7 @@
 /** The Traces tab: a live, filterable list of recent operations and the detail of one trace. */
 import type * as z from 'zod/mini';
 import type { HostMessage, PriceView, TraceSummary, traceRecordSchema } from '../../src/protocol/messages';
+import { ATTR_SWITCHYARD_LOCAL } from '../../src/core/trace/attributes';
 import { button, clear, formatMs, formatTime, formatTokens, formatUsd, h, select } from './dom';
 import type { AppContext } from './state';
 
@@ -104,7 +105,7 @@ export class TracesTab {
         h('td', { text: formatMs(t.latencyMs) }),
         h('td', { text: formatMs(t.ttftMs) }),
         h('td', { text: t.inputTokens === undefined ? '–' : `${formatTokens(t.inputTokens)} / ${formatTokens(t.outputTokens)}`, title: t.inputTokens === undefined ? '' : `${t.inputTokens} in / ${t.outputTokens} out` }),
-        h('td', { text: t.costUsd === undefined ? '–' : formatUsd(t.costUsd), title: t.costUsd === undefined ? '' : formatUsd(t.costUsd) }));
+        h('td', { class: 'cost', text: t.costUsd === undefined ? '–' : formatUsd(t.costUsd, { local: t.local }), title: t.costUsd === undefined ? '' : formatUsd(t.costUsd, { local: t.local }) }));
       body.append(tr);
     }
     table.append(body);
@@ -265,7 +266,7 @@ function usageTable(op: SpanRecord | undefined, prices: Record<string, PriceView
   return h('table', { class: 'grid usage' },
     h('thead', {}, h('tr', {}, h('th', { text: 'Tokens' }), h('th', { text: 'Count' }), h('th', { text: `Price${modelId ? ` (${modelId})` : ''}` }))),
     h('tbody', {}, ...rows.map(([k, v, p]) => h('tr', {}, h('td', { text: k }), h('td', { text: v }), h('td', { text: p }))),
-      h('tr', { class: 'total' }, h('td', { text: 'Cost' }), h('td', { text: cost === undefined ? 'unknown (no price for this model)' : formatUsd(cost) }), h('td', { text: str(a['switchyard.cache_savings_usd']) ? `saved ${formatUsd(num(a['switchyard.cache_savings_usd']))}` : '' }))));
+      h('tr', { class: 'total' }, h('td', { text: 'Cost' }), h('td', { text: cost === undefined ? 'unknown (no price for this model)' : formatUsd(cost, { local: a[ATTR_SWITCHYARD_LOCAL] === true }) }), h('td', { text: str(a['switchyard.cache_savings_usd']) ? `saved ${formatUsd(num(a['switchyard.cache_savings_usd']))}` : '' }))));
 }
 
 interface Chunk { path: string; score?: number; lines?: string; source: string }

@@ -108,7 +108,7 @@ export class UsageTab {
     const t = u.totals;
     this.body.append(
       h('div', { class: 'cards' },
-        card('Spend', formatUsd(t.costUsd), t.unknownCostCalls ? `+ ${t.unknownCostCalls} call(s) at unknown price` : `${u.rangeDays} days`),
+        card('Spend', formatUsd(t.costUsd, { local: t.local }), t.unknownCostCalls ? `+ ${t.unknownCostCalls} call(s) at unknown price` : `${u.rangeDays} days`),
         card('Calls', String(t.calls), `${formatTokens(t.inputTokens)} in · ${formatTokens(t.outputTokens)} out`),
         card('Cache savings', formatUsd(t.cacheSavingsUsd), `${formatTokens(t.cacheReadTokens)} cached input tokens`),
       ),
@@ -214,7 +214,7 @@ function table(rows: KeyedTotals[]): HTMLElement {
   for (const r of rows) {
     body.append(h('tr', {},
       h('td', { text: r.key, title: r.key }), h('td', { text: String(r.calls) }), h('td', { text: formatTokens(r.inputTokens) }), h('td', { text: formatTokens(r.cacheReadTokens) }),
-      h('td', { text: formatTokens(r.outputTokens) }), h('td', { text: formatUsd(r.costUsd) + (r.unknownCostCalls ? ` + ${r.unknownCostCalls} unknown` : '') }), h('td', { text: formatUsd(r.cacheSavingsUsd) })));
+      h('td', { text: formatTokens(r.outputTokens) }), h('td', { class: 'spend', text: formatUsd(r.costUsd, { local: r.local }) + (r.unknownCostCalls ? ` + ${r.unknownCostCalls} unknown` : '') }), h('td', { text: formatUsd(r.cacheSavingsUsd) })));
   }
   t.append(body);
   return t;

@@ -1,15 +1,14 @@
 /** `switchyard ask`: one routed model call, streamed to stdout, or one JSON object with --json. */
 import { ConfigError } from '../../core/config/schema';
 import type { LedgerWriteFailure } from '../../core/cost/ledgerFailure';
-import { candidateNames, noRouteError } from '../../core/router/candidates';
 import type { AttemptRecord, RouterResult } from '../../core/router/types';
 import type { RouterStream } from '../../core/router/types';
 import type { CliCommand, CliIO } from '../types';
 import { openCliTools, type CliToolSession } from './mcp';
-import { parseCommandArgs, readAll, UsageError, usd, write } from '../util';
+import { parseCommandArgs, routeConfigError, readAll, UsageError, usd, write } from '../util';
 import { MaxCostWatch } from './maxCost';
 
-export const usage = 'ask [--task chat] [--model M] [--system TEXT] [--max-tokens N] [--config F] [--json] [--max-cost USD] [--tools [--approve server/tool,…] [--workspace-servers]] "question"   (or pipe the question on stdin)';
+const usage = 'ask [--task chat] [--model M] [--system TEXT] [--max-tokens N] [--config F] [--json] [--max-cost USD] [--tools [--approve server/tool,…] [--workspace-servers]] "question"   (or pipe the question on stdin)';
 
 /** The --json shape: stable, documented in README. `ledgerError`: the call's spend could not be recorded. */
 export function jsonResult(result: RouterResult, ledgerFailure?: LedgerWriteFailure) {
@@ -92,10 +91,8 @@ export const command: CliCommand = {
       const known = Object.keys(config.models).join(', ') || 'none';
       throw new ConfigError(`--model: unknown model "${values.model}" (configured models: ${known}).`, `--model: unknown model "${values.model}"`);
     }
-    if (candidateNames(config, task, values.model).length === 0) {
-      const err = noRouteError(config, task);
-      throw new ConfigError(`${err.message}${err.fix ? ` ${err.fix}` : ''}`, `routes.${task}: missing`);
-    }
+    const routeError = routeConfigError(core.router.resolve(task, values.model));
+    if (routeError) throw routeError;
 
     const controller = new AbortController();
     const onSigint = () => controller.abort();

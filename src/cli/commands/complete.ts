@@ -11,15 +11,13 @@ import { resolve } from 'node:path';
 import { CompletionEngine } from '../../core/completion/engine';
 import { languageIdForPath } from '../../core/completion/context/languages';
 import type { CompletionResult, ContextFile } from '../../core/completion/types';
-import { ConfigError } from '../../core/config/schema';
-import { candidateNames, noRouteError } from '../../core/router/candidates';
 import type { CliCommand } from '../types';
-import { parseCommandArgs, UsageError, write } from '../util';
+import { parseCommandArgs, routeConfigError, UsageError, write } from '../util';
 
-export const usage = 'complete --file F --offset N [--language ID] [--context F]... [--then-type TEXT] [--config F] [--json]';
+const usage = 'complete --file F --offset N [--language ID] [--context F]... [--then-type TEXT] [--config F] [--json]';
 
 /** The cursor's line after accepting a completion: what the editor shows once Tab is pressed. */
-export function finalLine(text: string, offset: number, result: Pick<CompletionResult, 'text' | 'replaceLength'>): string {
+function finalLine(text: string, offset: number, result: Pick<CompletionResult, 'text' | 'replaceLength'>): string {
   const lineStart = text.lastIndexOf('\n', offset - 1) + 1;
   const nl = text.indexOf('\n', offset);
   const lineEnd = nl === -1 ? text.length : nl;
@@ -28,7 +26,7 @@ export function finalLine(text: string, offset: number, result: Pick<CompletionR
 }
 
 /** The --json shape (one line per completion); `document` adds the replace range and the final line. */
-export function jsonCompletion(result: CompletionResult, document?: { text: string; offset: number }) {
+function jsonCompletion(result: CompletionResult, document?: { text: string; offset: number }) {
   return {
     status: result.status,
     text: result.text,
@@ -86,10 +84,8 @@ export const command: CliCommand = {
     }
 
     const core = await loadCore(values.config);
-    if (candidateNames(core.config, 'completion').length === 0) {
-      const err = noRouteError(core.config, 'completion');
-      throw new ConfigError(`${err.message}${err.fix ? ` ${err.fix}` : ''}`, 'routes.completion: missing');
-    }
+    const routeError = routeConfigError(core.router.resolve('completion'));
+    if (routeError) throw routeError;
     const engine = new CompletionEngine({ router: core.router, config: core.config, logger: core.logger, ledger: core.ledger, tracer: core.tracer, clock: core.clock, workspaceRoot: io.cwd });
     const languageId = values.language ?? languageIdForPath(path);
     const controller = new AbortController();

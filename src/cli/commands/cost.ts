@@ -1,6 +1,6 @@
 /** `switchyard cost`: spend from the usage ledger, grouped by day, model, feature or provider, or as CSV. */
 import { localDayKey } from '../../core/cost/budget';
-import { aggregateRows, csvHeader, csvRow } from '../../core/cost/report';
+import { aggregateRows, allLocal, csvHeader, csvRow } from '../../core/cost/report';
 import { femtoToUsd, formatUsd, usdToFemto } from '../../core/cost/money';
 import type { CliCommand } from '../types';
 import { parseCommandArgs, table, UsageError, write } from '../util';
@@ -45,11 +45,12 @@ export const command: CliCommand = {
       io.stderr.write(`No calls in the ledger${values.since ? ` since ${values.since}` : ''} (${core.dataDir}).\n`);
       return 0;
     }
-    const cells = rows.map((r) => [r.key, String(r.calls), String(r.inputTokens), String(r.outputTokens), formatUsd(r.costUsd) + (r.unknownCostCalls ? ` (+${r.unknownCostCalls} unknown)` : '')]);
+    const cells = rows.map((r) => [r.key, String(r.calls), String(r.inputTokens), String(r.outputTokens), formatUsd(r.costUsd, { local: allLocal(r) }) + (r.unknownCostCalls ? ` (+${r.unknownCostCalls} unknown)` : '')]);
     const total = femtoToUsd(rows.reduce((s, r) => s + usdToFemto(r.costUsd), 0n));
     const unknown = rows.reduce((s, r) => s + r.unknownCostCalls, 0);
+    const local = rows.reduce((s, r) => s + r.localCalls, 0);
     await write(io.stdout, table([values.by.toUpperCase(), 'CALLS', 'INPUT TOKENS', 'OUTPUT TOKENS', 'COST'], cells, [1, 2, 3, 4]));
-    await write(io.stdout, `Total ${formatUsd(total)} over ${calls} calls${unknown ? `; ${unknown} calls of models with unknown price are not included` : ''}.\n`);
+    await write(io.stdout, `Total ${formatUsd(total, { local: allLocal({ calls, localCalls: local }) })} over ${calls} calls${unknown ? `; ${unknown} calls of models with unknown price are not included` : ''}.\n`);
     await core.budget.ready();
     const budget = core.budget.state();
     if (budget.message) await write(io.stdout, `${budget.message}\n`);

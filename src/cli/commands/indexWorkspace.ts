@@ -4,7 +4,7 @@ import type { CliCommand } from '../types';
 import { parseCommandArgs, write } from '../util';
 import { openCliRag, withSigint, workspaceDir } from './ragShared';
 
-export const usage = 'index [--dir D] [--rebuild] [--config F]   build/refresh the code index of D (default: .)';
+const usage = 'index [--dir D] [--rebuild] [--config F]   build/refresh the code index of D (default: .)';
 
 export const command: CliCommand = {
   name: 'index',

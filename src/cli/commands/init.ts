@@ -18,11 +18,12 @@ import { applyPlan, planFromChoices, type SetupTarget } from '../../core/setup/p
 import { proposeRoles } from '../../core/setup/roles';
 import { checkRoles } from '../../core/setup/testCalls';
 import type { DiscoveredSource, SetupPlan } from '../../core/setup/types';
-import { dataDirFrom, envSecrets, missingKeyFix } from '../config';
+import { dataDirFrom, envSecrets } from '../config';
+import { defaultKeyEnv } from '../../core/models/apiKeys';
 import type { CliCommand, CliIO } from '../types';
 import { parseCommandArgs, UsageError, write } from '../util';
 
-export const usage = 'init [--base-url URL]… [--openai] [--anthropic] [--from-continue FILE] [--out F] [--yes] [--no-check]   find models (local servers, accounts) or import Continue, pick roles, write the config';
+const usage = 'init [--base-url URL]… [--openai] [--anthropic] [--from-continue FILE] [--out F] [--yes] [--no-check]   find models (local servers, accounts) or import Continue, pick roles, write the config';
 
 /** Reads one line from stdin (a TTY or a pipe); undefined when stdin ends without one. */
 function askLine(io: CliIO, prompt: string): Promise<string | undefined> {
@@ -103,8 +104,9 @@ export const command: CliCommand = {
       const urls = values['base-url'] ?? [];
       const hostedWanted = values.openai || values.anthropic;
       const { found, failed } = await discoverServers({ urls, wellKnown: urls.length === 0 && !hostedWanted });
-      for (const [flag, kind, envVar] of [[values.openai, 'openai', 'OPENAI_API_KEY'], [values.anthropic, 'anthropic', 'ANTHROPIC_API_KEY']] as const) {
+      for (const [flag, kind] of [[values.openai, 'openai'], [values.anthropic, 'anthropic']] as const) {
         if (!flag) continue;
+        const envVar = defaultKeyEnv(kind)!;
         const key = io.env[envVar]?.trim();
         if (!key) {
           failed.push({ label: kind === 'openai' ? 'OpenAI' : 'Anthropic', baseUrl: envVar, reason: `set ${envVar} to list the account's models` });
@@ -152,7 +154,7 @@ export const command: CliCommand = {
     let failedChecks = 0;
     if (!values['no-check']) {
       await say('\nChecks (one call per role):');
-      const core = await createCoreServices({ config, secrets: envSecrets(config, io.env), dataDir: dataDirFrom(io.env, io.cwd), logger: silentLogger, workspace: io.cwd, version, missingKeyFix: (p) => missingKeyFix(config, p) });
+      const core = await createCoreServices({ config, secrets: envSecrets(config, io.env), dataDir: dataDirFrom(io.env, io.cwd), logger: silentLogger, workspace: io.cwd, version, keyFixForm: 'cli' });
       try {
         const routes = Object.fromEntries(Object.entries(plan.routes).map(([role, names]) => [role, (names ?? []).map((n) => applied.renamed[n] ?? n)]));
         for (const check of await checkRoles(core.router, config, routes)) {

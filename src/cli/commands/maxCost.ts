@@ -10,6 +10,7 @@ import { computeCost, budgetCost } from '../../core/cost/pricing';
 import { formatUsd } from '../../core/cost/money';
 import type { ChatMessage } from '../../core/models/types';
 import type { RouterEvent, RouterResult } from '../../core/router/types';
+import { priceOfModel } from '../../core/cost/local';
 
 export class MaxCostWatch {
   /** Set once the limit was reached and the answer stopped. */
@@ -58,7 +59,7 @@ export class MaxCostWatch {
   private projectedCost(): number | undefined {
     const m = this.model ? this.core.config.models[this.model] : undefined;
     if (!m) return undefined;
-    const price = this.core.catalog.priceFor(m.id, m.price);
+    const price = priceOfModel(this.core.config, this.core.catalog, this.model!, m.id);
     const inputTokens = this.core.tokens.countMessages(m.id, this.messages);
     const outputTokens = this.core.tokens.countTokens(m.id, this.output);
     return computeCost({ inputTokens, outputTokens, cacheReadTokens: 0, cacheWriteTokens: 0 }, price).costUsd ?? undefined;

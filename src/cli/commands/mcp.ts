@@ -25,11 +25,11 @@ import type { Span, Tracer } from '../../core/trace/types';
 import type { CliCommand, CliIO } from '../types';
 import { parseCommandArgs, table, UsageError, write } from '../util';
 
-export const usage =
+const usage =
   "mcp list [--config F] [--workspace-servers] [--json]  |  mcp call SERVER TOOL '{json args}' [--config F] [--workspace-servers] [--timeout MS] [--json]";
 
 /** `${input:id}` in the CLI: SWITCHYARD_MCP_INPUT_<ID> (upper case, non-alphanumerics as _), else the input's default. */
-export const inputEnvName = (id: string) => `SWITCHYARD_MCP_INPUT_${id.toUpperCase().replace(/[^A-Z0-9]/g, '_')}`;
+const inputEnvName = (id: string) => `SWITCHYARD_MCP_INPUT_${id.toUpperCase().replace(/[^A-Z0-9]/g, '_')}`;
 
 export interface CliMcpConfig {
   load: McpConfigLoad;
@@ -45,7 +45,7 @@ export interface CliMcpConfig {
  * VS Code mcp.json or a common `mcpServers` file) plus ./.vscode/mcp.json when `workspaceServers`.
  * Read tolerantly: bad entries become issues, the rest load.
  */
-export async function loadCliMcpConfig(opts: { configPath?: string; env: NodeJS.ProcessEnv; cwd: string; workspaceServers?: boolean }): Promise<CliMcpConfig> {
+async function loadCliMcpConfig(opts: { configPath?: string; env: NodeJS.ProcessEnv; cwd: string; workspaceServers?: boolean }): Promise<CliMcpConfig> {
   const given = opts.configPath ?? (opts.env.SWITCHYARD_CONFIG?.trim() || undefined);
   const loads: McpConfigLoad[] = [];
   let settings = mcpSettingsSchema.parse({});
@@ -84,7 +84,7 @@ export async function loadCliMcpConfig(opts: { configPath?: string; env: NodeJS.
 }
 
 /** A hub for one CLI run: no reconnect loop, server stderr to `onStderr` (default: dropped). */
-export async function startCliHub(cfg: CliMcpConfig, opts: { env: NodeJS.ProcessEnv; cwd: string; logger?: Logger; onStderr?: (server: string, line: string) => void }): Promise<McpHub> {
+async function startCliHub(cfg: CliMcpConfig, opts: { env: NodeJS.ProcessEnv; cwd: string; logger?: Logger; onStderr?: (server: string, line: string) => void }): Promise<McpHub> {
   const hub = new McpHub({
     logger: opts.logger ?? silentLogger,
     onStderr: opts.onStderr,

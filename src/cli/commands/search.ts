@@ -3,7 +3,7 @@ import type { CliCommand } from '../types';
 import { parseCommandArgs, UsageError, write } from '../util';
 import { openCliRag, withSigint, workspaceDir } from './ragShared';
 
-export const usage = 'search "query" [--dir D] [--k 10] [--retrievers hybrid|lexical|vector] [--json] [--config F]   search the code index of D (run `switchyard index` first)';
+const usage = 'search "query" [--dir D] [--k 10] [--retrievers hybrid|lexical|vector] [--json] [--config F]   search the code index of D (run `switchyard index` first)';
 
 const RETRIEVERS = ['hybrid', 'lexical', 'vector'] as const;
 

@@ -9,7 +9,7 @@ import type { Span } from '../trace/types';
 import type { Conversation, StoredMessage } from './types';
 
 /** Messages kept verbatim at the end (the latest question and answer pairs). */
-export const KEEP_RECENT_MESSAGES = 4;
+const KEEP_RECENT_MESSAGES = 4;
 /** Compact before sending once the prompt would fill this share of its token budget. */
 export const COMPACT_AT_FRACTION = 0.8;
 
@@ -20,7 +20,7 @@ const INSTRUCTIONS = [
 ].join(' ');
 
 /** The messages a compaction would replace: everything before the last KEEP_RECENT_MESSAGES live ones. */
-export function compactable(conv: Conversation): StoredMessage[] {
+function compactable(conv: Conversation): StoredMessage[] {
   const live = conv.messages.filter((m) => !m.compacted && m.summaryOf === undefined && m.status !== 'streaming');
   const cut = Math.max(0, live.length - KEEP_RECENT_MESSAGES);
   // Never end the replaced part between a question and its answer.

@@ -12,7 +12,7 @@ import { minCacheableTokens } from '../models/promptCache';
 import type { Conversation } from './types';
 
 /** Output assumed before a conversation has any answer to average. */
-export const DEFAULT_OUTPUT_ESTIMATE = 500;
+const DEFAULT_OUTPUT_ESTIMATE = 500;
 /** OpenAI and most gateways cache automatically from this many prompt tokens. */
 const OPENAI_MIN_CACHED_PREFIX = 1024;
 
@@ -27,6 +27,8 @@ export interface NextTurnEstimate {
   outputFromHistory: boolean;
   /** null: the price is unknown. */
   costUsd: number | null;
+  /** The model runs locally: its $0 reads "$0 (local)". */
+  local?: boolean;
   contextWindow: number;
   /** Chips whose content is only known when sent (@workspace retrieval, MCP resources): not counted. */
   uncountedChips: number;
@@ -38,6 +40,8 @@ export interface EstimateInput {
   modelId: string;
   providerKind: 'openai' | 'anthropic' | 'openai-compatible';
   price: Price | undefined;
+  /** The model runs locally (its price is $0 unless the user priced it). */
+  local?: boolean;
   contextWindow: number;
   /** The messages that would be sent, the new user message last. */
   messages: ChatMessage[];
@@ -73,6 +77,7 @@ export function estimateNextTurn(input: EstimateInput): NextTurnEstimate {
     outputTokens,
     outputFromHistory,
     costUsd,
+    ...(input.local ? { local: true } : {}),
     contextWindow: input.contextWindow,
     uncountedChips: input.uncountedChips,
   };

@@ -9,7 +9,7 @@ import type { ResolvedContext } from './prompt';
 
 /** Characters kept per file and in total: instructions must not crowd out the question. */
 export const INSTRUCTIONS_FILE_CAP = 8_000;
-export const INSTRUCTIONS_TOTAL_CAP = 16_000;
+const INSTRUCTIONS_TOTAL_CAP = 16_000;
 const MAX_FILES = 20;
 
 async function kind(path: string): Promise<'file' | 'dir' | undefined> {

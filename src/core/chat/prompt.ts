@@ -42,7 +42,7 @@ export function renderUserPrompt(question: string, contexts: ResolvedContext[]):
  * A provider-neutral token estimate (about 3.5 characters per token, plus per-message overhead).
  * It errs high: a trimmed prompt must fit whichever tokenizer the answering model uses.
  */
-export function estimateTokens(text: string): number {
+function estimateTokens(text: string): number {
   return Math.ceil(text.length / 3.5);
 }
 

@@ -9,8 +9,8 @@ import { randomUUID } from 'node:crypto';
 import type { Price, SwitchyardConfig } from '../config/schema';
 import type { TokenCounter } from '../models/tokens';
 import type { Logger } from '../logger';
-import type { ModelError } from '../models/errors';
 import type { ChatMessage } from '../models/types';
+import type { RouteCandidate } from '../router/resolve';
 import type { Router, RouterResult } from '../router/types';
 import type { Clock } from '../basics';
 import type { Span, Tracer } from '../trace/types';
@@ -21,7 +21,9 @@ import { routerTurnRunner, type TurnRunner } from './turn';
 import { estimateNextTurn, type NextTurnEstimate } from './estimate';
 import { capGuardFor, type AskCap } from './spendCap';
 import { COMPACT_AT_FRACTION, compactConversation } from './compaction';
-import type { ChatError, ContextChip, Conversation, ConversationSummary, FixAction, StoredMessage, ToolCallView } from './types';
+import type { ContextChip, Conversation, ConversationSummary, StoredMessage, ToolCallView } from './types';
+import { chatErrorFrom } from './chatError';
+import { isLocalModel, priceOfModel, type PriceSource } from '../cost/local';
 import {
   ATTR_GEN_AI_CONVERSATION_ID,
   ATTR_SWITCHYARD_CHAT_CONTEXT_WINDOW,
@@ -54,7 +56,7 @@ export interface ChatCore {
   readonly clock: Clock;
   /** For the next-turn estimate (absent: no estimate). */
   readonly tokens?: TokenCounter;
-  readonly catalog?: { priceFor(modelId: string, modelOverride?: Price): Price | undefined };
+  readonly catalog?: PriceSource;
 }
 
 export interface ChatServiceDeps {
@@ -62,8 +64,6 @@ export interface ChatServiceDeps {
   /** The current core (it is rebuilt when settings change). */
   core: () => ChatCore;
   logger: Logger;
-  /** Context window / max output of a model config name (catalog lookup); config is used when absent. */
-  modelLimits?: (modelName: string) => { contextWindow?: number; maxOutputTokens?: number } | undefined;
   /** Per chip kind; a kind without a resolver becomes a notice on the answer. */
   resolvers?: Partial<Record<ContextChip['kind'], ContextResolver>>;
   /** Swappable turn (the tool loop); defaults to one router.stream call. */
@@ -86,7 +86,7 @@ export interface SendInput {
 class CapStop extends Error {}
 
 /** Used when neither config nor catalog knows a candidate's window. */
-export const FALLBACK_CONTEXT_WINDOW = 16_000;
+const FALLBACK_CONTEXT_WINDOW = 16_000;
 
 export class ChatService {
   private readonly active = new Map<string, AbortController>();
@@ -191,21 +191,18 @@ export class ChatService {
     return this.runAnswer(next, user, emit);
   }
 
-  private candidates(config: SwitchyardConfig, model: string | undefined): string[] {
-    const route = config.routes.chat ?? [];
-    const head = model ?? config.pinned.chat;
-    return head ? [head, ...route.filter((m) => m !== head)] : route;
+  /** The chat candidates this turn would try (all of them when every one is skipped now), `model` first. */
+  private candidates(model: string | undefined): RouteCandidate[] {
+    const { candidates } = this.deps.core().router.resolve('chat', model);
+    const tried = candidates.filter((c) => !c.skipped);
+    return tried.length ? tried : candidates;
   }
 
   /** The smallest known window among the candidates: a fallback must still fit. */
   limitsFor(model: string | undefined): { contextWindow: number; maxOutputTokens?: number } {
-    const config = this.deps.core().config;
     let window: number | undefined;
     let maxOut: number | undefined;
-    for (const name of this.candidates(config, model)) {
-      const fromCatalog = this.deps.modelLimits?.(name);
-      const cw = config.models[name]?.contextWindow ?? fromCatalog?.contextWindow;
-      const mo = config.models[name]?.maxOutputTokens ?? fromCatalog?.maxOutputTokens;
+    for (const { contextWindow: cw, maxOutputTokens: mo } of this.candidates(model)) {
       if (cw !== undefined && (window === undefined || cw < window)) window = cw;
       if (mo !== undefined && (maxOut === undefined || mo < maxOut)) maxOut = mo;
     }
@@ -381,9 +378,9 @@ export class ChatService {
     const core = this.deps.core();
     if (!core.tokens) return undefined;
     const conv = input.conversationId ? this.get(input.conversationId) : undefined;
-    const modelName = this.candidates(core.config, input.model ?? conv?.model)[0];
-    const modelConfig = modelName ? core.config.models[modelName] : undefined;
-    if (!modelName || !modelConfig) return undefined;
+    const head = this.candidates(input.model ?? conv?.model)[0];
+    const modelConfig = head ? core.config.models[head.name] : undefined;
+    if (!head || !modelConfig) return undefined;
     const contexts: ResolvedContext[] = [];
     let uncountedChips = 0;
     for (const chip of input.chips) {
@@ -396,10 +393,11 @@ export class ChatService {
     const trimmed = trimToContextWindow(all, { contextWindow: limits.contextWindow, reserveForOutput: outputReserve(limits.contextWindow, limits.maxOutputTokens) });
     return estimateNextTurn({
       tokens: core.tokens,
-      modelName,
-      modelId: modelConfig.id,
-      providerKind: core.config.providers[modelConfig.provider]?.kind ?? 'openai-compatible',
-      price: core.catalog?.priceFor(modelConfig.id, modelConfig.price),
+      modelName: head.name,
+      modelId: head.id,
+      providerKind: head.providerKind,
+      price: core.catalog ? priceOfModel(core.config, core.catalog, head.name, modelConfig.id) : undefined,
+      local: isLocalModel(core.config, head.name),
       contextWindow: limits.contextWindow,
       messages: trimmed.messages,
       conversation: conv,
@@ -455,34 +453,4 @@ export class ChatService {
     }
     return out;
   }
-}
-
-/** The inline error of a failed answer, with the actions that fix it. */
-export function chatErrorFrom(error: ModelError | undefined): ChatError {
-  if (!error) return { kind: 'unknown', message: 'The request failed without an error message.', actions: [{ action: 'retry', label: 'Retry' }] };
-  const actions: FixAction[] = [];
-  switch (error.kind) {
-    case 'auth':
-    case 'config':
-      // A provider's key problem is fixed by its key; "not set up" (no model, no route) by Add Model.
-      if (error.provider) actions.push({ action: 'setKey', label: `Set ${error.provider} API key`, provider: error.provider });
-      else actions.push({ action: 'addModel', label: 'Add Model' });
-      actions.push({ action: 'openSettings', label: 'Open settings' });
-      break;
-    case 'budget':
-      actions.push({ action: 'openSettings', label: 'Budget settings' }, { action: 'switchModel', label: 'Switch model' });
-      break;
-    case 'context_window':
-    case 'not_found':
-      actions.push({ action: 'switchModel', label: 'Switch model' }, { action: 'openSettings', label: 'Open settings' });
-      break;
-    case 'invalid_request':
-      actions.push({ action: 'switchModel', label: 'Switch model' });
-      break;
-    default:
-      actions.push({ action: 'retry', label: 'Retry' }, { action: 'switchModel', label: 'Switch model' });
-  }
-  // Messages may already end with the fix (so attempt lists say what to do); show it once.
-  const message = error.fix && error.message.endsWith(error.fix) ? error.message.slice(0, -error.fix.length).trimEnd() : error.message;
-  return { kind: error.kind, message, fix: error.fix, actions };
 }

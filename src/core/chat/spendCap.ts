@@ -6,6 +6,7 @@
  */
 import type { Price, SwitchyardConfig } from '../config/schema';
 import type { Conversation } from './types';
+import { priceOfModel, type PriceSource } from '../cost/local';
 import { formatUsd } from '../cost/money';
 
 export type CapScope = 'turn' | 'conversation';
@@ -65,7 +66,7 @@ export function cheaperModel(config: SwitchyardConfig, current: string | undefin
   return best?.name;
 }
 
-export class SpendCapGuard {
+class SpendCapGuard {
   private turnLimit: number | undefined;
   private conversationLimit: number | undefined;
   private model: string | undefined;
@@ -127,7 +128,7 @@ export class SpendCapGuard {
 /** The guard for a turn of `conv` under the configured caps, or undefined when no cap is set. */
 export function capGuardFor(
   conv: Conversation,
-  core: { config: SwitchyardConfig; catalog?: { priceFor(modelId: string, modelOverride?: Price): Price | undefined } },
+  core: { config: SwitchyardConfig; catalog?: PriceSource },
   ask: AskCap | undefined,
   onSwitch: (model: string) => void,
 ): SpendCapGuard | undefined {
@@ -143,7 +144,7 @@ export function capGuardFor(
     config: core.config,
     priceOf: (name) => {
       const m = core.config.models[name];
-      return m ? core.catalog?.priceFor(m.id, m.price) : undefined;
+      return m && core.catalog ? priceOfModel(core.config, core.catalog, name, m.id) : undefined;
     },
     // Nobody to ask (e.g. a headless caller): a crossed cap stops.
     ask: ask ?? (async () => 'stop'),

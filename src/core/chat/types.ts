@@ -25,13 +25,12 @@ export const contextChipSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('file'), id, path: relPath, uri: z.optional(z.string().check(z.maxLength(8192))) }),
   z.object({ kind: z.literal('workspace'), id }),
   z.object({ kind: z.literal('mcp-resource'), id, server: z.string().check(z.minLength(1), z.maxLength(256)), uri: z.string().check(z.minLength(1), z.maxLength(8192)), name: z.optional(z.string().check(z.maxLength(256))) }),
-  /** The workspace's instruction files (AGENTS.md, …), sent in the system prompt while the chip stays. */
-  z.object({ kind: z.literal('instructions'), id, paths: z.array(relPath).check(z.minLength(1), z.maxLength(20)) }),
+  /** The workspace's instruction files (AGENTS.md, …), sent in the system prompt while the chip is on; `off`: shown, not sent. */
+  z.object({ kind: z.literal('instructions'), id, paths: z.array(relPath).check(z.minLength(1), z.maxLength(20)), off: z.optional(z.literal(true)) }),
 ]);
 export type ContextChip = z.infer<typeof contextChipSchema>;
-export type ContextChipKind = ContextChip['kind'];
 
-export const usageSchema = z.object({
+const usageSchema = z.object({
   inputTokens: z.int().check(z.nonnegative()),
   outputTokens: z.int().check(z.nonnegative()),
   cacheReadTokens: z.int().check(z.nonnegative()),

@@ -16,7 +16,7 @@ const durationMs = (min: 0 | 1) => z.number().int().min(min).max(MAX_TIMEOUT_MS,
 
 const name = z.string().regex(/^[A-Za-z0-9._:-]{1,64}$/, 'use letters, digits, ".", "_", ":" or "-" (at most 64)');
 
-export const providerSchema = z.strictObject({
+const providerSchema = z.strictObject({
   kind: z.enum(['openai', 'anthropic', 'openai-compatible']),
   /** OpenAI-compatible base URLs end in /v1; Anthropic's is the host root. */
   baseUrl: z.string().url().optional(),
@@ -39,7 +39,7 @@ export const priceSchema = z.strictObject({
 });
 export type Price = z.infer<typeof priceSchema>;
 
-export const modelSchema = z.strictObject({
+const modelSchema = z.strictObject({
   provider: name,
   id: z.string().min(1),
   contextWindow: z.number().int().positive().optional(),
@@ -55,7 +55,7 @@ export const modelSchema = z.strictObject({
 });
 export type ModelConfig = z.infer<typeof modelSchema>;
 
-export const budgetSchema = z.strictObject({
+const budgetSchema = z.strictObject({
   dailyUsd: z.number().positive().optional(),
   monthlyUsd: z.number().positive().optional(),
   onExceed: z.enum(['warn', 'block', 'cheapest']).default('warn'),
@@ -63,7 +63,7 @@ export const budgetSchema = z.strictObject({
 export type BudgetConfig = z.infer<typeof budgetSchema>;
 
 /** Cost guardrails: prompt caching asked for by default, and spend caps that pause a chat turn. */
-export const costSettingsSchema = z.strictObject({
+const costSettingsSchema = z.strictObject({
   /** Ask providers to cache the stable prompt prefix (Anthropic cache_control, OpenAI prompt_cache_key). */
   promptCache: z.boolean().default(true),
   /** Pause a chat turn (tool loops included) once it has cost this much, and ask. */
@@ -73,7 +73,6 @@ export const costSettingsSchema = z.strictObject({
   /** A price file (LiteLLM's model-prices JSON, or {"model-id": price}) applied over the built-in catalog. */
   pricesFile: z.string().min(1).optional(),
 });
-export type CostSettings = z.infer<typeof costSettingsSchema>;
 
 export const routerSettingsSchema = z.strictObject({
   /** Retries of the same model for retryable errors (429 with short Retry-After, 5xx, network). */
@@ -90,7 +89,7 @@ export const routerSettingsSchema = z.strictObject({
 });
 export type RouterSettings = z.infer<typeof routerSettingsSchema>;
 
-export const traceSettingsSchema = z.strictObject({
+const traceSettingsSchema = z.strictObject({
   /** Keep prompt and response bodies in traces (always redacted). */
   recordBodies: z.boolean().default(true),
   maxTraces: z.number().int().positive().default(500),
@@ -99,7 +98,7 @@ export const traceSettingsSchema = z.strictObject({
   otlpHeaders: z.record(z.string(), z.string()).optional(),
 });
 
-export const completionSettingsSchema = z.strictObject({
+const completionSettingsSchema = z.strictObject({
   enabled: z.boolean().default(true),
   /** Per-language switch, e.g. {"markdown": false}. */
   languages: z.record(z.string(), z.boolean()).default({}),
@@ -113,7 +112,7 @@ export const completionSettingsSchema = z.strictObject({
   snoozeMinutes: z.number().int().min(1).max(1440).default(15),
 });
 
-export const ragSettingsSchema = z.strictObject({
+const ragSettingsSchema = z.strictObject({
   /** Empty: the extension runs a local Chroma server. A URL: use that server. */
   chromaUrl: z.string().url().optional(),
   /** Larger files are not indexed. Bounded (8 MiB) so one file cannot exhaust memory while it is chunked. */

@@ -23,7 +23,7 @@ export interface BudgetState {
 }
 
 /** Fraction of a limit at which the level becomes 'warning'. */
-export const WARNING_FRACTION = 0.8;
+const WARNING_FRACTION = 0.8;
 
 /** "2026-11-24" in local time. */
 export function localDayKey(ms: number): string {
@@ -32,7 +32,7 @@ export function localDayKey(ms: number): string {
 }
 
 /** Midnight at the start of the local month containing `ms`. */
-export function startOfLocalMonth(ms: number): number {
+function startOfLocalMonth(ms: number): number {
   const d = new Date(ms);
   return new Date(d.getFullYear(), d.getMonth(), 1).getTime();
 }

@@ -7,7 +7,7 @@ import { formatConfigIssues, priceSchema, type Price } from '../config/schema';
 import { catalogEntrySchema, type CatalogEntry } from './types';
 import defaultCatalogData from './prices.json';
 
-export const catalogFileSchema = z.object({
+const catalogFileSchema = z.object({
   /** Date the prices were checked, e.g. "2026-11-01". */
   version: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'use a date like "2026-11-01"'),
   source: z.string().min(1),
@@ -25,7 +25,6 @@ export const catalogFileSchema = z.object({
     if (!file.models[target]) ctx.addIssue({ code: 'custom', path: ['aliases', alias], message: `points to "${target}", which is not in models` });
   }
 });
-export type CatalogFile = z.infer<typeof catalogFileSchema>;
 
 export class CatalogError extends Error {
   constructor(message: string) {

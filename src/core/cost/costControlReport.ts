@@ -8,7 +8,7 @@ import { UsageTotals, type TotalsRow } from './totals';
 import type { LedgerRecord } from './types';
 
 /** Drift above this share of our figure is flagged. */
-export const DRIFT_FLAG_FRACTION = 0.02;
+const DRIFT_FLAG_FRACTION = 0.02;
 
 export interface CacheRow {
   /** The provider's model id, or local day "YYYY-MM-DD". */

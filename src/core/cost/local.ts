@@ -5,7 +5,7 @@
  */
 import type { Price, ProviderConfig, SwitchyardConfig } from '../config/schema';
 
-export const ZERO_PRICE: Price = Object.freeze({ inputPerMTok: 0, outputPerMTok: 0 }) as Price;
+const ZERO_PRICE: Price = Object.freeze({ inputPerMTok: 0, outputPerMTok: 0 }) as Price;
 
 /** 127.0.0.0/8, localhost (and *.localhost), ::1 — with or without IPv6 brackets. */
 export function isLoopbackHost(hostname: string): boolean {

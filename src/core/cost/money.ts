@@ -63,9 +63,18 @@ export function sumUsd(values: Iterable<number | null | undefined>): number {
   return femtoToUsd(total);
 }
 
-/** Display form: "$0.0123" — at least 2 decimals, up to 4 significant decimals for small amounts. */
-export function formatUsd(usd: number | null | undefined): string {
+/** What a cost figure covers: `local` when every call in it ran on a model served from this machine. */
+export interface SpendFacts {
+  local?: boolean;
+}
+
+/**
+ * Display form: "$0.0123" — at least 2 decimals, up to 4 significant decimals for small amounts.
+ * A $0 that only local calls made reads "$0 (local)", so it is not taken for a missing price.
+ */
+export function formatUsd(usd: number | null | undefined, facts: SpendFacts = {}): string {
   if (usd == null) return 'unknown';
+  if (usd === 0 && facts.local) return '$0 (local)';
   const abs = Math.abs(usd);
   let decimals = 2;
   if (abs > 0 && abs < 1) decimals = Math.min(8, Math.max(2, 3 - Math.floor(Math.log10(abs))));

@@ -33,13 +33,13 @@ export interface ImportedPrices {
 /** USD per token → USD per 1M tokens, without float noise such as 2.9999999999999996. */
 const perMillion = (usdPerToken: number) => Number((usdPerToken * 1e6).toPrecision(12));
 
-export function isLiteLlmShape(data: unknown): boolean {
+function isLiteLlmShape(data: unknown): boolean {
   if (!data || typeof data !== 'object' || Array.isArray(data)) return false;
   return Object.values(data).some((v) => v && typeof v === 'object' && ('input_cost_per_token' in v || 'litellm_provider' in v));
 }
 
 /** Converts LiteLLM's shape; entries that are not valid or have no token prices are skipped, not fatal. */
-export function pricesFromLiteLlm(data: Record<string, unknown>): ImportedPrices {
+function pricesFromLiteLlm(data: Record<string, unknown>): ImportedPrices {
   const prices: Record<string, Price> = {};
   const skipped: string[] = [];
   for (const [id, raw] of Object.entries(data)) {
@@ -59,7 +59,7 @@ export function pricesFromLiteLlm(data: Record<string, unknown>): ImportedPrices
 }
 
 /** "~/x.json" and relative paths (against `base`, default the working directory) → absolute. */
-export function resolvePricePath(path: string, base = process.cwd()): string {
+function resolvePricePath(path: string, base = process.cwd()): string {
   const expanded = path === '~' || path.startsWith('~/') ? `${homedir()}${path.slice(1)}` : path;
   return isAbsolute(expanded) ? expanded : resolve(base, expanded);
 }

@@ -31,6 +31,7 @@ export function looksLikeLedgerRecord(value: unknown): value is LedgerRecord {
   const u = r.usage as Record<string, unknown> | null;
   if (typeof u !== 'object' || u === null || !isInt(u.inputTokens) || !isInt(u.outputTokens) || !isInt(u.cacheReadTokens) || !isInt(u.cacheWriteTokens)) return false;
   if (r.costUsd !== null && !isFiniteNumber(r.costUsd)) return false;
+  if (r.local !== undefined && r.local !== true) return false;
   if (r.cacheSavingsUsd !== undefined && r.cacheSavingsUsd !== null && !isFiniteNumber(r.cacheSavingsUsd)) return false;
   if (typeof r.status !== 'string' || !STATUSES.has(r.status) || !isFiniteNumber(r.latencyMs) || !optNumber(r.ttftMs)) return false;
   return true;

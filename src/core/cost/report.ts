@@ -5,7 +5,7 @@
 import type { BudgetState } from './budget';
 import { localDayKey } from './budget';
 import { femtoToUsd, formatUsd, usdToFemto, type Femto } from './money';
-import { isModelCall, modelKey, UsageTotals, type TotalsRow } from './totals';
+import { isModelCall, UsageTotals, type TotalsRow } from './totals';
 import type { LedgerRecord } from './types';
 
 export type GroupBy = 'day' | 'model' | 'provider' | 'feature';
@@ -23,11 +23,13 @@ export interface AggregateRow {
   cacheReadTokens: number;
   cacheWriteTokens: number;
   cacheSavingsUsd: number;
+  /** Calls answered by a local model. */
+  localCalls: number;
 }
 
-/** Local calendar day of a record's start time, "YYYY-MM-DD". */
-export const dayKey = (r: LedgerRecord): string => localDayKey(Date.parse(r.time));
-export { isModelCall, modelKey };
+/** Every call of the row ran on a local model: its $0 reads "$0 (local)" (a row mixing in billed calls does not). */
+export const allLocal = (row: Pick<AggregateRow, 'calls' | 'localCalls'>): boolean => row.calls > 0 && row.localCalls === row.calls;
+export { isModelCall };
 
 const KEYS: Record<GroupBy, (r: TotalsRow) => string> = {
   day: (r) => r.day,
@@ -64,7 +66,7 @@ export function aggregateRows(totals: readonly TotalsRow[], by: GroupBy): Aggreg
     let acc = groups.get(key);
     if (!acc) {
       acc = {
-        row: { key, calls: 0, errors: 0, costUsd: 0, unknownCostCalls: 0, inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0, cacheSavingsUsd: 0 },
+        row: { key, calls: 0, errors: 0, costUsd: 0, unknownCostCalls: 0, inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0, cacheSavingsUsd: 0, localCalls: 0 },
         cost: 0n,
         savings: 0n,
       };
@@ -74,6 +76,7 @@ export function aggregateRows(totals: readonly TotalsRow[], by: GroupBy): Aggreg
     row.calls += t.calls;
     row.errors += t.errors;
     row.unknownCostCalls += t.unknownCostCalls;
+    row.localCalls += t.localCalls ?? 0;
     acc.cost += t.cost;
     acc.savings += t.savings;
     row.inputTokens += t.inputTokens;
@@ -103,7 +106,7 @@ export function dailyByModel(source: ReportSource): DailySeries {
   return dailyByModelRows(rowsOf(source));
 }
 
-export function dailyByModelRows(allRows: readonly TotalsRow[]): DailySeries {
+function dailyByModelRows(allRows: readonly TotalsRow[]): DailySeries {
   const rows = allRows.filter((r) => r.calls > 0);
   if (rows.length === 0) return { days: [], series: [] };
   const present = [...new Set(rows.map((r) => r.day))].sort();
@@ -149,7 +152,7 @@ export function acceptRate(source: ReportSource): AcceptRateRow[] {
   return acceptRateRows(rowsOf(source));
 }
 
-export function acceptRateRows(totals: readonly TotalsRow[]): AcceptRateRow[] {
+function acceptRateRows(totals: readonly TotalsRow[]): AcceptRateRow[] {
   const rows = new Map<string, AcceptRateRow>();
   for (const t of totals) {
     if (t.outcomes === 0) continue;
@@ -180,7 +183,7 @@ function csvField(value: string | number | undefined | null): string {
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
-export const CSV_COLUMNS = [
+const CSV_COLUMNS = [
   'time', 'trace_id', 'feature', 'task', 'status', 'outcome', 'workspace', 'provider', 'model', 'model_id', 'route', 'attempts',
   'error_class', 'input_tokens', 'uncached_input_tokens', 'cache_read_tokens', 'cache_write_tokens', 'output_tokens',
   'cost_usd', 'cache_savings_usd', 'latency_ms', 'ttft_ms',
@@ -214,7 +217,8 @@ const mdCell = (text: string) => text.replace(/\|/g, '\\|');
 const int = (n: number) => n.toLocaleString('en-US');
 
 function costCell(row: AggregateRow): string {
-  return row.unknownCostCalls > 0 ? `${formatUsd(row.costUsd)} + ${row.unknownCostCalls} unknown` : formatUsd(row.costUsd);
+  const cost = formatUsd(row.costUsd, { local: allLocal(row) });
+  return row.unknownCostCalls > 0 ? `${cost} + ${row.unknownCostCalls} unknown` : cost;
 }
 
 function table(title: string, rows: AggregateRow[]): string[] {
@@ -241,6 +245,7 @@ export function markdownSummary(source: ReportSource, budget?: BudgetState): str
         calls: t.calls + r.calls,
         errors: t.errors + r.errors,
         unknownCostCalls: t.unknownCostCalls + r.unknownCostCalls,
+        localCalls: t.localCalls + r.localCalls,
         inputTokens: t.inputTokens + r.inputTokens,
         outputTokens: t.outputTokens + r.outputTokens,
         cacheReadTokens: t.cacheReadTokens + r.cacheReadTokens,
@@ -248,12 +253,12 @@ export function markdownSummary(source: ReportSource, budget?: BudgetState): str
         femto: t.femto + usdToFemto(r.costUsd),
         savings: t.savings + usdToFemto(r.cacheSavingsUsd),
       }),
-      { key: 'total', calls: 0, errors: 0, costUsd: 0, unknownCostCalls: 0, inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0, cacheSavingsUsd: 0, femto: 0n, savings: 0n },
+      { key: 'total', calls: 0, errors: 0, costUsd: 0, unknownCostCalls: 0, inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0, cacheSavingsUsd: 0, localCalls: 0, femto: 0n, savings: 0n },
     );
     const period = days[0].key === days[days.length - 1].key ? days[0].key : `${days[0].key} to ${days[days.length - 1].key}`;
     out.push(`Period: ${period} (${days.length} day${days.length === 1 ? '' : 's'} with calls)`, '');
     out.push(`- Calls: ${int(total.calls)} (${int(total.errors)} failed)`);
-    out.push(`- Cost: ${formatUsd(femtoToUsd(total.femto))}${total.unknownCostCalls ? ` (+ ${total.unknownCostCalls} call${total.unknownCostCalls === 1 ? '' : 's'} with unknown price)` : ''}`);
+    out.push(`- Cost: ${formatUsd(femtoToUsd(total.femto), { local: allLocal(total) })}${total.unknownCostCalls ? ` (+ ${total.unknownCostCalls} call${total.unknownCostCalls === 1 ? '' : 's'} with unknown price)` : ''}`);
     out.push(`- Tokens: ${int(total.inputTokens)} in (${int(total.cacheReadTokens)} cache reads, ${int(total.cacheWriteTokens)} cache writes), ${int(total.outputTokens)} out`);
     out.push(`- Saved by prompt caching: ${formatUsd(femtoToUsd(total.savings))}`, '');
   }

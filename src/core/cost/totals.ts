@@ -8,7 +8,7 @@ import type { Femto } from './money';
 import { usdToFemto } from './money';
 import type { LedgerRecord } from './types';
 
-export const NO_VALUE = '(none)';
+const NO_VALUE = '(none)';
 
 const OUTCOME_ONLY = new Set(['shown', 'accepted', 'rejected', 'cache_hit']);
 const SEEN = new Set(['shown', 'accepted', 'rejected']);
@@ -20,7 +20,7 @@ const SEEN = new Set(['shown', 'accepted', 'rejected']);
 export const isModelCall = (r: LedgerRecord): boolean => !(r.attempts.length === 0 && r.outcome !== undefined && OUTCOME_ONLY.has(r.outcome));
 
 /** The model a record is reported under: its config name (as Chat and Traces name it), else the provider's model id. */
-export const modelKey = (r: LedgerRecord): string => r.model ?? r.modelId ?? NO_VALUE;
+const modelKey = (r: LedgerRecord): string => r.model ?? r.modelId ?? NO_VALUE;
 
 export interface TotalsRow {
   day: string;
@@ -43,6 +43,8 @@ export interface TotalsRow {
   accepted: number;
   cacheHits: number;
   cancelled: number;
+  /** Calls answered by a local model (records flagged `local`; older records never are). */
+  localCalls?: number;
   /** Calls whose provider reported its own cost, that cost, and our cost of the same calls (drift). */
   providerCostCalls?: number;
   providerCost?: Femto;
@@ -104,6 +106,7 @@ export class UsageTotals {
     if (modelCall) {
       row.calls++;
       if (r.status === 'error') row.errors++;
+      if (r.local) row.localCalls = (row.localCalls ?? 0) + 1;
       if (r.costUsd === null) row.unknownCostCalls++;
       else if (r.costUsd !== 0) row.cost += usdToFemto(r.costUsd);
       if (r.cacheSavingsUsd != null && r.cacheSavingsUsd !== 0) row.savings += usdToFemto(r.cacheSavingsUsd);

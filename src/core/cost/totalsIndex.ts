@@ -24,6 +24,8 @@ const rowSchema = z.object({
   calls: count, errors: count, unknownCostCalls: count, cost: z.string().regex(/^-?\d+$/), savings: z.string().regex(/^-?\d+$/),
   inputTokens: count, outputTokens: count, cacheReadTokens: count, cacheWriteTokens: count,
   outcomes: count, shown: count, accepted: count, cacheHits: count, cancelled: count,
+  // Optional: an index saved before records carried `local` counted none, as its records had none.
+  localCalls: count.optional(),
 });
 const indexFileSchema = z.object({
   // 2: rows keyed by model config name (1 keyed by provider model id): a v1 index is rebuilt.

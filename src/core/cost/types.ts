@@ -27,7 +27,7 @@ const usageSchema = z.object({
   cacheWriteTokens: z.number().int().nonnegative(),
 });
 
-export const attemptRecordSchema = z.object({
+const attemptRecordSchema = z.object({
   model: z.string(),
   modelId: z.string(),
   provider: z.string(),
@@ -60,6 +60,8 @@ export const ledgerRecordSchema = z.object({
   cacheSavingsUsd: z.number().nullable().optional(),
   /** What the provider itself reported the call cost (OpenRouter usage.cost, LiteLLM header); absent when it did not. */
   providerCostUsd: z.number().nonnegative().optional(),
+  /** The answering model runs on this machine (its $0 shows as "$0 (local)"); absent in older records and for billed models. */
+  local: z.literal(true).optional(),
   /** Where the token counts came from; "estimated" = counted locally, "unknown" = the provider's were refused. */
   usageSource: z.enum(['reported', 'estimated', 'unknown']).optional(),
   status: z.enum(['ok', 'error', 'cancelled']),

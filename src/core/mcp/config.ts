@@ -129,7 +129,7 @@ function formatIssues(error: z.ZodError): string {
 }
 
 /** Parses one entry; returns the spec or a message naming what is wrong. */
-export function parseServerEntry(name: string, raw: unknown, source: McpServerSource): McpServerSpec | McpConfigIssue {
+function parseServerEntry(name: string, raw: unknown, source: McpServerSource): McpServerSpec | McpConfigIssue {
   if (!/^[^\s/]{1,64}$/.test(name)) {
     return { server: name, source, message: `server name "${name}" must be 1-64 characters without spaces or "/"` };
   }
@@ -272,7 +272,7 @@ export class McpConfigError extends Error {
 const VAR = /\$\{([^}]+)\}/g;
 
 /** Replaces `${workspaceFolder}`, `${userHome}`, `${env:X}`, `${input:id}`, `${pathSeparator}`. */
-export async function resolveVariables(text: string, ctx: VariableContext, cache: Map<string, string>): Promise<string> {
+async function resolveVariables(text: string, ctx: VariableContext, cache: Map<string, string>): Promise<string> {
   const names = [...text.matchAll(VAR)].map((m) => m[1]);
   for (const name of names) {
     if (cache.has(name)) continue;

@@ -6,7 +6,7 @@ import type { ToolSource } from '../tools/toolSource';
 import type { McpHub, McpToolResult } from './hub';
 
 // The seam lives in core/tools (MCP is one provider of tools); re-exported for MCP's callers.
-export type { ToolInfo, ToolOutput, ToolSource } from '../tools/toolSource';
+export type { ToolSource } from '../tools/toolSource';
 
 type Block = McpToolResult['content'][number];
 

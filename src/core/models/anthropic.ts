@@ -22,7 +22,7 @@ export interface AnthropicAdapterOptions {
 }
 
 /** Anthropic requires max_tokens; used when neither the request nor the model config sets one. */
-export const DEFAULT_MAX_TOKENS = 4096;
+const DEFAULT_MAX_TOKENS = 4096;
 
 type ContentBlock = Anthropic.Messages.ContentBlockParam;
 type Turn = { role: 'user' | 'assistant'; content: ContentBlock[] };
@@ -89,7 +89,7 @@ function parseArgs(args: string): Record<string, unknown> {
   }
 }
 
-export function toAnthropicTools(tools: ToolDefinition[]): Anthropic.Messages.Tool[] {
+function toAnthropicTools(tools: ToolDefinition[]): Anthropic.Messages.Tool[] {
   return tools.map((t) => ({
     name: t.name,
     ...(t.description ? { description: t.description } : {}),

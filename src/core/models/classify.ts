@@ -4,6 +4,7 @@
  */
 import * as Anthropic from '@anthropic-ai/sdk';
 import * as OpenAI from 'openai';
+import { setKeyFix } from './apiKeys';
 import { originOf } from './baseUrl';
 import { ModelError, type ErrorClass } from './errors';
 import { findHtmlResponse } from './responseGuard';
@@ -26,22 +27,10 @@ export interface ErrorContext {
 }
 
 /** The user-facing name of the service behind a provider. */
-export function serviceName(kind: ProviderKind, baseUrl: string): string {
+function serviceName(kind: ProviderKind, baseUrl: string): string {
   if (kind === 'anthropic') return 'Anthropic';
   if (kind === 'openai') return 'OpenAI';
   return `The server at ${baseUrl}`;
-}
-
-export function defaultKeyEnv(kind: ProviderKind): string | undefined {
-  return kind === 'openai' ? 'OPENAI_API_KEY' : kind === 'anthropic' ? 'ANTHROPIC_API_KEY' : undefined;
-}
-
-/** How to set a key, for both front doors. */
-export function setKeyFix(providerName: string, kind: ProviderKind, apiKeyEnv?: string): string {
-  const env = apiKeyEnv ?? defaultKeyEnv(kind);
-  return env
-    ? `Run Switchyard: Set API Key, or set ${env} for the CLI.`
-    : `Run Switchyard: Set API Key, or set providers.${providerName}.apiKeyEnv to the variable holding the key for the CLI.`;
 }
 
 // Key-like strings providers echo back (OpenAI's 401 shows "sk-abc***xyz"); masked before they reach a message.
@@ -286,7 +275,7 @@ function classifyStatus(err: ApiErrorLike, status: number, ctx: ErrorContext): M
   }
   if (status === 401 || status === 403) {
     const verb = status === 401 ? 'rejected the API key for' : 'refused access for';
-    const fix = setKeyFix(ctx.providerName, ctx.kind, ctx.apiKeyEnv);
+    const fix = setKeyFix(ctx.providerName, { kind: ctx.kind, apiKeyEnv: ctx.apiKeyEnv });
     return make('auth', `${service} ${verb} provider "${ctx.providerName}" (${status}). ${fix}${msg ? ` (${service} said: ${msg})` : ''}`, { fix });
   }
   if (status === 404) {

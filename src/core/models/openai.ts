@@ -36,7 +36,7 @@ export interface OpenAIAdapterOptions {
 type FetchLike = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
 
 /** Sent when an OpenAI-compatible server needs no key (the SDK refuses to run without one). */
-export const PLACEHOLDER_API_KEY = 'switchyard-no-key';
+const PLACEHOLDER_API_KEY = 'switchyard-no-key';
 
 /** The router owns timeouts; the SDK's own is only a backstop against a leaked request. */
 export const SDK_TIMEOUT_MS = 30 * 60_000;
@@ -115,7 +115,7 @@ export function toOpenAIMessages(messages: ChatMessage[]): OpenAI.Chat.ChatCompl
   });
 }
 
-export function toOpenAITools(tools: ToolDefinition[]): OpenAI.Chat.ChatCompletionTool[] {
+function toOpenAITools(tools: ToolDefinition[]): OpenAI.Chat.ChatCompletionTool[] {
   return tools.map((t) => ({
     type: 'function' as const,
     function: { name: t.name, ...(t.description ? { description: t.description } : {}), parameters: t.inputSchema },
@@ -170,7 +170,7 @@ type Droppable = (typeof DROPPABLE)[number];
  * `temperature` ("Unsupported value: 'temperature' …"), some compatible servers refuse
  * `stream_options` or `max_completion_tokens` ("Extra inputs are not permitted").
  */
-export function rejectedParameter(err: unknown, sent: Record<string, unknown>): Droppable | undefined {
+function rejectedParameter(err: unknown, sent: Record<string, unknown>): Droppable | undefined {
   if (!(err instanceof OpenAI.APIError) || (err.status !== 400 && err.status !== 422)) return undefined;
   const text = `${err.param ?? ''} ${err.message}`;
   for (const p of DROPPABLE) {

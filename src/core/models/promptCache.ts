@@ -11,7 +11,7 @@ import type OpenAI from 'openai';
 import type { TokenCounter } from './tokens';
 
 /** Anthropic accepts at most this many cache_control markers per request. */
-export const MAX_BREAKPOINTS = 4;
+const MAX_BREAKPOINTS = 4;
 
 const EPHEMERAL = { type: 'ephemeral' } as const;
 

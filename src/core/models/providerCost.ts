@@ -6,7 +6,7 @@
 import { z } from 'zod';
 
 /** Response headers that carry the call's cost in USD. */
-export const PROVIDER_COST_HEADERS = ['x-litellm-response-cost'] as const;
+const PROVIDER_COST_HEADERS = ['x-litellm-response-cost'] as const;
 
 const costNumber = z.coerce.number().finite().nonnegative();
 const usageCost = z.object({ cost: costNumber.optional(), total_cost: costNumber.optional() }).passthrough();

@@ -9,7 +9,7 @@ export type FetchLike = (input: string | URL | Request, init?: RequestInit) => P
 /** How much of the page is read to find its title. */
 const MAX_PAGE_BYTES = 64 * 1024;
 
-export class HtmlResponseError extends Error {
+class HtmlResponseError extends Error {
   constructor(readonly contentType: string, readonly title: string | undefined, readonly status: number, readonly url: string) {
     super(`got ${contentType} (HTTP ${status})${title ? `, page title "${title}"` : ''} from ${url}`);
     this.name = 'HtmlResponseError';
@@ -17,7 +17,7 @@ export class HtmlResponseError extends Error {
 }
 
 /** The text of the first <title>, whitespace collapsed, at most 120 characters. */
-export function pageTitle(html: string): string | undefined {
+function pageTitle(html: string): string | undefined {
   const m = /<title[^>]*>([\s\S]{0,2000}?)<\/title>/i.exec(html);
   if (!m) return undefined;
   const text = m[1]

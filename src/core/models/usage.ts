@@ -8,7 +8,7 @@ import { z } from 'zod';
 import type { ModelRequest, ToolCall, Usage } from './types';
 
 /** More tokens than any model reads or writes in one call (context windows top out near 10M). */
-export const MAX_TOKENS_PER_CALL = 100_000_000;
+const MAX_TOKENS_PER_CALL = 100_000_000;
 
 /** Where a call's token counts came from: the provider, a local count, or nowhere believable. */
 export type UsageSource = 'reported' | 'estimated' | 'unknown';

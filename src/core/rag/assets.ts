@@ -8,7 +8,7 @@ import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import type { GrammarName } from './chunk/languages';
 
-export const ASSETS_DIR_NAME = 'rag-assets';
+const ASSETS_DIR_NAME = 'rag-assets';
 
 /** The npm package that carries Chroma's server for this platform (see chromadb's bindings loader). */
 export function chromaBindingPackage(platform: NodeJS.Platform = process.platform, arch: string = process.arch): string | undefined {

@@ -57,7 +57,7 @@ export function workspaceKey(root: string): string {
   return `${path.basename(root).replace(/[^A-Za-z0-9._-]+/g, '_').slice(0, 40)}-${createHash('sha256').update(path.resolve(root)).digest('hex').slice(0, 12)}`;
 }
 
-export function chromaHeaders(config: SwitchyardConfig, token: string | undefined): Record<string, string> | undefined {
+function chromaHeaders(config: SwitchyardConfig, token: string | undefined): Record<string, string> | undefined {
   if (!token) return undefined;
   return config.rag.chromaAuthHeader === 'X-Chroma-Token' ? { 'X-Chroma-Token': token } : { Authorization: `Bearer ${token}` };
 }

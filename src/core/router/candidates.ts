@@ -42,11 +42,19 @@ export function resolveModel(
  * to the `chat` route and its pin, so custom tasks work out of the box.
  */
 export function candidateNames(config: SwitchyardConfig, task: string, explicitModel?: string): string[] {
-  const inheritsChat = !config.routes[task] && task !== 'embedding' && task !== 'completion';
-  const route = (inheritsChat ? config.routes['chat'] : config.routes[task]) ?? [];
-  const head = explicitModel ?? config.pinned[task] ?? (inheritsChat ? config.pinned['chat'] : undefined);
+  const route = (inheritsChat(config, task) ? config.routes['chat'] : config.routes[task]) ?? [];
+  const head = pinnedHead(config, task, explicitModel);
   const names = head ? [head, ...route] : [...route];
   return [...new Set(names)];
+}
+
+/** The model put first ahead of the route order: the explicit one, else the task's pin. */
+export function pinnedHead(config: SwitchyardConfig, task: string, explicitModel?: string): string | undefined {
+  return explicitModel ?? config.pinned[task] ?? (inheritsChat(config, task) ? config.pinned['chat'] : undefined);
+}
+
+function inheritsChat(config: SwitchyardConfig, task: string): boolean {
+  return !config.routes[task] && task !== 'embedding' && task !== 'completion';
 }
 
 export function noRouteError(config: SwitchyardConfig, task: string): ModelError {

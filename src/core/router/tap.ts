@@ -15,6 +15,7 @@ export function tapRouter(router: ManagedRouter, onResult: (result: RouterResult
   return {
     breakerState: (model) => router.breakerState(model),
     updateConfig: (config) => router.updateConfig(config),
+    resolve: (task, pinned, needs) => router.resolve(task, pinned, needs),
     stream(request): RouterStream {
       const inner = router.stream(request);
       const result = inner.result.then(tap);

@@ -3,6 +3,7 @@ import type { ErrorClass, ModelError } from '../models/errors';
 import type { FinishReason, ModelEvent, ModelRequest, ResolvedModel, ToolCall, Usage } from '../models/types';
 import type { UsageSource } from '../models/usage';
 import type { Span } from '../trace/types';
+import type { ResolvedRoute, RouteNeeds } from './resolve';
 
 export interface RouteRequest {
   /** chat | completion | embedding | summarize | any custom task with a route in config. */
@@ -92,4 +93,9 @@ export interface Router {
   complete(request: RouteRequest): Promise<RouterResult>;
   /** task 'embedding'; throws ModelError when every candidate failed. */
   embed(request: EmbedRequest): Promise<{ vectors: number[][]; result: RouterResult }>;
+  /**
+   * The candidates a call of `task` would try now, `pinned` (a model config name) first, with
+   * their limits and the ones it would skip with why. Calls nothing; never throws.
+   */
+  resolve(task: string, pinned?: string, needs?: RouteNeeds): ResolvedRoute;
 }

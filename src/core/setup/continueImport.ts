@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import type { ModelConfig, ProviderConfig } from '../config/schema';
 import { isLoopbackUrl } from '../cost/local';
+import { defaultKeyEnv } from '../models/apiKeys';
 import { normalizeServerUrl } from './discover';
 import { configName } from './plan';
 import { fimSettingFor } from './roles';
@@ -26,8 +27,8 @@ const SECRET_ANYWHERE = /\$\{\{\s*(?:secrets|inputs)\.([A-Za-z_][A-Za-z0-9_]*)\s
 
 /** Continue provider → where its OpenAI-compatible (or native) API lives when no apiBase is given. */
 const PROVIDERS: Record<string, { kind: ProviderConfig['kind']; base?: string; local?: boolean; keyEnv?: string }> = {
-  openai: { kind: 'openai', keyEnv: 'OPENAI_API_KEY' },
-  anthropic: { kind: 'anthropic', keyEnv: 'ANTHROPIC_API_KEY' },
+  openai: { kind: 'openai', keyEnv: defaultKeyEnv('openai') },
+  anthropic: { kind: 'anthropic', keyEnv: defaultKeyEnv('anthropic') },
   ollama: { kind: 'openai-compatible', base: 'http://localhost:11434', local: true },
   lmstudio: { kind: 'openai-compatible', base: 'http://localhost:1234/v1', local: true },
   'llama.cpp': { kind: 'openai-compatible', base: 'http://localhost:8080', local: true },

@@ -7,7 +7,7 @@ import { z } from 'zod';
 import type { DiscoveredModel, DiscoveredSource, ProbeFailure } from './types';
 
 /** Local servers by their default port, probed on 127.0.0.1. */
-export const WELL_KNOWN_LOCAL_SERVERS: ReadonlyArray<{ label: string; port: number }> = [
+const WELL_KNOWN_LOCAL_SERVERS: ReadonlyArray<{ label: string; port: number }> = [
   { label: 'Ollama', port: 11434 },
   { label: 'LM Studio', port: 1234 },
   { label: 'llama.cpp server', port: 8080 },

@@ -19,7 +19,7 @@ export function configName(text: string, fallback = 'model'): string {
 
 const PROVIDER_NAMES: Record<string, string> = { Ollama: 'ollama', 'LM Studio': 'lmstudio', 'llama.cpp server': 'llamacpp', vLLM: 'vllm', OpenAI: 'openai', Anthropic: 'anthropic' };
 
-export function providerNameFor(source: Pick<DiscoveredSource, 'label' | 'baseUrl' | 'kind'>): string {
+function providerNameFor(source: Pick<DiscoveredSource, 'label' | 'baseUrl' | 'kind'>): string {
   const known = PROVIDER_NAMES[source.label];
   if (known) return known;
   try {

@@ -8,8 +8,8 @@ import type { DiscoveredModel, DiscoveredSource, Role } from './types';
 
 export type ModelClass = 'embedding' | 'coder' | 'general' | 'unusable';
 
-const EMBEDDER = /embed|(^|[-_/:.])(bge|e5|gte|minilm|all-minilm|arctic-embed|jina-embeddings)([-_/:.]|$)|sentence-transformers/i;
-const NOT_FOR_TEXT = /rerank|whisper|tts|dall-e|gpt-image|moderation|transcribe|realtime|audio|sora/i;
+const EMBEDDER = /embed|(^|[-_/:.])(bge|e5|gte|minilm|all-minilm|arctic-embed|jina-embeddings|mpnet|paraphrase)([-_/:.]|$)|sentence-transformers/i;
+const NOT_FOR_TEXT = /rerank|whisper|tts|dall-e|gpt-image|moderation|transcribe|realtime|audio|sora|(^|[-_/:.])clip([-_/:.]|$)/i;
 const CODER = /coder|codestral|starcoder|code-?llama|codegemma|granite-code|stable-code|deepseek-coder/i;
 
 /** What a model is for, from its capabilities (Ollama) or, failing that, its id. */
@@ -62,9 +62,16 @@ function pickHosted(role: Role, source: DiscoveredSource): DiscoveredModel | und
   return undefined;
 }
 
-/** A general model that says it can call tools is the better chat model. */
+const INSTRUCT = /instruct|chat|[-_:.]it([-_:.]|$)|assistant/i;
+const GENERAL_FAMILY = /llama|qwen|mistral|mixtral|gemma|phi|granite|gpt-oss|command-r|olmo|smollm|hermes|yi[-:]|deepseek-(v|r|llm)/i;
+const BASE_MODEL = /[-_:.]base([-_:.]|$)/i;
+
+/**
+ * How good a chat model a general model is likely to be: one that says it can call tools, an
+ * instruction-tuned one, a known chat family; a base (pretrained-only) model rambles instead of answering.
+ */
 function chatScore(m: DiscoveredModel): number {
-  return (m.capabilities?.includes('tools') ? 2 : 0) + (/instruct|chat/i.test(m.id) ? 1 : 0);
+  return (m.capabilities?.includes('tools') ? 3 : 0) + (INSTRUCT.test(m.id) ? 3 : 0) + (GENERAL_FAMILY.test(m.id) ? 2 : 0) - (BASE_MODEL.test(m.id) ? 4 : 0);
 }
 
 /**
@@ -82,7 +89,8 @@ export function proposeRoles(sources: DiscoveredSource[]): { choices: RoleChoice
   const general = ordered.filter((x) => x.cls === 'general' && (x.source.kind === 'openai-compatible' || pickHosted('chat', x.source) === x.model));
   const bestGeneral = [...general].sort((a, b) => chatScore(b.model) - chatScore(a.model))[0];
   const coders = ordered.filter((x) => x.cls === 'coder');
-  const chat = bestGeneral ?? coders[0];
+  // With only coders, an instruction-tuned one answers questions; a base one only continues text.
+  const chat = bestGeneral ?? [...coders].sort((a, b) => chatScore(b.model) - chatScore(a.model))[0];
   if (chat) {
     const why = bestGeneral
       ? `${chat.model.id} is a general model${chat.model.capabilities?.includes('tools') ? ' that can call tools' : ''}${chat.source.kind === 'openai-compatible' ? '' : ` (${chat.source.label})`}`

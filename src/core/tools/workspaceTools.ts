@@ -68,13 +68,13 @@ const TOOLS: Array<ToolInfo & { needsIndex?: boolean }> = [
 ].map((t) => ({ ...t, server: WORKSPACE_TOOLS, annotations: { readOnlyHint: true } }));
 
 /** The absolute path a tool argument names (relative paths against the root). */
-export function resolveToolPath(root: string, p: unknown): string {
+function resolveToolPath(root: string, p: unknown): string {
   const given = typeof p === 'string' && p.trim() ? p.trim() : '.';
   return path.resolve(root, given);
 }
 
 /** True when `target` is the root or below it, after following symbolic links where they exist. */
-export async function isInside(root: string, target: string): Promise<boolean> {
+async function isInside(root: string, target: string): Promise<boolean> {
   const real = async (p: string) => fs.realpath(p).catch(() => p);
   const [r, t] = await Promise.all([real(root), real(target)]);
   const rel = path.relative(r, t);

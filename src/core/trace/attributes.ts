@@ -17,10 +17,8 @@ export const ATTR_GEN_AI_PROVIDER_NAME = 'gen_ai.provider.name';
 export const ATTR_GEN_AI_SYSTEM = 'gen_ai.system';
 export const ATTR_GEN_AI_REQUEST_MODEL = 'gen_ai.request.model';
 export const ATTR_GEN_AI_RESPONSE_MODEL = 'gen_ai.response.model';
-export const ATTR_GEN_AI_RESPONSE_ID = 'gen_ai.response.id';
 export const ATTR_GEN_AI_REQUEST_MAX_TOKENS = 'gen_ai.request.max_tokens';
 export const ATTR_GEN_AI_REQUEST_TEMPERATURE = 'gen_ai.request.temperature';
-export const ATTR_GEN_AI_REQUEST_STOP_SEQUENCES = 'gen_ai.request.stop_sequences';
 export const ATTR_GEN_AI_USAGE_INPUT_TOKENS = 'gen_ai.usage.input_tokens';
 export const ATTR_GEN_AI_USAGE_OUTPUT_TOKENS = 'gen_ai.usage.output_tokens';
 export const ATTR_GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS = 'gen_ai.usage.cache_read.input_tokens';
@@ -36,7 +34,6 @@ export const ATTR_GEN_AI_TOOL_CALL_ARGUMENTS = 'gen_ai.tool.call.arguments';
 /** Body: what one tool call returned. */
 export const ATTR_GEN_AI_TOOL_CALL_RESULT = 'gen_ai.tool.call.result';
 export const ATTR_ERROR_TYPE = 'error.type';
-export const ATTR_SERVER_ADDRESS = 'server.address';
 
 /** Values of gen_ai.operation.name. */
 export const GEN_AI_OPERATION = {
@@ -58,6 +55,8 @@ export const ATTR_SWITCHYARD_MODEL = 'switchyard.model';
 export const ATTR_SWITCHYARD_PROVIDER = 'switchyard.provider';
 /** Absent when the cost is unknown (never written as 0 for an unknown cost). */
 export const ATTR_SWITCHYARD_COST_USD = 'switchyard.cost_usd';
+/** true when the answering model runs on this machine (its $0 is shown as "$0 (local)"); absent otherwise. */
+export const ATTR_SWITCHYARD_LOCAL = 'switchyard.local';
 /** "reported" (the provider's usage), "estimated" (counted locally) or "unknown". */
 export const ATTR_SWITCHYARD_USAGE_SOURCE = 'switchyard.usage.source';
 export const ATTR_SWITCHYARD_CACHE_SAVINGS_USD = 'switchyard.cache_savings_usd';
@@ -83,7 +82,6 @@ export const ATTR_SWITCHYARD_TTFT_MS = 'switchyard.ttft_ms';
 export const ATTR_SWITCHYARD_LATENCY_MS = 'switchyard.latency_ms';
 export const ATTR_SWITCHYARD_STATUS = 'switchyard.status';
 export const ATTR_SWITCHYARD_OUTCOME = 'switchyard.outcome';
-export const ATTR_SWITCHYARD_WORKSPACE = 'switchyard.workspace';
 export const ATTR_SWITCHYARD_BUDGET_LEVEL = 'switchyard.budget.level';
 /** Body: the prompt (messages, or prompt + suffix). */
 export const ATTR_SWITCHYARD_PROMPT = 'switchyard.prompt';
@@ -134,9 +132,6 @@ export const ATTR_SWITCHYARD_COMPLETION_SNIPPETS = 'switchyard.completion.snippe
 export const ATTR_SWITCHYARD_COMPLETION_POSTPROCESS = 'switchyard.completion.postprocess';
 
 // ---- Switchyard: retrieval ----
-/** Body: the text a retrieval searched for. */
-export const ATTR_SWITCHYARD_RETRIEVAL_QUERY = 'switchyard.retrieval.query';
-export const ATTR_SWITCHYARD_RETRIEVAL_RESULTS = 'switchyard.retrieval.results';
 export const ATTR_SWITCHYARD_RAG_K = 'switchyard.rag.k';
 export const ATTR_SWITCHYARD_RAG_RETRIEVERS = 'switchyard.rag.retrievers';
 /** "hybrid", "lexical-only", … */
@@ -163,7 +158,6 @@ export const BODY_ATTRIBUTES: ReadonlySet<string> = new Set([
   ATTR_SWITCHYARD_TOOL_CALLS,
   ATTR_GEN_AI_TOOL_CALL_ARGUMENTS,
   ATTR_GEN_AI_TOOL_CALL_RESULT,
-  ATTR_SWITCHYARD_RETRIEVAL_QUERY,
   ATTR_SWITCHYARD_RAG_REWRITE_TERMS,
 ]);
 

@@ -48,7 +48,7 @@ const SAMPLED = 1;
 const STATUS = { unset: SpanStatusCode.UNSET, ok: SpanStatusCode.OK, error: SpanStatusCode.ERROR } as const;
 
 /** OpenTelemetry ReadableSpans with the same ids, times, attributes, events and status as the trace. */
-export function toReadableSpans(trace: TraceRecord, resource: Resource, scope: { name: string; version?: string }): ReadableSpan[] {
+function toReadableSpans(trace: TraceRecord, resource: Resource, scope: { name: string; version?: string }): ReadableSpan[] {
   return trace.spans.map((s: SpanRecord): ReadableSpan => {
     const context: SpanContext = { traceId: s.traceId, spanId: s.spanId, traceFlags: SAMPLED, isRemote: false };
     const endMs = s.endMs ?? trace.endMs;

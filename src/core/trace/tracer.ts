@@ -36,8 +36,8 @@ function hexId(bytes: number): string {
   }
 }
 
-export const newTraceId = (): string => hexId(16);
-export const newSpanId = (): string => hexId(8);
+const newTraceId = (): string => hexId(16);
+const newSpanId = (): string => hexId(8);
 
 /** State shared by every span of one trace. */
 interface TraceState {

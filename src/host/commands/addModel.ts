@@ -98,7 +98,7 @@ async function addModel(services: HostServices): Promise<void> {
       dataDir: services.context.globalStorageUri.fsPath,
       logger: services.logger,
       workspace: vscode.workspace.workspaceFolders?.[0]?.uri.fsPath,
-      missingKeyFix: (p) => `Run "Switchyard: Set API Key" for provider "${p}".`,
+      keyFixForm: 'vscode',
     });
     try {
       return await checkRoles(core.router, merged, routes);

@@ -35,7 +35,7 @@ async function writeCsv(ledger: Ledger, uri: vscode.Uri): Promise<number> {
   return records.length;
 }
 
-export async function exportCostCsv(services: HostServices): Promise<vscode.Uri | undefined> {
+async function exportCostCsv(services: HostServices): Promise<vscode.Uri | undefined> {
   const today = new Date().toISOString().slice(0, 10);
   const base = vscode.workspace.workspaceFolders?.[0]?.uri ?? vscode.Uri.file(homedir());
   const uri = await vscode.window.showSaveDialog({
@@ -56,7 +56,7 @@ export interface CostReportOptions {
 }
 
 /** The report as a markdown document, with a CSV export offered. */
-export async function showMarkdownCostReport(services: HostServices): Promise<void> {
+async function showMarkdownCostReport(services: HostServices): Promise<void> {
   const core = services.core;
   const totals = await core.ledger.totals();
   await core.budget.ready();

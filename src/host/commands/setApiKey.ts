@@ -1,6 +1,6 @@
 /** `Switchyard: Set API Key`: provider → password box → SecretStorage. Keys are never shown or logged. */
 import * as vscode from 'vscode';
-import { keyEnvName, needsApiKey } from '../../core/app';
+import { keyEnvName, needsApiKey } from '../../core/models/apiKeys';
 import { registerSafeCommand, type HostServices } from '../hostServices';
 import { openSettings } from '../settings';
 

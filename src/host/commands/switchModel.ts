@@ -8,11 +8,11 @@ import { registerSafeCommand, type HostServices } from '../hostServices';
 import { openSettings, targetFor, valueAt } from '../settings';
 
 /** chat, completion, then every task that has a route. */
-export function tasksOf(core: AppServices): string[] {
+function tasksOf(core: AppServices): string[] {
   return [...new Set(['chat', 'completion', ...Object.keys(core.config.routes)])];
 }
 
-export function priceLabel(core: AppServices, modelName: string): string {
+function priceLabel(core: AppServices, modelName: string): string {
   const m = core.config.models[modelName];
   if (!m) return '';
   const price = priceOfModel(core.config, core.catalog, modelName, m.id);

@@ -46,7 +46,7 @@ export function filepathOf(doc: vscode.TextDocument): string {
 }
 
 /** Open files other than `current`, visible editors first. */
-export function openFiles(current: vscode.TextDocument): ContextFile[] {
+function openFiles(current: vscode.TextDocument): ContextFile[] {
   const seen = new Set<string>([current.uri.toString()]);
   const out: ContextFile[] = [];
   const docs = [...vscode.window.visibleTextEditors.map((e) => e.document), ...vscode.workspace.textDocuments];

@@ -9,7 +9,7 @@ import type { HostServices } from '../hostServices';
 import { listLmModels, type LmModelEntry } from './models';
 import { LM_VENDOR } from './provider';
 
-export const MANAGE_CHAT_COMMAND = 'workbench.action.chat.manage';
+const MANAGE_CHAT_COMMAND = 'workbench.action.chat.manage';
 const OPEN_CHAT_COMMAND = 'workbench.action.chat.open';
 /** Closes the modal editor the manage step opens (older builds open a normal editor). */
 const CLOSE_MODAL_COMMAND = 'workbench.action.closeModalEditor';

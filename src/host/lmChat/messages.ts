@@ -137,7 +137,7 @@ export function toNeutralMessages(messages: ReadonlyArray<LmMessageShape>, names
 }
 
 /** The tools VS Code offers for this request, with names valid on both wires. */
-export function toNeutralTools(tools: ReadonlyArray<LmToolShape> | undefined, names: ToolNames): ToolDefinition[] {
+function toNeutralTools(tools: ReadonlyArray<LmToolShape> | undefined, names: ToolNames): ToolDefinition[] {
   return (tools ?? []).map((t) => ({
     name: names.wire(t.name),
     ...(t.description ? { description: t.description } : {}),

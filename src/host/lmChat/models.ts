@@ -5,6 +5,7 @@
  */
 import type { SwitchyardConfig } from '../../core/config/schema';
 import type { PriceCatalog } from '../../core/cost/catalog';
+import { isLocalModel, priceOfModel } from '../../core/cost/local';
 
 /** Where a picker entry sends its requests: a task's route, or one model (still falling back along the chat route). */
 export interface LmTarget {
@@ -33,12 +34,12 @@ const NON_CHAT_TASKS = new Set(['completion', 'embedding']);
 
 /** Used when neither config nor catalog knows a model's window (typical of local servers). */
 export const ASSUMED_CONTEXT_WINDOW = 32_768;
-export const ASSUMED_MAX_OUTPUT = 4_096;
+const ASSUMED_MAX_OUTPUT = 4_096;
 
 /** Model families that take images, by provider model id (the catalog has no such column). */
 const VISION = /(claude-(3|sonnet|opus|haiku)|gpt-4o|gpt-4\.1|gpt-5|gpt-6|\bo[34]\b|gemini|llava|pixtral|-vl\b|vision|llama-?3\.2.*vision|gemma-?3)/i;
 
-export function acceptsImages(modelId: string): boolean {
+function acceptsImages(modelId: string): boolean {
   return VISION.test(modelId);
 }
 
@@ -73,9 +74,9 @@ function isChatModel(config: SwitchyardConfig, catalog: PriceCatalog, name: stri
 
 function priceLabel(config: SwitchyardConfig, catalog: PriceCatalog, name: string): string {
   const model = config.models[name];
-  const price = model ? catalog.priceFor(model.id, model.price) : undefined;
+  const price = model ? priceOfModel(config, catalog, name, model.id) : undefined;
   if (!price) return 'price unknown';
-  if (price.inputPerMTok === 0 && price.outputPerMTok === 0) return '$0';
+  if (price.inputPerMTok === 0 && price.outputPerMTok === 0) return isLocalModel(config, name) ? '$0 (local)' : '$0';
   return `$${price.inputPerMTok}/$${price.outputPerMTok} per 1M tokens`;
 }
 

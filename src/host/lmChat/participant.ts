@@ -6,6 +6,7 @@
 import * as vscode from 'vscode';
 import type { ResolvedContext } from '../../core/chat/prompt';
 import type { RouterResult } from '../../core/router/types';
+import type { ApproveFn } from '../../core/tools/approval';
 import { createChatTurnRunner } from '../chatTurnRunner';
 import type { HostServices } from '../hostServices';
 import type { McpHostHandle } from '../mcp/index';
@@ -15,7 +16,7 @@ import { LM_VENDOR } from './provider';
 import { costLabel, costReport, isParticipantCommand, participantMessages, type ParticipantTurn } from './participantPrompt';
 import { FEATURE_VSCODE_CHAT } from './respond';
 
-export const PARTICIPANT_ID = 'switchyard.participant';
+const PARTICIPANT_ID = 'switchyard.participant';
 
 /** What an answer stores for later turns (/cost sums it). */
 interface AnswerMetadata {
@@ -30,6 +31,8 @@ const MAX_REFERENCE_CHARS = 40_000;
 const RETRIEVED_CHUNKS = 6;
 
 export interface ParticipantDeps {
+  /** The extension's tool approval (host/toolApproval.ts). */
+  approve: ApproveFn;
   search?: WorkspaceSearch;
   mcp?: McpHostHandle;
 }
@@ -98,7 +101,7 @@ function isLocalProvider(services: HostServices, providerName: string | undefine
 export function registerParticipant(services: HostServices, deps: ParticipantDeps): vscode.Disposable {
   if (typeof vscode.chat?.createChatParticipant !== 'function') return new vscode.Disposable(() => undefined);
 
-  const runTurn = createChatTurnRunner(services, { mcp: deps.mcp, search: deps.search, feature: FEATURE_VSCODE_CHAT });
+  const runTurn = createChatTurnRunner(services, { approve: deps.approve, mcp: deps.mcp, search: deps.search, feature: FEATURE_VSCODE_CHAT });
 
   const handler: vscode.ChatRequestHandler = async (request, context, stream, token) => {
     const { turns, metadata } = historyOf(context);

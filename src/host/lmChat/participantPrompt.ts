@@ -10,7 +10,7 @@ import type { ChatMessage } from '../../core/models/types';
 
 export type ParticipantCommand = 'explain' | 'fix' | 'tests' | 'cost';
 
-export const PARTICIPANT_COMMANDS: Record<Exclude<ParticipantCommand, 'cost'>, { instruction: string; defaultQuestion: string }> = {
+const PARTICIPANT_COMMANDS: Record<Exclude<ParticipantCommand, 'cost'>, { instruction: string; defaultQuestion: string }> = {
   explain: {
     instruction: 'Explain what the given code does, how, and anything surprising in it. Refer to names in the code.',
     defaultQuestion: 'Explain this code.',

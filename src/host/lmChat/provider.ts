@@ -24,7 +24,7 @@ function messageText(message: LmMessageShape): string {
     .join('\n');
 }
 
-export class SwitchyardLmProvider implements vscode.LanguageModelChatProvider<Info>, vscode.Disposable {
+class SwitchyardLmProvider implements vscode.LanguageModelChatProvider<Info>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChangeLanguageModelChatInformation = this.changed.event;
   private readonly subscriptions: vscode.Disposable[] = [this.changed];

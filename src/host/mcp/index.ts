@@ -1,12 +1,10 @@
 /**
  * The MCP host: builds the hub from settings and `.vscode/mcp.json`, gates workspace-defined
- * servers behind workspace trust and a first-start confirmation, asks the user before tool
- * calls, writes server stderr to an Output channel, and offers "Switchyard: MCP Servers".
+ * servers behind workspace trust and a first-start confirmation, runs tool calls past the
+ * approval it is given, writes server stderr to an Output channel, and offers "Switchyard: MCP Servers".
  */
 import * as vscode from 'vscode';
-import { toolLoopTurnRunner } from '../../core/chat/toolLoop';
-import type { TurnRunner } from '../../core/chat/turn';
-import { createApprovalPolicy, type ApprovalChoice, type ApprovalPolicy, type ToolApprovalRequest } from '../../core/mcp/approval';
+import type { ApprovalPolicy } from '../../core/mcp/approval';
 import {
   connectionKey,
   loadMcpConfigFile,
@@ -25,7 +23,6 @@ import type { ChatMessage } from '../../core/models/types';
 import { registerSafeCommand, type HostServices } from '../hostServices';
 import { SETTINGS_SECTION } from '../settings';
 
-export const MCP_SERVERS_COMMAND = 'switchyard.mcpServers';
 const CONFIRMED_KEY = 'switchyard.mcp.confirmedServers';
 const INPUT_SECRET_PREFIX = 'switchyard.mcp.input.';
 
@@ -34,15 +31,8 @@ export interface McpHostHandle {
   readonly hub: McpHub;
   /** The hub's tools for the tool loop (current servers, names valid for every provider). */
   toolSource(): ToolSource;
-  /** Asks the user (once / session / always / deny); always-allowed tools pass without asking. */
+  /** The extension's tool approval (host/toolApproval.ts), passed in by the composition root. */
   readonly approval: ApprovalPolicy;
-  /**
-   * Replaces the question asked by `approval` (default: a modal dialog), e.g. with the Chat tab's
-   * inline buttons (`panel.approvalPrompt`). The session / always lists stay with the policy.
-   */
-  setApprovalPrompt(prompt: (request: ToolApprovalRequest, signal?: AbortSignal) => Promise<ApprovalChoice | undefined>): void;
-  /** The chat session's TurnRunner with MCP tools (`chatService.setTurnRunner(handle.turnRunner())`). */
-  turnRunner(): TurnRunner;
   /** ChatServiceDeps.resolvers['mcp-resource']: reads a resource chip as untrusted context. */
   readonly resourceResolver: ContextResolver;
   /** The Chat tab's "attach MCP resource" picker ('chat/pickContext' kind 'mcp-resource'). */
@@ -68,31 +58,17 @@ function describeTransport(spec: McpServerSpec): string {
   return t.type === 'stdio' ? [t.command, ...t.args].join(' ') : `${t.type} ${t.url}`;
 }
 
-/** The approval prompt: a modal naming the server, the tool and the arguments. */
-async function promptApproval(req: ToolApprovalRequest): Promise<ApprovalChoice | undefined> {
-  let args = JSON.stringify(req.arguments, null, 2);
-  if (args.length > 1500) args = `${args.slice(0, 1500)}\n…`;
-  const hints = req.annotations?.readOnlyHint === true ? ' (read-only)' : req.annotations?.destructiveHint === true ? ' (may modify or delete data)' : '';
-  const once = 'Allow once';
-  const session = 'Allow for this session';
-  const always = 'Always allow this tool';
-  const deny = 'Deny';
-  const picked = await vscode.window.showInformationMessage(
-    `Run the tool "${req.tool}" from MCP server "${req.server}"${hints}?`,
-    { modal: true, detail: `${req.description ? `${req.description.split('\n')[0]}\n\n` : ''}Arguments:\n${args}` },
-    once,
-    session,
-    always,
-    deny,
-  );
-  return picked === once ? 'once' : picked === session ? 'session' : picked === always ? 'always' : picked === deny ? 'deny' : undefined;
+/** What the MCP area takes from the composition root. */
+export interface McpAreaInputs {
+  /** Asked before every tool call (the Chat tab's buttons, else the one approval modal). */
+  approval: ApprovalPolicy;
 }
 
 /**
  * Registers the MCP area. Call once from the composition root; returns the handle the chat
  * wiring uses. Everything it creates is disposed with the extension.
  */
-export function registerMcp(services: HostServices): McpHostHandle {
+export function registerMcp(services: HostServices, { approval }: McpAreaInputs): McpHostHandle {
   const { context, logger } = services;
   const serverLog = vscode.window.createOutputChannel('Switchyard MCP', { log: true });
   context.subscriptions.push(serverLog);
@@ -204,40 +180,16 @@ export function registerMcp(services: HostServices): McpHostHandle {
     vscode.workspace.onDidChangeWorkspaceFolders(() => void apply()),
   );
 
-  let askUser: (request: ToolApprovalRequest, signal?: AbortSignal) => Promise<ApprovalChoice | undefined> = (req) => promptApproval(req);
-  const approval = createApprovalPolicy({
-    alwaysAllow: () => services.core.config.mcp.alwaysAllow,
-    prompt: (req, signal) => askUser(req, signal),
-    persistAlways: async (entry) => {
-      const section = vscode.workspace.getConfiguration(SETTINGS_SECTION);
-      const current = section.inspect<{ alwaysAllow?: string[] } & Record<string, unknown>>('mcp')?.globalValue ?? {};
-      const list = [...new Set([...(current.alwaysAllow ?? []), entry])];
-      await section.update('mcp', { ...current, alwaysAllow: list }, vscode.ConfigurationTarget.Global);
-    },
-  });
-
   registerSafeCommand(services, 'switchyard.mcpServers', () => showServers(hub, serverLog, apply));
 
   return {
     hub,
     approval,
-    setApprovalPrompt: (prompt) => {
-      askUser = prompt;
-    },
     resourceResolver: mcpResourceResolver(() => hub),
     pickResource: () => pickResource(hub),
     promptCommands: () => mcpPromptCommands(hub),
     expandPrompt: async (server, prompt, args) => promptToMessages(await hub.getPrompt(server, prompt, args)),
     toolSource: () => hubToolSource(hub),
-    turnRunner: () =>
-      toolLoopTurnRunner({
-        router: () => services.core.router,
-        tools: () => hubToolSource(hub),
-        approve: (req, signal) => approval.approve(req, signal),
-        maxRounds: () => services.core.config.mcp.maxToolRounds,
-        tracer: () => services.core.tracer,
-        logger,
-      }),
   };
 }
 

@@ -9,7 +9,7 @@ export interface PanelHtmlOptions {
   nonce?: string;
 }
 
-export function newNonce(): string {
+function newNonce(): string {
   return randomBytes(18).toString('base64url');
 }
 

@@ -8,6 +8,7 @@ import {
   ATTR_SWITCHYARD_ATTEMPTS,
   ATTR_SWITCHYARD_COST_USD,
   ATTR_SWITCHYARD_FEATURE,
+  ATTR_SWITCHYARD_LOCAL,
   ATTR_SWITCHYARD_MODEL,
   ATTR_SWITCHYARD_STATUS,
   ATTR_SWITCHYARD_TTFT_MS,
@@ -17,7 +18,7 @@ const num = (v: unknown): number | undefined => (typeof v === 'number' ? v : und
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 
 /** Router operation spans (one per router call) carry `switchyard.status`. */
-export function operationSpans(trace: TraceRecord): SpanRecord[] {
+function operationSpans(trace: TraceRecord): SpanRecord[] {
   return trace.spans.filter((s) => s.attributes[ATTR_SWITCHYARD_STATUS] !== undefined).sort((a, b) => a.startMs - b.startMs);
 }
 
@@ -55,6 +56,8 @@ export function summarizeTrace(trace: TraceRecord): TraceSummary {
     inputTokens,
     outputTokens,
     costUsd: ops.length ? cost : undefined,
+    // "$0 (local)" only when no call of the turn went to a billed model.
+    ...(ops.length && ops.every((op) => op.attributes[ATTR_SWITCHYARD_LOCAL] === true) ? { local: true } : {}),
     attempts: ops.length ? attempts : undefined,
   };
 }

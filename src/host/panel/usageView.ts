@@ -4,7 +4,7 @@
  */
 import type { BudgetState } from '../../core/cost/budget';
 import { localDayKey } from '../../core/cost/budget';
-import { acceptRate, aggregate, aggregateRows, dailyByModel, type AggregateRow, type ReportSource } from '../../core/cost/report';
+import { acceptRate, aggregate, aggregateRows, allLocal, dailyByModel, type AggregateRow, type ReportSource } from '../../core/cost/report';
 import { UsageTotals } from '../../core/cost/totals';
 import type { LedgerRecord } from '../../core/cost/types';
 import { cacheByDay, cacheByModel, providerDrift } from '../../core/cost/costControlReport';
@@ -43,6 +43,7 @@ function keyed(row: AggregateRow): KeyedTotals {
     outputTokens: row.outputTokens,
     cacheReadTokens: row.cacheReadTokens,
     cacheSavingsUsd: row.cacheSavingsUsd,
+    ...(allLocal(row) ? { local: true } : {}),
   };
 }
 

@@ -11,7 +11,8 @@ import { embeddingModel } from '../../core/rag/embed/embedder';
 import type { SearchOptions, SearchResponse } from '../../core/rag/indexer';
 import type { IndexState } from '../../core/rag/types';
 import type { HostServices } from '../hostServices';
-import { createOutputLogger } from '../logger';
+import { createOutputLogger, routeScope } from '../logger';
+import { CHROMA_LOG_SCOPE } from '../../core/rag/store/chromaSupervisor';
 import { ragStatusView, relativeInside } from './statusView';
 import { completionSnippets } from '../../core/rag/retrieve/snippets';
 import { describeSkipped } from '../../core/rag/skippedText';
@@ -19,7 +20,7 @@ import { QueryRewriter } from '../../core/rag/retrieve/queryRewrite';
 import type { Span } from '../../core/trace/types';
 import type { Snippet } from '../../core/completion/context/snippets';
 
-export const CHROMA_TOKEN_SECRET = 'switchyard.rag.chromaToken';
+const CHROMA_TOKEN_SECRET = 'switchyard.rag.chromaToken';
 const WATCH_DEBOUNCE_MS = 1500;
 
 /** What other areas (chat's @workspace, completion context) use. */
@@ -42,14 +43,8 @@ function filesExclude(folder: vscode.WorkspaceFolder): string[] {
 export function registerRag(services: HostServices): WorkspaceSearch {
   const { context } = services;
   const chromaChannel = vscode.window.createOutputChannel('Switchyard Chroma', { log: true });
-  const chromaLogger: Logger = createOutputLogger(chromaChannel);
-  // Chroma's own lines go to its channel; the index's messages to the main log.
-  const ragLogger: Logger = {
-    debug: (m) => (m.startsWith('Chroma:') ? chromaLogger.debug(m) : services.logger.debug(m)),
-    info: (m) => (m.startsWith('Chroma:') ? chromaLogger.info(m) : services.logger.info(m)),
-    warn: (m) => (m.startsWith('Chroma:') ? chromaLogger.warn(m) : services.logger.warn(m)),
-    error: (m) => (m.startsWith('Chroma:') ? chromaLogger.error(m) : services.logger.error(m)),
-  };
+  // The Chroma server's lines (its supervisor's scope) go to their own channel; the index's to the main log.
+  const ragLogger: Logger = routeScope(services.logger, CHROMA_LOG_SCOPE, createOutputLogger(chromaChannel));
   const item = vscode.window.createStatusBarItem('switchyard.index', vscode.StatusBarAlignment.Right, 99);
   item.name = 'Switchyard Index';
   item.command = 'switchyard.indexWorkspace';

@@ -1,7 +1,7 @@
 /** Builds the completion context for one request: windows, snippets, multiline decision. */
 import type { CompletionRequest } from '../types';
 import { languageInfo, type LanguageInfo } from './languages';
-import { decideMultiline, indentOf, linePrefix } from './multiline';
+import { decideMultiline } from './multiline';
 import { gatherSnippets, type Snippet, type WindowIndex } from './snippets';
 import { windowAround } from './window';
 
@@ -31,7 +31,7 @@ export interface AssembleOptions {
   windowIndex?: WindowIndex;
 }
 
-export function displayPath(filepath: string, workspaceRoot?: string): string {
+function displayPath(filepath: string, workspaceRoot?: string): string {
   const normalized = filepath.replace(/\\/g, '/');
   if (workspaceRoot) {
     const root = workspaceRoot.replace(/\\/g, '/').replace(/\/$/, '') + '/';
@@ -86,5 +86,3 @@ export function contextFromParts(parts: { prefix: string; suffix: string; langua
     displayPath: filepath,
   };
 }
-
-export { indentOf, linePrefix };

@@ -18,16 +18,6 @@ export function lineSuffix(suffix: string): string {
   return nl === -1 ? suffix : suffix.slice(0, nl);
 }
 
-export function indentOf(line: string): string {
-  return /^[ \t]*/.exec(line)?.[0] ?? '';
-}
-
-/** Removes a trailing line comment (outside quotes) from a line. */
-export function stripLineComment(line: string, lang: LanguageInfo): string {
-  const at = commentStart(line, lang.lineComment);
-  return at === -1 ? line : line.slice(0, at);
-}
-
 /** Index where a line comment starts outside string quotes, or -1. */
 function commentStart(line: string, token: string): number {
   if (token === '') return -1;
@@ -45,7 +35,7 @@ export function inComment(prefix: string, lang: LanguageInfo): boolean {
 }
 
 /** True when the cursor's line has a line comment that starts before the cursor. */
-export function inLineComment(prefix: string, lang: LanguageInfo): boolean {
+function inLineComment(prefix: string, lang: LanguageInfo): boolean {
   return commentStart(linePrefix(prefix), lang.lineComment) !== -1;
 }
 

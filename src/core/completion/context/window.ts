@@ -6,7 +6,7 @@ export function approxTokens(text: string): number {
 }
 
 /** The last `maxChars` of the text, starting at a line boundary when it had to cut. */
-export function tailLines(text: string, maxChars: number): string {
+function tailLines(text: string, maxChars: number): string {
   if (text.length <= maxChars) return text;
   const cut = text.slice(text.length - maxChars);
   const nl = cut.indexOf('\n');
@@ -14,7 +14,7 @@ export function tailLines(text: string, maxChars: number): string {
 }
 
 /** The first `maxChars` of the text, ending at a line boundary when it had to cut. */
-export function headLines(text: string, maxChars: number): string {
+function headLines(text: string, maxChars: number): string {
   if (text.length <= maxChars) return text;
   const cut = text.slice(0, maxChars);
   const nl = cut.lastIndexOf('\n');

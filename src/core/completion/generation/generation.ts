@@ -43,7 +43,7 @@ export interface GenerationOptions {
 }
 
 /** The text a partial stream would give after the cheap cleaning steps (stops, tags, fences). */
-export function cleanPartial(raw: string, prompt: BuiltPrompt | undefined, ctx: CompletionContext): string {
+function cleanPartial(raw: string, prompt: BuiltPrompt | undefined, ctx: CompletionContext): string {
   const input: RuleInput = { ctx, stop: prompt?.stop ?? [], promptKind: prompt?.mode.kind ?? 'template' };
   let text = cutAtStop.apply(raw, input);
   if (prompt?.mode.kind === 'chat') text = extractFill.apply(text, input);
@@ -81,7 +81,7 @@ export function settleText(raw: string, prompt: BuiltPrompt | undefined, ctx: Co
 }
 
 /** The prompt mode of the model the router will try first for completions. */
-export function headPromptMode(config: SwitchyardConfig): PromptMode {
+function headPromptMode(config: SwitchyardConfig): PromptMode {
   const name = config.pinned['completion'] ?? config.routes['completion']?.[0];
   const model = name ? config.models[name] : undefined;
   if (!model) return { kind: 'chat' };

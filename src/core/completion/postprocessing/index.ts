@@ -18,7 +18,7 @@ import { trimLeadingSpace, trimTrailingWhitespace } from './spacing';
 
 export const CLEAN_RULES: Rule[] = [cutAtStop, stripThinking, extractFill, stripFences, dropProse, stripEchoedPrefix, normalizeIndentation, trimLeadingSpace];
 export const LIMIT_RULES: Rule[] = [singleLine, stopAtBlockEnd, stopAtSuffixLine, stopAtRepetition, maxLines];
-export const TIDY_RULES: Rule[] = [dropDuplicateBlockCloser, dropLineEndRepetition, trimTrailingWhitespace, dropSuffixDuplicate, balanceBrackets, dropRepetition, dropEmpty, dropTooShort];
+const TIDY_RULES: Rule[] = [dropDuplicateBlockCloser, dropLineEndRepetition, trimTrailingWhitespace, dropSuffixDuplicate, balanceBrackets, dropRepetition, dropEmpty, dropTooShort];
 
 /** The pipeline, in order. */
 export const RULES: Rule[] = [...CLEAN_RULES, ...LIMIT_RULES, ...TIDY_RULES];

@@ -8,7 +8,7 @@ import type { CompletionContext } from '../context/assemble';
 import { languageName } from '../context/languages';
 import type { Snippet } from '../context/snippets';
 
-export const TEMPLATE_FAMILIES = ['qwen', 'deepseek', 'starcoder', 'codellama', 'codestral', 'codegemma'] as const;
+const TEMPLATE_FAMILIES = ['qwen', 'deepseek', 'starcoder', 'codellama', 'codestral', 'codegemma'] as const;
 export type TemplateFamily = (typeof TEMPLATE_FAMILIES)[number];
 
 export type PromptMode =
@@ -24,7 +24,7 @@ interface FimTemplate {
 }
 
 /** Snippets as comment lines at the top of the prefix, for templates without a multi-file form. */
-export function snippetComments(ctx: CompletionContext, snippets: Snippet[] = ctx.snippets): string {
+function snippetComments(ctx: CompletionContext, snippets: Snippet[] = ctx.snippets): string {
   const c = ctx.lang.lineComment;
   // Markup has only block comments (<!-- … -->): one per snippet.
   if (c === '' && ctx.lang.blockComment) {
@@ -92,7 +92,7 @@ export function familyForModelId(modelId: string): TemplateFamily | undefined {
   return undefined;
 }
 
-export function isTemplateFamily(name: string): name is TemplateFamily {
+function isTemplateFamily(name: string): name is TemplateFamily {
   return (TEMPLATE_FAMILIES as readonly string[]).includes(name);
 }
 
@@ -122,7 +122,7 @@ export const HOLE_OPEN = '<fill>';
 export const HOLE_CLOSE = '</fill>';
 
 /** The hole-filling chat prompt: the file with a marked hole, asking for the missing text only. */
-export function holeFillerMessages(ctx: CompletionContext): NonNullable<ModelRequest['messages']> {
+function holeFillerMessages(ctx: CompletionContext): NonNullable<ModelRequest['messages']> {
   const scope = ctx.multiline
     ? `The hole may take several lines, at most ${ctx.maxLines} lines: finish the line it is on, and add lines only while they belong to the block or statement there.`
     : 'The hole is inside a single line: reply with the rest of that line only.';
@@ -153,7 +153,7 @@ export interface BuiltPrompt {
 /** Most stop sequences sent to the server (OpenAI accepts at most four). */
 const SERVER_STOP_LIMIT = 4;
 
-export function maxTokensFor(ctx: CompletionContext): number {
+function maxTokensFor(ctx: CompletionContext): number {
   return ctx.multiline ? Math.min(512, ctx.maxLines * 24) : 64;
 }
 

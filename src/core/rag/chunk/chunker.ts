@@ -10,7 +10,7 @@ import type { Chunk } from '../types';
 import { languageOf, type GrammarName } from './languages';
 
 /** Above this many characters a file is cut into line windows without tree-sitter (its tree costs ~10× the text). */
-export const TREE_SITTER_MAX_CHARS = 1024 * 1024;
+const TREE_SITTER_MAX_CHARS = 1024 * 1024;
 
 /** Bumped when chunk boundaries or ids change: vectors of another version live in another collection. */
 export const CHUNKER_VERSION = 1;
@@ -40,7 +40,7 @@ interface Span {
 const DEFINITION = /function|method|class|interface|struct|enum|trait|impl|type_|module|namespace|declaration|definition|item|constructor|lexical|variable|export|decorated/;
 
 /** The name a definition node declares, looking through export/decorator wrappers and declarators. */
-export function symbolOf(node: Node, depth = 0): string {
+function symbolOf(node: Node, depth = 0): string {
   if (depth > 4) return '';
   const named = node.childForFieldName('name');
   if (named && /identifier|name|constant/.test(named.type)) return named.text;
@@ -239,13 +239,7 @@ export class Chunker {
 }
 
 /** Chunk id: path + ordinal + content hash, so an unchanged chunk keeps its id across runs. */
-export function chunkId(filePath: string, index: number, text: string): string {
+function chunkId(filePath: string, index: number, text: string): string {
   const h = createHash('sha1').update(filePath).update('\0').update(text).digest('hex').slice(0, 12);
   return `${filePath}#${index}:${h}`;
-}
-
-export async function chunkFile(chunker: Chunker, absPath: string, relPath: string): Promise<{ chunks: Chunk[]; hash: string }> {
-  const buf = await readFile(absPath);
-  const hash = createHash('sha256').update(buf).digest('hex');
-  return { chunks: await chunker.chunk(relPath, buf.toString('utf8')), hash };
 }

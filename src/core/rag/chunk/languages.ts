@@ -40,4 +40,3 @@ export function languageOf(filePath: string): { language: string; grammar?: Gram
   return byExtension[path.extname(filePath).toLowerCase()] ?? { language: 'text' };
 }
 
-export const GRAMMARS: readonly GrammarName[] = ['typescript', 'tsx', 'javascript', 'python', 'go', 'rust', 'java', 'cpp'];

@@ -13,8 +13,6 @@ import type { Router } from '../../router/types';
 import type { Span } from '../../trace/types';
 import { ATTR_SWITCHYARD_RAG_REWRITE_CACHED, ATTR_SWITCHYARD_RAG_REWRITE_MODEL, ATTR_SWITCHYARD_RAG_REWRITE_REASON, ATTR_SWITCHYARD_RAG_REWRITE_TERMS, ATTR_SWITCHYARD_RAG_REWRITE_TIMED_OUT } from '../../trace/attributes';
 
-export type QueryRewriteSetting = 'auto' | 'on' | 'off';
-
 const SYSTEM = [
   'You turn a developer\'s question about their codebase into search terms for a code search engine.',
   'Reply with one line only: the identifiers the code likely uses (function, class, method and variable names in camelCase or snake_case),',
@@ -25,7 +23,7 @@ const CACHE_SIZE = 200;
 const MAX_REWRITE_CHARS = 400;
 
 /** Whether the host of a base URL is this machine. */
-export function isLoopbackUrl(url: string | undefined): boolean {
+function isLoopbackUrl(url: string | undefined): boolean {
   if (!url) return false;
   try {
     const host = new URL(url).hostname.replace(/^\[|\]$/g, '');

@@ -15,7 +15,7 @@ export interface FusionWeights {
   leaderShare: number;
 }
 
-export const DEFAULT_FUSION: FusionWeights = { lexical: 1, vector: 0.7, lexicalMargin: 1.5, leaderShare: 0.8 };
+const DEFAULT_FUSION: FusionWeights = { lexical: 1, vector: 0.7, lexicalMargin: 1.5, leaderShare: 0.8 };
 
 export function weightedFusion(lexical: RankedId[], vector: RankedId[], w: FusionWeights = DEFAULT_FUSION, k = 60): FusedId[] {
   if (vector.length === 0) return reciprocalRankFusion(lexical, [], k);

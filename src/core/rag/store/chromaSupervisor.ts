@@ -1,7 +1,7 @@
 /**
  * Runs and watches a local Chroma server (`chroma run` from the chromadb package's native binding)
  * as a child process: loopback only, a free port, heartbeat health checks, restart with backoff,
- * stopped on dispose, output to a Logger. The server runs in a worker thread of a small Node
+ * stopped on dispose, output to the logger's `chroma` scope. The server runs in a worker thread of a small Node
  * launcher so the launcher can exit when its parent (the extension host or CLI) goes away.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -9,7 +9,10 @@ import { createServer } from 'node:net';
 import { mkdirSync, openSync, closeSync, writeFileSync, readFileSync, unlinkSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { randomUUID } from 'node:crypto';
-import type { Logger } from '../../logger';
+import { scopedLogger, type Logger } from '../../logger';
+
+/** The scope the supervisor and the server's own output log under (a host may give it its own channel). */
+export const CHROMA_LOG_SCOPE = 'chroma';
 
 export type ChromaServerState =
   | { kind: 'stopped' }
@@ -23,6 +26,7 @@ export interface ChromaSupervisorOptions {
   bindingPath: string;
   /** Chroma's persistence directory. */
   dataDir: string;
+  /** Logged to under CHROMA_LOG_SCOPE. */
   logger: Logger;
   /** Node executable to run the launcher (default: this process; Electron gets ELECTRON_RUN_AS_NODE). */
   execPath?: string;
@@ -88,7 +92,7 @@ async function isServerFor(pid: number, dataDir: string, url: string | undefined
   }
 }
 
-export async function freePort(): Promise<number> {
+async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = createServer();
     srv.unref();
@@ -110,7 +114,7 @@ async function portIsFree(port: number): Promise<boolean> {
 }
 
 /** GET /api/v2/heartbeat; true when the server answers 200 within `timeoutMs`. */
-export async function heartbeat(url: string, timeoutMs = 2000): Promise<boolean> {
+async function heartbeat(url: string, timeoutMs = 2000): Promise<boolean> {
   try {
     const res = await fetch(`${url}/api/v2/heartbeat`, { signal: AbortSignal.timeout(timeoutMs) });
     await res.arrayBuffer();
@@ -171,8 +175,11 @@ export class ChromaSupervisor {
   /** Using a server another process owns (attached through the lock file). */
   private attached = false;
   private readonly id = `${process.pid}:${randomUUID()}`;
+  private readonly log: Logger;
 
-  constructor(private readonly opts: ChromaSupervisorOptions) {}
+  constructor(private readonly opts: ChromaSupervisorOptions) {
+    this.log = scopedLogger(opts.logger, CHROMA_LOG_SCOPE);
+  }
 
   get state(): ChromaServerState {
     return this.stateValue;
@@ -234,7 +241,7 @@ export class ChromaSupervisor {
       // stale: the owner is gone, its server does not answer, or it is our own leftover. A server
       // still running on this folder is stopped first: two servers on one folder corrupt it.
       if (lock?.serverPid && lock.ownerId !== this.id && (await isServerFor(lock.serverPid, this.opts.dataDir, lock.url))) {
-        this.opts.logger.warn(`Chroma: stopping an orphaned server (pid ${lock.serverPid}) on ${this.opts.dataDir}; its owner (pid ${lock.ownerPid}) is gone`);
+        this.log.warn(`stopping an orphaned server (pid ${lock.serverPid}) on ${this.opts.dataDir}; its owner (pid ${lock.ownerPid}) is gone`);
         try {
           process.kill(lock.serverPid, 'SIGKILL');
         } catch {
@@ -269,7 +276,7 @@ export class ChromaSupervisor {
     if (got !== true) {
       this.attached = true;
       this.missedBeats = 0;
-      this.opts.logger.info(`Chroma: using the server another Switchyard process runs for this folder at ${got}`);
+      this.log.info(`using the server another Switchyard process runs for this folder at ${got}`);
       this.setState({ kind: 'ready', url: got, pid: readLock(this.lockFile)?.ownerPid ?? -1 });
       this.startHeartbeat(got);
       return got;
@@ -281,7 +288,7 @@ export class ChromaSupervisor {
     const url = `http://127.0.0.1:${port}`;
     this.recentOutput = [];
     const args = ['-e', LAUNCHER, this.opts.bindingPath, 'run', '--path', this.opts.dataDir, '--port', String(port), '--host', '127.0.0.1'];
-    this.opts.logger.info(`Chroma: starting local server on ${url} (data: ${this.opts.dataDir})`);
+    this.log.info(`starting local server on ${url} (data: ${this.opts.dataDir})`);
     const child = spawn(this.opts.execPath ?? process.execPath, args, {
       env: { ...process.env, ELECTRON_RUN_AS_NODE: '1', NO_COLOR: '1' },
       stdio: ['pipe', 'pipe', 'pipe'],
@@ -298,7 +305,7 @@ export class ChromaSupervisor {
         this.recentOutput.push(line);
         if (this.recentOutput.length > 20) this.recentOutput.shift();
         const trouble = /error|panic|fail|GLIBC|denied|in use|cannot|unable/i.test(line);
-        this.opts.logger[trouble ? 'warn' : 'info'](`Chroma: ${line}`);
+        this.log[trouble ? 'warn' : 'info'](line);
       }
     };
     child.stdout?.on('data', onData);
@@ -320,7 +327,7 @@ export class ChromaSupervisor {
         writeFileSync(this.lockFile, JSON.stringify({ ownerPid: process.pid, serverPid: child.pid, ownerId: this.id, url, startedMs: Date.now() } satisfies LockInfo));
         this.setState({ kind: 'ready', url, pid: child.pid ?? -1 });
         this.startHeartbeat(url);
-        this.opts.logger.info(`Chroma: ready at ${url}`);
+        this.log.info(`ready at ${url}`);
         return url;
       }
       await delay(100);
@@ -366,7 +373,7 @@ export class ChromaSupervisor {
     const max = this.opts.maxRestarts ?? 5;
     if (this.restartTimes.length >= max) {
       const message = `The local Chroma server stopped ${max} times in ${Math.round(window / 60_000)} min (last: ${reason}); Switchyard stopped restarting it. Retrieval uses the lexical index only. Fix: run Switchyard: Rebuild Index, or set switchyard.rag.chromaUrl.`;
-      this.opts.logger.error(`Chroma: ${message}`);
+      this.log.error(message);
       if (this.child) this.killChild(this.child);
       this.setState({ kind: 'failed', message });
       return;
@@ -374,7 +381,7 @@ export class ChromaSupervisor {
     this.restartTimes.push(now);
     const attempt = this.restartTimes.length;
     const wait = Math.min(this.opts.backoffMaxMs ?? 30_000, (this.opts.backoffBaseMs ?? 500) * 2 ** (attempt - 1));
-    this.opts.logger.warn(`Chroma: ${reason}; restart ${attempt}/${max} in ${wait} ms`);
+    this.log.warn(`${reason}; restart ${attempt}/${max} in ${wait} ms`);
     this.setState({ kind: 'restarting', attempt, reason });
     if (this.child) this.killChild(this.child);
     this.starting = delay(wait)
@@ -383,7 +390,7 @@ export class ChromaSupervisor {
         return this.launch();
       })
       .catch((err: Error) => {
-        if (!this.stopping) this.opts.logger.error(`Chroma: restart failed: ${err.message}`);
+        if (!this.stopping) this.log.error(`restart failed: ${err.message}`);
         throw err;
       })
       .finally(() => (this.starting = undefined));

@@ -34,7 +34,7 @@ export function tokenizeCode(text: string): string[] {
  * meaning for code search. Programming keywords that are also English (if, for, new, return, this)
  * are left to BM25's idf: they are common in code, so they weigh little anyway.
  */
-export const STOP_WORDS = new Set(
+const STOP_WORDS = new Set(
   (
     'a about above after again against all am an and any are as at be because been before being below between both but by ' +
     'can could did do does doing down during each few from further had has have having he her here hers herself him himself his ' +
@@ -62,7 +62,7 @@ function stemOf(term: string): string {
 }
 
 /** One token → its index term, or null when it is too short or a stop word. */
-export function processTerm(term: string): string | null {
+function processTerm(term: string): string | null {
   if (term.length < 2 || STOP_WORDS.has(term)) return null;
   return stemOf(term);
 }

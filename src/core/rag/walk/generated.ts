@@ -5,9 +5,9 @@
  */
 
 /** A line this long is not written by hand. */
-export const GENERATED_MAX_LINE = 4000;
+const GENERATED_MAX_LINE = 4000;
 /** Average characters per line above which a file is "mostly one line" (from 4 KB up). */
-export const GENERATED_AVG_LINE = 300;
+const GENERATED_AVG_LINE = 300;
 
 /** 'generated' when the bytes look generated, else undefined. One pass, no copies. */
 export function generatedReason(buf: Uint8Array): 'generated' | undefined {

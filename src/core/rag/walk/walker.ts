@@ -43,7 +43,7 @@ interface Scope {
 }
 
 /** `linguist-generated` / `linguist-generated=true` set it; `-linguist-generated` / `=false` unset it. */
-export function parseGitattributesGenerated(text: string): { set: string[]; unset: string[] } {
+function parseGitattributesGenerated(text: string): { set: string[]; unset: string[] } {
   const set: string[] = [];
   const unset: string[] = [];
   for (const raw of text.split(/\r?\n/)) {
