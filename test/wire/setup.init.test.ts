@@ -7,10 +7,9 @@
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { main } from '../../src/cli/main';
-import type { CliIO } from '../../src/cli/types';
 import { everythingBin } from '../fixtures/mcp/testUtils';
+import { recordingIO } from '../support/cliIo';
 import { startFakeServer } from '../support/fakeServer';
 import { closedPort } from '../support/ports';
 import { useWireFixture } from '../support/wireFixture';
@@ -22,17 +21,10 @@ interface Run {
 }
 
 async function run(argv: string[], env: NodeJS.ProcessEnv, cwd: string, stdinText?: string, ttyStderr = false): Promise<Run> {
-  const stdout = new PassThrough();
-  const stderr = Object.assign(new PassThrough(), { isTTY: ttyStderr });
-  const stdin = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (d) => (out += d));
-  stderr.on('data', (d) => (err += d));
-  stdin.end(stdinText ?? '');
-  const io: CliIO = { stdout, stderr, stdin, env, cwd };
+  const io = recordingIO({ cwd, env, stdin: stdinText });
+  Object.assign(io.stderr, { isTTY: ttyStderr });
   const code = await main(argv, io);
-  return { code, out, err };
+  return { code, out: io.out(), err: io.err() };
 }
 
 describe('wire: switchyard init', function () {
