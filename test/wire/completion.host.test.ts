@@ -102,6 +102,8 @@ describe('host: inline completion provider (fake vscode, fake server)', function
     context = fakeContext(join(fx.suiteDir, `g${Math.random()}`));
     const ctx = context as unknown as vscode.ExtensionContext;
     services = await createHostServices(ctx, output, silentLogger, createHostSecrets(ctx.secrets));
+    // The host disposes its core without waiting (as VS Code does); wait for it, so no late trace write lands in a removed folder.
+    fx.track({ dispose: () => services.core.dispose() });
     registerCompletion(services);
   });
   afterEach(() => {

@@ -46,6 +46,8 @@ describe('wire: Switchyard: Add Model (host, fake vscode)', function () {
     context = fakeContext(join(fx.suiteDir, `g${Math.random()}`));
     const ctx = context as unknown as vscode.ExtensionContext;
     const services = await createHostServices(ctx, output, silentLogger, createHostSecrets(ctx.secrets));
+    // The host disposes its core without waiting (as VS Code does); wait for it, so no late trace write lands in a removed folder.
+    fx.track({ dispose: () => services.core.dispose() });
     registerAddModel(services);
     registerSetApiKey(services);
     return services;
