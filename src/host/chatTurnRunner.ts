@@ -8,7 +8,6 @@ import { toolLoopTurnRunner } from '../core/chat/toolLoop';
 import type { TurnRunner } from '../core/chat/turn';
 import { canCallTools } from '../core/config/schema';
 import { hubToolSource } from '../core/mcp/toolSource';
-import { candidateNames } from '../core/router/candidates';
 import type { ApproveFn } from '../core/tools/approval';
 import { combineToolSources, type ToolSource } from '../core/tools/toolSource';
 import { workspaceApproval, workspaceToolSource } from '../core/tools/workspaceTools';
@@ -31,9 +30,11 @@ export function createChatTurnRunner(services: HostServices, deps: ChatTurnRunne
   const root = () => vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
   const approve = workspaceApproval(root, deps.approve);
   return (turn) => {
-    const config = services.core.config;
-    // The model that will most likely answer: the conversation's, else the pin or the route's head.
-    const head = turn.model ?? candidateNames(config, 'chat')[0];
+    const { config, router } = services.core;
+    // The model that will most likely answer: the first candidate the router would not skip now
+    // (unlike the status bar, a head cooling down after failures does not decide the tools).
+    const { candidates } = router.resolve('chat', turn.model);
+    const head = (candidates.find((c) => !c.skipped) ?? candidates[0])?.name;
     const dir = root();
     const workspace = dir && head && canCallTools(config, head)
       ? workspaceToolSource({ root: dir, search: deps.search && ((q, o) => deps.search!.search(q, o)), exclude: config.rag.exclude })

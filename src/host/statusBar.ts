@@ -3,7 +3,6 @@ import * as vscode from 'vscode';
 import type { AppServices } from '../core/app';
 import type { BudgetState } from '../core/cost/budget';
 import { formatUsd } from '../core/cost/money';
-import { candidateNames } from '../core/router/candidates';
 import type { HostServices } from './hostServices';
 import { onLedgerWriteFailure } from './ledgerAlerts';
 
@@ -21,8 +20,11 @@ export interface StatusView {
 /** What the item shows for a core (pure, so it is easy to reason about). */
 export function statusView(core: AppServices, configProblem: string | undefined): StatusView {
   const { config } = core;
-  const active = candidateNames(config, 'chat')[0];
-  const pinned = config.pinned['chat'] !== undefined;
+  // The configured head, even while a breaker or the budget would skip it: the item names the
+  // model the user chose (the fallback that answers instead is in the answer and its trace).
+  const head = core.router.resolve('chat').candidates[0];
+  const active = head?.name;
+  const pinned = head?.pinned === true;
   const budget = core.budget.state();
   const model = active ?? 'no model';
   const ledgerFailure = core.ledger.writeFailure?.();
@@ -32,7 +34,7 @@ export function statusView(core: AppServices, configProblem: string | undefined)
     `Switchyard — chat: ${active ? `${active}${pinned ? ' (pinned)' : ' (route head)'}` : 'no model configured'}`,
   ];
   for (const task of Object.keys(config.routes)) {
-    if (task !== 'chat') lines.push(`${task}: ${candidateNames(config, task)[0] ?? '—'}`);
+    if (task !== 'chat') lines.push(`${task}: ${core.router.resolve(task).candidates[0]?.name ?? '—'}`);
   }
   const limit = (v?: number) => (v === undefined ? '' : ` of ${formatUsd(v)}`);
   lines.push(`Today: ${formatUsd(budget.dailySpentUsd)}${limit(budget.dailyLimitUsd)} · This month: ${formatUsd(budget.monthlySpentUsd)}${limit(budget.monthlyLimitUsd)}`);

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { appendFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -91,6 +92,26 @@ describe('ledger: JSONL file (integration)', function () {
     assert.deepEqual(await ledger.read(), [], 'a missing file is an empty ledger');
     await Promise.all([ledger.append(record(1)), ledger.append(record(2)), ledger.append(record(3))]);
     assert.deepEqual((await ledger.read()).map((r) => r.traceId), ['t1', 't2', 't3']);
+  });
+
+  it('a record is in the file when append() returns, before its promise is awaited (a crash right after the call loses nothing)', async () => {
+    const file = join(dir, 'usage.jsonl');
+    const ledger = new JsonlLedger(file);
+    const pending = ledger.append(record(1));
+    assert.deepEqual(readFileSync(file, 'utf8').trim().split('\n').map((l) => (JSON.parse(l) as LedgerRecord).traceId), ['t1']);
+    await pending;
+    await ledger.close();
+  });
+
+  it("another process's torn line between two of ours stays a separate (skipped) line", async () => {
+    const file = join(dir, 'usage.jsonl');
+    const ledger = new JsonlLedger(file);
+    await ledger.append(record(1));
+    await appendFile(file, JSON.stringify(record(2)).slice(0, 40));
+    await ledger.append(record(3));
+    assert.deepEqual((await ledger.read()).map((r) => r.traceId), ['t1', 't3']);
+    assert.equal(ledger.skippedLines, 1);
+    await ledger.close();
   });
 
   it('a torn last line is skipped and counted, and later appends stay valid on their own line', async () => {

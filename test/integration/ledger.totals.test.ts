@@ -130,12 +130,35 @@ describe('ledger: the fast record check agrees with the schema', () => {
     ['string cost', { ...base, costUsd: '0.1' }],
     ['numeric model', { ...base, model: 3 }],
     ['not an object', 'x'],
+    ['negative provider cost', { ...base, providerCostUsd: -0.01 }],
+    ['provider cost', { ...base, providerCostUsd: 0.02, usageSource: 'reported' }],
+    ['bad usage source', { ...base, usageSource: 'guessed' }],
+    ['unknown key (dropped by the schema)', { ...base, extra: 1 }],
+    ['unknown attempt key', { ...base, attempts: [{ ...base.attempts[0], extra: 1 }] }],
+    ['unknown usage key', { ...base, usage: { ...base.usage, extra: 1 } }],
   ];
   for (const [name, value] of variants) {
     it(name, () => {
-      const zodOk = ledgerRecordSchema.safeParse(value).success;
-      if (looksLikeLedgerRecord(value)) assert.ok(zodOk, 'the hand check never accepts what the schema rejects');
-      assert.equal(parseLedgerLine(JSON.stringify(value)) !== undefined, zodOk);
+      const zod = ledgerRecordSchema.safeParse(value);
+      if (looksLikeLedgerRecord(value)) {
+        assert.ok(zod.success, 'the hand check never accepts what the schema rejects');
+        assert.deepEqual(zod.data, value, 'the hand check accepts a value only as the schema would return it');
+      }
+      assert.equal(parseLedgerLine(JSON.stringify(value)) !== undefined, zod.success);
     });
   }
+
+  it('append writes what the schema returns: a key it does not name is not written', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'switchyard-append-'));
+    try {
+      const ledger = new JsonlLedger(join(dir, 'ledger.jsonl'));
+      await ledger.append({ ...record(1), extra: 'x' } as LedgerRecord);
+      await assert.rejects(ledger.append({ ...record(2), providerCostUsd: -1 }), /providerCostUsd/);
+      const lines = (await readFile(join(dir, 'ledger.jsonl'), 'utf8')).trim().split('\n');
+      assert.deepEqual(lines.map((l) => JSON.parse(l)), [record(1)]);
+      await ledger.close();
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
 });

@@ -6,11 +6,11 @@ import { join } from 'node:path';
 import { ConversationHistory, type KeyValueStore } from '../../src/core/chat/history';
 import { findInstructionFiles, INSTRUCTIONS_FILE_CAP, readInstructionFiles } from '../../src/core/chat/instructions';
 import { ChatService } from '../../src/core/chat/service';
-import type { TurnInput } from '../../src/core/chat/turn';
+import type { TurnInput, TurnStream } from '../../src/core/chat/turn';
+import type { TurnResult } from '../../src/core/chat/turnResult';
 import type { ContextChip } from '../../src/core/chat/types';
 import { parseConfig } from '../../src/core/config/schema';
 import { silentLogger } from '../../src/core/logger';
-import type { RouterResult, RouterStream } from '../../src/core/router/types';
 import type { Span, Tracer } from '../../src/core/trace/types';
 import { resolvingRouter } from '../support/resolvingRouter';
 
@@ -31,8 +31,8 @@ const span = (): Span => {
 };
 const tracer: Tracer = { startTrace: () => span() };
 
-function okStream(): RouterStream {
-  const result: RouterResult = { traceId: 't', status: 'ok', text: 'ok', toolCalls: [], attempts: [], usage: { inputTokens: 1, outputTokens: 1, cacheReadTokens: 0, cacheWriteTokens: 0 }, costUsd: 0, latencyMs: 1, model: 'm' };
+function okStream(): TurnStream {
+  const result: TurnResult = { traceIds: ['t'], status: 'ok', text: 'ok', toolCalls: [], attempts: [], usage: { inputTokens: 1, outputTokens: 1, cacheReadTokens: 0, cacheWriteTokens: 0 }, costUsd: 0, latencyMs: 1, model: 'm' };
   return { result: Promise.resolve(result), async *[Symbol.asyncIterator]() { yield { type: 'text', text: 'ok' } as const; } };
 }
 

@@ -3,13 +3,14 @@ import { ConversationHistory, type KeyValueStore } from '../../src/core/chat/his
 import { estimateMessageTokens, renderUserPrompt, trimToContextWindow } from '../../src/core/chat/prompt';
 import { ChatService, type ChatEvent } from '../../src/core/chat/service';
 import { chatErrorFrom } from '../../src/core/chat/chatError';
-import type { TurnInput } from '../../src/core/chat/turn';
+import type { TurnInput, TurnStream } from '../../src/core/chat/turn';
 import { workspaceResolver } from '../../src/core/chat/workspaceContext';
 import { parseConfig } from '../../src/core/config/schema';
 import { silentLogger } from '../../src/core/logger';
 import { ModelError } from '../../src/core/models/errors';
 import type { ChatMessage } from '../../src/core/models/types';
-import type { RouterEvent, RouterResult, RouterStream } from '../../src/core/router/types';
+import type { RouterEvent } from '../../src/core/router/types';
+import type { TurnResult } from '../../src/core/chat/turnResult';
 import type { Attributes, Span, Tracer } from '../../src/core/trace/types';
 import { resolvingRouter } from '../support/resolvingRouter';
 
@@ -47,13 +48,13 @@ function recordingTracer() {
   return { tracer, spans };
 }
 
-function streamOf(events: RouterEvent[], result: Partial<RouterResult>, signal?: AbortSignal): RouterStream {
-  const full: RouterResult = {
-    traceId: 't1', status: 'ok', text: '', toolCalls: [], attempts: [],
+function streamOf(events: RouterEvent[], result: Partial<TurnResult>, signal?: AbortSignal): TurnStream {
+  const full: TurnResult = {
+    traceIds: ['t1'], status: 'ok', text: '', toolCalls: [], attempts: [],
     usage: { inputTokens: 10, outputTokens: 5, cacheReadTokens: 0, cacheWriteTokens: 0 }, costUsd: 0.0012, latencyMs: 40, model: 'fast', ...result,
   };
-  let resolve!: (r: RouterResult) => void;
-  const done = new Promise<RouterResult>((r) => (resolve = r));
+  let resolve!: (r: TurnResult) => void;
+  const done = new Promise<TurnResult>((r) => (resolve = r));
   return {
     result: done,
     async *[Symbol.asyncIterator]() {
@@ -73,7 +74,7 @@ const config = parseConfig({
   routes: { chat: ['fast', 'big'] },
 });
 
-function setup(run: (input: TurnInput) => RouterStream) {
+function setup(run: (input: TurnInput) => TurnStream) {
   const store = new MapStore();
   const { tracer, spans } = recordingTracer();
   let t = 1000;
@@ -135,6 +136,24 @@ describe('chat: prompt assembly', () => {
 });
 
 describe('chat: service turn', () => {
+  it("stores the turn result's tool calls, model and unknown cost; streams the live tool-call states", async () => {
+    const { service } = setup((input) => {
+      input.onToolCall({ id: 'c1', name: 'get-sum', server: 'everything', arguments: '{}', status: 'running' });
+      return streamOf([{ type: 'text', text: '2' }], {
+        model: 'big',
+        costUsd: null,
+        toolCalls: [{ id: 'c1', name: 'get-sum', server: 'everything', arguments: '{}', status: 'done', result: '2' }],
+      }, input.signal);
+    });
+    const events: ChatEvent[] = [];
+    const answer = await service.send({ text: '1 + 1?', chips: [] }, (e) => events.push(e));
+    assert.deepEqual(events.filter((e) => e.type === 'toolCall').map((e) => (e as { call: { status: string } }).call.status), ['running']);
+    assert.deepEqual(answer.toolCalls?.map((c) => [c.id, c.status, c.result]), [['c1', 'done', '2']]);
+    assert.equal(answer.model, 'big');
+    assert.equal(answer.costUsd, null);
+    assert.equal(answer.traceId, 't1');
+  });
+
   it('streams an answer, stores it with usage and cost, and survives a reload of the store', async () => {
     const { service, store, history, inputs } = setup((input) =>
       streamOf([{ type: 'text', text: 'Hello ' }, { type: 'text', text: '**world**' }], { model: 'fast', costUsd: 0.0012 }, input.signal));

@@ -16,7 +16,8 @@ import { table, UsageError } from '../../src/cli/util';
 import { ConfigError, parseConfig } from '../../src/core/config/schema';
 import { PriceCatalog } from '../../src/core/cost/catalog';
 import { ModelError } from '../../src/core/models/errors';
-import type { AttemptRecord, RouterResult } from '../../src/core/router/types';
+import type { AttemptRecord } from '../../src/core/router/types';
+import type { TurnResult } from '../../src/core/chat/turnResult';
 
 function io(env: NodeJS.ProcessEnv = {}, stdinText?: string): CliIO & { out: () => string; err: () => string } {
   const stdout = new PassThrough();
@@ -31,8 +32,8 @@ function io(env: NodeJS.ProcessEnv = {}, stdinText?: string): CliIO & { out: () 
 }
 
 const attempt = (over: Partial<AttemptRecord>): AttemptRecord => ({ model: 'm', modelId: 'm-id', provider: 'p', status: 'error', latencyMs: 12.4, ...over });
-const result = (over: Partial<RouterResult>): RouterResult => ({
-  traceId: 'a'.repeat(32),
+const result = (over: Partial<TurnResult>): TurnResult => ({
+  traceIds: ['a'.repeat(32)],
   status: 'ok',
   text: 'hi',
   toolCalls: [],

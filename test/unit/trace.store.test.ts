@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { appendFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FileTraceStore } from '../../src/core/trace/fileStore';
@@ -138,6 +139,58 @@ describe('trace: FileTraceStore (persistent, bounded memory)', () => {
     await a.flush();
     assert.deepEqual(await pageIds(b), [2, 1]);
     await Promise.all([a.close(), b.close()]);
+  });
+
+  it('once the file is open, a trace is on disk when add() returns (no write left pending)', async () => {
+    const filePath = join(dir, 'traces.jsonl');
+    const store = new FileTraceStore({ maxTraces: 10, maxBytes: 1_000_000, filePath });
+    store.add(trace(1)); // the first add opens the file through the queue
+    await store.flush();
+    store.add(trace(2));
+    const lines = readFileSync(filePath, 'utf8').trim().split('\n');
+    assert.deepEqual(lines.map((l) => (JSON.parse(l) as TraceRecord).startMs / 1000), [1, 2]);
+    await store.close();
+  });
+
+  it("another writer's torn line between two of ours stays a separate line", async () => {
+    const filePath = join(dir, 'traces.jsonl');
+    const store = new FileTraceStore({ maxTraces: 10, maxBytes: 1_000_000, filePath });
+    store.add(trace(1));
+    await store.flush();
+    await appendFile(filePath, JSON.stringify(trace(2)).slice(0, 50)); // a crash mid-line elsewhere
+    store.add(trace(3));
+    await store.flush();
+    assert.deepEqual(await pageIds(store), [3, 1]);
+    const reopened = new FileTraceStore({ maxTraces: 10, maxBytes: 1_000_000, filePath });
+    assert.deepEqual(await pageIds(reopened), [3, 1]);
+    await Promise.all([store.close(), reopened.close()]);
+  });
+
+  it('a trace file deleted while open is recreated at the path, not written into the void', async () => {
+    const filePath = join(dir, 'traces.jsonl');
+    const store = new FileTraceStore({ maxTraces: 10, maxBytes: 1_000_000, filePath });
+    store.add(trace(1));
+    await store.flush();
+    await rm(filePath);
+    store.add(trace(2));
+    await store.flush();
+    assert.deepEqual(readFileSync(filePath, 'utf8').trim().split('\n').map((l) => (JSON.parse(l) as TraceRecord).startMs / 1000), [2]);
+    await store.close();
+  });
+
+  it('compaction copies kept lines that are not next to each other (a long unreadable line between them)', async () => {
+    const filePath = join(dir, 'traces.jsonl');
+    await writeFile(filePath, `${JSON.stringify(trace(1, 10))}\n{"junk":"${'x'.repeat(5000)}"}\n${JSON.stringify(trace(2, 20))}\n`);
+    const store = new FileTraceStore({ maxTraces: 10, maxBytes: 2000, filePath });
+    assert.deepEqual(await pageIds(store), [2, 1], 'indexing the outgrown file compacts it');
+    const lines = (await readFile(filePath, 'utf8')).split('\n');
+    assert.deepEqual(lines, [JSON.stringify(trace(1, 10)), JSON.stringify(trace(2, 20)), '']);
+    store.add(trace(3));
+    await store.flush();
+    const reopened = new FileTraceStore({ maxTraces: 10, maxBytes: 2000, filePath });
+    assert.deepEqual(await pageIds(reopened), [3, 2, 1]);
+    assert.deepEqual(await reopened.find(trace(2).traceId), trace(2, 20));
+    await Promise.all([store.close(), reopened.close()]);
   });
 
   it('clear() empties the store and the file', async () => {

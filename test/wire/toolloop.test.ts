@@ -229,6 +229,10 @@ describe('chat tool loop over the wire (router + fake provider + real MCP server
     assert.equal(result.usage.inputTokens, 300);
     assert.equal(result.usage.outputTokens, 14);
     assert.equal(result.attempts.length, 2);
+    assert.equal(result.model, 'mini');
+    // The tool calls the user saw, in their last state; one trace for the whole turn.
+    assert.deepEqual(result.toolCalls.map((v) => [v.id, v.status]), [['call_9', 'done']]);
+    assert.equal(result.traceIds.length, 1);
   });
 });
 

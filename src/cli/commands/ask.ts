@@ -1,8 +1,9 @@
 /** `switchyard ask`: one routed model call, streamed to stdout, or one JSON object with --json. */
 import { ConfigError } from '../../core/config/schema';
 import type { LedgerWriteFailure } from '../../core/cost/ledgerFailure';
-import type { AttemptRecord, RouterResult } from '../../core/router/types';
-import type { RouterStream } from '../../core/router/types';
+import type { AttemptRecord } from '../../core/router/types';
+import { turnStreamOf, type TurnStream } from '../../core/chat/turn';
+import type { TurnResult } from '../../core/chat/turnResult';
 import type { CliCommand, CliIO } from '../types';
 import { openCliTools, type CliToolSession } from './mcp';
 import { parseCommandArgs, routeConfigError, readAll, UsageError, usd, write } from '../util';
@@ -10,8 +11,11 @@ import { MaxCostWatch } from './maxCost';
 
 const usage = 'ask [--task chat] [--model M] [--system TEXT] [--max-tokens N] [--config F] [--json] [--max-cost USD] [--tools [--approve server/tool,…] [--workspace-servers]] "question"   (or pipe the question on stdin)';
 
-/** The --json shape: stable, documented in README. `ledgerError`: the call's spend could not be recorded. */
-export function jsonResult(result: RouterResult, ledgerFailure?: LedgerWriteFailure) {
+/**
+ * The --json shape: stable, documented in README. `ledgerError`: the call's spend could not be recorded.
+ * `traceId`: the answer's trace (with --tools and a tracer, the one trace of every round).
+ */
+export function jsonResult(result: TurnResult, ledgerFailure?: LedgerWriteFailure) {
   return {
     text: result.text,
     model: result.model ?? null,
@@ -28,7 +32,7 @@ export function jsonResult(result: RouterResult, ledgerFailure?: LedgerWriteFail
     /** What the provider reported the call cost (OpenRouter usage.cost, LiteLLM header); null when it did not. */
     providerCostUsd: result.providerCostUsd ?? null,
     ...(result.usageSource && result.usageSource !== 'reported' ? { usageSource: result.usageSource } : {}),
-    traceId: result.traceId,
+    traceId: result.traceIds[0] ?? null,
     ...(result.status !== 'ok' && result.error ? { error: { kind: result.error.kind, message: result.error.message, ...(result.error.fix ? { fix: result.error.fix } : {}) } } : {}),
     ...(result.stoppedEarly ? { stoppedEarly: result.stoppedEarly } : {}),
     ...(ledgerFailure ? { ledgerError: { path: ledgerFailure.path, code: ledgerFailure.code ?? null, message: ledgerFailure.message, fix: ledgerFailure.fix } } : {}),
@@ -44,7 +48,7 @@ export function attemptLine(a: AttemptRecord, i: number): string {
  * Exit code of a finished call: 0 ok, 130 cancelled, 2 when nothing could even be tried (config),
  * else 1 — also when a tool loop stopped before the answer was finished (the answer is incomplete).
  */
-export function exitCodeOf(result: RouterResult): number {
+export function exitCodeOf(result: TurnResult): number {
   if (result.status === 'ok') return result.stoppedEarly ? 1 : 0;
   if (result.status === 'cancelled') return 130;
   const configOnly = result.attempts.length > 0 ? result.attempts.every((a) => a.errorClass === 'config') : result.error?.kind === 'config';
@@ -109,9 +113,9 @@ export const command: CliCommand = {
         { role: 'user' as const, content: prompt },
       ];
       const watch = maxCost === undefined ? undefined : new MaxCostWatch(maxCost, core, messages, () => controller.abort());
-      const stream: RouterStream = tools
+      const stream: TurnStream = tools
         ? tools.stream({ messages, task, model: values.model, maxTokens, signal: controller.signal, beforeModelCall: watch?.beforeModelCall })
-        : core.router.stream({ task, model: values.model, feature: 'cli', request: { messages, maxTokens }, signal: controller.signal });
+        : turnStreamOf(core.router.stream({ task, model: values.model, feature: 'cli', request: { messages, maxTokens }, signal: controller.signal }));
       let wroteText = false;
       let endsWithNewline = true;
       for await (const event of stream) {
@@ -126,6 +130,7 @@ export const command: CliCommand = {
         }
       }
       const result = await stream.result;
+      const traceId = result.traceIds.join(', ');
       // The record of this call must be on disk (or known lost) before the answer is reported.
       await core.ledger.flush?.();
       const ledgerFailure = core.ledger.writeFailure?.();
@@ -138,17 +143,17 @@ export const command: CliCommand = {
       }
       if (capped) {
         // The partial answer is on stdout; the spend and why it stopped on stderr; exit 1.
-        io.stderr.write(`switchyard ask: stopped at --max-cost ${usd(capped.maxCostUsd)}: spent ${usd(capped.spentUsd)} (trace ${result.traceId}).\n`);
+        io.stderr.write(`switchyard ask: stopped at --max-cost ${usd(capped.maxCostUsd)}: spent ${usd(capped.spentUsd)} (trace ${traceId}).\n`);
         return 1;
       }
       if (result.status === 'ok' && result.stoppedEarly) {
-        io.stderr.write(`switchyard ask: ${result.stoppedEarly}; the answer is incomplete. Raise mcp.maxToolRounds in the config, or ask a narrower question. (trace ${result.traceId})\n`);
+        io.stderr.write(`switchyard ask: ${result.stoppedEarly}; the answer is incomplete. Raise mcp.maxToolRounds in the config, or ask a narrower question. (trace ${traceId})\n`);
         return exitCodeOf(result);
       }
       if (result.status === 'ok') {
         if ((io.stderr as { isTTY?: boolean }).isTTY && !values.json) {
           const u = result.usage;
-          io.stderr.write(`— ${result.model} [${result.provider}] · ${u.inputTokens} in / ${u.outputTokens} out · ${result.local && result.costUsd === 0 ? '$0 (local)' : usd(result.costUsd)} · trace ${result.traceId}\n`);
+          io.stderr.write(`— ${result.model} [${result.provider}] · ${u.inputTokens} in / ${u.outputTokens} out · ${result.local && result.costUsd === 0 ? '$0 (local)' : usd(result.costUsd)} · trace ${traceId}\n`);
         }
         return 0;
       }
@@ -160,7 +165,7 @@ export const command: CliCommand = {
       if (result.attempts.length > 0) lines.push(...result.attempts.map(attemptLine));
       else if (result.error) lines.push(`  ${result.error.message}`);
       if (result.error?.fix) lines.push(`Fix: ${result.error.fix}`);
-      lines.push(`(trace ${result.traceId})`);
+      lines.push(`(trace ${traceId})`);
       io.stderr.write(`${lines.join('\n')}\n`);
       return exitCodeOf(result);
     } finally {

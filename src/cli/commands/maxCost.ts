@@ -9,7 +9,8 @@ import type { BeforeModelCall } from '../../core/chat/spendCap';
 import { computeCost, budgetCost } from '../../core/cost/pricing';
 import { formatUsd } from '../../core/cost/money';
 import type { ChatMessage } from '../../core/models/types';
-import type { RouterEvent, RouterResult } from '../../core/router/types';
+import type { RouterEvent } from '../../core/router/types';
+import type { TurnResult } from '../../core/chat/turnResult';
 import { priceOfModel } from '../../core/cost/local';
 
 export class MaxCostWatch {
@@ -51,7 +52,7 @@ export class MaxCostWatch {
   }
 
   /** What the answer cost: the router's exact figure (the higher of ours and the provider's), else the projection. */
-  spentUsd(result: RouterResult): number {
+  spentUsd(result: Pick<TurnResult, 'costUsd' | 'providerCostUsd'>): number {
     const exact = budgetCost(result.costUsd, result.providerCostUsd) ?? 0;
     return Math.max(exact, this.reached ? this.projected : 0);
   }

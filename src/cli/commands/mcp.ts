@@ -7,6 +7,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { mcpSettingsSchema } from '../../core/config/schema';
 import { toolLoopTurnRunner, type ToolLoopEvent } from '../../core/chat/toolLoop';
+import type { TurnStream } from '../../core/chat/turn';
 import { createListApprover, type ApproveFn } from '../../core/mcp/approval';
 import {
   loadMcpConfigFile,
@@ -20,7 +21,7 @@ import { hubToolSource, renderToolResult, type ToolSource } from '../../core/mcp
 import { createArgumentValidator } from '../../core/mcp/validate';
 import { silentLogger, type Logger } from '../../core/logger';
 import type { ChatMessage } from '../../core/models/types';
-import type { Router, RouterStream } from '../../core/router/types';
+import type { Router } from '../../core/router/types';
 import type { Span, Tracer } from '../../core/trace/types';
 import type { CliCommand, CliIO } from '../types';
 import { parseCommandArgs, table, UsageError, write } from '../util';
@@ -244,8 +245,8 @@ export interface CliToolSession {
   source: ToolSource;
   /** Allows only tools named by --approve (and the config's mcp.alwaysAllow); refuses the rest. */
   approve: ApproveFn;
-  /** One chat turn with tools, as a RouterStream (text events, then `result` for the whole turn). */
-  stream(request: { messages: ChatMessage[]; task?: string; model?: string; maxTokens?: number; signal?: AbortSignal; parentSpan?: Span; beforeModelCall?: BeforeModelCall }): RouterStream;
+  /** One chat turn with tools (text events, then `result` for the whole turn). */
+  stream(request: { messages: ChatMessage[]; task?: string; model?: string; maxTokens?: number; signal?: AbortSignal; parentSpan?: Span; beforeModelCall?: BeforeModelCall }): TurnStream;
   dispose(): Promise<void>;
 }
 

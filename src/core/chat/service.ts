@@ -11,13 +11,14 @@ import type { TokenCounter } from '../models/tokens';
 import type { Logger } from '../logger';
 import type { ChatMessage } from '../models/types';
 import type { RouteCandidate } from '../router/resolve';
-import type { Router, RouterResult } from '../router/types';
+import type { Router } from '../router/types';
 import type { Clock } from '../basics';
 import type { Span, Tracer } from '../trace/types';
 import { ConversationHistory, titleFrom } from './history';
 import { withInstructions } from './instructions';
 import { DEFAULT_SYSTEM_PROMPT, outputReserve, renderUserPrompt, trimToContextWindow, type ResolvedContext } from './prompt';
 import { routerTurnRunner, type TurnRunner } from './turn';
+import type { TurnResult } from './turnResult';
 import { estimateNextTurn, type NextTurnEstimate } from './estimate';
 import { capGuardFor, type AskCap } from './spendCap';
 import { COMPACT_AT_FRACTION, compactConversation } from './compaction';
@@ -223,7 +224,6 @@ export class ChatService {
       requestedModel: conv.model,
     };
     const notices: string[] = [];
-    const toolCalls = new Map<string, ToolCallView>();
     const notice = (text: string) => {
       notices.push(text);
       emit({ type: 'notice', conversationId: conv.id, messageId: answer.id, text });
@@ -300,10 +300,7 @@ export class ChatService {
         parentSpan: root,
         attributes: trimAttrs,
         cacheKey: conv.id,
-        onToolCall: (call) => {
-          toolCalls.set(call.id, call);
-          emit({ type: 'toolCall', conversationId: conv.id, messageId: answer.id, call });
-        },
+        onToolCall: (call) => emit({ type: 'toolCall', conversationId: conv.id, messageId: answer.id, call }),
       });
       let text = '';
       for await (const ev of stream) {
@@ -316,7 +313,7 @@ export class ChatService {
         }
       }
       const result = await stream.result;
-      answer = this.finish(answer, result, text, notices, [...toolCalls.values()], conv.model);
+      answer = this.finish(answer, result, text, notices, root.traceId, conv.model);
     } catch (err) {
       // A turn stopped at the spend cap before its first call already says so in its answer.
       if (!(err instanceof CapStop)) {
@@ -406,22 +403,22 @@ export class ChatService {
     });
   }
 
-  private finish(answer: StoredMessage, r: RouterResult, text: string, notices: string[], toolCalls: ToolCallView[], requested?: string): StoredMessage {
-    const status = r.status === 'ok' ? 'ok' : r.status === 'cancelled' ? 'cancelled' : 'error';
+  /** The stored answer from the turn's result; `traceId` is the turn's own trace (its calls are children of it). */
+  private finish(answer: StoredMessage, r: TurnResult, text: string, notices: string[], traceId: string, requested?: string): StoredMessage {
     return {
       ...answer,
       content: text || r.text,
-      status,
+      status: r.status,
       model: r.model,
       requestedModel: requested,
-      traceId: r.traceId,
+      traceId,
       usage: r.usage,
       costUsd: r.costUsd,
       local: r.local ? true : undefined,
       latencyMs: r.latencyMs,
       notices: notices.length ? notices : undefined,
-      toolCalls: toolCalls.length ? toolCalls : undefined,
-      error: status === 'error' ? chatErrorFrom(r.error) : undefined,
+      toolCalls: r.toolCalls.length ? r.toolCalls : undefined,
+      error: r.status === 'error' ? chatErrorFrom(r.error) : undefined,
     };
   }
 

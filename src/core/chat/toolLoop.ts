@@ -19,11 +19,12 @@ import { createArgumentValidator, type ArgumentValidator } from '../mcp/validate
 import type { Logger } from '../logger';
 import { ModelError } from '../models/errors';
 import type { ChatMessage, ModelRequest, ToolCall } from '../models/types';
-import { sumUsage, ToolCallAssembly } from '../router/assembly';
-import type { Router, RouterEvent, RouterResult, RouterStream } from '../router/types';
+import { ToolCallAssembly } from '../router/assembly';
+import type { Router, RouterEvent, RouterResult } from '../router/types';
 import type { Span, Tracer } from '../trace/types';
 import { AsyncQueue } from '../util/asyncQueue';
-import type { TurnRunner } from './turn';
+import type { TurnRunner, TurnStream } from './turn';
+import { turnResultOf, type TurnResult } from './turnResult';
 import type { BeforeModelCall } from './spendCap';
 import { budgetCost } from '../cost/pricing';
 import type { ToolCallView } from './types';
@@ -308,29 +309,6 @@ export async function runToolLoop(input: ToolLoopInput): Promise<ToolLoopOutput>
 
 // ---------------------------------------------------------------- the chat session's TurnRunner
 
-/** One RouterResult for a whole turn: usage and cost summed, the last call's model, status and error. */
-function combineResults(results: RouterResult[], traceId: string | undefined, latencyMs: number): RouterResult {
-  const last = results.at(-1);
-  return {
-    traceId: traceId ?? last?.traceId ?? '',
-    status: last?.status ?? 'error',
-    text: results.map((r) => r.text).filter(Boolean).join('\n\n'),
-    toolCalls: [],
-    finishReason: last?.finishReason,
-    model: last?.model,
-    modelId: last?.modelId,
-    provider: last?.provider,
-    attempts: results.flatMap((r) => r.attempts),
-    usage: sumUsage(results.map((r) => r.usage)),
-    costUsd: results.some((r) => r.costUsd === null) ? null : results.reduce((s, r) => s + (r.costUsd ?? 0), 0),
-    ...(results.length > 0 && results.every((r) => r.local) ? { local: true } : {}),
-    ...(results.some((r) => r.providerCostUsd !== undefined) ? { providerCostUsd: results.reduce((s, r) => s + (r.providerCostUsd ?? 0), 0) } : {}),
-    latencyMs,
-    ttftMs: results[0]?.ttftMs,
-    error: last?.error,
-  };
-}
-
 export interface ToolLoopTurnRunnerDeps {
   router: () => Router;
   /** Current tools (e.g. `() => hubToolSource(hub)`); re-read every turn so list changes apply. */
@@ -351,7 +329,7 @@ export interface ToolLoopTurnRunnerDeps {
 /**
  * The tool loop as the chat session's TurnRunner (src/core/chat/turn.ts): the stream yields the
  * text of every model call (rounds separated by a blank line) plus attempt/fallback notices; tool
- * calls are reported through `onToolCall`; `result` covers the whole turn.
+ * calls are reported through `onToolCall`; `result` is the whole turn's TurnResult.
  */
 export function toolLoopTurnRunner(deps: ToolLoopTurnRunnerDeps): TurnRunner {
   return (turn) => {
@@ -415,25 +393,26 @@ export function toolLoopTurnRunner(deps: ToolLoopTurnRunnerDeps): TurnRunner {
         }
       },
     }).then(
-      (out) => {
-        const combined = combineResults(out.results, out.traceId, Date.now() - started);
-        if (out.stopReason === 'max_rounds' && combined.status === 'ok') {
+      (out): TurnResult => {
+        const turnResult = turnResultOf(out.results, { traceId: out.traceId, toolCalls: [...views.values()], latencyMs: Date.now() - started });
+        if (out.stopReason === 'max_rounds' && turnResult.status === 'ok') {
           push({ type: 'text', text: `${textSoFar ? '\n\n' : ''}_Stopped after ${deps.maxRounds()} rounds of tool calls (switchyard.mcp.maxToolRounds)._` });
-          return { ...combined, stoppedEarly: `stopped after ${deps.maxRounds()} rounds of tool calls (mcp.maxToolRounds) before the model finished its answer` };
+          return { ...turnResult, stoppedEarly: `stopped after ${deps.maxRounds()} rounds of tool calls (mcp.maxToolRounds) before the model finished its answer` };
         }
         if (out.stopReason === 'capped') {
           push({ type: 'text', text: `${textSoFar ? '\n\n' : ''}_${out.capReason ?? 'Stopped at the spend cap.'}_` });
-          if (out.results.length === 0) return { ...combined, status: 'cancelled' as const };
+          // Stopped before its first call: nothing failed, the user (or the cap) ended it.
+          if (out.results.length === 0) return { ...turnResult, status: 'cancelled' };
         }
-        return combined;
+        return turnResult;
       },
-      (err: unknown): RouterResult => ({
-        ...combineResults([], undefined, Date.now() - started),
+      (err: unknown): TurnResult => ({
+        ...turnResultOf([], { toolCalls: [...views.values()], latencyMs: Date.now() - started }),
         status: 'error',
         error: new ModelError({ kind: 'unknown', message: `The tool loop failed: ${(err as Error)?.message ?? String(err)}`, cause: err }),
       }),
     ).finally(() => queue.close());
-    const stream: RouterStream = { result, [Symbol.asyncIterator]: () => queue[Symbol.asyncIterator]() };
+    const stream: TurnStream = { result, [Symbol.asyncIterator]: () => queue[Symbol.asyncIterator]() };
     return stream;
   };
 }

@@ -1,12 +1,13 @@
 /**
- * The seam where one chat turn meets the model: today a single `router.stream` call; the tool
- * loop (toolLoop.ts) plugs in here with the same shape and reports tool calls via `onToolCall`.
+ * The seam where one chat turn meets the model: a single `router.stream` call, or the tool loop
+ * (toolLoop.ts) with the same shape, which reports tool calls via `onToolCall`.
  */
 import type { ChatMessage } from '../models/types';
-import type { Router, RouterStream } from '../router/types';
+import type { Router, RouterEvent, RouterStream } from '../router/types';
 import type { Span } from '../trace/types';
 import type { ToolCallView } from './types';
 import type { BeforeModelCall } from './spendCap';
+import { turnResultOf, type TurnResult } from './turnResult';
 
 export interface TurnInput {
   messages: ChatMessage[];
@@ -24,16 +25,26 @@ export interface TurnInput {
   beforeModelCall?: BeforeModelCall;
 }
 
-/**
- * Runs one turn. The stream's text events are the answer; its `result` must cover the whole turn
- * (for a tool loop: usage and cost summed over every model call, the final model and traceId).
- */
-export type TurnRunner = (input: TurnInput) => RouterStream;
+export interface TurnStream extends AsyncIterable<RouterEvent> {
+  /** Resolves when the turn is over (success, failure or cancel); never rejects. */
+  readonly result: Promise<TurnResult>;
+}
+
+/** Runs one turn. The stream's text events are the answer; its `result` covers the whole turn. */
+export type TurnRunner = (input: TurnInput) => TurnStream;
+
+/** One routed call as a turn of its own: the same events, its result as the turn's. */
+export function turnStreamOf(stream: RouterStream): TurnStream {
+  return {
+    result: stream.result.then((call) => turnResultOf([call], { latencyMs: call.latencyMs })),
+    [Symbol.asyncIterator]: () => stream[Symbol.asyncIterator](),
+  };
+}
 
 /** The plain turn: one routed chat call, no tools. */
 export function routerTurnRunner(router: () => Router): TurnRunner {
   return (input) =>
-    router().stream({
+    turnStreamOf(router().stream({
       task: 'chat',
       feature: 'chat',
       request: { messages: input.messages },
@@ -42,5 +53,5 @@ export function routerTurnRunner(router: () => Router): TurnRunner {
       parentSpan: input.parentSpan,
       attributes: input.attributes,
       cacheKey: input.cacheKey,
-    });
+    }));
 }

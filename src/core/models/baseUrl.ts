@@ -11,13 +11,21 @@ export const DEFAULT_BASE_URLS: Readonly<Record<'openai' | 'anthropic', string>>
   anthropic: 'https://api.anthropic.com',
 };
 
+/** Origins already worked out: the router asks once per attempt, and parsing a URL costs microseconds. */
+const origins = new Map<string, string>();
+
 /** scheme://host:port of a base URL (the unit a dead server takes down), or the URL itself when unparsable. */
 export function originOf(baseUrl: string): string {
+  let origin = origins.get(baseUrl);
+  if (origin !== undefined) return origin;
   try {
-    return new URL(baseUrl).origin;
+    origin = new URL(baseUrl).origin;
   } catch {
-    return baseUrl;
+    origin = baseUrl;
   }
+  if (origins.size >= 64) origins.clear(); // a handful of providers; the bound only guards odd callers
+  origins.set(baseUrl, origin);
+  return origin;
 }
 
 export interface BaseUrlCheck {

@@ -1,6 +1,6 @@
 /**
- * Putting a streamed answer back together: tool calls from their deltas, and token usage summed
- * over attempts (router) or model calls (tool loop). One implementation for every caller.
+ * Putting a streamed answer back together: tool calls from their deltas, and token usage and cost
+ * summed over attempts (router) or model calls (a chat turn). One implementation for every caller.
  */
 import type { ModelEvent, ToolCall, Usage } from '../models/types';
 import { emptyUsage } from '../models/types';
@@ -40,5 +40,22 @@ export function addUsage(into: Usage, add: Usage): void {
 export function sumUsage(usages: Iterable<Usage>): Usage {
   const total = emptyUsage();
   for (const usage of usages) addUsage(total, usage);
+  return total;
+}
+
+/** The sum of several costs in USD: unknown (null) when any of them is unknown, never $0. */
+export function sumCosts(costs: Iterable<number | null>): number | null {
+  let total = 0;
+  for (const cost of costs) {
+    if (cost === null) return null;
+    total += cost;
+  }
+  return total;
+}
+
+/** The sum of the provider-reported costs; undefined when none reported one. */
+export function sumReportedCosts(costs: Iterable<number | undefined>): number | undefined {
+  let total: number | undefined;
+  for (const cost of costs) if (cost !== undefined) total = (total ?? 0) + cost;
   return total;
 }

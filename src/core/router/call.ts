@@ -16,7 +16,7 @@ import {
   ATTR_SWITCHYARD_ROUTE,
   ATTR_SWITCHYARD_TASK,
 } from '../trace/attributes';
-import { addUsage, ToolCallAssembly } from './assembly';
+import { addUsage, sumReportedCosts, ToolCallAssembly } from './assembly';
 import { runAttempt, type AttemptRequest } from './attempt';
 import { providerOrigin } from './candidates';
 import { summarizeFailure } from './failureSummary';
@@ -114,7 +114,7 @@ export async function runCall(
         addUsage(state.usage, outcome.usage);
         addCost(state, outcome.usage, rt.priceOf(model), outcome.usageSource);
         state.usageSource = worseSource(state.usageSource, outcome.usageSource);
-        if (outcome.providerCostUsd !== undefined) state.providerCostUsd = (state.providerCostUsd ?? 0) + outcome.providerCostUsd;
+        state.providerCostUsd = sumReportedCosts([state.providerCostUsd, outcome.providerCostUsd]);
         if (outcome.record.ttftMs !== undefined && state.ttftMs === undefined) {
           state.ttftMs = clock.now() - startMs - outcome.record.latencyMs + outcome.record.ttftMs;
         }

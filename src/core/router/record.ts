@@ -31,7 +31,7 @@ import {
   ATTR_SWITCHYARD_USAGE_SOURCE,
 } from '../trace/attributes';
 import type { Span } from '../trace/types';
-import type { ToolCallAssembly } from './assembly';
+import { sumCosts, type ToolCallAssembly } from './assembly';
 import type { RouterRuntime } from './runtime';
 import type { AttemptRecord, EmbedRequest, RouteRequest, RouterResult } from './types';
 
@@ -149,8 +149,8 @@ export function addCost(state: CallState, usage: Usage, price: Price | undefined
   const used = usage.inputTokens + usage.outputTokens > 0;
   if (!used) return;
   const { costUsd, cacheSavingsUsd } = computeCost(usage, price);
-  state.costUsd = state.costUsd === null || costUsd === null ? null : state.costUsd + costUsd;
-  state.cacheSavingsUsd = state.cacheSavingsUsd === null || cacheSavingsUsd === null ? null : state.cacheSavingsUsd + cacheSavingsUsd;
+  state.costUsd = sumCosts([state.costUsd, costUsd]);
+  state.cacheSavingsUsd = sumCosts([state.cacheSavingsUsd, cacheSavingsUsd]);
 }
 
 export function usageAttributes(usage: Usage): Record<string, number> {

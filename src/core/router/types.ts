@@ -56,8 +56,6 @@ export interface RouterResult {
   usage: Usage;
   /** null when the price of the model or the usage is unknown: never reported as $0. */
   costUsd: number | null;
-  /** Set when a tool loop ended before the model finished its answer: what stopped it, in words. */
-  stoppedEarly?: string;
   /** The answering model runs locally (its $0 is shown as "$0 (local)"). */
   local?: boolean;
   /** What the provider reported the call cost, when it did (summed over attempts that reported). */

@@ -4,7 +4,7 @@
  * attributes pass through redact() (bodies through redactBody(), JSON value by value); body
  * attributes are dropped when recordBodies is false.
  */
-import { randomBytes } from 'node:crypto';
+import { randomFillSync } from 'node:crypto';
 import { silentLogger, type Logger } from '../logger';
 import { systemClock, type Clock } from '../basics';
 import { BODY_ATTRIBUTES } from './attributes';
@@ -29,9 +29,18 @@ export interface TracerOptions {
   maxBodyChars?: number;
 }
 
+/** Random bytes drawn 4 KB at a time: one randomFillSync per ~170 spans instead of one per id. */
+const randomPool = Buffer.alloc(4096);
+let randomPoolUsed = randomPool.length;
+
 function hexId(bytes: number): string {
   for (;;) {
-    const id = randomBytes(bytes).toString('hex');
+    if (randomPoolUsed + bytes > randomPool.length) {
+      randomFillSync(randomPool);
+      randomPoolUsed = 0;
+    }
+    const id = randomPool.toString('hex', randomPoolUsed, randomPoolUsed + bytes);
+    randomPoolUsed += bytes;
     if (!/^0+$/.test(id)) return id; // all-zero ids are invalid in W3C trace context
   }
 }
@@ -67,6 +76,8 @@ function cleanValue(settings: Settings, key: string, value: AttributeValue): Att
       : text;
   }
   if (Array.isArray(value) && value.every((v) => typeof v === 'string')) return (value as string[]).map(redact);
+  // A copy: the caller may change its array after the span has it (the stored trace never changes).
+  if (Array.isArray(value)) return [...value] as number[];
   if (typeof value === 'number' && !Number.isFinite(value)) return String(value);
   return value;
 }
@@ -111,7 +122,7 @@ class LiveSpan implements Span {
   }
 
   setAttributes(attributes: Attributes): this {
-    for (const [k, v] of Object.entries(attributes)) this.setAttribute(k, v);
+    for (const k in attributes) this.setAttribute(k, attributes[k]);
     return this;
   }
 
@@ -150,11 +161,16 @@ class LiveSpan implements Span {
     if (this.isRoot) this.finishTrace();
   }
 
-  /** Snapshot the tree (spans still open are closed at the root's end) and hand it on. */
+  /**
+   * Hands the tree on (spans still open are closed at the root's end). The span records themselves
+   * are handed on, not copies: once the trace is finished no span writes to its record again, and
+   * every value in a record is the tracer's own (strings, numbers and copied arrays).
+   */
   private finishTrace(): void {
     this.trace.finished = true;
     const endMs = this.record.endMs ?? this.settings.clock.now();
-    const spans: SpanRecord[] = this.trace.spans.map((s) => structuredClone({ ...s, endMs: s.endMs ?? endMs }));
+    const spans: SpanRecord[] = this.trace.spans;
+    for (const span of spans) span.endMs ??= endMs;
     const trace: TraceRecord = { traceId: this.trace.traceId, name: this.record.name, startMs: this.record.startMs, endMs, spans };
     try {
       this.settings.store.add(trace);

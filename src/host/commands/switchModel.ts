@@ -3,7 +3,6 @@ import * as vscode from 'vscode';
 import type { AppServices } from '../../core/app';
 import { isLocalModel, priceOfModel } from '../../core/cost/local';
 import { formatUsd } from '../../core/cost/money';
-import { candidateNames } from '../../core/router/candidates';
 import { registerSafeCommand, type HostServices } from '../hostServices';
 import { openSettings, targetFor, valueAt } from '../settings';
 
@@ -57,12 +56,12 @@ export function registerSwitchModel(services: HostServices): void {
     }
 
     const taskItems: TaskItem[] = tasksOf(core).map((task) => {
-      const active = candidateNames(config, task)[0];
-      const pinned = config.pinned[task];
+      // The configured head, even while its breaker is open: what the user picks a model against.
+      const head = core.router.resolve(task).candidates[0];
       return {
         task,
         label: task,
-        description: active ? `${active}${pinned ? ' (pinned)' : ''}` : 'no route',
+        description: head ? `${head.name}${head.pinned ? ' (pinned)' : ''}` : 'no route',
         detail: config.routes[task] ? `route: ${config.routes[task].join(' → ')}` : task === 'completion' || task === 'embedding' ? 'no route yet' : 'uses the chat route',
       };
     });

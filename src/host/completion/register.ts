@@ -6,7 +6,6 @@
 import * as vscode from 'vscode';
 import type { AppServices } from '../../core/app';
 import { CompletionEngine } from '../../core/completion/engine';
-import { candidateNames } from '../../core/router/candidates';
 import { setPinned } from '../commands/switchModel';
 import { registerSafeCommand, type HostServices } from '../hostServices';
 import { targetFor, valueAt } from '../settings';
@@ -51,15 +50,17 @@ export function registerCompletion(services: HostServices, options: CompletionOp
   item.name = 'Switchyard Completions';
   item.command = 'switchyard.completion.toggle';
   const refresh = () => {
-    const { config } = services.core;
+    const { config, router } = services.core;
+    // The configured head, even while its breaker is open: the item names the model the user chose.
+    const head = router.resolve('completion').candidates[0];
     const languageId = vscode.window.activeTextEditor?.document.languageId;
     const view = completionStatusView({
       enabled: config.completion.enabled,
       languageId,
       languageOff: languageId !== undefined && config.completion.languages[languageId] === false,
       snoozedUntil: engine.snoozedUntil(),
-      model: candidateNames(config, 'completion')[0],
-      pinned: config.pinned['completion'] !== undefined,
+      model: head?.name,
+      pinned: head?.pinned === true,
       stats: engine.stats(),
       now: Date.now(),
     });

@@ -5,7 +5,7 @@
  */
 import * as vscode from 'vscode';
 import type { ResolvedContext } from '../../core/chat/prompt';
-import type { RouterResult } from '../../core/router/types';
+import type { TurnResult } from '../../core/chat/turnResult';
 import type { ApproveFn } from '../../core/tools/approval';
 import { createChatTurnRunner } from '../chatTurnRunner';
 import type { HostServices } from '../hostServices';
@@ -142,7 +142,7 @@ export function registerParticipant(services: HostServices, deps: ParticipantDep
     const picked = request.model?.vendor === LM_VENDOR ? findLmModel(core.config, core.catalog, request.model.id) : undefined;
     const controller = new AbortController();
     const cancel = token.onCancellationRequested(() => controller.abort());
-    let result: RouterResult;
+    let result: TurnResult;
     try {
       const run = runTurn({
         messages: participantMessages({ command: request.command, question: request.prompt, history: turns, contexts }),
@@ -161,7 +161,7 @@ export function registerParticipant(services: HostServices, deps: ParticipantDep
     } finally {
       cancel.dispose();
     }
-    const meta: AnswerMetadata = { costUsd: result.costUsd, model: result.model, traceId: result.traceId };
+    const meta: AnswerMetadata = { costUsd: result.costUsd, model: result.model, traceId: result.traceIds[0] };
     if (result.status === 'error') {
       return { errorDetails: { message: `${result.error?.message ?? 'The model call failed.'}${result.error?.fix && !result.error.message.includes(result.error.fix) ? ` ${result.error.fix}` : ''}` }, metadata: meta };
     }
