@@ -4,14 +4,13 @@
  * without it the call is refused (and the model is told), never run silently.
  */
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { PassThrough, Writable } from 'node:stream';
 import { main } from '../../src/cli/main';
 import type { CliIO } from '../../src/cli/types';
 import { everythingBin } from '../fixtures/mcp/testUtils';
-import { startFakeServer, type FakeServer } from '../support/fakeServer';
+import { useWireFixture } from '../support/wireFixture';
 
 function captureIO(cwd: string, env: NodeJS.ProcessEnv): { io: CliIO; out: () => string; err: () => string } {
   let out = '';
@@ -22,29 +21,23 @@ function captureIO(cwd: string, env: NodeJS.ProcessEnv): { io: CliIO; out: () =>
 
 describe('switchyard ask --tools (real MCP server, fake model)', function () {
   this.timeout(60_000);
-  let fake: FakeServer;
+  const fx = useWireFixture('ask-tools');
   let dir: string;
   let configPath: string;
 
   before(async () => {
-    fake = await startFakeServer();
-    dir = await mkdtemp(path.join(tmpdir(), 'sy-ask-tools-'));
+    dir = fx.suiteDir;
     configPath = path.join(dir, 'switchyard.json');
     await writeFile(configPath, JSON.stringify({
-      providers: { local: { kind: 'openai-compatible', baseUrl: fake.openaiBaseUrl } },
+      providers: { local: { kind: 'openai-compatible', baseUrl: fx.fake.openaiBaseUrl } },
       models: { coder: { provider: 'local', id: 'tool-model' } },
       routes: { chat: ['coder'] },
       mcpServers: { everything: { command: process.execPath, args: [everythingBin, 'stdio'] } },
       mcp: { callTimeoutMs: 10_000 },
     }));
   });
-  after(async () => {
-    await fake.close();
-    await rm(dir, { recursive: true, force: true });
-  });
   beforeEach(() => {
-    fake.reset();
-    fake.script('tool-model', [
+    fx.fake.script('tool-model', [
       { type: 'tool_calls', calls: [{ id: 'call_1', name: 'everything__get-sum', arguments: { a: 20, b: 22 } }] },
       (req) => {
         const messages = (req.body as { messages: Array<{ role: string; content: unknown }> }).messages;
@@ -62,7 +55,7 @@ describe('switchyard ask --tools (real MCP server, fake model)', function () {
     assert.equal(code, 0, c.err());
     assert.match(c.out(), /tool said: .*42/s);
     assert.match(c.err(), /running tool everything__get-sum/);
-    assert.equal(fake.count({ model: 'tool-model' }), 2);
+    assert.equal(fx.fake.count({ model: 'tool-model' }), 2);
   });
 
   it('refuses the tool call without --approve and tells the model why', async () => {
@@ -77,13 +70,13 @@ describe('switchyard ask --tools (real MCP server, fake model)', function () {
   it('says it stopped at the tool-round limit and exits 1, instead of empty text with exit 0', async () => {
     const limited = path.join(dir, 'limited.json');
     await writeFile(limited, JSON.stringify({
-      providers: { local: { kind: 'openai-compatible', baseUrl: fake.openaiBaseUrl } },
+      providers: { local: { kind: 'openai-compatible', baseUrl: fx.fake.openaiBaseUrl } },
       models: { coder: { provider: 'local', id: 'loop-model' } },
       routes: { chat: ['coder'] },
       mcpServers: { everything: { command: process.execPath, args: [everythingBin, 'stdio'] } },
       mcp: { callTimeoutMs: 10_000, maxToolRounds: 1 },
     }));
-    fake.setDefault('loop-model', { type: 'tool_calls', calls: [{ name: 'everything__get-sum', arguments: { a: 1, b: 2 } }] });
+    fx.fake.setDefault('loop-model', { type: 'tool_calls', calls: [{ name: 'everything__get-sum', arguments: { a: 1, b: 2 } }] });
     const c = captureIO(dir, env());
     const code = await main(['ask', '--config', limited, '--tools', '--approve', 'everything/get-sum', '--json', 'Add forever'], c.io);
     assert.equal(code, 1, c.err());

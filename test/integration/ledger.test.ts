@@ -54,17 +54,26 @@ function appender(file: string, tag: string, count: number): Promise<void> {
 describe('ledger: JSONL file (integration)', function () {
   this.timeout(60_000);
   let dir: string;
+  let opened: JsonlLedger[] = [];
+  /** A ledger closed after the test: its append handle would otherwise be closed by the garbage collector. */
+  const openLedger = (file: string, logger?: Logger) => {
+    const ledger = new JsonlLedger(file, logger);
+    opened.push(ledger);
+    return ledger;
+  };
   beforeEach(async () => {
     dir = await mkdtemp(join(tmpdir(), 'switchyard-ledger-'));
   });
   afterEach(async () => {
+    await Promise.all(opened.map((ledger) => ledger.close()));
+    opened = [];
     await rm(dir, { recursive: true, force: true });
   });
 
   it('two processes appending 500 records each at once → 1000 valid records, none torn', async () => {
     const file = join(dir, 'usage.jsonl');
     await Promise.all([appender(file, 'a', 500), appender(file, 'b', 500)]);
-    const ledger = new JsonlLedger(file);
+    const ledger = openLedger(file);
     const records = await ledger.read();
     assert.equal(ledger.skippedLines, 0);
     assert.equal(records.length, 1000);
@@ -79,7 +88,7 @@ describe('ledger: JSONL file (integration)', function () {
 
   it('creates the folder, appends and reads back in order', async () => {
     const file = join(dir, 'nested', 'deeper', 'usage.jsonl');
-    const ledger = new JsonlLedger(file);
+    const ledger = openLedger(file);
     assert.deepEqual(await ledger.read(), [], 'a missing file is an empty ledger');
     await Promise.all([ledger.append(record(1)), ledger.append(record(2)), ledger.append(record(3))]);
     assert.deepEqual((await ledger.read()).map((r) => r.traceId), ['t1', 't2', 't3']);
@@ -112,7 +121,7 @@ describe('ledger: JSONL file (integration)', function () {
     const torn = JSON.stringify(record(3)).slice(0, 57);
     await writeFile(file, `${JSON.stringify(record(1))}\n${JSON.stringify(record(2))}\n${torn}`);
 
-    const ledger = new JsonlLedger(file, logger);
+    const ledger = openLedger(file, logger);
     assert.deepEqual((await ledger.read()).map((r) => r.traceId), ['t1', 't2']);
     assert.equal(ledger.skippedLines, 1);
     assert.match(warnings[0], /skipped 1 torn or invalid line/);
@@ -128,7 +137,7 @@ describe('ledger: JSONL file (integration)', function () {
   it('invalid lines anywhere are skipped and counted, never fatal', async () => {
     const file = join(dir, 'usage.jsonl');
     await writeFile(file, [JSON.stringify(record(1)), 'not json', JSON.stringify({ v: 2, traceId: 'x' }), '', JSON.stringify(record(2)), '{"v":1'].join('\n') + '\n');
-    const ledger = new JsonlLedger(file);
+    const ledger = openLedger(file);
     assert.deepEqual((await ledger.read()).map((r) => r.traceId), ['t1', 't2']);
     assert.equal(ledger.skippedLines, 3);
     await appendFile(file, `${JSON.stringify(record(3))}\n`);
@@ -136,7 +145,7 @@ describe('ledger: JSONL file (integration)', function () {
   });
 
   it('filters by time window [sinceMs, untilMs)', async () => {
-    const ledger = new JsonlLedger(join(dir, 'usage.jsonl'));
+    const ledger = openLedger(join(dir, 'usage.jsonl'));
     for (let i = 0; i < 5; i++) await ledger.append(record(i));
     const t = (i: number) => Date.UTC(2026, 10, 24, 12, 0, i);
     assert.deepEqual((await ledger.read({ sinceMs: t(1), untilMs: t(3) })).map((r) => r.traceId), ['t1', 't2']);
@@ -145,7 +154,7 @@ describe('ledger: JSONL file (integration)', function () {
 
   it('rejects an invalid record naming the field, and writes nothing', async () => {
     const file = join(dir, 'usage.jsonl');
-    const ledger = new JsonlLedger(file);
+    const ledger = openLedger(file);
     await ledger.append(record(1));
     const bad = { ...record(2), usage: { inputTokens: -1, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0 } };
     await assert.rejects(ledger.append(bad), /usage\.inputTokens/);

@@ -4,8 +4,7 @@
  * into a real supervised Chroma server; each embedding call leaves a ledger record and a trace.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { command as indexCommand } from '../../src/cli/commands/indexWorkspace';
@@ -14,8 +13,7 @@ import type { CliIO } from '../../src/cli/types';
 import type { AppServices } from '../../src/core/app';
 import { silentLogger } from '../../src/core/logger';
 import type { ConfigInput } from '../../src/core/config/schema';
-import { createTestCore } from '../support/testCore';
-import { startFakeServer, type FakeServer } from '../support/fakeServer';
+import { useWireFixture } from '../support/wireFixture';
 import { openWorkspaceRag, workspaceKey } from '../../src/core/rag/workspace';
 
 function io(cwd: string): CliIO & { out: () => string; err: () => string } {
@@ -30,35 +28,27 @@ function io(cwd: string): CliIO & { out: () => string; err: () => string } {
 
 describe('switchyard index / search through the router (fake /v1/embeddings, real Chroma)', function () {
   this.timeout(60_000);
-  let fake: FakeServer;
+  const fx = useWireFixture('rag-cli', { embeddingDim: 64 });
+  // The workspace and the data folder (index, ledger) last for the whole block: a test searches what an earlier one indexed.
   let ws: string;
   let data: string;
 
-  before(async () => {
-    fake = await startFakeServer({ embeddingDim: 64 });
-    ws = mkdtempSync(join(tmpdir(), 'sy-cli-ws-'));
-    data = mkdtempSync(join(tmpdir(), 'sy-cli-data-'));
-    mkdirSync(join(ws, 'src'));
+  before(() => {
+    ws = join(fx.suiteDir, 'ws');
+    data = join(fx.suiteDir, 'data');
+    mkdirSync(join(ws, 'src'), { recursive: true });
     writeFileSync(join(ws, 'src/cache.ts'), 'export class LruCache<K, V> {\n  private map = new Map<K, V>();\n  evictOldest(): void {\n    const first = this.map.keys().next();\n    if (!first.done) this.map.delete(first.value);\n  }\n}\n');
     writeFileSync(join(ws, 'src/auth.py'), 'def verify_password(hashed, plain):\n    """Compares a bcrypt hash with a password."""\n    return hashed == plain\n');
     writeFileSync(join(ws, 'README.md'), '# Demo\n\nA small workspace for the index tests.\n');
   });
-  after(async () => {
-    await Promise.all(cores.map((c) => c.dispose()));
-    await fake.close();
-    rmSync(ws, { recursive: true, force: true });
-    rmSync(data, { recursive: true, force: true });
-  });
 
-  const cores: AppServices[] = [];
   async function core(input: ConfigInput): Promise<AppServices & { store: AppServices['traceStore'] }> {
-    const services = await createTestCore(input, data);
-    cores.push(services);
+    const services = await fx.core(input, { dataDir: data });
     return Object.assign(services, { store: services.traceStore });
   }
 
   const withEmbedding = (): ConfigInput => ({
-    providers: { oa: { kind: 'openai', baseUrl: fake.openaiBaseUrl } },
+    providers: { oa: { kind: 'openai', baseUrl: fx.fake.openaiBaseUrl } },
     models: { small: { provider: 'oa', id: 'text-embedding-3-small' } },
     routes: { embedding: ['small'] },
   });
@@ -73,7 +63,7 @@ describe('switchyard index / search through the router (fake /v1/embeddings, rea
     assert.equal(summary.filesSeen, 3);
     assert.equal(summary.chunksEmbedded, summary.totalChunks);
     assert.equal(summary.vectors, summary.totalChunks);
-    const calls = fake.requests.filter((r) => r.endpoint === 'embeddings');
+    const calls = fx.fake.requests.filter((r) => r.endpoint === 'embeddings');
     assert.ok(calls.length >= 1);
     assert.equal((calls[0].body as { encoding_format?: string }).encoding_format, 'base64', 'the SDK default path (base64) was exercised');
     const records = await c.ledger.read();
@@ -118,7 +108,7 @@ describe('switchyard index / search through the router (fake /v1/embeddings, rea
 
   it('is lexical-only, and says so, without an embedding route', async () => {
     const c = await core({});
-    const other = mkdtempSync(join(tmpdir(), 'sy-cli-ws2-'));
+    const other = fx.freshDir();
     writeFileSync(join(other, 'a.go'), 'package a\n\nfunc ParseFlags() {}\n');
     const t = io(other);
     assert.equal(await indexCommand.run(['--dir', other], t, async () => c), 0, t.err());
@@ -138,15 +128,13 @@ describe('switchyard index / search through the router (fake /v1/embeddings, rea
     assert.equal(await indexCommand.run(['--dir', other], again, async () => c), 0);
     assert.equal(JSON.parse(again.out()).skipped.symlinks, 1);
     assert.match(again.err(), /not indexed: 1 symbolic link \(not followed\)/);
-    rmSync(other, { recursive: true, force: true });
   });
 
   it('tells the user to index first', async () => {
     const c = await core({});
-    const empty = mkdtempSync(join(tmpdir(), 'sy-cli-empty-'));
+    const empty = fx.freshDir();
     const t = io(empty);
     assert.equal(await searchCommand.run(['anything', '--dir', empty], t, async () => c), 1);
     assert.match(t.err(), /has no index yet\. Run: switchyard index --dir/);
-    rmSync(empty, { recursive: true, force: true });
   });
 });

@@ -8,6 +8,8 @@
  *   fake.anthropicBaseUrl  // http://127.0.0.1:PORT      (Anthropic SDK base URL: it appends /v1/messages)
  *   await fake.close();    // ends hung responses, destroys sockets, cancels timers: no leaked handles
  *   As a separate process: test/support/fakeServerMain.ts (prints the URLs as one JSON line).
+ *   In a mocha suite: useWireFixture() (test/support/wireFixture.ts) starts it, resets it before each
+ *   test and closes it, beside temp folders and cores it disposes.
  *
  * ── Endpoints ───────────────────────────────────────────────────────────────────────────────────
  *   POST /v1/chat/completions  OpenAI chat; SSE (`data: {...}` … `data: [DONE]`) when `stream: true`,

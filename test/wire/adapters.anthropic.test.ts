@@ -6,31 +6,29 @@ import { checkBaseUrl } from '../../src/core/models/baseUrl';
 import { ModelError, type ErrorClass } from '../../src/core/models/errors';
 import { createAdapter } from '../../src/core/models/registry';
 import type { ModelAdapter } from '../../src/core/models/types';
-import { fixture, startFakeServer, type FakeServer, type FakeStep } from '../support/fakeServer';
+import { fixture, type FakeStep } from '../support/fakeServer';
 import { drain, resolved } from '../support/fakeServerHelpers';
+import { useWireFixture } from '../support/wireFixture';
 
 const KEY = 'sk-ant-test-0123456789abcdef';
 
 describe('Anthropic adapter over the wire', () => {
-  let fake: FakeServer;
+  const fx = useWireFixture('anthropic');
   let an: ModelAdapter;
   // A current model id: the SDK prints a console warning for deprecated ones.
   const claude = resolved('claude-opus-4-1-test', 'an', 'anthropic', { maxOutputTokens: 2048 });
   const user = [{ role: 'user' as const, content: 'Explain this function' }];
 
   before(async () => {
-    fake = await startFakeServer();
-    an = createAdapter('an', { kind: 'anthropic', baseUrl: fake.anthropicBaseUrl }, KEY, silentLogger);
+    an = createAdapter('an', { kind: 'anthropic', baseUrl: fx.fake.anthropicBaseUrl }, KEY, silentLogger);
   });
-  after(() => fake.close());
-  beforeEach(() => fake.reset());
 
   it('streams text; moves system prompts to `system`; sends max_tokens; one finish at the end', async () => {
-    fake.script(claude.id, [{ type: 'text', chunks: ['It ', 'adds ', 'numbers.'] }]);
+    fx.fake.script(claude.id, [{ type: 'text', chunks: ['It ', 'adds ', 'numbers.'] }]);
     const r = await drain(an.stream(claude, { messages: [{ role: 'system', content: 'You are terse.' }, { role: 'system', content: 'Use English.' }, ...user] }, new AbortController().signal));
     assert.equal(r.text, 'It adds numbers.');
     assert.equal(r.finish, 'stop');
-    const req = fake.requests[0];
+    const req = fx.fake.requests[0];
     assert.equal(req.path, '/v1/messages');
     assert.equal(req.body.system, 'You are terse.\n\nUse English.');
     assert.equal(req.body.max_tokens, 2048, "the model's maxOutputTokens when the request sets none");
@@ -40,18 +38,18 @@ describe('Anthropic adapter over the wire', () => {
   });
 
   it('normalises usage: inputTokens = input_tokens + cache reads + cache writes', async () => {
-    fake.script(claude.id, [{ type: 'text', text: 'ok', usage: { inputTokens: 2600, outputTokens: 9, cacheReadTokens: 2000, cacheWriteTokens: 500 } }]);
+    fx.fake.script(claude.id, [{ type: 'text', text: 'ok', usage: { inputTokens: 2600, outputTokens: 9, cacheReadTokens: 2000, cacheWriteTokens: 500 } }]);
     const a = await drain(an.stream(claude, { messages: user }, new AbortController().signal));
     assert.deepEqual(a.usage, { inputTokens: 2600, outputTokens: 9, cacheReadTokens: 2000, cacheWriteTokens: 500 });
 
     // Verbatim wire usage, to prove the sum is the adapter's work: input_tokens excludes the cache.
-    fake.script(claude.id, [{ type: 'text', text: 'ok', wireUsage: { input_tokens: 10, cache_read_input_tokens: 90, cache_creation_input_tokens: 5, output_tokens: 3 } }]);
+    fx.fake.script(claude.id, [{ type: 'text', text: 'ok', wireUsage: { input_tokens: 10, cache_read_input_tokens: 90, cache_creation_input_tokens: 5, output_tokens: 3 } }]);
     const b = await drain(an.stream(claude, { messages: user }, new AbortController().signal));
     assert.deepEqual(b.usage, { inputTokens: 105, outputTokens: 3, cacheReadTokens: 90, cacheWriteTokens: 5 });
   });
 
   it('tools: definitions with input_schema, tool_choice any, tool_use/tool_result history, streamed input_json_delta', async () => {
-    fake.script(claude.id, [{
+    fx.fake.script(claude.id, [{
       type: 'tool_calls',
       text: 'Checking.',
       calls: [{ id: 'toolu_1', name: 'read_file', arguments: { path: 'src/a.ts' } }, { id: 'toolu_2', name: 'grep', arguments: { pattern: 'TODO' } }],
@@ -74,8 +72,8 @@ describe('Anthropic adapter over the wire', () => {
       { id: 'toolu_1', name: 'read_file', arguments: '{"path":"src/a.ts"}' },
       { id: 'toolu_2', name: 'grep', arguments: '{"pattern":"TODO"}' },
     ]);
-    const body = fake.requests[0].body;
-    assert.equal(fake.requests[0].step, 'tool_calls', 'the fake accepted the history (tool_result answers the previous tool_use)');
+    const body = fx.fake.requests[0].body;
+    assert.equal(fx.fake.requests[0].step, 'tool_calls', 'the fake accepted the history (tool_result answers the previous tool_use)');
     assert.deepEqual(body.tools, [{ name: 'read_file', description: 'Read a file', input_schema: { type: 'object', properties: { path: { type: 'string' } }, required: ['path'] } }]);
     assert.deepEqual(body.tool_choice, { type: 'any' });
     assert.deepEqual(body.messages[1], {
@@ -98,7 +96,7 @@ describe('Anthropic adapter over the wire', () => {
   });
 
   it('replays a recorded stream with a thinking block, text and a tool_use: thinking is not answer text', async () => {
-    fake.script(claude.id, [{ type: 'raw', body: fixture('anthropic.thinking-tool-use.sse') }]);
+    fx.fake.script(claude.id, [{ type: 'raw', body: fixture('anthropic.thinking-tool-use.sse') }]);
     const r = await drain(an.stream(claude, { messages: user }, new AbortController().signal));
     assert.equal(r.text, "I'll check the weather.");
     assert.deepEqual(r.toolCalls, [{ id: 'toolu_01T1x1fJ34qAmk2tNTrN7Up6', name: 'get_weather', arguments: '{"location": "San Francisco, CA"}' }]);
@@ -107,13 +105,13 @@ describe('Anthropic adapter over the wire', () => {
   });
 
   it('stop sequences and max_tokens map to stop_sequences and finish reasons', async () => {
-    fake.script(claude.id, [{ type: 'text', chunks: ['a', 'b', 'STOP', 'c'] }, { type: 'text', chunks: ['1', '2', '3'] }]);
+    fx.fake.script(claude.id, [{ type: 'text', chunks: ['a', 'b', 'STOP', 'c'] }, { type: 'text', chunks: ['1', '2', '3'] }]);
     const s = await drain(an.stream(claude, { messages: user, stop: ['STOP'] }, new AbortController().signal));
-    assert.deepEqual(fake.requests[0].body.stop_sequences, ['STOP']);
+    assert.deepEqual(fx.fake.requests[0].body.stop_sequences, ['STOP']);
     assert.equal(s.text, 'ab');
     assert.equal(s.finish, 'stop');
     const l = await drain(an.stream(claude, { messages: user, maxTokens: 2 }, new AbortController().signal));
-    assert.equal(fake.requests[1].body.max_tokens, 2);
+    assert.equal(fx.fake.requests[1].body.max_tokens, 2);
     assert.equal(l.text, '12');
     assert.equal(l.finish, 'length');
   });
@@ -132,19 +130,19 @@ describe('Anthropic adapter over the wire', () => {
   ];
   for (const f of faults) {
     it(`${f.name} → ${f.kind}, one HTTP request (SDK retries off)`, async () => {
-      fake.script(claude.id, [f.step]);
+      fx.fake.script(claude.id, [f.step]);
       const r = await drain(an.stream(claude, { messages: user }, new AbortController().signal));
       assert.ok(r.error instanceof ModelError, JSON.stringify(r.events));
       assert.equal(r.error.kind, f.kind);
       assert.equal(r.error.status, f.status);
       if (f.retryAfterMs !== undefined) assert.equal(r.error.retryAfterMs, f.retryAfterMs);
       if (f.message) assert.match(`${r.error.message} ${r.error.fix ?? ''}`, f.message);
-      assert.equal(fake.count({ model: claude.id }), 1);
+      assert.equal(fx.fake.count({ model: claude.id }), 1);
     });
   }
 
   it('an HTTP-date retry-after becomes milliseconds from now', async () => {
-    fake.script(claude.id, [{ type: 'rate_limit', retryAfter: new Date(Date.now() + 120_000).toUTCString() }]);
+    fx.fake.script(claude.id, [{ type: 'rate_limit', retryAfter: new Date(Date.now() + 120_000).toUTCString() }]);
     const r = await drain(an.stream(claude, { messages: user }, new AbortController().signal));
     const ms = r.error?.retryAfterMs ?? -1;
     assert.ok(ms > 100_000 && ms <= 120_000, `retryAfterMs ${ms}`);
@@ -158,7 +156,7 @@ describe('Anthropic adapter over the wire', () => {
   ];
   for (const b of broken) {
     it(`${b.name} → the text already delivered, then one ${b.kind} error`, async () => {
-      fake.script(claude.id, [b.step]);
+      fx.fake.script(claude.id, [b.step]);
       const r = await drain(an.stream(claude, { messages: user }, new AbortController().signal));
       assert.equal(r.text, 'Partial');
       assert.equal(r.error?.kind, b.kind, r.error?.message);
@@ -166,17 +164,17 @@ describe('Anthropic adapter over the wire', () => {
   }
 
   it('abort while the server hangs disconnects the request; one aborted error', async () => {
-    fake.script(claude.id, [{ type: 'hang' }]);
+    fx.fake.script(claude.id, [{ type: 'hang' }]);
     const ac = new AbortController();
     const pending = drain(an.stream(claude, { messages: user }, ac.signal));
-    await fake.waitFor(() => fake.requests.length === 1);
+    await fx.fake.waitFor(() => fx.fake.requests.length === 1);
     ac.abort();
     assert.equal((await pending).error?.kind, 'aborted');
-    await fake.waitFor(() => fake.requests[0].outcome === 'aborted');
+    await fx.fake.waitFor(() => fx.fake.requests[0].outcome === 'aborted');
   });
 
   it('abort mid-stream after the first text', async () => {
-    fake.script(claude.id, [{ type: 'text', chunks: ['first', ' second'], hangAfterChunks: 1 }]);
+    fx.fake.script(claude.id, [{ type: 'text', chunks: ['first', ' second'], hangAfterChunks: 1 }]);
     const ac = new AbortController();
     const seen: string[] = [];
     for await (const ev of an.stream(claude, { messages: user }, ac.signal)) {
@@ -185,7 +183,7 @@ describe('Anthropic adapter over the wire', () => {
     }
     // message_start's usage (the input is billed) comes before the error, marked partial.
     assert.deepEqual(seen, ['first', 'usage', 'error:aborted']);
-    await fake.waitFor(() => fake.requests[0].outcome === 'aborted');
+    await fx.fake.waitFor(() => fx.fake.requests[0].outcome === 'aborted');
   });
 
   it('a prompt-only (text completion) request is an invalid_request explaining there is no such endpoint; nothing is sent', async () => {
@@ -193,7 +191,7 @@ describe('Anthropic adapter over the wire', () => {
     assert.equal(r.error?.kind, 'invalid_request');
     assert.match(r.error?.message ?? '', /Anthropic has no text-completion endpoint/);
     assert.match(r.error?.fix ?? '', /fim to "chat"/);
-    assert.equal(fake.requests.length, 0);
+    assert.equal(fx.fake.requests.length, 0);
   });
 
   it('embed is a config error: Anthropic has no embeddings API', async () => {
@@ -206,20 +204,20 @@ describe('Anthropic adapter over the wire', () => {
   });
 
   it('a trailing /v1 on the base URL is caught before any request, with the host root as the fix', () => {
-    for (const baseUrl of [`${fake.anthropicBaseUrl}/v1`, `${fake.anthropicBaseUrl}/v1/`, `${fake.anthropicBaseUrl}/v1/messages`]) {
+    for (const baseUrl of [`${fx.fake.anthropicBaseUrl}/v1`, `${fx.fake.anthropicBaseUrl}/v1/`, `${fx.fake.anthropicBaseUrl}/v1/messages`]) {
       assert.throws(() => createAdapter('an', { kind: 'anthropic', baseUrl }, KEY, silentLogger), (e: unknown) => {
         assert.ok(e instanceof ModelError && e.kind === 'config');
         assert.match(e.message, /the Anthropic SDK appends \/v1\/messages itself/);
-        assert.equal(e.fix, `Set providers.an.baseUrl to the host root: ${fake.anthropicBaseUrl}`);
+        assert.equal(e.fix, `Set providers.an.baseUrl to the host root: ${fx.fake.anthropicBaseUrl}`);
         return true;
       });
     }
   });
 
   it('what a trailing /v1 would do on the wire: 404 at /v1/v1/messages (why the check exists)', async () => {
-    const wrong = new AnthropicAdapter({ providerName: 'an', baseUrl: `${fake.anthropicBaseUrl}/v1`, apiKey: KEY, logger: silentLogger });
+    const wrong = new AnthropicAdapter({ providerName: 'an', baseUrl: `${fx.fake.anthropicBaseUrl}/v1`, apiKey: KEY, logger: silentLogger });
     const r = await drain(wrong.stream(claude, { messages: user }, new AbortController().signal));
-    assert.equal(fake.requests[0].path, '/v1/v1/messages');
+    assert.equal(fx.fake.requests[0].path, '/v1/v1/messages');
     assert.equal(r.error?.kind, 'not_found');
   });
 

@@ -1,45 +1,40 @@
 /** The fake wire server's own promises that other suites rely on (models lists, control API, lifecycle, process entry). */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
-import { embeddingFor, startFakeServer, type FakeServer } from '../support/fakeServer';
+import { embeddingFor, startFakeServer } from '../support/fakeServer';
+import { useWireFixture } from '../support/wireFixture';
 
 const cosine = (a: number[], b: number[]) => a.reduce((s, x, i) => s + x * b[i], 0);
 
 describe('fake wire server', () => {
-  let fake: FakeServer;
-  before(async () => {
-    fake = await startFakeServer({ models: ['listed-model'] });
-  });
-  after(() => fake.close());
-  beforeEach(() => fake.reset());
+  const fx = useWireFixture('fake', { models: ['listed-model'] });
 
   it('lists models in the OpenAI and the Anthropic format (real SDK list calls)', async () => {
-    fake.script('scripted-model', [{ type: 'text', text: 'x' }]);
-    const oa = new OpenAI({ apiKey: 'k', baseURL: fake.openaiBaseUrl, maxRetries: 0 });
+    fx.fake.script('scripted-model', [{ type: 'text', text: 'x' }]);
+    const oa = new OpenAI({ apiKey: 'k', baseURL: fx.fake.openaiBaseUrl, maxRetries: 0 });
     const ids: string[] = [];
     for await (const m of oa.models.list()) ids.push(m.id);
     assert.deepEqual(ids.sort(), ['listed-model', 'scripted-model']);
-    const an = new Anthropic({ apiKey: 'k', baseURL: fake.anthropicBaseUrl, maxRetries: 0, openTelemetry: false });
+    const an = new Anthropic({ apiKey: 'k', baseURL: fx.fake.anthropicBaseUrl, maxRetries: 0, openTelemetry: false });
     const anIds: string[] = [];
     for await (const m of an.models.list()) anIds.push(m.id);
     assert.deepEqual(anIds.sort(), ['listed-model', 'scripted-model']);
   });
 
   it('a step can be computed from the request (e.g. answer from the FIM suffix)', async () => {
-    fake.script('fim', [(req) => ({ type: 'text', text: `[${req.body.suffix}]` })]);
-    const oa = new OpenAI({ apiKey: 'k', baseURL: fake.openaiBaseUrl, maxRetries: 0 });
+    fx.fake.script('fim', [(req) => ({ type: 'text', text: `[${req.body.suffix}]` })]);
+    const oa = new OpenAI({ apiKey: 'k', baseURL: fx.fake.openaiBaseUrl, maxRetries: 0 });
     const res = await oa.completions.create({ model: 'fim', prompt: 'a', suffix: 'z' });
     assert.equal(res.choices[0].text, '[z]');
   });
 
   it('rejects what the real Anthropic API rejects: a "system" role inside messages', async () => {
-    const res = await fetch(`${fake.anthropicBaseUrl}/v1/messages`, {
+    const res = await fetch(`${fx.fake.anthropicBaseUrl}/v1/messages`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'anthropic-version': '2023-06-01' },
       body: JSON.stringify({ model: 'm', max_tokens: 5, messages: [{ role: 'system', content: 'x' }] }),
@@ -61,12 +56,12 @@ describe('fake wire server', () => {
   });
 
   it('control API: script over HTTP, list recorded requests', async () => {
-    const set = await fetch(`${fake.url}/__fake/script`, { method: 'POST', body: JSON.stringify({ model: 'remote', steps: [{ type: 'text', text: 'from control' }] }) });
+    const set = await fetch(`${fx.fake.url}/__fake/script`, { method: 'POST', body: JSON.stringify({ model: 'remote', steps: [{ type: 'text', text: 'from control' }] }) });
     assert.equal(set.status, 200);
-    const oa = new OpenAI({ apiKey: 'k', baseURL: fake.openaiBaseUrl, maxRetries: 0 });
+    const oa = new OpenAI({ apiKey: 'k', baseURL: fx.fake.openaiBaseUrl, maxRetries: 0 });
     const res = await oa.chat.completions.create({ model: 'remote', messages: [{ role: 'user', content: 'hi' }] });
     assert.equal(res.choices[0].message.content, 'from control');
-    const recorded = (await (await fetch(`${fake.url}/__fake/requests`)).json()) as { model: string; outcome: string }[];
+    const recorded = (await (await fetch(`${fx.fake.url}/__fake/requests`)).json()) as { model: string; outcome: string }[];
     assert.deepEqual(recorded.map((r) => [r.model, r.outcome]), [['remote', 'completed']]);
   });
 
@@ -81,7 +76,7 @@ describe('fake wire server', () => {
 
   it('runs as a separate process: prints its URLs as one JSON line, serves the script, exits on SIGTERM', async function () {
     this.timeout(30_000);
-    const dir = mkdtempSync(join(tmpdir(), 'fake-main-'));
+    const dir = fx.testDir;
     const script = join(dir, 'script.json');
     writeFileSync(script, JSON.stringify({ scripts: { m: [{ type: 'text', text: 'scripted over a process' }] } }));
     const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, '../support/fakeServerMain.ts'), '--port', '0', '--script', script], { stdio: ['ignore', 'pipe', 'pipe'] });

@@ -5,13 +5,14 @@ import { silentLogger } from '../../src/core/logger';
 import { ModelError, type ErrorClass } from '../../src/core/models/errors';
 import { createAdapter } from '../../src/core/models/registry';
 import type { ModelAdapter } from '../../src/core/models/types';
-import { embeddingFor, fixture, startFakeServer, type FakeServer, type FakeStep } from '../support/fakeServer';
+import { embeddingFor, fixture, startFakeServer, type FakeStep } from '../support/fakeServer';
 import { drain, resolved } from '../support/fakeServerHelpers';
+import { useWireFixture } from '../support/wireFixture';
 
 const KEY = 'sk-test-0123456789abcdef';
 
 describe('OpenAI adapter over the wire', () => {
-  let fake: FakeServer;
+  const fx = useWireFixture('openai', { embeddingDim: 16 });
   let oa: ModelAdapter;
   let local: ModelAdapter;
   const gpt = resolved('gpt-4.1-mini', 'oa', 'openai');
@@ -19,21 +20,18 @@ describe('OpenAI adapter over the wire', () => {
   const user = [{ role: 'user' as const, content: 'Say hello' }];
 
   before(async () => {
-    fake = await startFakeServer({ embeddingDim: 16 });
-    oa = createAdapter('oa', { kind: 'openai', baseUrl: fake.openaiBaseUrl, headers: { 'x-team': 'blue' } }, KEY, silentLogger);
-    local = createAdapter('local', { kind: 'openai-compatible', baseUrl: fake.openaiBaseUrl }, undefined, silentLogger);
+    oa = createAdapter('oa', { kind: 'openai', baseUrl: fx.fake.openaiBaseUrl, headers: { 'x-team': 'blue' } }, KEY, silentLogger);
+    local = createAdapter('local', { kind: 'openai-compatible', baseUrl: fx.fake.openaiBaseUrl }, undefined, silentLogger);
   });
-  after(() => fake.close());
-  beforeEach(() => fake.reset());
 
   it('streams text in order, then usage, then one finish; asks for streaming usage', async () => {
-    fake.script(gpt.id, [{ type: 'text', chunks: ['Hel', 'lo', ', world'], usage: { inputTokens: 12, outputTokens: 3 } }]);
+    fx.fake.script(gpt.id, [{ type: 'text', chunks: ['Hel', 'lo', ', world'], usage: { inputTokens: 12, outputTokens: 3 } }]);
     const r = await drain(oa.stream(gpt, { messages: [{ role: 'system', content: 'Be brief.' }, ...user], temperature: 0.2 }, new AbortController().signal));
     assert.deepEqual(r.events.filter((e) => e.type === 'text').map((e) => (e as { text: string }).text), ['Hel', 'lo', ', world']);
     assert.deepEqual(r.events.slice(-2).map((e) => e.type), ['usage', 'finish']);
     assert.equal(r.finish, 'stop');
     assert.deepEqual(r.usage, { inputTokens: 12, outputTokens: 3, cacheReadTokens: 0, cacheWriteTokens: 0 });
-    const req = fake.requests[0];
+    const req = fx.fake.requests[0];
     assert.equal(req.path, '/v1/chat/completions');
     assert.equal(req.body.stream, true);
     assert.deepEqual(req.body.stream_options, { include_usage: true });
@@ -45,17 +43,17 @@ describe('OpenAI adapter over the wire', () => {
   });
 
   it('normalises cached-token usage: OpenAI cached_tokens and DeepSeek prompt_cache_hit_tokens', async () => {
-    fake.script(gpt.id, [{ type: 'text', text: 'cached', usage: { inputTokens: 1200, outputTokens: 1, cacheReadTokens: 1024 } }]);
+    fx.fake.script(gpt.id, [{ type: 'text', text: 'cached', usage: { inputTokens: 1200, outputTokens: 1, cacheReadTokens: 1024 } }]);
     const a = await drain(oa.stream(gpt, { messages: user }, new AbortController().signal));
     assert.deepEqual(a.usage, { inputTokens: 1200, outputTokens: 1, cacheReadTokens: 1024, cacheWriteTokens: 0 });
 
-    fake.script(qwen.id, [{ type: 'text', text: 'deep', wireUsage: { prompt_tokens: 500, completion_tokens: 4, total_tokens: 504, prompt_cache_hit_tokens: 300, prompt_cache_miss_tokens: 200 } }]);
+    fx.fake.script(qwen.id, [{ type: 'text', text: 'deep', wireUsage: { prompt_tokens: 500, completion_tokens: 4, total_tokens: 504, prompt_cache_hit_tokens: 300, prompt_cache_miss_tokens: 200 } }]);
     const d = await drain(local.stream(qwen, { messages: user }, new AbortController().signal));
     assert.deepEqual(d.usage, { inputTokens: 500, outputTokens: 4, cacheReadTokens: 300, cacheWriteTokens: 0 });
   });
 
   it('sends tools, tool_choice and tool history; reassembles streamed tool-call deltas', async () => {
-    fake.script(gpt.id, [{
+    fx.fake.script(gpt.id, [{
       type: 'tool_calls',
       text: 'Let me look.',
       calls: [{ id: 'call_1', name: 'read_file', arguments: { path: 'src/a.ts' } }, { id: 'call_2', name: 'grep', arguments: { pattern: 'TODO', max: 5 } }],
@@ -77,7 +75,7 @@ describe('OpenAI adapter over the wire', () => {
       { id: 'call_2', name: 'grep', arguments: '{"pattern":"TODO","max":5}' },
     ]);
     assert.ok(r.events.filter((e) => e.type === 'tool_call_delta').length > 4, 'arguments arrive in several deltas');
-    const body = fake.requests[0].body;
+    const body = fx.fake.requests[0].body;
     assert.deepEqual(body.tools, [{ type: 'function', function: { name: 'read_file', description: 'Read a file', parameters: { type: 'object', properties: { path: { type: 'string' } }, required: ['path'] } } }]);
     assert.equal(body.tool_choice, 'required');
     assert.deepEqual(body.messages[1], { role: 'assistant', content: null, tool_calls: [{ id: 'call_0', type: 'function', function: { name: 'list', arguments: '{}' } }] });
@@ -85,7 +83,7 @@ describe('OpenAI adapter over the wire', () => {
   });
 
   it('replays a recorded Ollama stream: a whole tool call in one chunk, finished with "stop"', async () => {
-    fake.script(qwen.id, [{ type: 'raw', body: fixture('openai.ollama-tool-call.sse') }]);
+    fx.fake.script(qwen.id, [{ type: 'raw', body: fixture('openai.ollama-tool-call.sse') }]);
     const r = await drain(local.stream(qwen, { messages: user, tools: [{ name: 'read_file', inputSchema: { type: 'object' } }] }, new AbortController().signal));
     assert.deepEqual(r.toolCalls, [{ id: 'call_a1b2c3d4', name: 'read_file', arguments: '{"path":"src/main.ts"}' }]);
     assert.equal(r.finish, 'tool_calls');
@@ -93,7 +91,7 @@ describe('OpenAI adapter over the wire', () => {
   });
 
   it('replays a recorded DeepSeek reasoner stream: reasoning is not shown as answer text; usage in the finish chunk', async () => {
-    fake.script(qwen.id, [{ type: 'raw', body: fixture('openai.deepseek-reasoner.sse') }]);
+    fx.fake.script(qwen.id, [{ type: 'raw', body: fixture('openai.deepseek-reasoner.sse') }]);
     const r = await drain(local.stream(qwen, { messages: user }, new AbortController().signal));
     assert.equal(r.text, 'The answer is 42.');
     assert.equal(r.finish, 'stop');
@@ -101,20 +99,20 @@ describe('OpenAI adapter over the wire', () => {
   });
 
   it('sends max_completion_tokens to OpenAI and max_tokens to compatible servers; maps length', async () => {
-    fake.script(gpt.id, [{ type: 'text', chunks: ['a', 'b', 'c', 'd'] }]);
+    fx.fake.script(gpt.id, [{ type: 'text', chunks: ['a', 'b', 'c', 'd'] }]);
     const r = await drain(oa.stream(gpt, { messages: user, maxTokens: 2 }, new AbortController().signal));
-    assert.equal(fake.requests[0].body.max_completion_tokens, 2);
-    assert.equal(fake.requests[0].body.max_tokens, undefined);
+    assert.equal(fx.fake.requests[0].body.max_completion_tokens, 2);
+    assert.equal(fx.fake.requests[0].body.max_tokens, undefined);
     assert.equal(r.text, 'ab');
     assert.equal(r.finish, 'length');
     await drain(local.stream(qwen, { messages: user, maxTokens: 7 }, new AbortController().signal));
-    assert.equal(fake.requests[1].body.max_tokens, 7);
+    assert.equal(fx.fake.requests[1].body.max_tokens, 7);
   });
 
   it('FIM: text completion on /v1/completions with the native suffix and stop sequences', async () => {
-    fake.script(qwen.id, [{ type: 'text', chunks: ['a + b', ';\n', '}\nmore'] }]);
+    fx.fake.script(qwen.id, [{ type: 'text', chunks: ['a + b', ';\n', '}\nmore'] }]);
     const r = await drain(local.stream(qwen, { prompt: 'function add(a, b) {\n  return ', suffix: '\n}\n', stop: ['\n}'], maxTokens: 64 }, new AbortController().signal));
-    const req = fake.requests[0];
+    const req = fx.fake.requests[0];
     assert.equal(req.path, '/v1/completions');
     assert.equal(req.body.prompt, 'function add(a, b) {\n  return ');
     assert.equal(req.body.suffix, '\n}\n');
@@ -129,14 +127,14 @@ describe('OpenAI adapter over the wire', () => {
   it('FIM: no suffix parameter for a model without native FIM', async () => {
     const plain = resolved('codellama', 'local', 'openai-compatible', { nativeFim: false });
     await drain(local.stream(plain, { prompt: '<PRE> x <SUF> y <MID>', suffix: ' y' }, new AbortController().signal));
-    assert.equal(fake.requests[0].body.suffix, undefined);
+    assert.equal(fx.fake.requests[0].body.suffix, undefined);
   });
 
   it('embeddings: the SDK asks base64, decodes Float32 LE, vectors match the inputs in order', async () => {
     const emb = resolved('nomic-embed-text', 'local', 'openai-compatible');
     const inputs = ['function parseConfig()', 'class Router', ''];
     const out = await local.embed(emb, inputs, new AbortController().signal);
-    assert.equal(fake.requests[0].body.encoding_format, 'base64');
+    assert.equal(fx.fake.requests[0].body.encoding_format, 'base64');
     assert.equal(out.vectors.length, 3);
     inputs.forEach((t, i) => assert.deepEqual(out.vectors[i], embeddingFor(t, 16)));
     assert.ok(out.usage.inputTokens > 0);
@@ -158,36 +156,36 @@ describe('OpenAI adapter over the wire', () => {
   ];
   for (const f of faults) {
     it(`${f.name} → ${f.kind}, one HTTP request (SDK retries off)`, async () => {
-      fake.script(gpt.id, [f.step]);
+      fx.fake.script(gpt.id, [f.step]);
       const r = await drain(oa.stream(gpt, { messages: user }, new AbortController().signal));
       assert.ok(r.error instanceof ModelError, JSON.stringify(r.events));
       assert.equal(r.error.kind, f.kind);
       assert.equal(r.error.status, f.status);
       if (f.retryAfterMs !== undefined) assert.equal(r.error.retryAfterMs, f.retryAfterMs);
       if (f.message) assert.match(r.error.message, f.message);
-      assert.equal(fake.count({ model: gpt.id }), 1);
+      assert.equal(fx.fake.count({ model: gpt.id }), 1);
     });
   }
 
   it('a model that rejects temperature (reasoning models) gets the call again without it, and never again', async () => {
     const o3 = resolved('o3-mini', 'oa', 'openai');
-    fake.script(o3.id, [
+    fx.fake.script(o3.id, [
       { type: 'status', status: 400, body: { error: { message: "Unsupported value: 'temperature' does not support 0.2 with this model. Only the default (1) value is supported.", type: 'invalid_request_error', param: 'temperature', code: 'unsupported_value' } } },
       { type: 'text', text: 'first' },
       { type: 'text', text: 'second' },
     ]);
     const a = await drain(oa.stream(o3, { messages: user, temperature: 0.2 }, new AbortController().signal));
     assert.equal(a.text, 'first');
-    assert.deepEqual(fake.requests.map((r) => r.body.temperature), [0.2, undefined]);
+    assert.deepEqual(fx.fake.requests.map((r) => r.body.temperature), [0.2, undefined]);
     const b = await drain(oa.stream(o3, { messages: user, temperature: 0.2 }, new AbortController().signal));
     assert.equal(b.text, 'second');
-    assert.equal(fake.requests.length, 3, 'the refused parameter is remembered for this model');
-    assert.equal(fake.requests[2].body.temperature, undefined);
+    assert.equal(fx.fake.requests.length, 3, 'the refused parameter is remembered for this model');
+    assert.equal(fx.fake.requests[2].body.temperature, undefined);
   });
 
   it('a strict server that refuses stream_options (422 extra_forbidden) still streams, without usage', async () => {
     const strictModel = resolved('strict-server-model', 'local', 'openai-compatible');
-    fake.script(strictModel.id, [
+    fx.fake.script(strictModel.id, [
       { type: 'status', status: 422, body: { detail: [{ type: 'extra_forbidden', loc: ['body', 'stream_options'], msg: 'Extra inputs are not permitted', input: { include_usage: true } }] } },
       { type: 'text', text: 'streamed anyway' },
     ]);
@@ -195,14 +193,14 @@ describe('OpenAI adapter over the wire', () => {
     assert.equal(r.text, 'streamed anyway');
     assert.equal(r.finish, 'stop');
     assert.equal(r.usage, undefined);
-    assert.equal(fake.requests[1].body.stream_options, undefined);
+    assert.equal(fx.fake.requests[1].body.stream_options, undefined);
   });
 
   it('an out-of-range value is not "unsupported": invalid_request, nothing re-sent', async () => {
-    fake.script(gpt.id, [{ type: 'invalid_request' }]);
+    fx.fake.script(gpt.id, [{ type: 'invalid_request' }]);
     const r = await drain(oa.stream(gpt, { messages: user, temperature: 3.5 }, new AbortController().signal));
     assert.equal(r.error?.kind, 'invalid_request');
-    assert.equal(fake.requests.length, 1);
+    assert.equal(fx.fake.requests.length, 1);
   });
 
   it('a rejected key never appears in the error (the fake checks keys like the real API)', async () => {
@@ -222,18 +220,18 @@ describe('OpenAI adapter over the wire', () => {
   });
 
   it('abort before the first byte disconnects the request; the stream ends with one aborted error', async () => {
-    fake.script(gpt.id, [{ type: 'hang' }]);
+    fx.fake.script(gpt.id, [{ type: 'hang' }]);
     const ac = new AbortController();
     const pending = drain(oa.stream(gpt, { messages: user }, ac.signal));
-    await fake.waitFor(() => fake.requests.length === 1);
+    await fx.fake.waitFor(() => fx.fake.requests.length === 1);
     ac.abort();
     const r = await pending;
     assert.equal(r.error?.kind, 'aborted');
-    await fake.waitFor(() => fake.requests[0].outcome === 'aborted');
+    await fx.fake.waitFor(() => fx.fake.requests[0].outcome === 'aborted');
   });
 
   it('abort mid-stream keeps the text delivered and disconnects the request', async () => {
-    fake.script(gpt.id, [{ type: 'text', chunks: ['first', ' second'], hangAfterChunks: 1 }]);
+    fx.fake.script(gpt.id, [{ type: 'text', chunks: ['first', ' second'], hangAfterChunks: 1 }]);
     const ac = new AbortController();
     const events: string[] = [];
     for await (const ev of oa.stream(gpt, { messages: user }, ac.signal)) {
@@ -241,15 +239,15 @@ describe('OpenAI adapter over the wire', () => {
       if (ev.type === 'text') ac.abort();
     }
     assert.deepEqual(events, ['first', 'error:aborted']);
-    await fake.waitFor(() => fake.requests[0].outcome === 'aborted');
+    await fx.fake.waitFor(() => fx.fake.requests[0].outcome === 'aborted');
   });
 
   it('a consumer that stops reading (break) cancels the HTTP request', async () => {
-    fake.script(qwen.id, [{ type: 'text', chunks: ['x', 'y', 'z'], hangAfterChunks: 1 }]);
+    fx.fake.script(qwen.id, [{ type: 'text', chunks: ['x', 'y', 'z'], hangAfterChunks: 1 }]);
     for await (const ev of local.stream(qwen, { prompt: 'a', suffix: 'b' }, new AbortController().signal)) {
       if (ev.type === 'text') break;
     }
-    await fake.waitFor(() => fake.requests[0].outcome === 'aborted');
+    await fx.fake.waitFor(() => fx.fake.requests[0].outcome === 'aborted');
   });
 
   const broken: { name: string; step: FakeStep; kind: ErrorClass }[] = [
@@ -260,7 +258,7 @@ describe('OpenAI adapter over the wire', () => {
   ];
   for (const b of broken) {
     it(`${b.name} → the text already delivered, then one ${b.kind} error`, async () => {
-      fake.script(gpt.id, [b.step]);
+      fx.fake.script(gpt.id, [b.step]);
       const r = await drain(oa.stream(gpt, { messages: user }, new AbortController().signal));
       assert.equal(r.text, 'one two');
       assert.equal(r.error?.kind, b.kind, r.error?.message);
@@ -268,7 +266,7 @@ describe('OpenAI adapter over the wire', () => {
   }
 
   it('a disconnect before any byte is a network error (retryable), not stream_interrupted', async () => {
-    fake.script(gpt.id, [{ type: 'disconnect' }]);
+    fx.fake.script(gpt.id, [{ type: 'disconnect' }]);
     const r = await drain(oa.stream(gpt, { messages: user }, new AbortController().signal));
     assert.equal(r.error?.kind, 'network');
     assert.equal(r.text, '');
@@ -289,7 +287,7 @@ describe('OpenAI adapter over the wire', () => {
   });
 
   it('embedding failures throw a classified ModelError', async () => {
-    fake.script('text-embedding-3-small', [{ type: 'rate_limit', retryAfterMs: 900 }]);
+    fx.fake.script('text-embedding-3-small', [{ type: 'rate_limit', retryAfterMs: 900 }]);
     await assert.rejects(
       oa.embed(resolved('text-embedding-3-small', 'oa', 'openai'), ['x'], new AbortController().signal),
       (e: unknown) => e instanceof ModelError && e.kind === 'rate_limit' && e.retryAfterMs === 900,

@@ -4,47 +4,35 @@
  * in the prompt, instead of the oldest turns being dropped; the user can also ask for it.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { AppServices } from '../../src/core/app';
 import { ConversationHistory } from '../../src/core/chat/history';
 import { ChatService } from '../../src/core/chat/service';
 import { silentLogger } from '../../src/core/logger';
-import { startFakeServer, type FakeServer } from '../support/fakeServer';
-import { createTestCore } from '../support/testCore';
+import { useWireFixture } from '../support/wireFixture';
 
 describe('wire: chat compaction through the summarize route', function () {
   this.timeout(30_000);
-  let fake: FakeServer;
-  let dir: string;
+  const fx = useWireFixture('compact');
   let core: AppServices;
   let chat: ChatService;
 
   before(async () => {
-    fake = await startFakeServer();
-    dir = mkdtempSync(join(tmpdir(), 'switchyard-compact-'));
-    core = await createTestCore({
-      providers: { oa: { kind: 'openai-compatible', baseUrl: fake.openaiBaseUrl } },
+    core = await fx.core({
+      providers: { oa: { kind: 'openai-compatible', baseUrl: fx.fake.openaiBaseUrl } },
       // A 3,000-token window (2,500 for the prompt): four ~650-token questions pass the 80% mark.
       models: { big: { provider: 'oa', id: 'big-model', contextWindow: 3000, maxOutputTokens: 500 }, cheap: { provider: 'oa', id: 'cheap-model' } },
       routes: { chat: ['big'], summarize: ['cheap'] },
       router: { maxRetries: 0 },
-    }, dir);
+    });
     const store = new Map<string, unknown>();
     chat = new ChatService({ history: new ConversationHistory({ get: (k) => store.get(k), update: async (k, v) => void store.set(k, v) }, silentLogger), core: () => core, logger: silentLogger });
-  });
-  after(async () => {
-    await core.dispose();
-    await fake.close();
-    rmSync(dir, { recursive: true, force: true });
   });
 
   const question = (n: number) => `Question ${n}: ${Array.from({ length: 300 }, (_, i) => `w${n}x${i}`).join(' ')}`;
 
   it('summarises older messages instead of dropping them when the prompt nears the window', async () => {
-    fake.setDefault('big-model', { type: 'text', text: 'Noted.' });
-    fake.setDefault('cheap-model', { type: 'text', text: '- The developer asked questions 1 and 2 about words.' });
+    fx.fake.setDefault('big-model', { type: 'text', text: 'Noted.' });
+    fx.fake.setDefault('cheap-model', { type: 'text', text: '- The developer asked questions 1 and 2 about words.' });
     let conversationId: string | undefined;
     const notices: string[] = [];
     for (let n = 1; n <= 4; n++) {
@@ -52,11 +40,11 @@ describe('wire: chat compaction through the summarize route', function () {
       assert.equal(a.status, 'ok', a.error?.message);
       conversationId ??= chat.list()[0]!.id;
     }
-    const summarize = fake.requests.filter((r) => r.model === 'cheap-model');
+    const summarize = fx.fake.requests.filter((r) => r.model === 'cheap-model');
     assert.ok(summarize.length >= 1, 'the summarize route was called');
     assert.match(summarize[0]!.body.messages[0].content, /^Summarise the earlier part of a conversation/);
     assert.match(summarize[0]!.body.messages[1].content, /Developer: Question 1: /);
-    const last = fake.requests.filter((r) => r.model === 'big-model').at(-1)!;
+    const last = fx.fake.requests.filter((r) => r.model === 'big-model').at(-1)!;
     const sent = JSON.stringify(last.body.messages);
     assert.match(sent, /Summary of the \d+ earlier messages of this conversation:\\n- The developer asked questions 1 and 2/);
     assert.doesNotMatch(sent, /Question 1: /, 'the summarised question is not sent again');
@@ -69,7 +57,7 @@ describe('wire: chat compaction through the summarize route', function () {
   });
 
   it('on request: a short conversation says why nothing was compacted', async () => {
-    fake.setDefault('big-model', { type: 'text', text: 'Hi.' });
+    fx.fake.setDefault('big-model', { type: 'text', text: 'Hi.' });
     await chat.send({ text: 'hello', chips: [] }, () => undefined);
     const id = chat.list()[0]!.id;
     const out = await chat.compact(id);

@@ -4,51 +4,30 @@
  * to a collector when trace.otlpEndpoint is set — through the real SDK against the fake server.
  */
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createCoreServices, LEDGER_FILE, TRACES_FILE } from '../../src/core/app';
 import { parseConfig } from '../../src/core/config/schema';
 import { silentLogger } from '../../src/core/logger';
 import { ModelError } from '../../src/core/models/errors';
-import { startFakeServer, type FakeServer } from '../support/fakeServer';
+import { startOtlpCollector, type OtlpCollector } from '../support/otlpCollector';
+import { useWireFixture } from '../support/wireFixture';
 
 describe('wire: createCoreServices (the core both front doors build)', function () {
   this.timeout(30_000);
-  let fake: FakeServer;
-  let dir: string;
-  let collector: Server;
-  let collected: { path: string; bytes: number }[];
-  let collectorUrl: string;
+  const fx = useWireFixture('core');
+  let collector: OtlpCollector;
 
   before(async () => {
-    fake = await startFakeServer();
-    dir = mkdtempSync(join(tmpdir(), 'switchyard-core-'));
-    collected = [];
-    collector = createServer((req, res) => {
-      let bytes = 0;
-      req.on('data', (d: Buffer) => (bytes += d.length));
-      req.on('end', () => {
-        collected.push({ path: req.url ?? '', bytes });
-        res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
-      });
-    });
-    await new Promise<void>((r) => collector.listen(0, '127.0.0.1', () => r()));
-    collectorUrl = `http://127.0.0.1:${(collector.address() as { port: number }).port}`;
+    collector = await startOtlpCollector();
   });
-
-  after(async () => {
-    await fake.close();
-    await new Promise<void>((r) => collector.close(() => r()));
-    rmSync(dir, { recursive: true, force: true });
-  });
+  after(() => collector.close());
 
   const config = (extra: Record<string, unknown> = {}) =>
     parseConfig({
       providers: {
-        local: { kind: 'openai-compatible', baseUrl: fake.openaiBaseUrl },
-        hosted: { kind: 'openai', baseUrl: fake.openaiBaseUrl },
+        local: { kind: 'openai-compatible', baseUrl: fx.fake.openaiBaseUrl },
+        hosted: { kind: 'openai', baseUrl: fx.fake.openaiBaseUrl },
       },
       models: { a: { provider: 'local', id: 'model-a' }, b: { provider: 'hosted', id: 'model-b' } },
       routes: { chat: ['a'], other: ['b'] },
@@ -56,14 +35,14 @@ describe('wire: createCoreServices (the core both front doors build)', function 
     });
 
   it('writes the ledger and the traces under the data dir, and exports traces over OTLP', async () => {
-    const dataDir = join(dir, 'one');
-    const core = await createCoreServices({
-      config: config({ trace: { otlpEndpoint: collectorUrl } }),
+    const dataDir = join(fx.testDir, 'one');
+    const core = fx.track(await createCoreServices({
+      config: config({ trace: { otlpEndpoint: collector.url } }),
       secrets: { apiKey: async () => undefined },
       dataDir,
       logger: silentLogger,
-    });
-    fake.script('model-a', [{ type: 'text', text: 'hi there', usage: { inputTokens: 3, outputTokens: 2 } }]);
+    }));
+    fx.fake.script('model-a', [{ type: 'text', text: 'hi there', usage: { inputTokens: 3, outputTokens: 2 } }]);
     const result = await core.router.complete({ task: 'chat', request: { messages: [{ role: 'user', content: 'hi' }] } });
     assert.equal(result.status, 'ok');
     assert.equal(result.text, 'hi there');
@@ -74,41 +53,39 @@ describe('wire: createCoreServices (the core both front doors build)', function 
     assert.ok(existsSync(join(dataDir, TRACES_FILE)));
     assert.ok(readFileSync(join(dataDir, TRACES_FILE), 'utf8').includes(result.traceId), 'the trace persisted');
     assert.ok(await core.traceStore.find(result.traceId));
-    assert.ok(collected.some((c) => c.path === '/v1/traces' && c.bytes > 0), `collector got ${JSON.stringify(collected)}`);
+    const exported = collector.exports.map((e) => ({ path: e.path, bytes: e.body.length }));
+    assert.ok(exported.some((c) => c.path === '/v1/traces' && c.bytes > 0), `collector got ${JSON.stringify(exported)}`);
 
     // A second core over the same data dir sees the stored trace and the spend.
-    const again = await createCoreServices({ config: config(), secrets: { apiKey: async () => undefined }, dataDir, logger: silentLogger });
+    const again = fx.track(await createCoreServices({ config: config(), secrets: { apiKey: async () => undefined }, dataDir, logger: silentLogger }));
     assert.ok(await again.traceStore.find(result.traceId), 'traces reload from disk');
     assert.equal((await again.ledger.read()).length, 1);
-    await again.dispose();
   });
 
   it('caches adapters per provider and rebuilds one when its key changes', async () => {
     let key = 'sk-one';
-    const core = await createCoreServices({ config: config(), secrets: { apiKey: async () => key }, dataDir: join(dir, 'two'), logger: silentLogger });
+    const core = fx.track(await createCoreServices({ config: config(), secrets: { apiKey: async () => key }, dataDir: join(fx.testDir, 'two'), logger: silentLogger }));
     const first = await core.adapterFor('hosted');
     assert.equal(await core.adapterFor('hosted'), first, 'same key → same adapter');
     key = 'sk-two';
     const second = await core.adapterFor('hosted');
     assert.notEqual(second, first, 'new key → new adapter');
     await assert.rejects(core.adapterFor('nope'), (e: unknown) => e instanceof ModelError && e.kind === 'config' && /not configured/.test(e.message));
-    await core.dispose();
   });
 
   it('tells how this front door sets a missing key, and the call fails without reaching the provider', async () => {
-    const core = await createCoreServices({
+    const core = fx.track(await createCoreServices({
       config: config(),
       secrets: { apiKey: async () => undefined },
-      dataDir: join(dir, 'three'),
+      dataDir: join(fx.testDir, 'three'),
       logger: silentLogger,
       keyFixForm: 'cli',
-    });
+    }));
     await assert.rejects(core.adapterFor('hosted'), (e: unknown) => e instanceof ModelError && e.kind === 'config' && e.fix === 'Set OPENAI_API_KEY in the environment for provider "hosted".' && e.message.includes('No API key for provider "hosted"'));
-    fake.reset();
+    fx.fake.reset();
     const result = await core.router.complete({ task: 'other', request: { messages: [{ role: 'user', content: 'hi' }] } });
     assert.equal(result.status, 'error');
     assert.equal(result.attempts[0]?.errorClass, 'config');
-    assert.equal(fake.requests.length, 0);
-    await core.dispose();
+    assert.equal(fx.fake.requests.length, 0);
   });
 });

@@ -7,12 +7,11 @@
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { startFakeServer, type FakeServer } from '../support/fakeServer';
+import { closedPort } from '../support/ports';
+import { useWireFixture } from '../support/wireFixture';
 
 const root = resolve(__dirname, '../..');
 
@@ -49,18 +48,9 @@ function runCli(args: string[], env: Record<string, string | undefined>, stdin?:
   });
 }
 
-/** A port nothing listens on (bound, then released). */
-async function closedPort(): Promise<number> {
-  const srv = createServer();
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', () => r()));
-  const port = (srv.address() as { port: number }).port;
-  await new Promise<void>((r) => srv.close(() => r()));
-  return port;
-}
-
 describe('wire: switchyard CLI (child process against the fake server)', function () {
   this.timeout(60_000);
-  let fake: FakeServer;
+  const fx = useWireFixture('cli', { apiKey: SECRET });
   let dir: string;
   let dataDir: string;
   let configPath: string;
@@ -73,14 +63,13 @@ describe('wire: switchyard CLI (child process against the fake server)', functio
   };
 
   before(async () => {
-    fake = await startFakeServer({ apiKey: SECRET });
-    dir = mkdtempSync(join(tmpdir(), 'switchyard-cli-'));
+    dir = fx.suiteDir;
     cliEntry = await buildCli(join(dir, 'bin'));
     dataDir = join(dir, 'data');
     configPath = writeConfig('config.json', {
       providers: {
-        fake: { kind: 'openai-compatible', baseUrl: fake.openaiBaseUrl, apiKeyEnv: 'FAKE_KEY' },
-        fakeAnthropic: { kind: 'anthropic', baseUrl: fake.anthropicBaseUrl, apiKeyEnv: 'FAKE_KEY' },
+        fake: { kind: 'openai-compatible', baseUrl: fx.fake.openaiBaseUrl, apiKeyEnv: 'FAKE_KEY' },
+        fakeAnthropic: { kind: 'anthropic', baseUrl: fx.fake.anthropicBaseUrl, apiKeyEnv: 'FAKE_KEY' },
       },
       models: {
         first: { provider: 'fake', id: 'first-model' },
@@ -96,26 +85,19 @@ describe('wire: switchyard CLI (child process against the fake server)', functio
     env = { SWITCHYARD_CONFIG: configPath, SWITCHYARD_DATA_DIR: dataDir, FAKE_KEY: SECRET };
   });
 
-  after(async () => {
-    await fake?.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
-
-  beforeEach(() => fake.reset());
-
   it('streams the answer to stdout and exits 0', async () => {
-    fake.script('first-model', [{ type: 'text', chunks: ['Hello', ', ', 'world'], usage: { inputTokens: 10, outputTokens: 3 } }]);
+    fx.fake.script('first-model', [{ type: 'text', chunks: ['Hello', ', ', 'world'], usage: { inputTokens: 10, outputTokens: 3 } }]);
     const run = await runCli(['ask', 'say hello'], env);
     assert.equal(run.code, 0, run.stderr);
     assert.equal(run.stdout, 'Hello, world\n');
-    const req = fake.requests.find((r) => r.endpoint === 'chat');
+    const req = fx.fake.requests.find((r) => r.endpoint === 'chat');
     assert.ok(req, 'the fake saw a chat request');
     assert.equal(req.auth, 'bearer');
     assert.deepEqual(req.body.messages.at(-1), { role: 'user', content: 'say hello' });
   });
 
   it('ask --json carries a failed ledger write (path, cause, fix); stderr says it too', async () => {
-    fake.script('first-model', [{ type: 'text', text: 'answer', usage: { inputTokens: 10, outputTokens: 3 } }]);
+    fx.fake.script('first-model', [{ type: 'text', text: 'answer', usage: { inputTokens: 10, outputTokens: 3 } }]);
     const blocker = join(dir, 'not-a-folder');
     writeFileSync(blocker, 'x');
     const run = await runCli(['ask', '--json', 'hi'], { ...env, SWITCHYARD_DATA_DIR: join(blocker, 'data') });
@@ -129,7 +111,7 @@ describe('wire: switchyard CLI (child process against the fake server)', functio
   });
 
   it('--json shows providerCostUsd equal to the usage.cost the server reported, beside our costUsd', async () => {
-    fake.script('first-model', [{ type: 'text', text: 'billed', wireUsage: { prompt_tokens: 1000, completion_tokens: 500, total_tokens: 1500, cost: 0.00231 } }]);
+    fx.fake.script('first-model', [{ type: 'text', text: 'billed', wireUsage: { prompt_tokens: 1000, completion_tokens: 500, total_tokens: 1500, cost: 0.00231 } }]);
     const run = await runCli(['ask', '--json', 'hi'], env);
     assert.equal(run.code, 0, run.stderr);
     const out = JSON.parse(run.stdout);
@@ -139,7 +121,7 @@ describe('wire: switchyard CLI (child process against the fake server)', functio
 
   it('--max-cost stops the answer when its spend reaches the limit: partial answer on stdout, the spend on stderr, exit 1', async () => {
     const words = Array.from({ length: 60 }, (_, i) => `word${i} `);
-    fake.script('first-model', [{ type: 'text', chunks: words, chunkDelayMs: 15 }]);
+    fx.fake.script('first-model', [{ type: 'text', chunks: words, chunkDelayMs: 15 }]);
     // first-model: $1 in / $2 out per 1M tokens; the question is a few tokens, each word ~2 more.
     const run = await runCli(['ask', '--max-cost', '0.00002', 'hi'], env);
     assert.equal(run.code, 1, run.stderr);
@@ -171,15 +153,15 @@ describe('wire: switchyard CLI (child process against the fake server)', functio
   });
 
   it('reads the question from stdin when none is given', async () => {
-    fake.script('first-model', [{ type: 'text', text: 'piped ok' }]);
+    fx.fake.script('first-model', [{ type: 'text', text: 'piped ok' }]);
     const run = await runCli(['ask'], env, 'question from a pipe\n');
     assert.equal(run.code, 0, run.stderr);
     assert.equal(run.stdout.trim(), 'piped ok');
-    assert.equal(fake.requests.find((r) => r.endpoint === 'chat')?.body.messages.at(-1).content, 'question from a pipe');
+    assert.equal(fx.fake.requests.find((r) => r.endpoint === 'chat')?.body.messages.at(-1).content, 'question from a pipe');
   });
 
   it('prints exactly one JSON object with --json, cost from the configured prices', async () => {
-    fake.script('first-model', [{ type: 'text', text: 'json answer', usage: { inputTokens: 1000, outputTokens: 500 } }]);
+    fx.fake.script('first-model', [{ type: 'text', text: 'json answer', usage: { inputTokens: 1000, outputTokens: 500 } }]);
     const run = await runCli(['ask', '--json', 'hi'], env);
     assert.equal(run.code, 0, run.stderr);
     const lines = run.stdout.trim().split('\n');
@@ -200,8 +182,8 @@ describe('wire: switchyard CLI (child process against the fake server)', functio
   });
 
   it('shows the fallback in attempts when the first candidate is overloaded', async () => {
-    fake.script('first-model', [{ type: 'overloaded' }]);
-    fake.script('second-model', [{ type: 'text', text: 'from the fallback', usage: { inputTokens: 20, outputTokens: 4 } }]);
+    fx.fake.script('first-model', [{ type: 'overloaded' }]);
+    fx.fake.script('second-model', [{ type: 'text', text: 'from the fallback', usage: { inputTokens: 20, outputTokens: 4 } }]);
     const run = await runCli(['ask', '--json', 'hi'], env);
     assert.equal(run.code, 0, run.stderr);
     const out = JSON.parse(run.stdout);
@@ -215,8 +197,8 @@ describe('wire: switchyard CLI (child process against the fake server)', functio
   });
 
   it('exits 1 and lists every attempt with its error class when all candidates fail', async () => {
-    fake.script('first-model', [{ type: 'overloaded' }]);
-    fake.script('second-model', [{ type: 'server_error', status: 503 }]);
+    fx.fake.script('first-model', [{ type: 'overloaded' }]);
+    fx.fake.script('second-model', [{ type: 'server_error', status: 503 }]);
     const run = await runCli(['ask', 'hi'], env);
     assert.equal(run.code, 1, run.stderr);
     assert.equal(run.stdout, '');
@@ -238,7 +220,7 @@ describe('wire: switchyard CLI (child process against the fake server)', functio
     const run = await runCli(['ask', '--model', 'gpt9', 'hi'], env);
     assert.equal(run.code, 2);
     assert.match(run.stderr, /--model: unknown model "gpt9" \(configured models: first, second\)/);
-    assert.equal(fake.requests.length, 0, 'nothing was sent');
+    assert.equal(fx.fake.requests.length, 0, 'nothing was sent');
   });
 
   it('names the environment variable when a key is missing, and never prints a key', async () => {
@@ -248,7 +230,7 @@ describe('wire: switchyard CLI (child process against the fake server)', functio
     assert.match(run.stderr, /No API key for provider "fake"/);
     assert.match(run.stderr, /No API key for provider "fakeAnthropic"/);
     assert.match(run.stderr, /Set FAKE_KEY in the environment/);
-    assert.equal(fake.requests.length, 0, 'nothing is sent without the key');
+    assert.equal(fx.fake.requests.length, 0, 'nothing is sent without the key');
 
     const wrong = await runCli(['ask', 'hi'], { ...env, FAKE_KEY: 'sk-wrong-key-SHOULD-NOT-LEAK' });
     assert.equal(wrong.code, 1, wrong.stderr);

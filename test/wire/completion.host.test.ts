@@ -6,13 +6,11 @@
  */
 import { fake, fakeContext, EventEmitter, workspace } from '../support/fakeVscode';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type * as vscode from 'vscode';
 import { silentLogger } from '../../src/core/logger';
 import type { HostServices } from '../../src/host/hostServices';
-import { startFakeServer, type FakeServer } from '../support/fakeServer';
+import { useWireFixture } from '../support/wireFixture';
 
 // The inline-completion surface of the vscode API, added to the shared stand-in for this file.
 class Position {
@@ -88,33 +86,24 @@ async function until(pred: () => boolean, what: string): Promise<void> {
 
 describe('host: inline completion provider (fake vscode, fake server)', function () {
   this.timeout(15_000);
-  let server: FakeServer;
-  let dir: string;
+  const fx = useWireFixture('completion-host');
   let services: HostServices;
   let context: ReturnType<typeof fakeContext>;
 
-  before(async () => {
-    server = await startFakeServer();
-    dir = mkdtempSync(join(tmpdir(), 'switchyard-completion-host-'));
-  });
-  after(async () => {
-    await server.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
-
   beforeEach(async () => {
     fake.reset();
-    server.reset();
     providers.length = 0;
     Object.assign(fake.settings, {
-      providers: { local: { kind: 'openai-compatible', baseUrl: server.openaiBaseUrl } },
+      providers: { local: { kind: 'openai-compatible', baseUrl: fx.fake.openaiBaseUrl } },
       models: { coder: { provider: 'local', id: MODEL } },
       routes: { completion: ['coder'] },
       completion: { debounceMs: 0 },
     });
-    context = fakeContext(join(dir, `g${Math.random()}`));
+    context = fakeContext(join(fx.suiteDir, `g${Math.random()}`));
     const ctx = context as unknown as vscode.ExtensionContext;
     services = await createHostServices(ctx, output, silentLogger, createHostSecrets(ctx.secrets));
+    // The host disposes its core without waiting (as VS Code does); wait for it, so no late trace write lands in a removed folder.
+    fx.track({ dispose: () => services.core.dispose() });
     registerCompletion(services);
   });
   afterEach(() => {
@@ -125,7 +114,7 @@ describe('host: inline completion provider (fake vscode, fake server)', function
     providers[0].provideInlineCompletionItems(d, pos as unknown as vscode.Position, { triggerKind: kind } as unknown as vscode.InlineCompletionContext, t) as Promise<InlineCompletionItem[] | undefined>;
 
   it('returns a pure insertion at the cursor with the accept command, and counts the accept', async () => {
-    server.script(MODEL, [{ type: 'text', chunks: ['a ', '+ b'] }]);
+    fx.fake.script(MODEL, [{ type: 'text', chunks: ['a ', '+ b'] }]);
     const pos = new Position(1, 11);
     const items = await provide(doc('def add(a, b):\n    return \n'), pos);
     assert.equal(items?.length, 1);
@@ -140,7 +129,7 @@ describe('host: inline completion provider (fake vscode, fake server)', function
   });
 
   it('a completion that ends the line replaces the closers after the cursor: the item range covers them', async () => {
-    server.script(MODEL, [{ type: 'text', text: 'total, 2));' }]);
+    fx.fake.script(MODEL, [{ type: 'text', text: 'total, 2));' }]);
     const pos = new Position(1, 16);
     const items = await provide(doc('def show(total):\n    print(round())\n'), pos);
     assert.equal(items?.[0].insertText, 'total, 2));');
@@ -148,22 +137,22 @@ describe('host: inline completion provider (fake vscode, fake server)', function
   });
 
   it('a cancelled token aborts the HTTP request', async () => {
-    server.script(MODEL, [{ type: 'hang' }]);
+    fx.fake.script(MODEL, [{ type: 'hang' }]);
     const t = token();
     const pending = provide(doc('x = \n'), new Position(0, 4), t.token);
-    await server.waitFor(() => server.requests.length === 1);
+    await fx.fake.waitFor(() => fx.fake.requests.length === 1);
     t.cancel();
     assert.equal(await pending, undefined);
-    await server.waitFor(() => server.requests[0].outcome === 'aborted');
+    await fx.fake.waitFor(() => fx.fake.requests[0].outcome === 'aborted');
   });
 
   it('toggle turns completions off through the setting; snooze pauses them until toggled back', async () => {
-    server.setDefault(MODEL, { type: 'text', chunks: ['1'] });
+    fx.fake.setDefault(MODEL, { type: 'text', chunks: ['1'] });
     await fake.commands.get('switchyard.completion.toggle')!();
     assert.equal((fake.settings['completion'] as { enabled: boolean }).enabled, false);
     await until(() => !services.core.config.completion.enabled, 'the core rebuilt with completions off');
     assert.equal(await provide(doc('x = \n'), new Position(0, 4)), undefined);
-    assert.equal(server.requests.length, 0);
+    assert.equal(fx.fake.requests.length, 0);
     await fake.commands.get('switchyard.completion.toggle')!();
     await until(() => services.core.config.completion.enabled, 'the core rebuilt with completions on');
     assert.equal((await provide(doc('x = \n'), new Position(0, 4)))?.[0].insertText, '1');
@@ -185,17 +174,17 @@ describe('host: inline completion provider (fake vscode, fake server)', function
   });
 
   it('a settings change while running keeps the completion cache and a running snooze', async () => {
-    server.setDefault(MODEL, { type: 'text', chunks: ['a + b'] });
+    fx.fake.setDefault(MODEL, { type: 'text', chunks: ['a + b'] });
     const d = doc('def add(a, b):\n    return \n');
     assert.equal((await provide(d, new Position(1, 11)))?.[0].insertText, 'a + b');
-    assert.equal(server.requests.length, 1);
+    assert.equal(fx.fake.requests.length, 1);
 
     const applied = new Promise((r) => services.onDidChangeCore(r));
     workspace.set('completion', { debounceMs: 0, languages: { markdown: false } });
     await applied;
     assert.equal(services.core.config.completion.languages.markdown, false);
     assert.equal((await provide(doc('def add(a, b):\n    return \n'), new Position(1, 11)))?.[0].insertText, 'a + b');
-    assert.equal(server.requests.length, 1, 'served from the cache kept across the settings change');
+    assert.equal(fx.fake.requests.length, 1, 'served from the cache kept across the settings change');
 
     await fake.commands.get('switchyard.completion.snooze')!();
     const again = new Promise((r) => services.onDidChangeCore(r));

@@ -4,17 +4,16 @@
  * a suggestion makes no new request, and a hung completion model falls back.
  */
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
-import { createCoreServices, type AppServices } from '../../src/core/app';
+import type { AppServices } from '../../src/core/app';
 import { command as completeCommand } from '../../src/cli/commands/complete';
 import { CompletionEngine } from '../../src/core/completion/engine';
 import type { CompletionRequest } from '../../src/core/completion/types';
-import { parseConfig } from '../../src/core/config/schema';
+import type { ConfigInput } from '../../src/core/config/schema';
 import { silentLogger } from '../../src/core/logger';
-import { startFakeServer, type FakeServer } from '../support/fakeServer';
+import { useWireFixture } from '../support/wireFixture';
 
 const CODER = 'qwen2.5-coder:1.5b-base';
 const BACKUP = 'deepseek-coder:1.3b-base';
@@ -22,23 +21,12 @@ const CHAT = 'gpt-4.1-mini';
 
 describe('completion over the wire', function () {
   this.timeout(15_000);
-  let fake: FakeServer;
-  let dir: string;
+  const fx = useWireFixture('completion');
   let core: AppServices;
 
-  before(async () => {
-    fake = await startFakeServer();
-    dir = await mkdtemp(join(tmpdir(), 'switchyard-completion-'));
-  });
-
-  after(async () => {
-    await fake.close();
-    await rm(dir, { recursive: true, force: true });
-  });
-
-  async function build(route: string[] = ['coder', 'backup']): Promise<AppServices> {
-    const config = parseConfig({
-      providers: { local: { kind: 'openai-compatible', baseUrl: fake.openaiBaseUrl } },
+  function build(route: string[] = ['coder', 'backup']): Promise<AppServices> {
+    const config: ConfigInput = {
+      providers: { local: { kind: 'openai-compatible', baseUrl: fx.fake.openaiBaseUrl } },
       models: {
         coder: { provider: 'local', id: CODER },
         backup: { provider: 'local', id: BACKUP },
@@ -47,10 +35,9 @@ describe('completion over the wire', function () {
       routes: { completion: route },
       router: { maxRetries: 0, ttftTimeoutMs: { default: 30_000, completion: 400 } },
       completion: { debounceMs: 0 },
-    });
-    // A data folder per core: each test reads only its own ledger.
-    const dataDir = await mkdtemp(join(dir, 'data-'));
-    return createCoreServices({ config, secrets: { apiKey: async () => undefined }, dataDir, logger: silentLogger });
+    };
+    // A data folder per core: each reads only its own ledger. A local server needs no key.
+    return fx.core(config, { dataDir: fx.freshDir(), apiKey: null });
   }
 
   function engineFor(c: AppServices, graceMs = 0): CompletionEngine {
@@ -62,22 +49,17 @@ describe('completion over the wire', function () {
   }
 
   beforeEach(async () => {
-    fake.reset();
     core = await build();
   });
 
-  afterEach(async () => {
-    await core.dispose();
-  });
-
   it('sends the FIM template to /v1/completions and returns the postprocessed text', async () => {
-    fake.script(CODER, [{ type: 'text', chunks: ['a ', '* b', '\n'] }]);
+    fx.fake.script(CODER, [{ type: 'text', chunks: ['a ', '* b', '\n'] }]);
     const engine = engineFor(core);
     const r = await engine.complete(req('def mul(a, b):\n    return |\n'));
     assert.equal(r.status, 'ok');
     assert.equal(r.text, 'a * b');
     assert.equal(r.model, 'coder');
-    const sent = fake.requests[0];
+    const sent = fx.fake.requests[0];
     assert.equal(sent.endpoint, 'completions');
     assert.equal(sent.body.prompt, '<|fim_prefix|>def mul(a, b):\n    return <|fim_suffix|>\n<|fim_middle|>');
     // The end of a line may be followed by a block (class A of issue 13): no newline stop here.
@@ -86,14 +68,14 @@ describe('completion over the wire', function () {
   });
 
   it('cancelling aborts the HTTP request: the server sees the client go away', async () => {
-    fake.script(CODER, [{ type: 'text', chunks: ['x', 'y'], hangAfterChunks: 1 }]);
+    fx.fake.script(CODER, [{ type: 'text', chunks: ['x', 'y'], hangAfterChunks: 1 }]);
     const engine = engineFor(core);
     const controller = new AbortController();
     const pending = engine.complete(req('total = |', controller.signal));
-    await fake.waitFor(() => fake.requests.length === 1);
+    await fx.fake.waitFor(() => fx.fake.requests.length === 1);
     controller.abort();
     assert.equal((await pending).status, 'cancelled');
-    await fake.waitFor(() => fake.requests[0].outcome === 'aborted');
+    await fx.fake.waitFor(() => fx.fake.requests[0].outcome === 'aborted');
     await engine.flush();
     const records = await core.ledger.read();
     const call = records.find((r) => r.task === 'completion' && r.attempts.length > 0);
@@ -102,11 +84,11 @@ describe('completion over the wire', function () {
   });
 
   it('typing through a suggestion makes no new request (cache and in-flight)', async () => {
-    fake.script(CODER, [{ type: 'text', chunks: ['len(', 'items)'], firstChunkDelayMs: 150 }]);
+    fx.fake.script(CODER, [{ type: 'text', chunks: ['len(', 'items)'], firstChunkDelayMs: 150 }]);
     const engine = engineFor(core, 500);
     const first = new AbortController();
     const a = engine.complete(req('count = |', first.signal));
-    await fake.waitFor(() => fake.requests.length === 1);
+    await fx.fake.waitFor(() => fx.fake.requests.length === 1);
     // The user types "l" while the call streams: VS Code cancels the first request and asks again.
     first.abort();
     const b = await engine.complete(req('count = l|'));
@@ -118,22 +100,22 @@ describe('completion over the wire', function () {
     const c = await engine.complete(req('count = len|'));
     assert.equal(c.text, '(items)');
     assert.equal(c.source, 'cache');
-    assert.equal(fake.count({ endpoint: 'completions' }), 1);
-    assert.equal(fake.requests[0].outcome, 'completed');
+    assert.equal(fx.fake.count({ endpoint: 'completions' }), 1);
+    assert.equal(fx.fake.requests[0].outcome, 'completed');
     await engine.flush();
   });
 
   it('falls back when the completion model hangs before its first token', async () => {
-    fake.script(CODER, [{ type: 'hang' }]);
-    fake.script(BACKUP, [{ type: 'text', chunks: ['sorted(', 'xs)'] }]);
+    fx.fake.script(CODER, [{ type: 'hang' }]);
+    fx.fake.script(BACKUP, [{ type: 'text', chunks: ['sorted(', 'xs)'] }]);
     const engine = engineFor(core);
     const r = await engine.complete(req('ordered = |'));
     assert.equal(r.status, 'ok');
     assert.equal(r.model, 'backup');
     assert.equal(r.text, 'sorted(xs)');
-    const backupReq = fake.requests.find((q) => q.model === BACKUP);
+    const backupReq = fx.fake.requests.find((q) => q.model === BACKUP);
     assert.match(backupReq?.body.prompt ?? '', /^<｜fim▁begin｜>ordered = <｜fim▁hole｜>/, 'the fallback model gets its own template');
-    await fake.waitFor(() => fake.requests.find((q) => q.model === CODER)?.outcome === 'aborted');
+    await fx.fake.waitFor(() => fx.fake.requests.find((q) => q.model === CODER)?.outcome === 'aborted');
     await engine.flush();
     const call = (await core.ledger.read()).find((x) => x.attempts.length === 2);
     assert.deepEqual(call?.attempts.map((x) => [x.model, x.errorClass ?? 'ok']), [['coder', 'ttft_timeout'], ['backup', 'ok']]);
@@ -142,19 +124,19 @@ describe('completion over the wire', function () {
   it('a chat-only model gets the hole-filler prompt over /chat/completions', async () => {
     await core.dispose();
     core = await build(['chatty']);
-    fake.script(CHAT, [{ type: 'text', text: '<fill>```python\nsum(values)\n```</fill>' }]);
+    fx.fake.script(CHAT, [{ type: 'text', text: '<fill>```python\nsum(values)\n```</fill>' }]);
     const engine = engineFor(core);
     const r = await engine.complete(req('total = |\n'));
     assert.equal(r.text, 'sum(values)');
-    const sent = fake.requests[0];
+    const sent = fx.fake.requests[0];
     assert.equal(sent.endpoint, 'chat');
     assert.ok(JSON.stringify(sent.body.messages).includes('total = <<HOLE>>'));
     await engine.flush();
   });
 
   it('switchyard complete --json prints the completion, model, latency and cache hit', async () => {
-    fake.script(CODER, [{ type: 'text', chunks: ['"hello"'] }, { type: 'text', chunks: ['unused'] }]);
-    const file = join(dir, 'greet.py');
+    fx.fake.script(CODER, [{ type: 'text', chunks: ['"hello"'] }, { type: 'text', chunks: ['unused'] }]);
+    const file = join(fx.testDir, 'greet.py');
     await writeFile(file, 'def greet():\n    print()\n');
     const offset = 'def greet():\n    print('.length;
     const stdout = new PassThrough();
@@ -163,7 +145,7 @@ describe('completion over the wire', function () {
     stdout.on('data', (d) => (out += d));
     const code = await completeCommand.run(
       ['--file', file, '--offset', String(offset), '--then-type', '"he', '--json'],
-      { stdout, stderr, stdin: new PassThrough(), env: {}, cwd: dir },
+      { stdout, stderr, stdin: new PassThrough(), env: {}, cwd: fx.testDir },
       async () => core,
     );
     assert.equal(code, 0);
@@ -174,18 +156,18 @@ describe('completion over the wire', function () {
     assert.equal(typeof lines[0].latencyMs, 'number');
     assert.equal(lines[1].text, 'llo"');
     assert.equal(lines[1].cacheHit, true);
-    assert.equal(fake.count({ endpoint: 'completions' }), 1);
+    assert.equal(fx.fake.count({ endpoint: 'completions' }), 1);
   });
 
   it('switchyard complete --json gives the replace range and the line as it reads after accepting', async () => {
-    fake.script(CODER, [{ type: 'text', chunks: ['items', ', key=len));'] }]);
-    const file = join(dir, 'order.py');
+    fx.fake.script(CODER, [{ type: 'text', chunks: ['items', ', key=len));'] }]);
+    const file = join(fx.testDir, 'order.py');
     await writeFile(file, 'def order(items):\n    return list(sorted())\n');
     const offset = 'def order(items):\n    return list(sorted('.length;
     const stdout = new PassThrough();
     let out = '';
     stdout.on('data', (d) => (out += d));
-    const code = await completeCommand.run(['--file', file, '--offset', String(offset), '--json'], { stdout, stderr: new PassThrough(), stdin: new PassThrough(), env: {}, cwd: dir }, async () => core);
+    const code = await completeCommand.run(['--file', file, '--offset', String(offset), '--json'], { stdout, stderr: new PassThrough(), stdin: new PassThrough(), env: {}, cwd: fx.testDir }, async () => core);
     assert.equal(code, 0);
     const line = JSON.parse(out.trim());
     assert.equal(line.text, 'items, key=len));');

@@ -6,10 +6,6 @@
  * before the first call.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { AppServices } from '../../src/core/app';
 import { ConversationHistory } from '../../src/core/chat/history';
 import { ChatService } from '../../src/core/chat/service';
 import type { CapDecision, CapPrompt } from '../../src/core/chat/spendCap';
@@ -17,8 +13,8 @@ import { toolLoopTurnRunner } from '../../src/core/chat/toolLoop';
 import type { ConfigInput } from '../../src/core/config/schema';
 import { silentLogger } from '../../src/core/logger';
 import type { ToolSource } from '../../src/core/mcp/toolSource';
-import { startFakeServer, type FakeServer, type FakeStep } from '../support/fakeServer';
-import { createTestCore } from '../support/testCore';
+import type { FakeStep } from '../support/fakeServer';
+import { useWireFixture } from '../support/wireFixture';
 
 /** A real local tool: reports the length of its argument. */
 const tools: ToolSource = {
@@ -32,31 +28,17 @@ const toolRound: FakeStep = { type: 'tool_calls', calls: [{ name: 'measure', arg
 
 describe('wire: spend caps pause the chat turn and ask (tool loop)', function () {
   this.timeout(30_000);
-  let fake: FakeServer;
-  let dir: string;
-  const cores: AppServices[] = [];
-
-  before(async () => {
-    fake = await startFakeServer();
-    dir = mkdtempSync(join(tmpdir(), 'switchyard-caps-'));
-  });
-  after(async () => {
-    await Promise.all(cores.map((c) => c.dispose()));
-    await fake.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
-  beforeEach(() => fake.reset());
+  const fx = useWireFixture('caps');
 
   async function chatWith(cost: ConfigInput['cost'], decide: CapDecision) {
-    const core = await createTestCore({
-      providers: { oa: { kind: 'openai-compatible', baseUrl: fake.openaiBaseUrl } },
+    const core = await fx.core({
+      providers: { oa: { kind: 'openai-compatible', baseUrl: fx.fake.openaiBaseUrl } },
       models: { pricey: { provider: 'oa', id: 'pricey-model' }, cheap: { provider: 'oa', id: 'cheap-model' } },
       routes: { chat: ['pricey'] },
       prices: { 'pricey-model': { inputPerMTok: 100, outputPerMTok: 100 }, 'cheap-model': { inputPerMTok: 1, outputPerMTok: 1 } },
       router: { maxRetries: 0 },
       cost,
-    }, join(dir, `d${cores.length}`));
-    cores.push(core);
+    }, { dataDir: fx.freshDir() });
     const store = new Map<string, unknown>();
     const asked: CapPrompt[] = [];
     const chat = new ChatService({
@@ -72,10 +54,10 @@ describe('wire: spend caps pause the chat turn and ask (tool loop)', function ()
     return { chat, asked };
   }
 
-  const models = () => fake.requests.filter((r) => r.endpoint === 'chat').map((r) => r.model);
+  const models = () => fx.fake.requests.filter((r) => r.endpoint === 'chat').map((r) => r.model);
 
   it('stop: the turn ends at the cap, no further model call, the answer says why', async () => {
-    fake.script('pricey-model', [toolRound, toolRound, { type: 'text', text: 'never sent' }]);
+    fx.fake.script('pricey-model', [toolRound, toolRound, { type: 'text', text: 'never sent' }]);
     const { chat, asked } = await chatWith({ maxTurnUsd: 1.5 }, 'stop');
     const answer = await chat.send({ text: 'measure abc twice', chips: [] }, () => undefined);
     assert.equal(asked.length, 1);
@@ -90,7 +72,7 @@ describe('wire: spend caps pause the chat turn and ask (tool loop)', function ()
   });
 
   it('continue: the cap rises by about $X and the loop goes on to its answer', async () => {
-    fake.script('pricey-model', [toolRound, toolRound, { type: 'text', text: 'The length is 3.', usage: { inputTokens: 100, outputTokens: 5 } }]);
+    fx.fake.script('pricey-model', [toolRound, toolRound, { type: 'text', text: 'The length is 3.', usage: { inputTokens: 100, outputTokens: 5 } }]);
     const { chat, asked } = await chatWith({ maxTurnUsd: 1.5 }, 'continue');
     const answer = await chat.send({ text: 'measure abc twice', chips: [] }, () => undefined);
     assert.equal(asked.length, 1, 'asked once: the raised cap ($3.00) is not crossed again');
@@ -100,8 +82,8 @@ describe('wire: spend caps pause the chat turn and ask (tool loop)', function ()
   });
 
   it('switch: the next call goes to the cheaper model, and the conversation keeps it', async () => {
-    fake.script('pricey-model', [toolRound, toolRound]);
-    fake.script('cheap-model', [{ type: 'text', text: 'Cheaply: 3.' }]);
+    fx.fake.script('pricey-model', [toolRound, toolRound]);
+    fx.fake.script('cheap-model', [{ type: 'text', text: 'Cheaply: 3.' }]);
     const { chat, asked } = await chatWith({ maxTurnUsd: 1.5 }, 'switch');
     const notices: string[] = [];
     const answer = await chat.send({ text: 'measure abc twice', chips: [] }, (e) => void (e.type === 'notice' && notices.push(e.text)));
@@ -114,16 +96,16 @@ describe('wire: spend caps pause the chat turn and ask (tool loop)', function ()
   });
 
   it('the conversation cap asks before the first call of a turn; stop sends nothing', async () => {
-    fake.script('pricey-model', [toolRound, { type: 'text', text: 'first answer' }]);
+    fx.fake.script('pricey-model', [toolRound, { type: 'text', text: 'first answer' }]);
     const { chat, asked } = await chatWith({ maxConversationUsd: 0.5 }, 'stop');
     const first = await chat.send({ text: 'one', chips: [] }, () => undefined);
     // The first turn starts at $0 and crosses $0.50 in its first round: asked before round two.
     assert.equal(asked.length, 1);
     assert.equal(asked[0]!.scope, 'conversation');
-    const sent = fake.count({ endpoint: 'chat' });
+    const sent = fx.fake.count({ endpoint: 'chat' });
     const second = await chat.send({ conversationId: chat.list()[0]!.id, text: 'two', chips: [] }, () => undefined);
     assert.equal(asked.length, 2, 'asked again before the next turn');
-    assert.equal(fake.count({ endpoint: 'chat' }), sent, 'no call once stopped');
+    assert.equal(fx.fake.count({ endpoint: 'chat' }), sent, 'no call once stopped');
     assert.equal(second.status, 'cancelled');
     assert.match(second.notices?.join(' ') ?? '', /This conversation has cost \$1\.00, reaching its cap of \$0\.50/);
     assert.equal(first.costUsd, 1);

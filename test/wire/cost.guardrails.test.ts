@@ -4,14 +4,10 @@
  * the setting that turns caching off, and provider-reported cost recorded beside ours.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { AppServices } from '../../src/core/app';
 import type { ConfigInput } from '../../src/core/config/schema';
 import type { ChatMessage, ToolDefinition } from '../../src/core/models/types';
-import { startFakeServer, type FakeServer } from '../support/fakeServer';
-import { createTestCore } from '../support/testCore';
+import { useWireFixture } from '../support/wireFixture';
 
 /** About 1,400 tokens (cl100k) of distinct words: above Sonnet 4.5's 1,024-token minimum, below Haiku 4.5's 4,096. */
 const LONG_SYSTEM = `You are a careful reviewer. ${Array.from({ length: 600 }, (_, i) => `rule${i}`).join(' ')}`;
@@ -39,17 +35,16 @@ function markers(body: Record<string, unknown>): string[] {
 
 describe('wire: cost guardrails (prompt caching, provider-reported cost)', function () {
   this.timeout(30_000);
-  let fake: FakeServer;
-  let dir: string;
-  const cores: AppServices[] = [];
+  const fx = useWireFixture('cost');
 
-  async function core(extra: Partial<ConfigInput> = {}): Promise<AppServices> {
-    const c = await createTestCore({
+  /** A core in a folder of its own: each reads only its own ledger. */
+  function core(extra: Partial<ConfigInput> = {}): Promise<AppServices> {
+    return fx.core({
       providers: {
-        an: { kind: 'anthropic', baseUrl: fake.anthropicBaseUrl },
-        oa: { kind: 'openai', baseUrl: fake.openaiBaseUrl },
-        router: { kind: 'openai-compatible', baseUrl: fake.openaiBaseUrl },
-        gateway: { kind: 'openai-compatible', baseUrl: fake.openaiBaseUrl, cacheControl: true },
+        an: { kind: 'anthropic', baseUrl: fx.fake.anthropicBaseUrl },
+        oa: { kind: 'openai', baseUrl: fx.fake.openaiBaseUrl },
+        router: { kind: 'openai-compatible', baseUrl: fx.fake.openaiBaseUrl },
+        gateway: { kind: 'openai-compatible', baseUrl: fx.fake.openaiBaseUrl, cacheControl: true },
       },
       models: {
         sonnet: { provider: 'an', id: 'claude-sonnet-4-5-test' },
@@ -61,21 +56,8 @@ describe('wire: cost guardrails (prompt caching, provider-reported cost)', funct
       routes: { chat: ['sonnet'] },
       router: { maxRetries: 0 },
       ...extra,
-    }, join(dir, `data${cores.length}`));
-    cores.push(c);
-    return c;
+    }, { dataDir: fx.freshDir() });
   }
-
-  before(async () => {
-    fake = await startFakeServer();
-    dir = mkdtempSync(join(tmpdir(), 'switchyard-cost-'));
-  });
-  after(async () => {
-    await Promise.all(cores.map((c) => c.dispose()));
-    await fake.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
-  beforeEach(() => fake.reset());
 
   const turn1: ChatMessage[] = [{ role: 'system', content: LONG_SYSTEM }, { role: 'user', content: 'Review src/a.ts' }];
   const turn2: ChatMessage[] = [...turn1, { role: 'assistant', content: 'It looks fine.' }, { role: 'user', content: 'And src/b.ts?' }];
@@ -84,7 +66,7 @@ describe('wire: cost guardrails (prompt caching, provider-reported cost)', funct
     const c = await core();
     const r = await c.router.complete({ task: 'chat', model: 'sonnet', request: { messages: turn1, tools: TOOLS } });
     assert.equal(r.status, 'ok', r.error?.message);
-    const body = fake.requests[0]!.body;
+    const body = fx.fake.requests[0]!.body;
     assert.deepEqual(markers(body), ['messages[0].content[0]', 'system[0]', 'tools[1]']);
     assert.deepEqual(body.system, [{ type: 'text', text: LONG_SYSTEM, cache_control: { type: 'ephemeral' } }]);
     assert.equal(body.tools[0].cache_control, undefined, 'only the last tool definition is marked');
@@ -94,7 +76,7 @@ describe('wire: cost guardrails (prompt caching, provider-reported cost)', funct
     const c = await core();
     await c.router.complete({ task: 'chat', model: 'sonnet', request: { messages: turn1, tools: TOOLS }, cacheKey: 'conv-1' });
     await c.router.complete({ task: 'chat', model: 'sonnet', request: { messages: turn2, tools: TOOLS }, cacheKey: 'conv-1' });
-    const [a, b] = fake.requests.map((q) => q.body);
+    const [a, b] = fx.fake.requests.map((q) => q.body);
     const prefix = (x: { tools: unknown; system: unknown; messages: unknown[] }, n: number) => JSON.stringify([x.tools, x.system, x.messages.slice(0, n)]);
     assert.equal(prefix(b, a.messages.length), prefix(a, a.messages.length), 'tools, system and turn 1 are sent exactly as before');
     assert.deepEqual(markers(b), ['messages[0].content[0]', 'messages[2].content[0]', 'system[0]', 'tools[1]'], 'four: the most Anthropic accepts');
@@ -103,43 +85,43 @@ describe('wire: cost guardrails (prompt caching, provider-reported cost)', funct
   it('Anthropic: no breakpoints when the prefix is below the model minimum or the setting is off', async () => {
     const c = await core();
     await c.router.complete({ task: 'chat', model: 'sonnet', request: { messages: [{ role: 'system', content: 'Be brief.' }, { role: 'user', content: 'hi' }] } });
-    assert.deepEqual(markers(fake.requests[0]!.body), [], 'a short prompt gets no marker');
-    assert.equal(typeof fake.requests[0]!.body.system, 'string');
+    assert.deepEqual(markers(fx.fake.requests[0]!.body), [], 'a short prompt gets no marker');
+    assert.equal(typeof fx.fake.requests[0]!.body.system, 'string');
     await c.router.complete({ task: 'chat', model: 'sonnet', request: { messages: [{ role: 'system', content: 'Be brief.' }, { role: 'user', content: 'hi' }], tools: [{ name: 'ls', inputSchema: {} }] } });
-    assert.deepEqual(markers(fake.requests[1]!.body), [], 'nor short tool definitions');
+    assert.deepEqual(markers(fx.fake.requests[1]!.body), [], 'nor short tool definitions');
 
     await c.router.complete({ task: 'chat', model: 'haiku', request: { messages: turn1 } });
-    assert.deepEqual(markers(fake.requests[2]!.body), [], 'Haiku 4.5 caches from 4,096 tokens: ~1,400 is too short');
+    assert.deepEqual(markers(fx.fake.requests[2]!.body), [], 'Haiku 4.5 caches from 4,096 tokens: ~1,400 is too short');
 
     const off = await core({ cost: { promptCache: false } });
     await off.router.complete({ task: 'chat', model: 'sonnet', request: { messages: turn1, tools: TOOLS } });
-    assert.deepEqual(markers(fake.requests[3]!.body), [], 'cost.promptCache: false sends no marker');
+    assert.deepEqual(markers(fx.fake.requests[3]!.body), [], 'cost.promptCache: false sends no marker');
   });
 
   it('OpenAI: the request carries prompt_cache_key per conversation; not when off, not to other servers', async () => {
     const c = await core();
     await c.router.complete({ task: 'chat', model: 'mini', request: { messages: turn1 }, cacheKey: 'conv-42' });
-    assert.equal(fake.requests[0]!.body.prompt_cache_key, 'conv-42');
+    assert.equal(fx.fake.requests[0]!.body.prompt_cache_key, 'conv-42');
     await c.router.complete({ task: 'chat', model: 'routed', request: { messages: turn1 }, cacheKey: 'conv-42' });
-    assert.equal(fake.requests[1]!.body.prompt_cache_key, undefined, 'an OpenAI-compatible server is not sent an OpenAI-only field');
-    assert.deepEqual(markers(fake.requests[1]!.body), [], 'nor cache_control without the provider flag');
+    assert.equal(fx.fake.requests[1]!.body.prompt_cache_key, undefined, 'an OpenAI-compatible server is not sent an OpenAI-only field');
+    assert.deepEqual(markers(fx.fake.requests[1]!.body), [], 'nor cache_control without the provider flag');
     const off = await core({ cost: { promptCache: false } });
     await off.router.complete({ task: 'chat', model: 'mini', request: { messages: turn1 }, cacheKey: 'conv-42' });
-    assert.equal(fake.requests[2]!.body.prompt_cache_key, undefined);
+    assert.equal(fx.fake.requests[2]!.body.prompt_cache_key, undefined);
   });
 
   it('a gateway with cacheControl gets cache_control on the system prompt and the last user turns', async () => {
     const c = await core();
     const r = await c.router.complete({ task: 'chat', model: 'gwclaude', request: { messages: turn2 } });
     assert.equal(r.status, 'ok', r.error?.message);
-    const body = fake.requests[0]!.body;
+    const body = fx.fake.requests[0]!.body;
     assert.deepEqual(markers(body), ['messages[0].content[0]', 'messages[1].content[0]', 'messages[3].content[0]']);
     assert.deepEqual(body.messages[3], { role: 'user', content: [{ type: 'text', text: 'And src/b.ts?', cache_control: { type: 'ephemeral' } }] });
   });
 
   it("records the provider's own cost (OpenRouter usage.cost, LiteLLM header) in the result, ledger and trace; the budget counts the higher", async () => {
     const c = await core({ routes: { chat: ['routed'] }, prices: { 'openai/gpt-5-mini': { inputPerMTok: 1, outputPerMTok: 2 } } });
-    fake.script('openai/gpt-5-mini', [
+    fx.fake.script('openai/gpt-5-mini', [
       { type: 'text', text: 'ok', wireUsage: { prompt_tokens: 1000, completion_tokens: 500, total_tokens: 1500, cost: 0.0025 } },
       { type: 'text', text: 'ok', usage: { inputTokens: 1000, outputTokens: 500 }, headers: { 'x-litellm-response-cost': '0.0019' } },
     ]);

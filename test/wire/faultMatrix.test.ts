@@ -5,12 +5,10 @@
  * for the call, and never $0 for tokens a paid model used.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { AppServices } from '../../src/core/app';
-import { startFakeServer, type FakeServer, type FakeStep } from '../support/fakeServer';
-import { createTestCore } from '../support/testCore';
+import type { FakeStep } from '../support/fakeServer';
+import { useWireFixture } from '../support/wireFixture';
 import { FAULT_ROWS, wireUsageFor, type Expect, type FaultRow, type Wire } from './faultMatrix.cases';
 
 const MODELS: Record<Wire, { primary: string; fallback: string; kind: 'openai' | 'anthropic' }> = {
@@ -20,24 +18,7 @@ const MODELS: Record<Wire, { primary: string; fallback: string; kind: 'openai' |
 
 describe('fault matrix: every misbehaviour × both wires × alone / with a fallback', function () {
   this.timeout(30_000);
-  let fake: FakeServer;
-  let dir: string;
-  const cores: AppServices[] = [];
-
-  before(async () => {
-    fake = await startFakeServer();
-  });
-  after(async () => {
-    await fake.close();
-  });
-  beforeEach(() => {
-    fake.reset();
-    dir = mkdtempSync(join(tmpdir(), 'switchyard-faults-'));
-  });
-  afterEach(async () => {
-    await Promise.all(cores.splice(0).map((c) => c.dispose()));
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const fx = useWireFixture('faults');
 
   function withUsage(row: FaultRow, wire: Wire, step: FakeStep): FakeStep {
     const wireUsage = wireUsageFor(row.id, wire);
@@ -46,11 +27,11 @@ describe('fault matrix: every misbehaviour × both wires × alone / with a fallb
 
   async function run(row: FaultRow, wire: Wire, withFallback: boolean) {
     const m = MODELS[wire];
-    const baseUrl = wire === 'openai' ? fake.openaiBaseUrl : fake.anthropicBaseUrl;
-    for (const step of row.script ?? []) fake.script(m.primary, [withUsage(row, wire, step)]);
-    fake.setDefault(m.primary, withUsage(row, wire, row.persistent ?? { type: 'text', text: 'from primary' }));
-    fake.setDefault(m.fallback, { type: 'text', text: 'from fallback' });
-    const core = await createTestCore({
+    const baseUrl = wire === 'openai' ? fx.fake.openaiBaseUrl : fx.fake.anthropicBaseUrl;
+    for (const step of row.script ?? []) fx.fake.script(m.primary, [withUsage(row, wire, step)]);
+    fx.fake.setDefault(m.primary, withUsage(row, wire, row.persistent ?? { type: 'text', text: 'from primary' }));
+    fx.fake.setDefault(m.fallback, { type: 'text', text: 'from fallback' });
+    const core = await fx.core({
       // Two provider entries on the same wire: a rejected key on the first does not hide the second.
       providers: { p1: { kind: m.kind, baseUrl }, p2: { kind: m.kind, baseUrl } },
       models: {
@@ -59,12 +40,11 @@ describe('fault matrix: every misbehaviour × both wires × alone / with a fallb
       },
       routes: { chat: withFallback ? ['primary', 'fallback'] : ['primary'] },
       router: { maxRetries: 1, backoffBaseMs: 5, backoffMaxMs: 10, retryAfterCapMs: 1000, ttftTimeoutMs: { default: 400 }, requestTimeoutMs: 1500, breakerFailureThreshold: 100 },
-    }, dir);
-    cores.push(core);
+    });
     const result = await core.router.complete({ task: 'chat', request: { messages: [{ role: 'user', content: 'Summarise the retry policy in one sentence.' }], maxTokens: 100 } });
     await core.ledger.flush?.();
     const records = await core.ledger.read();
-    return { result, records, fallbackRequests: fake.count({ model: m.fallback }) };
+    return { result, records, fallbackRequests: fx.fake.count({ model: m.fallback }) };
   }
 
   function check(wire: Wire, want: Expect, got: Awaited<ReturnType<typeof run>>) {

@@ -4,56 +4,38 @@
  * as its own span, and used by the @workspace resolver.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { AppServices } from '../../src/core/app';
 import { parseConfig, type ConfigInput } from '../../src/core/config/schema';
 import { silentLogger } from '../../src/core/logger';
 import { workspaceResolver } from '../../src/core/chat/workspaceContext';
 import { QueryRewriter, cleanRewrite, rewriteAllowed } from '../../src/core/rag/retrieve/queryRewrite';
 import type { SearchOptions, SearchResponse } from '../../src/core/rag/indexer';
-import { startFakeServer, type FakeServer } from '../support/fakeServer';
-import { createTestCore } from '../support/testCore';
+import { useWireFixture } from '../support/wireFixture';
 
 describe('rag query rewriting (router → openai SDK → fake provider)', function () {
   this.timeout(30_000);
-  let fake: FakeServer;
-  let data: string;
-  const cores: AppServices[] = [];
+  const fx = useWireFixture('rewrite');
 
-  before(async () => {
-    fake = await startFakeServer();
-    data = mkdtempSync(join(tmpdir(), 'sy-rewrite-'));
-  });
-  after(async () => {
-    await Promise.all(cores.map((c) => c.dispose()));
-    await fake.close();
-    rmSync(data, { recursive: true, force: true });
-  });
-  beforeEach(() => fake.reset());
-
-  const config = (rag: ConfigInput['rag'] = {}, baseUrl = fake.openaiBaseUrl): ConfigInput => ({
+  const config = (rag: ConfigInput['rag'] = {}, baseUrl = fx.fake.openaiBaseUrl): ConfigInput => ({
     providers: { local: { kind: 'openai-compatible', baseUrl } },
     models: { chatty: { provider: 'local', id: 'local-chat' } },
     routes: { chat: ['chatty'] },
     rag,
   });
   async function rewriterFor(input: ConfigInput): Promise<{ rewriter: QueryRewriter; core: AppServices }> {
-    const core = await createTestCore(input, join(data, String(cores.length)));
-    cores.push(core);
+    const core = await fx.core(input, { dataDir: fx.freshDir() });
     return { rewriter: new QueryRewriter({ core: () => core, logger: silentLogger }), core };
   }
 
   it('rewrites with a local chat model, caches per question, and records a rag.rewrite span around the model call', async () => {
-    fake.setDefault('local-chat', { type: 'text', text: 'dedupeInflight pendingRequests requestKey' });
+    fx.fake.setDefault('local-chat', { type: 'text', text: 'dedupeInflight pendingRequests requestKey' });
     const { rewriter, core } = await rewriterFor(config());
     const root = core.tracer.startTrace('chat');
     const q = 'where are identical concurrent GET requests collapsed';
     assert.equal(await rewriter.rewrite(q, { parentSpan: root }), `${q}\ndedupeInflight pendingRequests requestKey`);
     assert.equal(await rewriter.rewrite(`  ${q.toUpperCase()} `, { parentSpan: root }), `  ${q.toUpperCase()} \ndedupeInflight pendingRequests requestKey`);
     root.end();
-    assert.equal(fake.count({ model: 'local-chat' }), 1, 'the second question came from the cache');
+    assert.equal(fx.fake.count({ model: 'local-chat' }), 1, 'the second question came from the cache');
     await core.traceStore.flush();
     const trace = (await core.traceStore.find(root.traceId))!;
     const spans = trace.spans.filter((s) => s.name === 'rag.rewrite');
@@ -61,12 +43,12 @@ describe('rag query rewriting (router → openai SDK → fake provider)', functi
     assert.deepEqual(spans.map((s) => s.attributes['switchyard.rag.rewrite.cached']), [false, true]);
     assert.equal(spans[0].attributes['switchyard.rag.rewrite.terms'], 'dedupeInflight pendingRequests requestKey');
     assert.ok(trace.spans.some((s) => s.parentSpanId === spans[0].spanId), 'the model call nests under the rewrite span');
-    const body = fake.requests[0].body as { messages: { role: string; content: string }[]; max_tokens?: number; max_completion_tokens?: number };
+    const body = fx.fake.requests[0].body as { messages: { role: string; content: string }[]; max_tokens?: number; max_completion_tokens?: number };
     assert.equal(body.messages.at(-1)?.content, q);
   });
 
   it('searches with the question as asked when the model does not answer within the time box', async () => {
-    fake.setDefault('local-chat', { type: 'text', text: 'too late', delayMs: 3000 });
+    fx.fake.setDefault('local-chat', { type: 'text', text: 'too late', delayMs: 3000 });
     const { rewriter, core } = await rewriterFor(config({ queryRewriteTimeoutMs: 300 }));
     const root = core.tracer.startTrace('chat');
     const started = Date.now();
@@ -85,12 +67,12 @@ describe('rag query rewriting (router → openai SDK → fake provider)', functi
     assert.equal(rewriteAllowed(parseConfig(config({ queryRewrite: 'on' }, 'https://models.example.com/v1'))).allowed, true);
     const { rewriter } = await rewriterFor(config({ queryRewrite: 'off' }));
     assert.equal(await rewriter.rewrite('where is the retry backoff'), 'where is the retry backoff');
-    assert.equal(fake.count(), 0);
+    assert.equal(fx.fake.count(), 0);
     assert.throws(() => parseConfig(config({ queryRewrite: 'sometimes' as 'on' })), /queryRewrite/);
   });
 
   it('the @workspace resolver searches with the rewritten query', async () => {
-    fake.setDefault('local-chat', { type: 'text', text: '```\n"buildFullPath" combineURLs\n```' });
+    fx.fake.setDefault('local-chat', { type: 'text', text: '```\n"buildFullPath" combineURLs\n```' });
     const { rewriter } = await rewriterFor(config());
     const seen: string[] = [];
     const search = async (query: string, _o?: SearchOptions): Promise<SearchResponse> => {

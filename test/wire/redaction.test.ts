@@ -4,14 +4,11 @@
  * every secret shape. With trace.recordBodies false no body (tool-call arguments included) is kept.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { TRACES_FILE } from '../../src/core/app';
-import { startFakeServer, type FakeServer } from '../support/fakeServer';
-import { createTestCore } from '../support/testCore';
+import { startOtlpCollector, type OtlpCollector } from '../support/otlpCollector';
+import { useWireFixture } from '../support/wireFixture';
 
 // Fake secrets assembled at run time so no scanner mistakes this file for a leak.
 const SECRETS = {
@@ -24,62 +21,27 @@ const SECRETS = {
   'short sk- key': { line: (s: string) => `use ${s} on the proxy`, secret: `sk-1a2b${'3c4d5e'}` },
 };
 
-interface Collector {
-  url: string;
-  bodies: string[];
-  close(): Promise<void>;
-}
-
-async function startCollector(): Promise<Collector> {
-  const bodies: string[] = [];
-  const server: Server = createServer((req, res) => {
-    let body = '';
-    req.on('data', (d) => (body += d));
-    req.on('end', () => {
-      bodies.push(body);
-      res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
-    });
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    bodies,
-    async close() {
-      server.closeAllConnections();
-      await new Promise((r) => server.close(r));
-    },
-  };
-}
-
 describe('redaction through a real call (trace file and OTLP body)', function () {
   this.timeout(30_000);
-  let fake: FakeServer;
-  let collector: Collector;
-  let dir: string;
+  const fx = useWireFixture('redact');
+  let collector: OtlpCollector;
 
   before(async () => {
-    fake = await startFakeServer();
-    collector = await startCollector();
+    collector = await startOtlpCollector();
   });
-  after(async () => {
-    await fake.close();
-    await collector.close();
-  });
+  after(() => collector.close());
   beforeEach(() => {
-    fake.reset();
-    collector.bodies.length = 0;
-    dir = mkdtempSync(join(tmpdir(), 'switchyard-redact-'));
+    collector.exports.length = 0;
   });
-  afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
   async function callWith(prompt: string, toolArguments: Record<string, string>, recordBodies = true) {
-    fake.script('gpt-4.1-mini', [{ type: 'tool_calls', calls: [{ id: 'call_1', name: 'deploy', arguments: toolArguments }] }]);
-    const core = await createTestCore({
-      providers: { oa: { kind: 'openai', baseUrl: fake.openaiBaseUrl } },
+    fx.fake.script('gpt-4.1-mini', [{ type: 'tool_calls', calls: [{ id: 'call_1', name: 'deploy', arguments: toolArguments }] }]);
+    const core = await fx.core({
+      providers: { oa: { kind: 'openai', baseUrl: fx.fake.openaiBaseUrl } },
       models: { mini: { provider: 'oa', id: 'gpt-4.1-mini' } },
       routes: { chat: ['mini'] },
       trace: { otlpEndpoint: collector.url, recordBodies },
-    }, dir);
+    });
     const result = await core.router.complete({
       task: 'chat',
       request: {
@@ -90,9 +52,9 @@ describe('redaction through a real call (trace file and OTLP body)', function ()
     assert.equal(result.status, 'ok', result.error?.message);
     assert.equal(result.toolCalls.length, 1);
     await core.dispose(); // writes the trace file and flushes the OTLP export
-    const file = readFileSync(join(dir, TRACES_FILE), 'utf8');
-    assert.ok(collector.bodies.length > 0, 'the collector received the trace');
-    return { file, otlp: collector.bodies.join('\n') };
+    const file = readFileSync(join(fx.testDir, TRACES_FILE), 'utf8');
+    assert.ok(collector.exports.length > 0, 'the collector received the trace');
+    return { file, otlp: collector.exports.map((e) => e.body.toString('utf8')).join('\n') };
   }
 
   it('masks every secret shape in the prompt and in tool-call arguments', async () => {

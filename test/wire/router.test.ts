@@ -4,40 +4,18 @@
  * attempts and their reasons, the final text, and the ledger record and trace the call left.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { AppServices } from '../../src/core/app';
 import type { RouterEvent } from '../../src/core/router/types';
-import { startFakeServer, type FakeServer } from '../support/fakeServer';
-import { createTestCore } from '../support/testCore';
+import { useWireFixture } from '../support/wireFixture';
 
 describe('router over the wire (real SDKs, fake provider server)', function () {
   this.timeout(30_000);
-  let fake: FakeServer;
-  let dir: string;
-
-  before(async () => {
-    fake = await startFakeServer();
-  });
-  after(async () => {
-    await fake.close();
-  });
-  beforeEach(() => {
-    fake.reset();
-    dir = mkdtempSync(join(tmpdir(), 'switchyard-router-'));
-  });
-  const cores: AppServices[] = [];
-  afterEach(async () => {
-    await Promise.all(cores.splice(0).map((c) => c.dispose()));
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const fx = useWireFixture('router');
 
   async function build(routes: Record<string, string[]>, router: Record<string, unknown> = {}) {
-    const core = await createTestCore({
+    const core = await fx.core({
       providers: {
-        oa: { kind: 'openai', baseUrl: fake.openaiBaseUrl },
-        an: { kind: 'anthropic', baseUrl: fake.anthropicBaseUrl },
+        oa: { kind: 'openai', baseUrl: fx.fake.openaiBaseUrl },
+        an: { kind: 'anthropic', baseUrl: fx.fake.anthropicBaseUrl },
       },
       models: {
         sonnet: { provider: 'an', id: 'claude-sonnet-4-6', contextWindow: 200_000 },
@@ -48,8 +26,7 @@ describe('router over the wire (real SDKs, fake provider server)', function () {
       },
       routes,
       router: { backoffBaseMs: 5, backoffMaxMs: 20, retryAfterCapMs: 2000, ttftTimeoutMs: { default: 800 }, requestTimeoutMs: 3000, ...router },
-    }, dir);
-    cores.push(core);
+    });
     return { router: core.router, ledger: core.ledger, store: core.traceStore };
   }
 
@@ -62,7 +39,7 @@ describe('router over the wire (real SDKs, fake provider server)', function () {
   }
 
   it('streams text with usage and cost from Anthropic, and records ledger + trace', async () => {
-    fake.script('claude-sonnet-4-6', [{ type: 'text', chunks: ['Hello', ' there'], usage: { inputTokens: 2600, outputTokens: 2, cacheReadTokens: 2000, cacheWriteTokens: 500 } }]);
+    fx.fake.script('claude-sonnet-4-6', [{ type: 'text', chunks: ['Hello', ' there'], usage: { inputTokens: 2600, outputTokens: 2, cacheReadTokens: 2000, cacheWriteTokens: 500 } }]);
     const { router, ledger, store } = await build({ chat: ['sonnet', 'mini'] });
     const s = router.stream(question);
     const events = await drain(s);
@@ -84,16 +61,16 @@ describe('router over the wire (real SDKs, fake provider server)', function () {
   });
 
   it('retries a 429 with a short Retry-After on the same model', async () => {
-    fake.script('gpt-4.1-mini', [{ type: 'rate_limit', retryAfterMs: 50 }, { type: 'text', text: 'ok after wait' }]);
+    fx.fake.script('gpt-4.1-mini', [{ type: 'rate_limit', retryAfterMs: 50 }, { type: 'text', text: 'ok after wait' }]);
     const { router } = await build({ chat: ['mini', 'nano'] });
     const result = await router.complete(question);
     assert.equal(result.text, 'ok after wait');
     assert.deepEqual(result.attempts.map((a) => [a.model, a.status, a.errorClass]), [['mini', 'error', 'rate_limit'], ['mini', 'ok', undefined]]);
-    assert.equal(fake.count({ model: 'gpt-4.1-nano' }), 0);
+    assert.equal(fx.fake.count({ model: 'gpt-4.1-nano' }), 0);
   });
 
   it('moves on when Retry-After is longer than the cap', async () => {
-    fake.script('gpt-4.1-mini', [{ type: 'rate_limit', retryAfter: '60' }]);
+    fx.fake.script('gpt-4.1-mini', [{ type: 'rate_limit', retryAfter: '60' }]);
     const { router } = await build({ chat: ['mini', 'nano'] });
     const result = await router.complete(question);
     assert.equal(result.model, 'nano');
@@ -101,7 +78,7 @@ describe('router over the wire (real SDKs, fake provider server)', function () {
   });
 
   it('retries 500 and 503, then falls back after repeated 5xx', async () => {
-    fake.script('gpt-4.1-mini', [{ type: 'server_error', status: 500 }, { type: 'server_error', status: 503 }, { type: 'server_error', status: 503 }]);
+    fx.fake.script('gpt-4.1-mini', [{ type: 'server_error', status: 500 }, { type: 'server_error', status: 503 }, { type: 'server_error', status: 503 }]);
     const { router, ledger } = await build({ chat: ['mini', 'sonnet'] });
     const result = await router.complete(question);
     assert.equal(result.model, 'sonnet');
@@ -111,7 +88,7 @@ describe('router over the wire (real SDKs, fake provider server)', function () {
   });
 
   it('falls back from an overloaded (529) Anthropic model to OpenAI', async () => {
-    fake.script('claude-sonnet-4-6', [{ type: 'overloaded' }]);
+    fx.fake.script('claude-sonnet-4-6', [{ type: 'overloaded' }]);
     const { router } = await build({ chat: ['sonnet', 'mini'] });
     const s = router.stream(question);
     const events = await drain(s);
@@ -123,37 +100,37 @@ describe('router over the wire (real SDKs, fake provider server)', function () {
   });
 
   it('falls back when the first model hangs before the first byte (TTFT timeout) and aborts the hung request', async () => {
-    fake.script('gpt-4.1-mini', [{ type: 'hang' }]);
+    fx.fake.script('gpt-4.1-mini', [{ type: 'hang' }]);
     const { router } = await build({ chat: ['mini', 'nano'] });
     const result = await router.complete(question);
     assert.equal(result.model, 'nano');
     assert.equal(result.attempts[0].errorClass, 'ttft_timeout');
-    await fake.waitFor(() => fake.requests.find((r) => r.model === 'gpt-4.1-mini')?.outcome === 'aborted');
+    await fx.fake.waitFor(() => fx.fake.requests.find((r) => r.model === 'gpt-4.1-mini')?.outcome === 'aborted');
   });
 
   it('never restarts a stream that hung after delivering text; the partial text is kept', async () => {
-    fake.script('gpt-4.1-mini', [{ type: 'text', chunks: ['partial', ' answer', ' more'], hangAfterChunks: 2 }]);
+    fx.fake.script('gpt-4.1-mini', [{ type: 'text', chunks: ['partial', ' answer', ' more'], hangAfterChunks: 2 }]);
     const { router } = await build({ chat: ['mini', 'nano'] }, { requestTimeoutMs: 600 });
     const result = await router.complete(question);
     assert.equal(result.status, 'error');
     assert.equal(result.text, 'partial answer');
     assert.equal(result.attempts.length, 1);
     assert.equal(result.error?.kind, 'timeout');
-    assert.equal(fake.count({ model: 'gpt-4.1-nano' }), 0);
+    assert.equal(fx.fake.count({ model: 'gpt-4.1-nano' }), 0);
   });
 
   it('does not fall back after a mid-stream disconnect once text was delivered', async () => {
-    fake.script('gpt-4.1-mini', [{ type: 'text', chunks: ['one', ' two', ' three'], disconnectAfterChunks: 1 }]);
+    fx.fake.script('gpt-4.1-mini', [{ type: 'text', chunks: ['one', ' two', ' three'], disconnectAfterChunks: 1 }]);
     const { router } = await build({ chat: ['mini', 'nano'] });
     const result = await router.complete(question);
     assert.equal(result.status, 'error');
     assert.equal(result.text, 'one');
-    assert.equal(fake.count({ model: 'gpt-4.1-nano' }), 0);
+    assert.equal(fx.fake.count({ model: 'gpt-4.1-nano' }), 0);
     assert.match(result.attempts[0].reason ?? '', /not restarted on another model/);
   });
 
   it('reports a malformed SSE line as an error, not as success', async () => {
-    fake.script('gpt-4.1-mini', [{ type: 'text', chunks: ['a'], malformedAfterChunks: 1 }]);
+    fx.fake.script('gpt-4.1-mini', [{ type: 'text', chunks: ['a'], malformedAfterChunks: 1 }]);
     const { router } = await build({ chat: ['mini'] });
     const result = await router.complete(question);
     assert.equal(result.status, 'error');
@@ -162,7 +139,7 @@ describe('router over the wire (real SDKs, fake provider server)', function () {
 
   for (const variant of ['openai', 'vllm_context_length'] as const) {
     it(`moves to a larger-context model on a context-length error (${variant} body)`, async () => {
-      fake.script('gpt-4.1-nano', [variant === 'openai' ? { type: 'context_length' } : { type: 'context_length', variant }]);
+      fx.fake.script('gpt-4.1-nano', [variant === 'openai' ? { type: 'context_length' } : { type: 'context_length', variant }]);
       const { router } = await build({ chat: ['nano', 'mini', 'big'] });
       const result = await router.complete(question);
       assert.equal(result.attempts[0].errorClass, 'context_window');
@@ -170,7 +147,7 @@ describe('router over the wire (real SDKs, fake provider server)', function () {
     });
   }
   it('a context-length error from Anthropic moves on too', async () => {
-    fake.script('claude-sonnet-4-6', [{ type: 'context_length' }]);
+    fx.fake.script('claude-sonnet-4-6', [{ type: 'context_length' }]);
     const { router } = await build({ chat: ['sonnet', 'big'] });
     const result = await router.complete(question);
     assert.equal(result.attempts[0].errorClass, 'context_window');
@@ -178,7 +155,7 @@ describe('router over the wire (real SDKs, fake provider server)', function () {
   });
 
   it('a rejected key (401) names the provider, moves to another provider, and is skipped on the next call', async () => {
-    fake.script('gpt-4.1-mini', [{ type: 'auth' }]);
+    fx.fake.script('gpt-4.1-mini', [{ type: 'auth' }]);
     const { router } = await build({ chat: ['mini', 'sonnet'] });
     const first = await router.complete(question);
     assert.equal(first.model, 'sonnet');
@@ -187,22 +164,22 @@ describe('router over the wire (real SDKs, fake provider server)', function () {
     assert.doesNotMatch(JSON.stringify(first), /sk-test-fake-key/);
     const second = await router.complete(question);
     assert.deepEqual(second.attempts.map((a) => a.status), ['skipped', 'ok']);
-    assert.equal(fake.count({ model: 'gpt-4.1-mini' }), 1);
+    assert.equal(fx.fake.count({ model: 'gpt-4.1-mini' }), 1);
   });
 
   it('stops on a 400 invalid request with a clear message and no fallback', async () => {
-    fake.script('gpt-4.1-mini', [{ type: 'invalid_request', message: "Invalid value for 'temperature'" }]);
+    fx.fake.script('gpt-4.1-mini', [{ type: 'invalid_request', message: "Invalid value for 'temperature'" }]);
     const { router } = await build({ chat: ['mini', 'nano'] });
     const result = await router.complete(question);
     assert.equal(result.status, 'error');
     assert.equal(result.error?.kind, 'invalid_request');
     assert.match(result.error?.message ?? '', /temperature/);
-    assert.equal(fake.count({ model: 'gpt-4.1-nano' }), 0);
+    assert.equal(fx.fake.count({ model: 'gpt-4.1-nano' }), 0);
   });
 
   it('lists every attempt when all candidates fail', async () => {
-    fake.script('gpt-4.1-mini', [{ type: 'overloaded' }]);
-    fake.script('claude-sonnet-4-6', [{ type: 'overloaded' }]);
+    fx.fake.script('gpt-4.1-mini', [{ type: 'overloaded' }]);
+    fx.fake.script('claude-sonnet-4-6', [{ type: 'overloaded' }]);
     const { router, ledger } = await build({ chat: ['mini', 'sonnet'] });
     const result = await router.complete(question);
     assert.equal(result.status, 'error');
@@ -211,15 +188,15 @@ describe('router over the wire (real SDKs, fake provider server)', function () {
   });
 
   it('cancels through the AbortSignal: the HTTP request is aborted and the call is recorded as cancelled', async () => {
-    fake.script('gpt-4.1-mini', [{ type: 'text', chunks: ['a', 'b', 'c'], chunkDelayMs: 400 }]);
+    fx.fake.script('gpt-4.1-mini', [{ type: 'text', chunks: ['a', 'b', 'c'], chunkDelayMs: 400 }]);
     const { router, ledger } = await build({ chat: ['mini', 'nano'] });
     const controller = new AbortController();
     const s = router.stream({ ...question, signal: controller.signal });
     for await (const e of s) if (e.type === 'text') controller.abort();
     const result = await s.result;
     assert.equal(result.status, 'cancelled');
-    await fake.waitFor(() => fake.requests[0]?.outcome === 'aborted');
-    assert.equal(fake.count({ model: 'gpt-4.1-nano' }), 0);
+    await fx.fake.waitFor(() => fx.fake.requests[0]?.outcome === 'aborted');
+    assert.equal(fx.fake.count({ model: 'gpt-4.1-nano' }), 0);
     assert.equal((await ledger.read())[0].status, 'cancelled');
   });
 

@@ -5,53 +5,24 @@
  * candidate fails reports one short line per attempt.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { AppServices } from '../../src/core/app';
-import { startFakeServer, type FakeServer } from '../support/fakeServer';
-import { createTestCore } from '../support/testCore';
-
-/** A loopback port that was free a moment ago and has no listener now: connecting is refused. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as { port: number }).port;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
+import { useWireFixture } from '../support/wireFixture';
+import { closedPort } from '../support/ports';
 
 describe('router: an unreachable provider (real SDKs, a refused loopback port)', function () {
   this.timeout(30_000);
-  let fake: FakeServer;
-  let dir: string;
+  const fx = useWireFixture('unreachable');
   let dead: string;
-  const cores: AppServices[] = [];
-
   before(async () => {
-    fake = await startFakeServer();
     dead = `http://127.0.0.1:${await closedPort()}`;
-  });
-  after(async () => {
-    await fake.close();
-  });
-  beforeEach(() => {
-    fake.reset();
-    dir = mkdtempSync(join(tmpdir(), 'switchyard-unreachable-'));
-  });
-  afterEach(async () => {
-    await Promise.all(cores.splice(0).map((c) => c.dispose()));
-    rmSync(dir, { recursive: true, force: true });
   });
 
   async function build(chat: string[]) {
-    const core = await createTestCore({
+    const core = await fx.core({
       providers: {
         // Two providers (two SDKs) on one dead server: the host is what is down, not the provider.
         local: { kind: 'openai-compatible', baseUrl: `${dead}/v1` },
         localAnthropic: { kind: 'anthropic', baseUrl: dead },
-        oa: { kind: 'openai', baseUrl: fake.openaiBaseUrl },
+        oa: { kind: 'openai', baseUrl: fx.fake.openaiBaseUrl },
       },
       models: {
         qwen: { provider: 'local', id: 'qwen2.5:7b-instruct' },
@@ -62,14 +33,13 @@ describe('router: an unreachable provider (real SDKs, a refused loopback port)',
       routes: { chat },
       // The defaults that made a dead host cost three attempts per model.
       router: { maxRetries: 2, backoffBaseMs: 5, backoffMaxMs: 20, breakerFailureThreshold: 100 },
-    }, dir);
-    cores.push(core);
+    });
     return core;
   }
   const question = { task: 'chat', request: { messages: [{ role: 'user' as const, content: 'Hello?' }], maxTokens: 50 } };
 
   it('tries the dead host once, skips its other models, and answers from the live provider', async () => {
-    fake.script('gpt-4.1-mini', [{ type: 'text', chunks: ['Hi from mini'] }]);
+    fx.fake.script('gpt-4.1-mini', [{ type: 'text', chunks: ['Hi from mini'] }]);
     const { router, ledger } = await build(['qwen', 'llama', 'proxied', 'mini']);
     const result = await router.complete(question);
     assert.equal(result.status, 'ok');
@@ -101,7 +71,7 @@ describe('router: an unreachable provider (real SDKs, a refused loopback port)',
 
   it('a second call tries the dead host again (the skip lasts one call; the circuit breaker spans calls)', async () => {
     const { router } = await build(['qwen', 'mini']);
-    fake.script('gpt-4.1-mini', [{ type: 'text', chunks: ['one'] }, { type: 'text', chunks: ['two'] }]);
+    fx.fake.script('gpt-4.1-mini', [{ type: 'text', chunks: ['one'] }, { type: 'text', chunks: ['two'] }]);
     const first = await router.complete(question);
     const second = await router.complete(question);
     assert.deepEqual([first.text, second.text], ['one', 'two']);

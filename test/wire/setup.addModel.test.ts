@@ -6,8 +6,7 @@
  */
 import { fake, fakeContext, workspace } from '../support/fakeVscode';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type * as vscode from 'vscode';
 import { chatErrorFrom } from '../../src/core/chat/chatError';
@@ -20,7 +19,8 @@ import { createHostServices } from '../../src/host/hostServices';
 import { createHostSecrets } from '../../src/host/secrets';
 import { listHostedAccount } from '../../src/core/setup/hosted';
 import { proposeRoles } from '../../src/core/setup/roles';
-import { startFakeServer, type FakeServer } from '../support/fakeServer';
+import { startFakeServer } from '../support/fakeServer';
+import { useWireFixture } from '../support/wireFixture';
 
 const output = { info() {}, warn() {}, error() {}, debug() {}, trace() {}, show() {}, append() {}, appendLine() {} } as unknown as vscode.LogOutputChannel;
 type Item = { label: string; [k: string]: unknown };
@@ -32,18 +32,9 @@ const pick = (match: (i: Item) => boolean) => (items: readonly { label: string }
 
 describe('wire: Switchyard: Add Model (host, fake vscode)', function () {
   this.timeout(30_000);
-  let server: FakeServer;
-  let dir: string;
+  const fx = useWireFixture('addmodel', { models: ['nomic-embed-text', 'llama3.2', 'qwen2.5-coder:7b'], apiKey: undefined });
   let context: ReturnType<typeof fakeContext>;
 
-  before(async () => {
-    server = await startFakeServer({ models: ['nomic-embed-text', 'llama3.2', 'qwen2.5-coder:7b'], apiKey: undefined });
-    dir = mkdtempSync(join(tmpdir(), 'switchyard-addmodel-'));
-  });
-  after(async () => {
-    await server.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
   afterEach(() => {
     for (const d of context?.subscriptions ?? []) d.dispose();
     (workspace as { workspaceFolders?: unknown }).workspaceFolders = undefined;
@@ -52,9 +43,11 @@ describe('wire: Switchyard: Add Model (host, fake vscode)', function () {
   async function start(settings: Record<string, unknown> = {}) {
     fake.reset();
     Object.assign(fake.settings, structuredClone(settings));
-    context = fakeContext(join(dir, `g${Math.random()}`));
+    context = fakeContext(join(fx.suiteDir, `g${Math.random()}`));
     const ctx = context as unknown as vscode.ExtensionContext;
     const services = await createHostServices(ctx, output, silentLogger, createHostSecrets(ctx.secrets));
+    // The host disposes its core without waiting (as VS Code does); wait for it, so no late trace write lands in a removed folder.
+    fx.track({ dispose: () => services.core.dispose() });
     registerAddModel(services);
     registerSetApiKey(services);
     return services;
@@ -62,14 +55,14 @@ describe('wire: Switchyard: Add Model (host, fake vscode)', function () {
 
   const answerUrlFlow = (target: 'User settings' | 'Workspace settings' | null) => {
     fake.quickPickAnswers.push(pick((i) => i.action === 'url'));
-    fake.inputBoxAnswers.push(server.url);
+    fake.inputBoxAnswers.push(fx.fake.url);
     fake.quickPickAnswers.push(pick((i) => i.accept === true));
     if (target) fake.quickPickAnswers.push(pick((i) => i.label === target));
   };
 
   it('a server URL → chat, completion and embedding roles, test-called, written to the chosen settings', async () => {
     await start({ budget: { dailyUsd: 2 } });
-    (workspace as { workspaceFolders?: unknown }).workspaceFolders = [{ uri: { fsPath: dir }, name: 'w' }];
+    (workspace as { workspaceFolders?: unknown }).workspaceFolders = [{ uri: { fsPath: fx.suiteDir }, name: 'w' }];
     answerUrlFlow('Workspace settings');
     await fake.commands.get('switchyard.addModel')!();
     assert.deepEqual(fake.shown.filter((s) => s.level !== 'info'), [], 'no warning or error');
@@ -80,13 +73,13 @@ describe('wire: Switchyard: Add Model (host, fake vscode)', function () {
     assert.equal(ws.models[ws.routes.embedding[0]].id, 'nomic-embed-text');
     assert.deepEqual(fake.settings, { budget: { dailyUsd: 2 } }, 'user settings untouched');
     // One test call per role went through the real SDK, recorded like any call.
-    assert.deepEqual(['chat', 'completions', 'embeddings'].map((e) => server.count({ endpoint: e as never })), [1, 1, 1]);
+    assert.deepEqual(['chat', 'completions', 'embeddings'].map((e) => fx.fake.count({ endpoint: e as never })), [1, 1, 1]);
     const done = fake.shown.find((s) => /Switchyard is set up/.test(s.message));
     assert.match(done?.message ?? '', /chat → llama3\.2 \(\$0 \(local\)\)/);
     assert.match(done?.message ?? '', /Saved in workspace settings/);
 
     // Again: the same entries are edited, nothing is added twice.
-    server.reset();
+    fx.fake.reset();
     const before = structuredClone(ws);
     answerUrlFlow('Workspace settings');
     await fake.commands.get('switchyard.addModel')!();
@@ -94,22 +87,22 @@ describe('wire: Switchyard: Add Model (host, fake vscode)', function () {
   });
 
   it('offers the Continue import when ~/.continue/config.yaml exists; a secret-held key is asked for through Set API Key', async () => {
-    const home = join(dir, 'home');
+    const home = join(fx.suiteDir, 'home');
     mkdirSync(join(home, '.continue'), { recursive: true });
     writeFileSync(join(home, '.continue', 'config.yaml'), [
       'models:',
       '  - name: Chat',
       '    provider: ollama',
       '    model: llama3.2',
-      `    apiBase: ${server.url}`,
+      `    apiBase: ${fx.fake.url}`,
       '  - name: Tab',
       '    provider: openai',
       '    model: qwen2.5-coder:7b',
-      `    apiBase: ${server.openaiBaseUrl}`,
+      `    apiBase: ${fx.fake.openaiBaseUrl}`,
       '    apiKey: ${{ secrets.TAB_KEY }}',
       '    roles: [autocomplete]',
     ].join('\n'));
-    server.reset();
+    fx.fake.reset();
     const previousHome = process.env.HOME;
     process.env.HOME = home;
     try {
@@ -131,7 +124,7 @@ describe('wire: Switchyard: Add Model (host, fake vscode)', function () {
     assert.equal(context.raw.get('switchyard.apiKey.openai'), 'sk-tab-key', 'the key went to SecretStorage');
     assert.ok(!JSON.stringify(settings).includes('sk-tab-key'), 'and never to settings');
     // Without the key the completion check fails ("No API key", a provider naming apiKeyEnv needs one) and a warning shows.
-    assert.equal(server.requests.filter((r) => r.endpoint === 'completions' && r.model === 'qwen2.5-coder:7b').length, 1, 'the completion check ran with the key');
+    assert.equal(fx.fake.requests.filter((r) => r.endpoint === 'completions' && r.model === 'qwen2.5-coder:7b').length, 1, 'the completion check ran with the key');
   });
 
   it('an OpenAI account: the key box hides the key; when the account cannot be listed nothing is written or stored', async () => {

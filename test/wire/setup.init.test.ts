@@ -5,15 +5,14 @@
  * loopback model.
  */
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { main } from '../../src/cli/main';
-import type { CliIO } from '../../src/cli/types';
 import { everythingBin } from '../fixtures/mcp/testUtils';
-import { startFakeServer, type FakeServer } from '../support/fakeServer';
+import { recordingIO } from '../support/cliIo';
+import { startFakeServer } from '../support/fakeServer';
+import { closedPort } from '../support/ports';
+import { useWireFixture } from '../support/wireFixture';
 
 interface Run {
   code: number;
@@ -22,51 +21,28 @@ interface Run {
 }
 
 async function run(argv: string[], env: NodeJS.ProcessEnv, cwd: string, stdinText?: string, ttyStderr = false): Promise<Run> {
-  const stdout = new PassThrough();
-  const stderr = Object.assign(new PassThrough(), { isTTY: ttyStderr });
-  const stdin = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (d) => (out += d));
-  stderr.on('data', (d) => (err += d));
-  stdin.end(stdinText ?? '');
-  const io: CliIO = { stdout, stderr, stdin, env, cwd };
+  const io = recordingIO({ cwd, env, stdin: stdinText });
+  Object.assign(io.stderr, { isTTY: ttyStderr });
   const code = await main(argv, io);
-  return { code, out, err };
-}
-
-async function closedPort(): Promise<number> {
-  const srv = createServer();
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', () => r()));
-  const port = (srv.address() as { port: number }).port;
-  await new Promise<void>((r) => srv.close(() => r()));
-  return port;
+  return { code, out: io.out(), err: io.err() };
 }
 
 describe('wire: switchyard init', function () {
   this.timeout(60_000);
-  let fake: FakeServer;
+  const fx = useWireFixture('init', { models: ['nomic-embed-text', 'llama3.2', 'qwen2.5-coder:7b'] });
   let dir: string;
   let env: NodeJS.ProcessEnv;
 
-  before(async () => {
-    fake = await startFakeServer({ models: ['nomic-embed-text', 'llama3.2', 'qwen2.5-coder:7b'] });
-    dir = mkdtempSync(join(tmpdir(), 'switchyard-init-'));
+  before(() => {
+    dir = fx.suiteDir;
     env = { SWITCHYARD_DATA_DIR: join(dir, 'data') };
-  });
-  after(async () => {
-    await fake.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
-  beforeEach(() => {
-    fake.reset();
   });
 
   const readJson = (path: string) => JSON.parse(readFileSync(path, 'utf8'));
 
   it('--base-url --yes: general model chats, coder completes (qwen FIM template), embedder embeds; ask answers from the general model at $0', async () => {
     const out = join(dir, 'a.json');
-    const init = await run(['init', '--base-url', fake.openaiBaseUrl, '--yes', '--out', out], env, dir);
+    const init = await run(['init', '--base-url', fx.fake.openaiBaseUrl, '--yes', '--out', out], env, dir);
     assert.equal(init.code, 0, init.out + init.err);
     const cfg = readJson(out);
     const idOf = (name: string) => cfg.models[name].id;
@@ -84,13 +60,13 @@ describe('wire: switchyard init', function () {
     assert.match(init.out, /completion\s+qwen2\.5-coder:7b: ok/);
     assert.match(init.out, /embedding\s+nomic-embed-text: ok/);
     // One test call per role reached the server, the completion one with Qwen's FIM tokens.
-    assert.equal(fake.count({ endpoint: 'chat', model: 'llama3.2' }), 1);
-    const fim = fake.requests.find((r) => r.endpoint === 'completions');
+    assert.equal(fx.fake.count({ endpoint: 'chat', model: 'llama3.2' }), 1);
+    const fim = fx.fake.requests.find((r) => r.endpoint === 'completions');
     assert.equal(fim?.model, 'qwen2.5-coder:7b');
     assert.match(String(fim?.body.prompt), /^<\|fim_prefix\|>def add/);
-    assert.equal(fake.count({ endpoint: 'embeddings', model: 'nomic-embed-text' }), 1);
+    assert.equal(fx.fake.count({ endpoint: 'embeddings', model: 'nomic-embed-text' }), 1);
 
-    fake.reset();
+    fx.fake.reset();
     const ask = await run(['ask', '--config', out, '--json', 'hello'], env, dir);
     assert.equal(ask.code, 0, ask.err);
     const answer = JSON.parse(ask.out);
@@ -104,19 +80,19 @@ describe('wire: switchyard init', function () {
   it('re-running edits, never duplicates, and keeps the rest of an existing config', async () => {
     const out = join(dir, 'b.json');
     writeFileSync(out, JSON.stringify({
-      providers: { mine: { kind: 'openai-compatible', baseUrl: fake.openaiBaseUrl.replace('127.0.0.1', 'localhost') } },
+      providers: { mine: { kind: 'openai-compatible', baseUrl: fx.fake.openaiBaseUrl.replace('127.0.0.1', 'localhost') } },
       models: { chatty: { provider: 'mine', id: 'llama3.2', maxOutputTokens: 512 }, other: { provider: 'mine', id: 'other' } },
       routes: { chat: ['other'] },
       budget: { dailyUsd: 3 },
     }));
-    const first = await run(['init', '--base-url', fake.openaiBaseUrl, '--yes', '--out', out], env, dir);
+    const first = await run(['init', '--base-url', fx.fake.openaiBaseUrl, '--yes', '--out', out], env, dir);
     assert.equal(first.code, 0, first.out + first.err);
     const once = readJson(out);
     assert.deepEqual(Object.keys(once.providers), ['mine'], 'the same server (localhost = 127.0.0.1) is reused');
     assert.equal(once.models.chatty.maxOutputTokens, 512, 'the existing model entry is edited, its fields kept');
     assert.deepEqual(once.routes.chat, ['chatty', 'other'], 'the chosen model heads the route, the rest stays');
     assert.deepEqual(once.budget, { dailyUsd: 3 });
-    const second = await run(['init', '--base-url', fake.openaiBaseUrl, '--yes', '--out', out, '--no-check'], env, dir);
+    const second = await run(['init', '--base-url', fx.fake.openaiBaseUrl, '--yes', '--out', out, '--no-check'], env, dir);
     assert.equal(second.code, 0, second.out + second.err);
     assert.match(second.out, /none \(already set up this way\)/);
     assert.deepEqual(readJson(out), once);
@@ -124,14 +100,14 @@ describe('wire: switchyard init', function () {
 
   it('asks before writing: a "y" on stdin writes; no answer writes nothing and says to pass --yes', async () => {
     const out = join(dir, 'c.json');
-    const none = await run(['init', '--base-url', fake.openaiBaseUrl, '--out', out, '--no-check'], env, dir, '');
+    const none = await run(['init', '--base-url', fx.fake.openaiBaseUrl, '--out', out, '--no-check'], env, dir, '');
     assert.equal(none.code, 2);
     assert.match(none.err, /Pass --yes to write/);
     assert.ok(!existsSync(out));
-    const no = await run(['init', '--base-url', fake.openaiBaseUrl, '--out', out, '--no-check'], env, dir, 'n\n');
+    const no = await run(['init', '--base-url', fx.fake.openaiBaseUrl, '--out', out, '--no-check'], env, dir, 'n\n');
     assert.equal(no.code, 1);
     assert.ok(!existsSync(out));
-    const yes = await run(['init', '--base-url', fake.openaiBaseUrl, '--out', out, '--no-check'], env, dir, 'y\n');
+    const yes = await run(['init', '--base-url', fx.fake.openaiBaseUrl, '--out', out, '--no-check'], env, dir, 'y\n');
     assert.equal(yes.code, 0, yes.err);
     assert.ok(existsSync(out));
   });
@@ -212,11 +188,11 @@ describe('wire: switchyard init', function () {
   it('over a "block" budget, a loopback model still answers at $0', async () => {
     const out = join(dir, 'g.json');
     const data = join(dir, 'spent');
-    const init = await run(['init', '--base-url', fake.openaiBaseUrl, '--yes', '--out', out, '--no-check'], { SWITCHYARD_DATA_DIR: data }, dir);
+    const init = await run(['init', '--base-url', fx.fake.openaiBaseUrl, '--yes', '--out', out, '--no-check'], { SWITCHYARD_DATA_DIR: data }, dir);
     assert.equal(init.code, 0, init.err);
     const cfg = readJson(out);
     // A paid model that already spent today's budget, first on the route.
-    cfg.providers.paid = { kind: 'openai-compatible', baseUrl: fake.openaiBaseUrl, local: false };
+    cfg.providers.paid = { kind: 'openai-compatible', baseUrl: fx.fake.openaiBaseUrl, local: false };
     cfg.models.paid = { provider: 'paid', id: 'paid-model', price: { inputPerMTok: 1000, outputPerMTok: 1000 } };
     cfg.routes.chat = ['paid', ...cfg.routes.chat];
     cfg.budget = { dailyUsd: 0.01, onExceed: 'block' };

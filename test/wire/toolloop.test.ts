@@ -5,10 +5,9 @@
  * arguments; the round limit; approval time not counted against the call timeout.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { PassThrough, Writable } from 'node:stream';
 import { openCliTools } from '../../src/cli/commands/mcp';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runToolLoop, toolLoopTurnRunner, type ToolLoopEvent } from '../../src/core/chat/toolLoop';
 import type { ToolCallView } from '../../src/core/chat/types';
@@ -17,10 +16,8 @@ import { createListApprover, type ToolApprovalRequest } from '../../src/core/mcp
 import { McpHub } from '../../src/core/mcp/hub';
 import { hubToolSource, type ToolSource } from '../../src/core/mcp/toolSource';
 import type { ChatMessage } from '../../src/core/models/types';
-import type { AppServices } from '../../src/core/app';
 import type { RouterEvent } from '../../src/core/router/types';
-import { startFakeServer, type FakeServer } from '../support/fakeServer';
-import { createTestCore } from '../support/testCore';
+import { useWireFixture } from '../support/wireFixture';
 import { everythingBin, fixture, nodeSpec } from '../fixtures/mcp/testUtils';
 
 const OPENAI_MODEL = 'gpt-4.1-mini';
@@ -28,38 +25,23 @@ const ANTHROPIC_MODEL = 'claude-sonnet-4-6';
 
 describe('chat tool loop over the wire (router + fake provider + real MCP server)', function () {
   this.timeout(30_000);
-  let fake: FakeServer;
+  const fx = useWireFixture('toolloop');
   let hub: McpHub;
-  let dir: string;
 
   before(async () => {
-    fake = await startFakeServer();
     hub = new McpHub({ logger: silentLogger, loginShellPath: async () => undefined });
     await hub.update([nodeSpec('everything', everythingBin, ['stdio']), nodeSpec('flaky', fixture('flaky-server.mjs'))]);
     assert.equal(hub.server('everything')?.state, 'connected');
   });
-  after(async () => {
-    await hub.dispose();
-    await fake.close();
-  });
-  beforeEach(() => {
-    fake.reset();
-    dir = mkdtempSync(join(tmpdir(), 'switchyard-toolloop-'));
-  });
-  const cores: AppServices[] = [];
-  afterEach(async () => {
-    await Promise.all(cores.splice(0).map((c) => c.dispose()));
-    rmSync(dir, { recursive: true, force: true });
-  });
+  after(() => hub.dispose());
 
   async function build() {
-    const core = await createTestCore({
-      providers: { oa: { kind: 'openai', baseUrl: fake.openaiBaseUrl }, an: { kind: 'anthropic', baseUrl: fake.anthropicBaseUrl } },
+    const core = await fx.core({
+      providers: { oa: { kind: 'openai', baseUrl: fx.fake.openaiBaseUrl }, an: { kind: 'anthropic', baseUrl: fx.fake.anthropicBaseUrl } },
       models: { mini: { provider: 'oa', id: OPENAI_MODEL }, sonnet: { provider: 'an', id: ANTHROPIC_MODEL } },
       routes: { chat: ['mini'] },
       router: { maxRetries: 0, requestTimeoutMs: 10_000 },
-    }, dir);
-    cores.push(core);
+    });
     return { router: core.router, store: core.traceStore, tracer: core.tracer, ledger: core.ledger };
   }
 
@@ -76,7 +58,7 @@ describe('chat tool loop over the wire (router + fake provider + real MCP server
   const question: ChatMessage[] = [{ role: 'user', content: 'What is 2 + 40? Use the tool.' }];
 
   it('OpenAI format: runs an approved tool call, feeds the untrusted result back, and traces it', async () => {
-    fake.script(OPENAI_MODEL, [
+    fx.fake.script(OPENAI_MODEL, [
       { type: 'tool_calls', text: 'Let me add.', calls: [{ id: 'call_1', name: 'everything__get-sum', arguments: { a: 2, b: 40 } }], usage: { inputTokens: 100, outputTokens: 10 } },
       { type: 'text', text: 'The sum is 42.', usage: { inputTokens: 150, outputTokens: 5 } },
     ]);
@@ -101,7 +83,7 @@ describe('chat tool loop over the wire (router + fake provider + real MCP server
     assert.match(toolMsg.content, /42/);
 
     // The provider saw the namespaced tool list, then the tool result as a `tool` message.
-    const [first, second] = fake.requests.filter((r) => r.endpoint === 'chat');
+    const [first, second] = fx.fake.requests.filter((r) => r.endpoint === 'chat');
     assert.ok(first.body.tools.some((t: { function: { name: string } }) => t.function.name === 'everything__get-sum'));
     const sent = second.body.messages.find((m: { role: string }) => m.role === 'tool');
     assert.equal(sent.tool_call_id, 'call_1');
@@ -123,7 +105,7 @@ describe('chat tool loop over the wire (router + fake provider + real MCP server
   });
 
   it('Anthropic format: a denied call is not run and the model is told so', async () => {
-    fake.script(ANTHROPIC_MODEL, [
+    fx.fake.script(ANTHROPIC_MODEL, [
       { type: 'tool_calls', calls: [{ id: 'toolu_1', name: 'everything__echo', arguments: { message: 'hi' } }] },
       { type: 'text', text: 'Understood, I will not use it.' },
     ]);
@@ -135,7 +117,7 @@ describe('chat tool loop over the wire (router + fake provider + real MCP server
     assert.equal(out.stopReason, 'done');
     assert.deepEqual(calls, [], 'the denied tool never reached the server');
     assert.ok(events.some((e) => e.type === 'tool_call_denied' && /denied/.test(e.reason)));
-    const [, second] = fake.requests.filter((r) => r.endpoint === 'messages');
+    const [, second] = fx.fake.requests.filter((r) => r.endpoint === 'messages');
     const results = second.body.messages.flatMap((m: { content: unknown }) => (Array.isArray(m.content) ? m.content : [])).filter((b: { type: string }) => b.type === 'tool_result');
     assert.equal(results.length, 1);
     assert.equal(results[0].tool_use_id, 'toolu_1');
@@ -145,7 +127,7 @@ describe('chat tool loop over the wire (router + fake provider + real MCP server
   });
 
   it('Anthropic format: an approved call runs and its result goes back as a tool_result', async () => {
-    fake.script(ANTHROPIC_MODEL, [
+    fx.fake.script(ANTHROPIC_MODEL, [
       { type: 'tool_calls', calls: [{ id: 'toolu_2', name: 'everything__echo', arguments: { message: 'ping from claude' } }] },
       { type: 'text', text: 'Echoed.' },
     ]);
@@ -154,14 +136,14 @@ describe('chat tool loop over the wire (router + fake provider + real MCP server
     const out = await runToolLoop({ router, model: 'sonnet', messages: question, tools: source, approve: async () => ({ allowed: true, scope: 'session' }) });
     assert.equal(out.stopReason, 'done');
     assert.deepEqual(calls, ['everything__echo']);
-    const [, second] = fake.requests.filter((r) => r.endpoint === 'messages');
+    const [, second] = fx.fake.requests.filter((r) => r.endpoint === 'messages');
     const result = second.body.messages.flatMap((m: { content: unknown }) => (Array.isArray(m.content) ? m.content : [])).find((b: { type: string }) => b.type === 'tool_result');
     assert.match(JSON.stringify(result.content), /ping from claude/);
     assert.notEqual(result.is_error, true);
   });
 
   it('refuses arguments that do not match the tool schema without asking or calling', async () => {
-    fake.script(OPENAI_MODEL, [
+    fx.fake.script(OPENAI_MODEL, [
       { type: 'tool_calls', calls: [{ id: 'call_bad', name: 'everything__get-sum', arguments: { a: 'two' } }] },
       { type: 'text', text: 'Sorry.' },
     ]);
@@ -179,7 +161,7 @@ describe('chat tool loop over the wire (router + fake provider + real MCP server
 
   it('stops after maxRounds and answers the pending calls as not run', async () => {
     const call = (i: number) => ({ type: 'tool_calls' as const, calls: [{ id: `c${i}`, name: 'everything__get-sum', arguments: { a: i, b: 1 } }] });
-    fake.script(OPENAI_MODEL, [call(1), call(2), call(3), { type: 'text', text: 'never reached' }]);
+    fx.fake.script(OPENAI_MODEL, [call(1), call(2), call(3), { type: 'text', text: 'never reached' }]);
     const { router } = await build();
     const { source, calls } = countingSource();
     const out = await runToolLoop({ router, messages: question, tools: source, approve: async () => true, maxRounds: 2 });
@@ -192,7 +174,7 @@ describe('chat tool loop over the wire (router + fake provider + real MCP server
   });
 
   it('does not count the approval wait against the per-call timeout', async () => {
-    fake.script(OPENAI_MODEL, [
+    fx.fake.script(OPENAI_MODEL, [
       { type: 'tool_calls', calls: [{ id: 'slow', name: 'flaky__ok', arguments: { text: 'after a slow approval' } }] },
       { type: 'text', text: 'done' },
     ]);
@@ -215,7 +197,7 @@ describe('chat tool loop over the wire (router + fake provider + real MCP server
   });
 
   it("CLI approval: tools not named by --approve are refused, named ones run", async () => {
-    fake.script(OPENAI_MODEL, [
+    fx.fake.script(OPENAI_MODEL, [
       { type: 'tool_calls', calls: [{ id: 'a', name: 'everything__echo', arguments: { message: 'x' } }, { id: 'b', name: 'everything__get-sum', arguments: { a: 1, b: 2 } }] },
       { type: 'text', text: 'ok' },
     ]);
@@ -228,7 +210,7 @@ describe('chat tool loop over the wire (router + fake provider + real MCP server
   });
 
   it('as the chat TurnRunner: streams every round, reports tool-call states, sums usage', async () => {
-    fake.script(OPENAI_MODEL, [
+    fx.fake.script(OPENAI_MODEL, [
       { type: 'tool_calls', text: 'Checking.', calls: [{ id: 'call_9', name: 'everything__get-sum', arguments: { a: 1, b: 1 } }], usage: { inputTokens: 100, outputTokens: 10 } },
       { type: 'text', text: 'It is 2.', usage: { inputTokens: 200, outputTokens: 4 } },
     ]);
@@ -256,23 +238,15 @@ describe('chat tool loop over the wire (router + fake provider + real MCP server
 
 describe('switchyard ask --tools helper (openCliTools)', function () {
   this.timeout(30_000);
-  let fake: FakeServer;
-  let dir: string;
-  before(async () => {
-    fake = await startFakeServer();
-    dir = mkdtempSync(join(tmpdir(), 'switchyard-asktools-'));
-  });
-  after(async () => {
-    await fake.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const fx = useWireFixture('asktools');
 
   it('runs only --approve tools, refuses the others, and streams the answer', async () => {
+    const dir = fx.testDir;
     const configPath = join(dir, 'switchyard.json');
     writeFileSync(configPath, JSON.stringify({ mcpServers: { everything: { command: process.execPath, args: [everythingBin, 'stdio'] } } }));
-    const core = await createTestCore({ providers: { oa: { kind: 'openai', baseUrl: fake.openaiBaseUrl } }, models: { mini: { provider: 'oa', id: OPENAI_MODEL } }, routes: { chat: ['mini'] } }, join(dir, 'data'));
+    const core = await fx.core({ providers: { oa: { kind: 'openai', baseUrl: fx.fake.openaiBaseUrl } }, models: { mini: { provider: 'oa', id: OPENAI_MODEL } }, routes: { chat: ['mini'] } }, { dataDir: join(dir, 'data') });
     const router = core.router;
-    fake.script(OPENAI_MODEL, [
+    fx.fake.script(OPENAI_MODEL, [
       { type: 'tool_calls', calls: [{ id: 'x1', name: 'everything__get-sum', arguments: { a: 3, b: 4 } }, { id: 'x2', name: 'everything__echo', arguments: { message: 'm' } }] },
       { type: 'text', text: 'Seven.' },
     ]);
@@ -284,23 +258,18 @@ describe('switchyard ask --tools helper (openCliTools)', function () {
       env: { PATH: process.env.PATH },
       cwd: dir,
     };
-    const tools = await openCliTools({ router, io, approve: ['everything/get-sum'], configPath });
-    try {
-      const stream = tools.stream({ messages: [{ role: 'user', content: '3 + 4?' }] });
-      let text = '';
-      for await (const e of stream) if (e.type === 'text') text += e.text;
-      const result = await stream.result;
-      assert.equal(result.status, 'ok');
-      assert.equal(text, 'Seven.');
-      assert.match(stderr, /running tool everything__get-sum/);
-      assert.match(stderr, /tool everything__echo not run: not approved: run again with --approve everything\/echo/);
-      const second = fake.requests.filter((r) => r.endpoint === 'chat')[1];
-      const toolMsgs = second.body.messages.filter((m: { role: string }) => m.role === 'tool');
-      assert.equal(toolMsgs.length, 2);
-      assert.match(toolMsgs.find((m: { tool_call_id: string }) => m.tool_call_id === 'x1').content, /7/);
-    } finally {
-      await tools.dispose();
-      await core.dispose();
-    }
+    const tools = fx.track(await openCliTools({ router, io, approve: ['everything/get-sum'], configPath }));
+    const stream = tools.stream({ messages: [{ role: 'user', content: '3 + 4?' }] });
+    let text = '';
+    for await (const e of stream) if (e.type === 'text') text += e.text;
+    const result = await stream.result;
+    assert.equal(result.status, 'ok');
+    assert.equal(text, 'Seven.');
+    assert.match(stderr, /running tool everything__get-sum/);
+    assert.match(stderr, /tool everything__echo not run: not approved: run again with --approve everything\/echo/);
+    const second = fx.fake.requests.filter((r) => r.endpoint === 'chat')[1];
+    const toolMsgs = second.body.messages.filter((m: { role: string }) => m.role === 'tool');
+    assert.equal(toolMsgs.length, 2);
+    assert.match(toolMsgs.find((m: { tool_call_id: string }) => m.tool_call_id === 'x1').content, /7/);
   });
 });

@@ -4,54 +4,30 @@
  * right — never $0 for a paid model. Real SDKs against the fake server, through the real core.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { createCoreServices, type AppServices } from '../../src/core/app';
-import { parseConfig } from '../../src/core/config/schema';
+import type { AppServices } from '../../src/core/app';
 import type { Logger } from '../../src/core/logger';
 import type { RouteRequest } from '../../src/core/router/types';
-import { startFakeServer, type FakeServer } from '../support/fakeServer';
-import { TEST_API_KEY } from '../support/testCore';
+import { useWireFixture } from '../support/wireFixture';
 
 describe('usage and cost when the provider reports none, part, or nonsense', function () {
   this.timeout(30_000);
-  let fake: FakeServer;
-  let dir: string;
+  const fx = useWireFixture('usage');
   let warnings: string[];
-  const cores: AppServices[] = [];
-
-  before(async () => {
-    fake = await startFakeServer();
-  });
-  after(async () => {
-    await fake.close();
-  });
   beforeEach(() => {
-    fake.reset();
     warnings = [];
-    dir = mkdtempSync(join(tmpdir(), 'switchyard-usage-'));
-  });
-  afterEach(async () => {
-    await Promise.all(cores.splice(0).map((c) => c.dispose()));
-    rmSync(dir, { recursive: true, force: true });
   });
 
   async function build(route: string[]) {
     const logger: Logger = { debug: () => {}, info: () => {}, warn: (m) => warnings.push(m), error: (m) => warnings.push(m) };
-    const core = await createCoreServices({
-      config: parseConfig({
-        providers: { oa: { kind: 'openai', baseUrl: fake.openaiBaseUrl }, an: { kind: 'anthropic', baseUrl: fake.anthropicBaseUrl } },
+    return fx.core(
+      {
+        providers: { oa: { kind: 'openai', baseUrl: fx.fake.openaiBaseUrl }, an: { kind: 'anthropic', baseUrl: fx.fake.anthropicBaseUrl } },
         models: { mini: { provider: 'oa', id: 'gpt-4.1-mini' }, sonnet: { provider: 'an', id: 'claude-sonnet-4-6' } },
         routes: { chat: route },
         router: { maxRetries: 0, ttftTimeoutMs: { default: 2000 }, requestTimeoutMs: 5000 },
-      }),
-      secrets: { apiKey: async () => TEST_API_KEY },
-      dataDir: dir,
-      logger,
-    });
-    cores.push(core);
-    return core;
+      },
+      { logger },
+    );
   }
 
   const ask = (extra: Partial<RouteRequest> = {}): RouteRequest => ({
@@ -67,7 +43,7 @@ describe('usage and cost when the provider reports none, part, or nonsense', fun
   }
 
   it('a successful OpenAI call with no usage chunk is counted locally, marked estimated, not $0', async () => {
-    fake.script('gpt-4.1-mini', [{ type: 'text', text: 'It retries twice with backoff.', omitUsage: true }]);
+    fx.fake.script('gpt-4.1-mini', [{ type: 'text', text: 'It retries twice with backoff.', omitUsage: true }]);
     const core = await build(['mini']);
     const result = await core.router.complete(ask());
     assert.equal(result.status, 'ok');
@@ -80,7 +56,7 @@ describe('usage and cost when the provider reports none, part, or nonsense', fun
   });
 
   it('a stream cut after text records the tokens it used (estimated), not $0', async () => {
-    fake.script('gpt-4.1-mini', [{ type: 'text', chunks: ['It ', 'retries ', 'twice.'], disconnectAfterChunks: 2 }]);
+    fx.fake.script('gpt-4.1-mini', [{ type: 'text', chunks: ['It ', 'retries ', 'twice.'], disconnectAfterChunks: 2 }]);
     const core = await build(['mini']);
     const result = await core.router.complete(ask());
     assert.equal(result.status, 'error');
@@ -91,11 +67,11 @@ describe('usage and cost when the provider reports none, part, or nonsense', fun
   });
 
   it('an Anthropic stream cancelled after message_start records the usage it reported', async () => {
-    fake.script('claude-sonnet-4-6', [{ type: 'text', chunks: ['never'], hangAfterChunks: 0, usage: { inputTokens: 8000, outputTokens: 0, cacheReadTokens: 5000, cacheWriteTokens: 2000 } }]);
+    fx.fake.script('claude-sonnet-4-6', [{ type: 'text', chunks: ['never'], hangAfterChunks: 0, usage: { inputTokens: 8000, outputTokens: 0, cacheReadTokens: 5000, cacheWriteTokens: 2000 } }]);
     const core = await build(['sonnet']);
     const controller = new AbortController();
     const pending = core.router.complete(ask({ signal: controller.signal }));
-    await fake.waitFor(() => fake.requests.length === 1 && fake.requests[0].outcome === 'pending');
+    await fx.fake.waitFor(() => fx.fake.requests.length === 1 && fx.fake.requests[0].outcome === 'pending');
     await new Promise((r) => setTimeout(r, 100)); // message_start reaches the client
     controller.abort();
     const result = await pending;
@@ -109,21 +85,21 @@ describe('usage and cost when the provider reports none, part, or nonsense', fun
   });
 
   it('a compatible server that rejects stream_options: sent again without it, usage counted locally and marked', async () => {
-    fake.script('gpt-4.1-mini', [
+    fx.fake.script('gpt-4.1-mini', [
       { type: 'invalid_request', message: 'Unrecognized request argument supplied: stream_options' },
       { type: 'text', text: 'Fine.' },
     ]);
     const core = await build(['mini']);
     const result = await core.router.complete(ask());
     assert.equal(result.status, 'ok');
-    assert.equal(fake.requests.length, 2);
-    assert.equal(fake.requests[1].body.stream_options, undefined);
+    assert.equal(fx.fake.requests.length, 2);
+    assert.equal(fx.fake.requests[1].body.stream_options, undefined);
     assert.equal(result.usageSource, 'estimated');
     assert.ok(result.costUsd !== null && result.costUsd > 0);
   });
 
   it('numeric strings are read as numbers, not concatenated', async () => {
-    fake.script('gpt-4.1-mini', [{ type: 'text', text: 'ok', wireUsage: { prompt_tokens: '1000', completion_tokens: '10', prompt_tokens_details: { cached_tokens: '0' } } }]);
+    fx.fake.script('gpt-4.1-mini', [{ type: 'text', text: 'ok', wireUsage: { prompt_tokens: '1000', completion_tokens: '10', prompt_tokens_details: { cached_tokens: '0' } } }]);
     const core = await build(['mini']);
     const result = await core.router.complete(ask());
     assert.deepEqual(result.usage, { inputTokens: 1000, outputTokens: 10, cacheReadTokens: 0, cacheWriteTokens: 0 });
@@ -133,7 +109,7 @@ describe('usage and cost when the provider reports none, part, or nonsense', fun
   });
 
   it('Anthropic numeric strings in message_start are read as numbers', async () => {
-    fake.script('claude-sonnet-4-6', [{ type: 'text', text: 'ok', wireUsage: { input_tokens: '1000', cache_read_input_tokens: '0', cache_creation_input_tokens: '0' } }]);
+    fx.fake.script('claude-sonnet-4-6', [{ type: 'text', text: 'ok', wireUsage: { input_tokens: '1000', cache_read_input_tokens: '0', cache_creation_input_tokens: '0' } }]);
     const core = await build(['sonnet']);
     const result = await core.router.complete(ask());
     assert.equal(result.usage.inputTokens, 1000);
@@ -146,7 +122,7 @@ describe('usage and cost when the provider reports none, part, or nonsense', fun
     ['not a number', { prompt_tokens: 'lots', completion_tokens: 10 }],
   ] as const) {
     it(`${name} usage is refused with a warning: cost unknown (null), the ledger keeps the record`, async () => {
-      fake.script('gpt-4.1-mini', [{ type: 'text', text: 'ok', wireUsage }]);
+      fx.fake.script('gpt-4.1-mini', [{ type: 'text', text: 'ok', wireUsage }]);
       const core = await build(['mini']);
       const result = await core.router.complete(ask());
       assert.equal(result.status, 'ok');

@@ -5,15 +5,11 @@
  * provider server; what reaches each wire, what streams back, and what the ledger records.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { AppServices } from '../../src/core/app';
 import { LM_ROLE, type LmMessageShape } from '../../src/host/lmChat/messages';
 import { findLmModel } from '../../src/host/lmChat/models';
 import { FEATURE_VSCODE_CHAT, FEATURE_VSCODE_CHAT_UTILITY, LmChatError, respondToLmChat } from '../../src/host/lmChat/respond';
-import { startFakeServer, type FakeServer, type RecordedRequest } from '../support/fakeServer';
-import { createTestCore } from '../support/testCore';
+import type { RecordedRequest } from '../support/fakeServer';
+import { useWireFixture } from '../support/wireFixture';
 
 const OPENAI_MODEL = 'gpt-4.1-mini';
 const ANTHROPIC_MODEL = 'claude-sonnet-4-6';
@@ -46,34 +42,17 @@ const INTERNAL_OPTIONS = { _conversationId: 'conv-secret-123', _telemetryTurn: 7
 
 describe('VS Code Chat → router → both wires', function () {
   this.timeout(20_000);
-  let fake: FakeServer;
-  let dir: string;
-  const cores: AppServices[] = [];
-
-  before(async () => {
-    fake = await startFakeServer();
-  });
-  after(() => fake.close());
-  beforeEach(() => {
-    fake.reset();
-    dir = mkdtempSync(join(tmpdir(), 'switchyard-vscodechat-'));
-  });
-  afterEach(async () => {
-    await Promise.all(cores.splice(0).map((c) => c.dispose()));
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const fx = useWireFixture('vscodechat');
 
   async function build() {
-    const core = await createTestCore(
+    const core = await fx.core(
       {
-        providers: { oa: { kind: 'openai', baseUrl: fake.openaiBaseUrl }, an: { kind: 'anthropic', baseUrl: fake.anthropicBaseUrl } },
+        providers: { oa: { kind: 'openai', baseUrl: fx.fake.openaiBaseUrl }, an: { kind: 'anthropic', baseUrl: fx.fake.anthropicBaseUrl } },
         models: { mini: { provider: 'oa', id: OPENAI_MODEL }, sonnet: { provider: 'an', id: ANTHROPIC_MODEL } },
         routes: { chat: ['sonnet', 'mini'] },
         router: { maxRetries: 0, requestTimeoutMs: 10_000 },
       },
-      dir,
     );
-    cores.push(core);
     return core;
   }
 
@@ -84,14 +63,14 @@ describe('VS Code Chat → router → both wires', function () {
   }
 
   const only = (model: string): RecordedRequest => {
-    const reqs = fake.requests.filter((r) => r.model === model);
+    const reqs = fx.fake.requests.filter((r) => r.model === model);
     assert.equal(reqs.length, 1, `one request to ${model}`);
     return reqs[0];
   };
 
   it('maps system, image, tool call and tool result to OpenAI; internal modelOptions never reach the body', async () => {
     const core = await build();
-    fake.script(OPENAI_MODEL, [{ type: 'text', text: 'It exports main.' }]);
+    fx.fake.script(OPENAI_MODEL, [{ type: 'text', text: 'It exports main.' }]);
     const entry = findLmModel(core.config, core.catalog, 'model:mini')!;
     const out = collector();
     await respondToLmChat(core.router, { ...entry, target: { task: 'chat', model: 'mini' } }, agentConversation(), { tools: AGENT_TOOLS, toolMode: 1, modelOptions: INTERNAL_OPTIONS }, out.sink, new AbortController().signal);
@@ -114,7 +93,7 @@ describe('VS Code Chat → router → both wires', function () {
 
   it('maps the same conversation to Anthropic: system on top, image block, tool_use and tool_result', async () => {
     const core = await build();
-    fake.script(ANTHROPIC_MODEL, [{ type: 'text', text: 'main' }]);
+    fx.fake.script(ANTHROPIC_MODEL, [{ type: 'text', text: 'main' }]);
     const entry = findLmModel(core.config, core.catalog, 'route:chat')!;
     const out = collector();
     await respondToLmChat(core.router, entry, agentConversation(), { tools: AGENT_TOOLS, toolMode: 2, modelOptions: INTERNAL_OPTIONS }, out.sink, new AbortController().signal);
@@ -137,7 +116,7 @@ describe('VS Code Chat → router → both wires', function () {
     it(`streams a tool call back with VS Code's own tool name (${wire})`, async () => {
       const core = await build();
       const model = wire === 'openai' ? OPENAI_MODEL : ANTHROPIC_MODEL;
-      fake.script(model, [{ type: 'tool_calls', calls: [{ id: 'toolu_1', name: 'mcp_server_tool', arguments: { q: 'x' } }, { id: 'toolu_2', name: 'read_file', arguments: { filePath: 'a.ts' } }] }]);
+      fx.fake.script(model, [{ type: 'tool_calls', calls: [{ id: 'toolu_1', name: 'mcp_server_tool', arguments: { q: 'x' } }, { id: 'toolu_2', name: 'read_file', arguments: { filePath: 'a.ts' } }] }]);
       const entry = findLmModel(core.config, core.catalog, wire === 'openai' ? 'model:mini' : 'model:sonnet')!;
       const out = collector();
       const result = await respondToLmChat(core.router, entry, [{ role: LM_ROLE.user, content: [text('go')], name: undefined }], { tools: AGENT_TOOLS, toolMode: 1 }, out.sink, new AbortController().signal);
@@ -151,8 +130,8 @@ describe('VS Code Chat → router → both wires', function () {
 
   it('a route whose first model returns 503 still answers from the next, recorded once as vscode-chat', async () => {
     const core = await build();
-    fake.script(ANTHROPIC_MODEL, [{ type: 'server_error', status: 503 }]);
-    fake.script(OPENAI_MODEL, [{ type: 'text', text: 'from mini', usage: { inputTokens: 30, outputTokens: 3 } }]);
+    fx.fake.script(ANTHROPIC_MODEL, [{ type: 'server_error', status: 503 }]);
+    fx.fake.script(OPENAI_MODEL, [{ type: 'text', text: 'from mini', usage: { inputTokens: 30, outputTokens: 3 } }]);
     const entry = findLmModel(core.config, core.catalog, 'route:chat')!;
     const out = collector();
     const result = await respondToLmChat(core.router, entry, agentConversation(), { tools: AGENT_TOOLS, toolMode: 1 }, out.sink, new AbortController().signal);
@@ -169,7 +148,7 @@ describe('VS Code Chat → router → both wires', function () {
 
   it('a request without tools (titles, summaries) is recorded as a utility call', async () => {
     const core = await build();
-    fake.script(ANTHROPIC_MODEL, [{ type: 'text', text: 'Reading app.ts' }]);
+    fx.fake.script(ANTHROPIC_MODEL, [{ type: 'text', text: 'Reading app.ts' }]);
     const entry = findLmModel(core.config, core.catalog, 'route:chat')!;
     await respondToLmChat(core.router, entry, [{ role: LM_ROLE.user, content: [text('Write a short title for this chat')], name: undefined }], {}, collector().sink, new AbortController().signal);
     await core.ledger.flush?.();
@@ -179,8 +158,8 @@ describe('VS Code Chat → router → both wires', function () {
 
   it('when every candidate fails, the error names the failure and the models tried', async () => {
     const core = await build();
-    fake.script(ANTHROPIC_MODEL, [{ type: 'server_error', status: 503 }]);
-    fake.script(OPENAI_MODEL, [{ type: 'auth', status: 401 }]);
+    fx.fake.script(ANTHROPIC_MODEL, [{ type: 'server_error', status: 503 }]);
+    fx.fake.script(OPENAI_MODEL, [{ type: 'auth', status: 401 }]);
     const entry = findLmModel(core.config, core.catalog, 'route:chat')!;
     await assert.rejects(
       respondToLmChat(core.router, entry, agentConversation(), {}, collector().sink, new AbortController().signal),
@@ -189,12 +168,10 @@ describe('VS Code Chat → router → both wires', function () {
   });
 
   it('a model that takes no images gets a note instead of the image', async () => {
-    const core = await createTestCore(
-      { providers: { local: { kind: 'openai-compatible', baseUrl: fake.openaiBaseUrl } }, models: { coder: { provider: 'local', id: 'qwen2.5-coder:7b' } }, routes: { chat: ['coder'] }, router: { maxRetries: 0 } },
-      dir,
+    const core = await fx.core(
+      { providers: { local: { kind: 'openai-compatible', baseUrl: fx.fake.openaiBaseUrl } }, models: { coder: { provider: 'local', id: 'qwen2.5-coder:7b' } }, routes: { chat: ['coder'] }, router: { maxRetries: 0 } },
     );
-    cores.push(core);
-    fake.script('qwen2.5-coder:7b', [{ type: 'text', text: 'ok' }]);
+    fx.fake.script('qwen2.5-coder:7b', [{ type: 'text', text: 'ok' }]);
     const entry = findLmModel(core.config, core.catalog, 'model:coder')!;
     assert.equal(entry.capabilities.imageInput, false);
     await respondToLmChat(core.router, entry, agentConversation().slice(0, 2), {}, collector().sink, new AbortController().signal);

@@ -4,43 +4,32 @@
  * reading outside it; the file's text reaches the model's next call.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AppServices } from '../../src/core/app';
 import { runToolLoop } from '../../src/core/chat/toolLoop';
 import type { ToolApprovalRequest } from '../../src/core/tools/approval';
 import { workspaceApproval, workspaceToolSource } from '../../src/core/tools/workspaceTools';
-import { startFakeServer, type FakeServer } from '../support/fakeServer';
-import { createTestCore } from '../support/testCore';
+import { useWireFixture } from '../support/wireFixture';
 
 const MODEL = 'gpt-4.1-mini';
 
 describe('workspace tools in the tool loop (router + fake provider)', function () {
   this.timeout(20_000);
-  let fake: FakeServer;
+  const fx = useWireFixture('wsloop');
   let root: string;
   let core: AppServices;
 
-  before(async () => {
-    fake = await startFakeServer();
-  });
-  after(() => fake.close());
   beforeEach(async () => {
-    fake.reset();
-    root = mkdtempSync(join(tmpdir(), 'switchyard-wsloop-'));
+    root = fx.testDir;
     mkdirSync(join(root, 'src'));
     writeFileSync(join(root, 'src', 'invoice.ts'), 'export function total(lines: number[]) {\n  return lines.reduce((a, b) => a + b, 0);\n}\n');
-    core = await createTestCore({ providers: { oa: { kind: 'openai', baseUrl: fake.openaiBaseUrl } }, models: { mini: { provider: 'oa', id: MODEL } }, routes: { chat: ['mini'] }, router: { maxRetries: 0 } }, join(root, '.data'));
-  });
-  afterEach(async () => {
-    await core.dispose();
-    rmSync(root, { recursive: true, force: true });
+    core = await fx.core({ providers: { oa: { kind: 'openai', baseUrl: fx.fake.openaiBaseUrl } }, models: { mini: { provider: 'oa', id: MODEL } }, routes: { chat: ['mini'] }, router: { maxRetries: 0 } }, { dataDir: join(root, '.data') });
   });
 
   async function run(path: string) {
     const asked: ToolApprovalRequest[] = [];
-    fake.script(MODEL, [
+    fx.fake.script(MODEL, [
       { type: 'tool_calls', calls: [{ id: 'c1', name: 'workspace_read_file', arguments: { path } }] },
       { type: 'text', text: 'done' },
     ]);
@@ -54,9 +43,9 @@ describe('workspace tools in the tool loop (router + fake provider)', function (
       }),
       maxRounds: 4,
     });
-    const second = fake.requests.filter((r) => r.model === MODEL)[1];
+    const second = fx.fake.requests.filter((r) => r.model === MODEL)[1];
     const toolMessage = second.body.messages.find((m: { role: string }) => m.role === 'tool');
-    return { loop, asked, toolContent: String(toolMessage.content), firstTools: fake.requests[0].body.tools.map((t: { function: { name: string } }) => t.function.name) };
+    return { loop, asked, toolContent: String(toolMessage.content), firstTools: fx.fake.requests[0].body.tools.map((t: { function: { name: string } }) => t.function.name) };
   }
 
   it('offers the tools and reads inside the workspace without asking', async () => {

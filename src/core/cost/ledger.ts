@@ -29,6 +29,8 @@ export class JsonlLedger implements Ledger {
   private fd: number | undefined;
   /** File size right after this instance's last write: if unchanged, the file ends in our "\n". */
   private knownEnd = -1;
+  /** close() was called: a late append (a call that finished after dispose) closes the file again. */
+  private closed = false;
   private readonly index: LedgerTotalsIndex;
 
   constructor(
@@ -114,6 +116,7 @@ export class JsonlLedger implements Ledger {
       // A short write (disk full, signal) would leave a torn line; finish it so at worst that one record is lost.
       if (bytesWritten < data.length) writeSync(fd, data, bytesWritten, data.length - bytesWritten);
       this.knownEnd = stat.size + data.length;
+      if (this.closed) this.closeFd();
     } catch (err) {
       this.closeFd();
       throw err;
@@ -146,6 +149,7 @@ export class JsonlLedger implements Ledger {
 
   /** Saves the totals index and closes the append descriptor. */
   async close(): Promise<void> {
+    this.closed = true;
     this.closeFd();
     await this.index.save();
   }

@@ -59,6 +59,8 @@ export class FileTraceStore implements TraceStore {
   private readonly lastByte = Buffer.alloc(1);
   /** Tasks in `writes` not finished yet: while any is, appends queue behind them to keep file order. */
   private queued = 0;
+  /** close() was called: a late trace (a call that finished after dispose) closes the file again. */
+  private closed = false;
 
   constructor(private readonly opts: FileTraceStoreOptions) {
     if (!(opts.maxTraces > 0) || !(opts.maxBytes > 0)) throw new Error('FileTraceStore: maxTraces and maxBytes must be positive (settings switchyard.trace.maxTraces / maxBytes).');
@@ -124,6 +126,7 @@ export class FileTraceStore implements TraceStore {
 
   /** Finishes pending writes and closes the file. */
   async close(): Promise<void> {
+    this.closed = true;
     await this.writes;
     await this.handle?.close().catch(() => undefined);
     this.handle = undefined;
@@ -383,6 +386,7 @@ export class FileTraceStore implements TraceStore {
       })
       .then(() => {
         this.queued--;
+        if (this.closed) return this.closeHandle();
       });
     this.writes = run;
     return run;
