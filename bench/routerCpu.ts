@@ -8,27 +8,14 @@
  * A second figure, routerOnlyCpuUsPerCall, is the router's own CPU with the network taken out
  * (see routerOnlyCpu): steadier on a loaded machine, so changes to the router show in it first.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { createInterface } from 'node:readline';
+import { join } from 'node:path';
 import type { ModelAdapter, ModelRequest } from '../src/core/models/types';
 import { resolveModel } from '../src/core/router/candidates';
 import { createTestCore } from '../test/support/testCore';
+import { startServerProcess } from './serverProcess';
 import { summarize } from './stats';
-
-const root = resolve(__dirname, '..');
-
-async function startServerProcess(scriptFile: string): Promise<{ child: ChildProcess; openaiBaseUrl: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'test/support/fakeServerMain.ts'), '--script', scriptFile], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const lines = createInterface({ input: child.stdout! });
-  for await (const line of lines) {
-    const info = JSON.parse(line) as { openaiBaseUrl: string };
-    return { child, openaiBaseUrl: info.openaiBaseUrl };
-  }
-  throw new Error('the fake server process exited before it listened');
-}
 
 const cpuUs = (since: NodeJS.CpuUsage) => {
   const d = process.cpuUsage(since);
@@ -75,10 +62,8 @@ async function routerOnlyCpu(adapter: ModelAdapter, direct: () => Promise<void>,
 
 export async function benchRouterCpu(blocks = 12, callsPerBlock = 40): Promise<Record<string, unknown>> {
   const dir = mkdtempSync(join(tmpdir(), 'switchyard-bench-cpu-'));
-  const scriptFile = join(dir, 'script.json');
   // A realistic small answer: several chunks, usage at the end.
-  writeFileSync(scriptFile, JSON.stringify({ defaults: { '*': { type: 'text', chunks: ['Hello', ' there', ', here is', ' the answer', ' you asked', ' for.'], usage: { inputTokens: 420, outputTokens: 12 } } } }));
-  const server = await startServerProcess(scriptFile);
+  const server = await startServerProcess(dir, { defaults: { '*': { type: 'text', chunks: ['Hello', ' there', ', here is', ' the answer', ' you asked', ' for.'], usage: { inputTokens: 420, outputTokens: 12 } } } });
   let dispose = async () => {};
   try {
     const core = await createTestCore({
@@ -135,7 +120,7 @@ export async function benchRouterCpu(blocks = 12, callsPerBlock = 40): Promise<R
     };
   } finally {
     await dispose();
-    server.child.kill('SIGTERM');
+    server.stop();
     rmSync(dir, { recursive: true, force: true });
   }
 }
