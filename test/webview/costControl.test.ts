@@ -3,8 +3,6 @@
  * provider-drift tables, the next-turn estimate with its context meter, and the spend-cap dialog.
  */
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
-import type { Browser } from 'playwright-core';
 import type { LedgerRecord } from '../../src/core/cost/types';
 import { ConversationHistory } from '../../src/core/chat/history';
 import { ChatService, type ChatCore } from '../../src/core/chat/service';
@@ -26,7 +24,7 @@ import type { HostMessage } from '../../src/protocol/messages';
 import { startFakeServer, type FakeStep } from '../support/fakeServer';
 import { createTestCore } from '../support/testCore';
 import { buildUsageView } from '../../src/host/panel/usageView';
-import { buildPage, CHROMIUM, launch, openPanel } from './harness';
+import { openPanel, useBrowser } from './harness';
 
 const NOW = Date.parse('2026-11-24T12:00:00.000Z');
 
@@ -78,16 +76,7 @@ async function answerEstimate(p: PanelPage, chat: ChatService, text: string, chi
 
 describe('webview: cost control (headless Chromium)', function () {
   this.timeout(60_000);
-  let browser: Browser;
-
-  before(async function () {
-    if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: run scripts/install-chromium.sh (or set SWITCHYARD_CHROMIUM).`);
-    await buildPage();
-    browser = await launch();
-  });
-  after(async () => {
-    await browser?.close();
-  });
+  const browser = useBrowser();
 
   it('Usage tab: cache hit rate and savings per model and day, provider drift flagged over 2%, prices as of', async () => {
     const records = [
@@ -97,7 +86,7 @@ describe('webview: cost control (headless Chromium)', function () {
       record({ model: 'litellm', modelId: 'gpt-5', provider: 'll', costUsd: 0.0200, providerCostUsd: 0.0201, usage: { inputTokens: 1000, outputTokens: 10, cacheReadTokens: 0, cacheWriteTokens: 0 }, cacheSavingsUsd: 0 }),
     ];
     const usage = buildUsageView(records, { nowMs: NOW, rangeDays: 7, prices: { asOf: '2026-11-01', source: 'published list prices' }, caps: { maxTurnUsd: 0.5 } });
-    const p = await openPanel(browser, { width: 760, height: 1600 });
+    const p = await openPanel(browser(), { width: 760, height: 1600 });
     await p.send([{ type: 'init', models: [], conversations: [], active: null, running: false, tab: 'usage' }, { type: 'usage/data', usage }]);
     const flagged = p.page.locator('.drift tr.drift-flagged');
     assert.equal(await flagged.count(), 1, 'one model drifts over 2%');
@@ -128,7 +117,7 @@ describe('webview: cost control (headless Chromium)', function () {
   it('chat input: the next-turn estimate and context meter appear and update as the user types and adds chips', async () => {
     const conv = conversation();
     const chat = await chatServiceWith(conv);
-    const p = await openPanel(browser, { width: 600, height: 900 });
+    const p = await openPanel(browser(), { width: 600, height: 900 });
     await p.send([{ type: 'init', models: [{ name: 'sonnet', provider: 'an', id: 'claude-sonnet-4-5', contextWindow: 200000 }], conversations: [], active: conv, running: false }]);
     const input = p.page.locator('textarea.input');
     const line = p.page.locator('.turn-estimate .estimate-cost');
@@ -184,7 +173,7 @@ describe('webview: cost control (headless Chromium)', function () {
         { id: 'a2', role: 'assistant', content: 'latest answer', timeMs: NOW, status: 'ok' },
       ],
     };
-    const p = await openPanel(browser, { width: 600, height: 700 });
+    const p = await openPanel(browser(), { width: 600, height: 700 });
     await p.send([{ type: 'init', models: [], conversations: [{ id: 'conv-c', title: 'Long', updatedMs: NOW, messageCount: 5 }], active: conv, running: false }]);
     const summary = p.page.locator('#panel-chat details.msg.summary');
     assert.equal(await summary.count(), 1);
@@ -224,7 +213,7 @@ describe('webview: cost control (headless Chromium)', function () {
       }, dir);
       fake.script('pricey-model', [round, round, { type: 'text', text: 'Pricey answer: 3.' }]);
       fake.script('cheap-model', [{ type: 'text', text: 'Cheap answer: 3.' }]);
-      const p = await openPanel(browser, { width: 600, height: 900 });
+      const p = await openPanel(browser(), { width: 600, height: 900 });
       try {
         await p.send([{ type: 'init', models: [], conversations: [], active: null, running: false }]);
         const pending: HostMessage[] = [];

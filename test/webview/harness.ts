@@ -3,7 +3,7 @@
  * page from a file with the production CSP, stubs acquireVsCodeApi (records posted messages,
  * keeps setState) and replays recorded host messages.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import * as esbuild from 'esbuild';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -107,6 +107,26 @@ export async function launch(): Promise<Browser> {
     headless: true,
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
+}
+
+/**
+ * The suite's browser: checks Chromium is installed, builds the page and launches in `before`,
+ * closes in `after`. Call at the top of a `describe`; the getter is valid inside its tests.
+ */
+export function useBrowser(): () => Browser {
+  let browser: Browser | undefined;
+  before(async function () {
+    if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: run scripts/install-chromium.sh (or set SWITCHYARD_CHROMIUM).`);
+    await buildPage();
+    browser = await launch();
+  });
+  after(async () => {
+    await browser?.close();
+  });
+  return () => {
+    if (!browser) throw new Error('the browser is only there inside the tests of the describe that called useBrowser()');
+    return browser;
+  };
 }
 
 /** Stubs acquireVsCodeApi (records posts, keeps setState), applies the theme, records CSP violations. */

@@ -7,12 +7,11 @@
  * main-thread task or frame over 2 s (a hang threshold, not a performance assertion).
  */
 import assert from 'node:assert/strict';
-import { existsSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser } from 'playwright-core';
 import type { Conversation, StoredMessage, ToolCallView } from '../../src/core/chat/types';
 import { isSafeExternalLink, type HostMessage, type UsageView } from '../../src/protocol/messages';
-import { ARTIFACTS, buildPage, CHROMIUM, launch, openPanel, type PanelPage } from './harness';
+import { ARTIFACTS, openPanel, type PanelPage, useBrowser } from './harness';
 import { HEAVY, HIDDEN, HOSTILE_NAME, hostileAnswer, LINKS, LOOKALIKES, MARKUP, RLO, twoMegabyteAnswer } from './hostileCorpus';
 
 const HANG_MS = 2000;
@@ -121,23 +120,16 @@ async function rawHiddenCharacters(p: PanelPage): Promise<string[]> {
 
 describe('webview under hostile model and server output (headless Chromium)', function () {
   this.timeout(180_000);
-  let browser: Browser;
-
-  before(async function () {
-    if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: run scripts/install-chromium.sh (or set SWITCHYARD_CHROMIUM).`);
-    await buildPage();
-    browser = await launch();
-  });
+  const browser = useBrowser();
   beforeEach(function () {
     currentTest = this.currentTest?.title ?? '';
   });
   after(async () => {
-    await browser?.close();
     writeFileSync(join(ARTIFACTS, 'hostile-longest.json'), JSON.stringify(longestSeen, null, 2) + '\n');
   });
 
   it('streams an answer of markup, link and lookalike payloads without running, requesting, or offering a dangerous link', async () => {
-    const p = await openPanel(browser);
+    const p = await openPanel(browser());
     const text = hostileAnswer();
     await p.send([init(conversation('c-md', [user('u1', 'hi'), answer('a1', '', { status: 'streaming' })]), { running: true })]);
     await stream(p, 'c-md', 'a1', text, 97);
@@ -153,7 +145,7 @@ describe('webview under hostile model and server output (headless Chromium)', fu
   });
 
   it('renders the real tool approval outside the answer, marked, and the fake one in the answer as plain unstyled text', async () => {
-    const p = await openPanel(browser);
+    const p = await openPanel(browser());
     const call: ToolCallView = { id: 'call-1', name: 'write_file', server: 'filesystem', arguments: '{"path":"notes.md"}', status: 'requested' };
     const fakes = Object.values(LOOKALIKES).join('\n\n');
     await p.send([init(conversation('c-ap', [user('u1', 'write notes'), answer('a1', '', { status: 'streaming' })]), { running: true })]);
@@ -184,7 +176,7 @@ describe('webview under hostile model and server output (headless Chromium)', fu
   for (const [name, make] of Object.entries(HEAVY)) {
     it(`renders "${name}" (stored and streamed) without a hang, and the next answer still renders`, async () => {
       const heavy = make();
-      const p = await openPanel(browser);
+      const p = await openPanel(browser());
       const stored = conversation('c-heavy', [user('u1', 'q'), answer('a1', heavy), user('u2', 'q2'), answer('a2', 'The **next answer** renders.'), answer('a3', '', { status: 'streaming' })]);
       await p.send([init(stored, { running: true })]);
       assert.equal(await p.page.locator('.msg.assistant[data-id="a2"] .md strong').innerText(), 'next answer');
@@ -199,7 +191,7 @@ describe('webview under hostile model and server output (headless Chromium)', fu
 
   it('streams a 2 MB answer in 4 KB pieces without a main-thread task over 2 s, and renders all of it', async () => {
     const big = twoMegabyteAnswer();
-    const p = await openPanel(browser);
+    const p = await openPanel(browser());
     await p.send([init(conversation('c-big', [user('u1', 'q'), answer('a1', '', { status: 'streaming' })]), { running: true })]);
     await stream(p, 'c-big', 'a1', big, 4096, 10);
     await p.send([{ type: 'chat/done', conversationId: 'c-big', message: answer('a1', big) }]);
@@ -218,7 +210,7 @@ describe('webview under hostile model and server output (headless Chromium)', fu
     const unknown = `${'x = 1 # filler line for an unknown language\n'.repeat(700)}${tail}`;
     const known = `${'const filler = 1; // a long typescript block\n'.repeat(2600)}${tail}`;
     const content = `Unknown language:\n\n\`\`\`\n${unknown}\n\`\`\`\n\nKnown, past the highlighting bound:\n\n\`\`\`ts\n${known}\n\`\`\`\n`;
-    const p = await openPanel(browser);
+    const p = await openPanel(browser());
     await p.send([init(conversation('c-code', [user('u1', 'q'), answer('a1', content)]))]);
     const blocks = p.page.locator('.md .code-block');
     assert.equal(await blocks.count(), 2);
@@ -240,7 +232,7 @@ describe('webview under hostile model and server output (headless Chromium)', fu
 
   it('shows hidden and direction-changing characters as escapes in chips, file, tool, server, model and trace names', async () => {
     const [rlo, zwsp, isolate, tags] = HIDDEN;
-    const p = await openPanel(browser, { width: 900, height: 1400 });
+    const p = await openPanel(browser(), { width: 900, height: 1400 });
     const call: ToolCallView = { id: 'call-h', name: zwsp!.raw, server: isolate!.raw, arguments: `{"path":"${rlo!.raw}"}`, status: 'done', result: tags!.raw };
     const conv = conversation('c-names', [
       user('u1', 'q', { chips: [{ kind: 'file', id: 'f1', path: `src/${rlo!.raw}` }, { kind: 'mcp-resource', id: 'r1', server: isolate!.raw, uri: 'res://x', name: zwsp!.raw }] }),
@@ -277,7 +269,7 @@ describe('webview under hostile model and server output (headless Chromium)', fu
 
   it('feeds hostile names, arguments, results, notices and errors through every chat, trace and usage surface', async () => {
     const payloads = [...Object.values(MARKUP), ...Object.values(LINKS), ...Object.values(LOOKALIKES)].join('\n');
-    const p = await openPanel(browser, { width: 900, height: 1400 });
+    const p = await openPanel(browser(), { width: 900, height: 1400 });
     const call: ToolCallView = { id: 'call-s', name: HOSTILE_NAME, server: HOSTILE_NAME, arguments: JSON.stringify({ html: payloads }), status: 'requested', result: payloads };
     const conv = conversation('c-surf', [
       user('u1', payloads, { chips: [{ kind: 'file', id: 'f1', path: HOSTILE_NAME }, { kind: 'mcp-resource', id: 'r1', server: HOSTILE_NAME, uri: 'javascript:alert(1)', name: HOSTILE_NAME }] }),
@@ -306,7 +298,7 @@ describe('webview under hostile model and server output (headless Chromium)', fu
   });
 
   it('Escape in the rename field cancels without an error, Enter renames', async () => {
-    const p = await openPanel(browser);
+    const p = await openPanel(browser());
     await p.send([init(conversation('c-rn', [user('u1', 'q')], 'Old title'))]);
     // Rename lives in the conversation's "…" menu (the header fits the narrow side bar).
     await p.page.locator('#panel-chat select.more').selectOption('rename');

@@ -5,8 +5,6 @@
  * again (the host keeps the choice per workspace: test/unit/panel.instructions.test.ts).
  */
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
-import type { Browser } from 'playwright-core';
 import type { LedgerRecord } from '../../src/core/cost/types';
 import {
   ATTR_GEN_AI_REQUEST_MODEL,
@@ -21,7 +19,7 @@ import type { TraceRecord } from '../../src/core/trace/types';
 import { summarizeTrace } from '../../src/host/panel/traceView';
 import { buildUsageView } from '../../src/host/panel/usageView';
 import { layoutProblems } from '../support/layoutProbe';
-import { buildPage, CHROMIUM, launch, openPanel } from './harness';
+import { openPanel, useBrowser } from './harness';
 
 const NOW = Date.parse('2026-11-24T12:00:00.000Z');
 
@@ -43,20 +41,11 @@ function trace(id: string, model: string, costUsd: number, local: boolean): Trac
 
 describe('webview: "$0 (local)" in Usage and Traces; the instructions chip off and on', function () {
   this.timeout(60_000);
-  let browser: Browser;
-
-  before(async function () {
-    if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: run scripts/install-chromium.sh (or set SWITCHYARD_CHROMIUM).`);
-    await buildPage();
-    browser = await launch();
-  });
-  after(async () => {
-    await browser?.close();
-  });
+  const browser = useBrowser();
 
   it('Usage: an all-local model row and an all-local total read "$0 (local)"; a model that mixed in billed calls shows its amount', async () => {
     const records = [record('llama', 0, true), record('llama', 0, true), record('moved', 0, true), record('moved', 0.003, false)];
-    const p = await openPanel(browser, { width: 300, height: 1400 });
+    const p = await openPanel(browser(), { width: 300, height: 1400 });
     await p.send([{ type: 'init', models: [], conversations: [], active: null, running: false, tab: 'usage' }]);
     await p.send([{ type: 'usage/data', usage: buildUsageView(records, { nowMs: NOW, rangeDays: 7 }) }]);
     const spendOf = async (model: string) => (await p.page.locator('table.by-model tbody tr', { has: p.page.locator(`td:text-is("${model}")`) }).first().locator('td.spend').innerText()).trim();
@@ -75,7 +64,7 @@ describe('webview: "$0 (local)" in Usage and Traces; the instructions chip off a
   it('Traces: a local call reads "$0 (local)" in the list and in its detail, a billed $0 call does not; the column fits 300 px', async () => {
     const local = trace('trace-local', 'llama', 0, true);
     const billed = trace('trace-free', 'free-tier', 0, false);
-    const p = await openPanel(browser, { width: 300, height: 1200 });
+    const p = await openPanel(browser(), { width: 300, height: 1200 });
     await p.send([{ type: 'init', models: [], conversations: [], active: null, running: false, tab: 'traces' }]);
     await p.send([{ type: 'traces/list', traces: [summarizeTrace(local), summarizeTrace(billed)] }]);
     const cost = (id: string) => p.page.locator(`.trace-list tr[data-trace-id="${id}"] td.cost`).innerText();
@@ -91,7 +80,7 @@ describe('webview: "$0 (local)" in Usage and Traces; the instructions chip off a
   });
 
   it('instructions chip: × turns it off (still shown, not sent, host told); "include" turns it back on', async () => {
-    const p = await openPanel(browser);
+    const p = await openPanel(browser());
     await p.send([{ type: 'init', models: [{ name: 'llama', provider: 'here', id: 'llama3.2' }], routeModel: 'llama', conversations: [], active: null, running: false }]);
     await p.send([{ type: 'chat/addChip', chip: { kind: 'instructions', id: 'instructions', paths: ['AGENTS.md'] } }]);
     const chip = p.page.locator('.composer .chip[data-kind="instructions"]');

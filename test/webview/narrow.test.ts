@@ -5,15 +5,14 @@
  * screenshots in test-artifacts/webview/narrow-*.png.
  */
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser } from 'playwright-core';
 import { ledgerRecordSchema } from '../../src/core/cost/types';
 import { buildUsageView } from '../../src/host/panel/usageView';
 import { summarizeTrace } from '../../src/host/panel/traceView';
 import type { HostMessage } from '../../src/protocol/messages';
 import { layoutProblems } from '../support/layoutProbe';
-import { buildPage, CHROMIUM, launch, openPanel } from './harness';
+import { openPanel, useBrowser } from './harness';
 
 const fixtures = join(__dirname, '..', 'fixtures', 'panel');
 const load = <T>(name: string): T => JSON.parse(readFileSync(join(fixtures, name), 'utf8')) as T;
@@ -21,20 +20,11 @@ export const NARROW_WIDTH = 300;
 
 describe('webview at 300 px (the narrow side bar)', function () {
   this.timeout(60_000);
-  let browser: Browser;
-
-  before(async function () {
-    if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: run scripts/install-chromium.sh (or set SWITCHYARD_CHROMIUM).`);
-    await buildPage();
-    browser = await launch();
-  });
-  after(async () => {
-    await browser?.close();
-  });
+  const browser = useBrowser();
 
   it('Chat: the header stays one row and a streamed answer with code fits', async () => {
     const fx = load<{ messages: HostMessage[] }>('stream.json');
-    const p = await openPanel(browser, { width: NARROW_WIDTH, height: 700 });
+    const p = await openPanel(browser(), { width: NARROW_WIDTH, height: 700 });
     await p.send(fx.messages);
     // Long model labels, as a real configuration has (the e2e run found the picker past the edge).
     const models = ['coder', 'paid', 'backup', 'local'].map((name) => ({ name, id: `fake-${name}-with-a-long-id`, provider: 'fake' }));
@@ -57,7 +47,7 @@ describe('webview at 300 px (the narrow side bar)', function () {
       rangeDays: 7,
       budget: { dailySpentUsd: 4.5, dailyLimitUsd: 5, monthlySpentUsd: 20, monthlyLimitUsd: 100, level: 'warning', onExceed: 'block' },
     });
-    const p = await openPanel(browser, { width: NARROW_WIDTH, height: 900 });
+    const p = await openPanel(browser(), { width: NARROW_WIDTH, height: 900 });
     await p.send([{ type: 'init', models: [], conversations: [], active: null, running: false, tab: 'usage' }, { type: 'usage/data', usage }]);
     await p.screenshot('narrow-usage');
     assert.deepEqual(await layoutProblems(p.page, '#panel-usage'), []);
@@ -70,7 +60,7 @@ describe('webview at 300 px (the narrow side bar)', function () {
     // As recorded live: the router copies the caller's switchyard.chat.* attributes onto its span.
     const op = trace.spans.find((sp) => sp.attributes['switchyard.attempts'] !== undefined)!;
     op.attributes['switchyard.chat.conversation_id'] = 'conv-1';
-    const p = await openPanel(browser, { width: NARROW_WIDTH, height: 900 });
+    const p = await openPanel(browser(), { width: NARROW_WIDTH, height: 900 });
     await p.send([{ type: 'init', models: [], conversations: [], active: null, running: false, tab: 'traces' }, { type: 'traces/list', traces: [summarizeTrace(trace)] }]);
     await p.page.locator('.trace-list tbody tr').first().click();
     await p.send([{ type: 'traces/detail', traceId: trace.traceId, trace, prices: { 'gpt-4.1-mini': { inputPerMTok: 0.4, outputPerMTok: 1.6, cacheReadPerMTok: 0.1 } } }]);
