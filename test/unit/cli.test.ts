@@ -3,7 +3,6 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { attemptLine, exitCodeOf, jsonResult } from '../../src/cli/commands/ask';
 import { parseSince } from '../../src/cli/commands/cost';
 import { commands } from '../../src/cli/commands/index';
@@ -11,25 +10,15 @@ import { modelRows } from '../../src/cli/commands/models';
 import { dataDirFrom, envSecrets, loadConfigFile } from '../../src/cli/config';
 import { keyEnvName, setKeyFix } from '../../src/core/models/apiKeys';
 import { main } from '../../src/cli/main';
-import type { CliIO } from '../../src/cli/types';
 import { table, UsageError } from '../../src/cli/util';
 import { ConfigError, parseConfig } from '../../src/core/config/schema';
 import { PriceCatalog } from '../../src/core/cost/catalog';
 import { ModelError } from '../../src/core/models/errors';
 import type { AttemptRecord } from '../../src/core/router/types';
 import type { TurnResult } from '../../src/core/chat/turnResult';
+import { recordingIO, type RecordingIO } from '../support/cliIo';
 
-function io(env: NodeJS.ProcessEnv = {}, stdinText?: string): CliIO & { out: () => string; err: () => string } {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  const stdin = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (d) => (out += d));
-  stderr.on('data', (d) => (err += d));
-  stdin.end(stdinText ?? '');
-  return { stdout, stderr, stdin, env, cwd: tmpdir(), out: () => out, err: () => err };
-}
+const io = (env: NodeJS.ProcessEnv = {}, stdinText?: string): RecordingIO => recordingIO({ env, ...(stdinText !== undefined ? { stdin: stdinText } : {}) });
 
 const attempt = (over: Partial<AttemptRecord>): AttemptRecord => ({ model: 'm', modelId: 'm-id', provider: 'p', status: 'error', latencyMs: 12.4, ...over });
 const result = (over: Partial<TurnResult>): TurnResult => ({

@@ -1,6 +1,7 @@
 /** The MCP area's public types: server states and status, tools, call results and errors, hub options. */
 import type { CallToolResult, Prompt, Resource, ResourceTemplate, Tool } from '@modelcontextprotocol/sdk/types.js';
 import type { Logger } from '../logger';
+import type { ToolInfo } from '../tools/toolSource';
 import type { McpInputDefinition, McpServerSource, McpTransportSpec, VariableContext } from './config';
 
 /** How a server was reached: stdio, Streamable HTTP, or SSE (also after an 'http' server fell back). */
@@ -9,15 +10,11 @@ export type ConnectedVia = 'stdio' | 'http' | 'sse';
 export type McpServerState = 'starting' | 'connected' | 'reconnecting' | 'error' | 'disabled' | 'blocked' | 'stopped';
 
 /** One MCP tool as the model sees it (namespaced name) and as the server names it. */
-export interface McpTool {
+export interface McpTool extends ToolInfo {
   /** Model-facing name, valid for OpenAI and Anthropic: "<server>__<tool>". */
   name: string;
   server: string;
-  tool: string;
   title?: string;
-  description?: string;
-  inputSchema: Record<string, unknown>;
-  annotations?: Record<string, unknown>;
 }
 
 export interface McpServerStatus {
