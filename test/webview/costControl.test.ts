@@ -181,7 +181,8 @@ describe('webview: cost control (headless Chromium)', function () {
     assert.equal(await summary.getAttribute('open'), null, 'collapsed');
     assert.equal(await p.page.locator('#panel-chat .user-text', { hasText: 'first question' }).count(), 0, 'the originals are not listed as turns');
     await summary.locator('> summary').click();
-    assert.match(await summary.locator('.md').innerText(), /Goal: retry with backoff/);
+    // The summary's markdown renders in the panel's next frames (the incremental renderer): wait for it.
+    await summary.locator('.md', { hasText: 'Goal: retry with backoff' }).waitFor({ timeout: 10_000 });
     await summary.locator('.compacted-originals > summary').click();
     assert.deepEqual(await summary.locator('.compacted').allInnerTexts(), ['first question about retries', 'first answer']);
     await p.page.locator('#panel-chat select.more').selectOption('compact');
