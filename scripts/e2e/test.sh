@@ -6,6 +6,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 started=$(date +%s)
+# Like demo.sh and test.sh: a Node.js new enough (Node 24 from the npm registry on Linux x64 when
+# the system one is older) and node_modules, so `npm run test:e2e` works on a fresh clone too.
+source scripts/ensure-deps.sh
+ensure_node >&2
+ensure_deps >&2
 bash scripts/e2e/install.sh >/dev/null
 if [ -z "${SWITCHYARD_E2E_VSIX:-}" ]; then
   mkdir -p .e2e
