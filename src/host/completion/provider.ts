@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import type { CompletionEngine } from '../../core/completion/engine';
 import type { CompletionResult, ContextFile } from '../../core/completion/types';
 import type { RecentEdits } from './recentEdits';
+import { documentLength } from './documentLength';
 
 export const ACCEPTED_COMMAND = 'switchyard.completion.accepted';
 const MAX_CONTEXT_FILE_CHARS = 200_000;
@@ -11,8 +12,6 @@ const MAX_CONTEXT_FILES = 8;
 const MAX_PREFIX_CHARS = 100_000;
 const MAX_SUFFIX_CHARS = 50_000;
 
-/** A document's length in characters without building its text. */
-const lengthOf = (doc: vscode.TextDocument): number => (doc.lineCount === 0 ? 0 : doc.offsetAt(doc.lineAt(doc.lineCount - 1).range.end));
 
 /** Texts of open documents by version: a document unchanged since the last request is not read again. */
 const textCache = new WeakMap<vscode.TextDocument, { version: number; text: string }>();
@@ -34,7 +33,7 @@ const WINDOW_STEP = 25_000;
  * leaves the window's prefix extended and its suffix unchanged, as in the whole document.
  */
 export function documentWindow(doc: vscode.TextDocument, offset: number): { text: string; offset: number } {
-  const length = lengthOf(doc);
+  const length = documentLength(doc);
   const start = offset > MAX_PREFIX_CHARS ? Math.floor((offset - MAX_PREFIX_CHARS) / WINDOW_STEP) * WINDOW_STEP : 0;
   const end = Math.min(length, offset + MAX_SUFFIX_CHARS);
   if (start === 0 && end === length) return { text: textOf(doc), offset };
@@ -56,7 +55,7 @@ function openFiles(current: vscode.TextDocument): ContextFile[] {
     if (seen.has(key) || (doc.uri.scheme !== 'file' && doc.uri.scheme !== 'untitled')) continue;
     seen.add(key);
     // Size first: a huge file is skipped without building its text.
-    if (lengthOf(doc) > MAX_CONTEXT_FILE_CHARS) continue;
+    if (documentLength(doc) > MAX_CONTEXT_FILE_CHARS) continue;
     out.push({ filepath: vscode.workspace.asRelativePath(doc.uri), text: textOf(doc) });
   }
   return out;

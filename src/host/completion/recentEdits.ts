@@ -1,6 +1,7 @@
 /** Remembers the last few edited ranges (with a couple of lines around them) as completion context. */
 import * as vscode from 'vscode';
 import type { RecentEdit } from '../../core/completion/types';
+import { documentLength } from './documentLength';
 
 const KEEP = 5;
 const AROUND = 2;
@@ -12,7 +13,8 @@ export class RecentEdits {
   note(event: vscode.TextDocumentChangeEvent): void {
     const doc = event.document;
     if (doc.uri.scheme !== 'file' && doc.uri.scheme !== 'untitled') return;
-    if (event.contentChanges.length === 0 || doc.getText().length > MAX_DOC_CHARS) return;
+    // Runs on every keystroke: the length comes from the last line's end, not from the whole text.
+    if (event.contentChanges.length === 0 || documentLength(doc) > MAX_DOC_CHARS) return;
     const line = event.contentChanges[event.contentChanges.length - 1].range.start.line;
     const from = Math.max(0, line - AROUND);
     const to = Math.min(doc.lineCount - 1, line + AROUND);
