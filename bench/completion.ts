@@ -14,24 +14,12 @@ import { parseConfig } from '../src/core/config/schema';
 import { silentLogger } from '../src/core/logger';
 import { startFakeServer, type FakeServer, type RecordedRequest } from '../test/support/fakeServer';
 import { startServerProcess } from './serverProcess';
-import { summarize } from './stats';
+import { rng, summarize } from './stats';
 
 const MODEL_ID = 'qwen2.5-coder:1.5b-base';
 const root = resolve(__dirname, '..');
 const FILE = 'src/core/completion/cache/cache.ts';
 const CONTEXT_FILES = ['src/core/completion/engine.ts', 'src/core/completion/types.ts', 'src/core/completion/debounce/debouncer.ts'];
-
-/** Deterministic pseudo-random numbers (mulberry32), so runs are comparable. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function prefixOf(req: RecordedRequest): string {
   const prompt = String(req.body?.prompt ?? '');

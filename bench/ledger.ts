@@ -15,16 +15,15 @@ import { spawnSync } from 'node:child_process';
 import { createWriteStream, existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { createCoreServices } from '../src/core/app';
-import { LEDGER_FILE } from '../src/core/app';
+import { createCoreServices, LEDGER_FILE, TRACES_FILE } from '../src/core/app';
 import { parseConfig } from '../src/core/config/schema';
 import type { LedgerRecord } from '../src/core/cost/types';
 import { totalsIndexPath } from '../src/core/cost/totalsIndex';
 import { silentLogger } from '../src/core/logger';
-import { TRACES_FILE } from '../src/core/app';
 import { activateFake } from '../test/support/fakeHost';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
+import { rng } from './stats';
 
 setFlagsFromString('--expose-gc');
 /** Collects garbage left by generating the ledger, so it is not billed to the figure measured next. */
@@ -40,17 +39,6 @@ const CONFIG = {
   models: { sonnet: { provider: 'anthropic', id: 'claude-sonnet-4-5' }, mini: { provider: 'openai', id: 'gpt-4.1-mini' }, qwen: { provider: 'ollama', id: 'qwen2.5-coder:1.5b' }, embed: { provider: 'openai', id: 'text-embedding-3-small' } },
   routes: { chat: ['sonnet', 'mini'], completion: ['qwen'], embedding: ['embed'] },
 };
-
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function makeRecord(i: number, timeMs: number, rand: () => number): LedgerRecord {
   const roll = rand();

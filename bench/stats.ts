@@ -14,3 +14,15 @@ export function summarize(samples: number[], digits = 1): { n: number; p50: numb
 
 /** High-resolution elapsed microseconds since `start` (from process.hrtime.bigint()). */
 export const elapsedUs = (start: bigint): number => Number(process.hrtime.bigint() - start) / 1000;
+
+/** Deterministic pseudo-random numbers in [0, 1) (mulberry32), so runs are comparable. */
+export function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
