@@ -91,10 +91,17 @@ describe('e2e: Switchyard in VS Code Chat', () => {
     const picker = session.page.locator('.interactive-input-part .chat-modelPicker-item, .interactive-input-part [aria-label*="Pick Model"], .interactive-input-part .action-label[aria-label*="model" i]').first();
     await picker.waitFor({ timeout: 20_000 });
     const selectedByCommand = await picker.innerText();
-    await picker.click();
     // Only the open picker's rows (the command's own quick pick stays in the DOM, hidden).
     const listed = session.page.locator('.action-widget .monaco-list-row:visible, .quick-input-widget .monaco-list-row:visible', { hasText: ROUTE_ENTRY }).first();
-    await listed.waitFor({ timeout: 15_000 });
+    // VS Code may pop a tip over the chat input ("Set BYOK utility models") just as the picker is
+    // clicked, and the click opens nothing: close what opened and click again, up to three times.
+    for (let attempt = 1; ; attempt++) {
+      await picker.click();
+      const opened = await listed.waitFor({ timeout: 7_000 }).then(() => true, () => false);
+      if (opened) break;
+      if (attempt === 3) throw new Error(`the model picker did not list "${ROUTE_ENTRY}" after three clicks`);
+      await session.page.keyboard.press('Escape');
+    }
     await session.screenshot('vscode-chat-picker');
     await listed.click();
     await session.page.waitForTimeout(500);
