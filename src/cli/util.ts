@@ -49,10 +49,3 @@ export async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-/** "$0.0123" with enough digits for small calls; "unknown" for null. */
-export function usd(value: number | null | undefined): string {
-  if (value == null) return 'unknown';
-  if (value === 0) return '$0';
-  const digits = Math.abs(value) >= 1 ? 2 : Math.abs(value) >= 0.01 ? 4 : 6;
-  return `$${value.toFixed(digits)}`;
-}

@@ -223,8 +223,8 @@ describe('webview: cost control (headless Chromium)', function () {
         const chat = new ChatService({
           history: new ConversationHistory({ get: (k) => store.get(k), update: async (k, v) => void store.set(k, v) }, silentLogger),
           core: () => core, logger: silentLogger, askCap: broker.ask,
+          runTurn: toolLoopTurnRunner({ router: () => core.router, tools: () => tools, approve: async () => true, maxRounds: () => 8 }),
         });
-        chat.setTurnRunner(toolLoopTurnRunner({ router: () => core.router, tools: () => tools, approve: async () => true, maxRounds: () => 8 }));
         const forward = (e: ChatEvent) => {
           if (e.type === 'conversation') pending.push({ type: 'chat/conversation', conversation: e.conversation, running: true });
           else if (e.type === 'toolCall') pending.push({ type: 'chat/toolCall', conversationId: e.conversationId, messageId: e.messageId, call: e.call });

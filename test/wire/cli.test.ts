@@ -127,7 +127,7 @@ describe('wire: switchyard CLI (child process against the fake server)', functio
     assert.equal(run.code, 1, run.stderr);
     assert.ok(run.stdout.startsWith('word0 word1 '), run.stdout);
     assert.ok(run.stdout.trim().length < words.join('').trim().length, 'stopped before the end of the answer');
-    const m = /switchyard ask: stopped at --max-cost \$0\.000020: spent \$(0\.0000\d+)/.exec(run.stderr);
+    const m = /switchyard ask: stopped at --max-cost \$0\.00002: spent \$(0\.0000\d+)/.exec(run.stderr);
     assert.ok(m, run.stderr);
     assert.ok(Number(m[1]) >= 0.00002 && Number(m[1]) < 0.00003, `spent ${m[1]}`);
 

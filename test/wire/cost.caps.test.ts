@@ -49,8 +49,8 @@ describe('wire: spend caps pause the chat turn and ask (tool loop)', function ()
         asked.push(prompt);
         return decide;
       },
+      runTurn: toolLoopTurnRunner({ router: () => core.router, tools: () => tools, approve: async () => true, maxRounds: () => 8, logger: silentLogger }),
     });
-    chat.setTurnRunner(toolLoopTurnRunner({ router: () => core.router, tools: () => tools, approve: async () => true, maxRounds: () => 8, logger: silentLogger }));
     return { chat, asked };
   }
 

@@ -6,7 +6,7 @@ import { turnStreamOf, type TurnStream } from '../../core/chat/turn';
 import type { TurnResult } from '../../core/chat/turnResult';
 import type { CliCommand, CliIO } from '../types';
 import { openCliTools, type CliToolSession } from './mcp';
-import { parseCommandArgs, routeConfigError, readAll, UsageError, usd, write } from '../util';
+import { parseCommandArgs, routeConfigError, readAll, UsageError, write } from '../util';
 import { MaxCostWatch } from './maxCost';
 import { formatUsd } from '../../core/cost/money';
 
@@ -144,7 +144,7 @@ export const command: CliCommand = {
       }
       if (capped) {
         // The partial answer is on stdout; the spend and why it stopped on stderr; exit 1.
-        io.stderr.write(`switchyard ask: stopped at --max-cost ${usd(capped.maxCostUsd)}: spent ${usd(capped.spentUsd)} (trace ${traceId}).\n`);
+        io.stderr.write(`switchyard ask: stopped at --max-cost ${formatUsd(capped.maxCostUsd)}: spent ${formatUsd(capped.spentUsd)} (trace ${traceId}).\n`);
         return 1;
       }
       if (result.status === 'ok' && result.stoppedEarly) {

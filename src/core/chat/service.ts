@@ -94,20 +94,11 @@ export class ChatService {
   /** The text streamed so far per running conversation, so a reloaded panel shows it. */
   private readonly partial = new Map<string, { messageId: string; text: string }>();
   private readonly newId: () => string;
-  private runTurn: TurnRunner;
+  private readonly runTurn: TurnRunner;
 
   constructor(private readonly deps: ChatServiceDeps) {
     this.newId = deps.newId ?? (() => randomUUID());
     this.runTurn = deps.runTurn ?? routerTurnRunner(() => deps.core().router);
-  }
-
-  /** Swaps the turn runner (the lead wires the tool loop here). */
-  setTurnRunner(runner: TurnRunner): void {
-    this.runTurn = runner;
-  }
-
-  setResolver(kind: ContextChip['kind'], resolver: ContextResolver | undefined): void {
-    this.deps.resolvers = { ...this.deps.resolvers, [kind]: resolver };
   }
 
   list(): ConversationSummary[] {
